@@ -1,0 +1,86 @@
+import type { App } from '../generated/prisma/client.ts';
+import type { Reply, ReplyField } from '../chat/reply.ts';
+import { profileToDraft } from '../intake/draft.ts';
+import { applicableQuestions } from '../intake/questions.ts';
+import type { AppProfile } from '../profile/schema.ts';
+import type { Policy, Tier } from '../policy/schema.ts';
+import { formatReference } from '../store/apps.ts';
+
+// How apps, profiles and assessments read in chat. Shared by the maker's and the reviewers' messages.
+
+export interface ReasonView {
+  rule: string;
+  tier: string;
+  teams: string[];
+  explanation: string;
+  source: string;
+}
+
+export interface AssessmentView {
+  tier: Tier;
+  teams: string[];
+  reasons: ReasonView[];
+  assessedBy: 'rules' | 'rules+llm';
+  policyVersion: string;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  submitted: 'Registered, reviewers informed',
+  in_review: 'In review',
+  approved: 'Approved',
+  changes_requested: 'Changes requested',
+  rejected: 'Rejected',
+  retired: 'Retired',
+};
+
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+export function profileFields(profile: AppProfile): ReplyField[] {
+  const draft = profileToDraft(profile);
+  return applicableQuestions(draft).map((question) => ({ label: question.label, value: question.format(draft[question.id]) }));
+}
+
+export function teamNames(policy: Policy, teams: string[]): string {
+  return teams.map((team) => policy.teams[team]?.name ?? team).join(', ');
+}
+
+export function reasonLines(assessment: AssessmentView): string[] {
+  if (assessment.reasons.length === 0) return ['No policy rule applies.'];
+  return assessment.reasons.map(
+    (reason) => `• ${reason.rule} (${reason.tier}): ${reason.explanation}${reason.source ? ` [${reason.source}]` : ''}`,
+  );
+}
+
+export function assessedByLabel(assessment: AssessmentView): string {
+  return assessment.assessedBy === 'rules+llm' ? 'policy rules and AI assessment' : 'policy rules only';
+}
+
+export function appListReply(apps: App[]): Reply {
+  if (apps.length === 0) return { text: "You haven't registered any apps yet. Say *register* to add one.", tone: 'info' };
+  const lines = apps.map(
+    (app) => `${formatReference(app.refNumber)}  ${app.name} — ${statusLabel(app.status)}${app.tier ? `, ${app.tier} risk` : ''}`,
+  );
+  return {
+    title: 'Your apps',
+    text: lines.join('\n'),
+    fields: apps.map((app) => ({
+      label: `${formatReference(app.refNumber)} ${app.name}`,
+      value: `${statusLabel(app.status)}${app.tier ? ` · ${app.tier} risk` : ''}`,
+    })),
+    tone: 'info',
+  };
+}
+
+export function appStatusReply(app: App, assessment: AssessmentView | undefined, policy: Policy): Reply {
+  const reference = formatReference(app.refNumber);
+  const lines = [`${reference} "${app.name}" (version ${app.currentVersion}): ${statusLabel(app.status)}.`];
+  if (assessment) {
+    lines.push(`Risk tier: ${assessment.tier} (${assessedByLabel(assessment)}, policy ${assessment.policyVersion}).`);
+    if (assessment.teams.length > 0) lines.push(`Reviewers: ${teamNames(policy, assessment.teams)}.`);
+    lines.push(...reasonLines(assessment));
+  }
+  return { title: `${reference} ${app.name}`, text: lines.join('\n'), tone: 'info' };
+}

@@ -1,0 +1,27 @@
+import { evaluateRules, sortTeams } from '../assessment/rules.ts';
+import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import type { AppProfile } from '../profile/schema.ts';
+import { maxTier } from '../policy/schema.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { AssessmentView } from './present.ts';
+
+const AI_REASON = 'AI-ASSESSMENT';
+
+/**
+ * Re-runs the rules on a profile the maker corrected (confirmed facts). The earlier AI assessment
+ * still stands as a floor: correcting the profile can only add risk, never remove the AI's reasons.
+ */
+export function reassessWithFloor(profile: AppProfile, previous: AssessmentView, policy: Policy): AssessmentOutcome {
+  const verdict = evaluateRules(profile, policy);
+  const aiReasons = previous.reasons.filter((reason) => reason.rule === AI_REASON);
+  let tier = verdict.tier;
+  for (const reason of aiReasons) tier = maxTier(tier, reason.tier as typeof tier);
+  return {
+    tier,
+    teams: sortTeams([...verdict.teams, ...aiReasons.flatMap((reason) => reason.teams)], policy),
+    reasons: [...verdict.reasons, ...aiReasons],
+    assessedBy: aiReasons.length > 0 ? 'rules+llm' : 'rules',
+    policyVersion: policy.version,
+    suggestedFacts: [],
+  };
+}

@@ -1,0 +1,193 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Reply } from '../chat/reply.ts';
+import type { AppProfile, Owner } from '../profile/schema.ts';
+import type { Policy } from '../policy/schema.ts';
+import { escalationTargets } from '../policy/routing.ts';
+import { formatReference, nameKey } from '../store/apps.ts';
+import { recordAudit } from '../store/audit.ts';
+import { enqueueOutbox } from '../store/outbox.ts';
+import type { Tx } from '../store/types.ts';
+import type { AssessmentView } from './present.ts';
+import { assessedByLabel, profileFields, reasonLines, teamNames } from './present.ts';
+
+// Files a registration (or a new version of an app) with its assessment and escalations, in one transaction.
+
+export interface AssessmentRecord extends AssessmentView {
+  llm?: unknown;
+}
+
+export interface SubmitRequest {
+  owner: Owner;
+  profile: AppProfile;
+  assessment: AssessmentRecord;
+  /** Set when the maker is updating an app they registered before: a new version is added. */
+  updatingAppId?: string;
+  policy: Policy;
+  /** Platforms whose transports are running here; escalations for others fall back as routing says. */
+  deliveryPlatforms: string[];
+}
+
+export interface Delivery {
+  team: string;
+  platform: string;
+  destination: string;
+}
+
+export interface SubmitResult {
+  appId: string;
+  reference: string;
+  version: number;
+  status: string;
+  created: boolean;
+  escalatedTo: Delivery[];
+}
+
+export class DuplicateAppNameError extends Error {
+  constructor(readonly reference: string) {
+    super(`An app with that name is already registered as ${reference}`);
+    this.name = 'DuplicateAppNameError';
+  }
+}
+
+/** Where each escalation goes on the platforms running here. Without Slack or Teams, the console shows Slack's channel names. */
+export function deliveriesFor(assessment: AssessmentView, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
+  const deliveries: Delivery[] = [];
+  for (const target of escalationTargets(assessment, policy)) {
+    if (deliveryPlatforms.includes(target.platform)) deliveries.push(target);
+    else if (deliveryPlatforms.includes('console') && target.platform === 'slack') deliveries.push({ ...target, platform: 'console' });
+  }
+  return deliveries;
+}
+
+export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitResult> {
+  const { owner, profile, assessment, policy } = request;
+  const status = policy.tiers[assessment.tier].initialStatus;
+  const key = nameKey(profile.name);
+  const actor = { platform: owner.platform, userId: owner.userId, ...(owner.displayName ? { displayName: owner.displayName } : {}) };
+  const sameName = await tx.app.findUnique({
+    where: { ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: key } },
+  });
+  if (sameName && sameName.id !== request.updatingAppId) throw new DuplicateAppNameError(formatReference(sameName.refNumber));
+
+  let appId: string;
+  let refNumber: number;
+  let version: number;
+  if (request.updatingAppId) {
+    const existing = await tx.app.findUniqueOrThrow({ where: { id: request.updatingAppId } });
+    version = existing.currentVersion + 1;
+    await tx.app.update({
+      where: { id: existing.id },
+      data: { name: profile.name, nameKey: key, currentVersion: version, status, tier: assessment.tier },
+    });
+    appId = existing.id;
+    refNumber = existing.refNumber;
+  } else {
+    version = 1;
+    const created = await tx.app.create({
+      data: {
+        name: profile.name,
+        nameKey: key,
+        ownerPlatform: owner.platform,
+        ownerUserId: owner.userId,
+        ownerName: owner.displayName ?? null,
+        ownerEmail: owner.email ?? null,
+        status,
+        tier: assessment.tier,
+        currentVersion: 1,
+      },
+    });
+    appId = created.id;
+    refNumber = created.refNumber;
+  }
+  const reference = formatReference(refNumber);
+  const profileJson = profile as unknown as Prisma.InputJsonValue;
+  await tx.appVersion.create({ data: { appId, version, profile: profileJson, createdBy: `${owner.platform}:${owner.userId}` } });
+  await tx.assessment.create({
+    data: {
+      appId,
+      appVersion: version,
+      tier: assessment.tier,
+      teams: assessment.teams,
+      reasons: assessment.reasons as unknown as Prisma.InputJsonValue,
+      assessedBy: assessment.assessedBy,
+      policyVersion: assessment.policyVersion,
+      ...(assessment.llm === undefined ? {} : { llm: assessment.llm as Prisma.InputJsonValue }),
+    },
+  });
+  await recordAudit(tx, {
+    actor,
+    action: request.updatingAppId ? 'app.updated' : 'app.registered',
+    appId,
+    details: { reference, version, status },
+  });
+  await recordAudit(tx, {
+    actor,
+    action: 'app.assessed',
+    appId,
+    details: {
+      reference,
+      version,
+      tier: assessment.tier,
+      teams: assessment.teams,
+      rules: assessment.reasons.map((reason) => reason.rule),
+      assessedBy: assessment.assessedBy,
+      policyVersion: assessment.policyVersion,
+    },
+  });
+
+  const escalatedTo = deliveriesFor(assessment, policy, request.deliveryPlatforms);
+  const message = escalationMessage({ reference, version, appId, profile, owner, assessment, policy });
+  await enqueueOutbox(
+    tx,
+    escalatedTo.map((delivery) => ({
+      dedupeKey: `escalation:${appId}:v${version}:${delivery.team}:${delivery.platform}:${delivery.destination}`,
+      kind: 'escalation' as const,
+      platform: delivery.platform,
+      destination: delivery.destination,
+      appId,
+      payload: { team: delivery.team, appVersion: version, reply: message } as unknown as Prisma.InputJsonValue,
+    })),
+  );
+  if (escalatedTo.length > 0) {
+    await recordAudit(tx, {
+      actor,
+      action: 'app.escalated',
+      appId,
+      details: { reference, version, destinations: escalatedTo.map((d) => `${d.platform}:${d.destination}`) },
+    });
+  }
+  return { appId, reference, version, status, created: !request.updatingAppId, escalatedTo };
+}
+
+/** What reviewers see in their channel: the whole profile, the tier, every reason, the maker, and the decision buttons. */
+export function escalationMessage(input: {
+  reference: string;
+  version: number;
+  appId: string;
+  profile: AppProfile;
+  owner: Owner;
+  assessment: AssessmentView;
+  policy: Policy;
+}): Reply {
+  const { reference, version, appId, profile, owner, assessment, policy } = input;
+  const maker = owner.displayName ? `${owner.displayName} (${owner.platform}:${owner.userId})` : `${owner.platform}:${owner.userId}`;
+  const tierSettings = policy.tiers[assessment.tier];
+  const lines = [
+    `Review needed: ${reference} "${profile.name}"${version > 1 ? ` (version ${version})` : ''} — ${assessment.tier.toUpperCase()} risk.`,
+    `${tierSettings.meaning}`,
+    `Maker: ${maker}. Teams: ${teamNames(policy, assessment.teams)}. Assessed by ${assessedByLabel(assessment)}, policy ${assessment.policyVersion}.`,
+    'Why:',
+    ...reasonLines(assessment),
+  ];
+  return {
+    title: `Review needed: ${reference} ${profile.name}`,
+    text: lines.join('\n'),
+    fields: [{ label: 'Maker', value: maker }, ...profileFields(profile)],
+    buttons: [
+      { label: 'Approve', value: `review approve ${appId} ${version}`, style: 'primary' },
+      { label: 'Reject', value: `review reject ${appId} ${version}`, style: 'danger' },
+      { label: 'Request changes', value: `review changes ${appId} ${version}` },
+    ],
+    tone: assessment.tier === 'critical' || assessment.tier === 'high' ? 'warning' : 'info',
+  };
+}

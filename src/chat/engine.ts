@@ -1,0 +1,107 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { DialogueContext } from '../intake/dialogue.ts';
+import { converse } from '../intake/dialogue.ts';
+import { parseConversationState } from '../intake/state.ts';
+import type { Owner } from '../profile/schema.ts';
+import type { Db } from '../store/types.ts';
+import { ConcurrentTurnError } from '../store/types.ts';
+import type { Reply } from './reply.ts';
+
+// Runs one turn of a conversation: load its state, converse, and save the new state together with
+// every effect of the turn in one transaction. Racing turns retry on fresh state; duplicates do nothing.
+
+export interface InboundMessage {
+  platform: string;
+  /** DM or channel id. */
+  channelId: string;
+  /** Thread the message belongs to, when the platform threads replies. */
+  threadId?: string;
+  user: { userId: string; displayName?: string; email?: string };
+  text: string;
+  /** The platform's id for this delivery (Slack event_id, Teams activity id): a second delivery is ignored. */
+  eventId?: string;
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  /** True when the event had already been handled: nothing was done and nothing should be sent. */
+  duplicate: boolean;
+}
+
+export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db'>;
+
+export function conversationKey(message: Pick<InboundMessage, 'platform' | 'channelId' | 'threadId' | 'user'>): string {
+  return [message.platform, message.channelId, message.threadId ?? '-', message.user.userId].join(':');
+}
+
+class DuplicateEventError extends Error {}
+
+const MAX_ATTEMPTS = 8;
+
+export class ConversationEngine {
+  constructor(
+    private readonly db: Db,
+    private readonly deps: DialogueDeps,
+  ) {}
+
+  async handle(message: InboundMessage): Promise<TurnResult> {
+    const eventKey = message.eventId ? `${message.platform}:${message.eventId}` : undefined;
+    const key = conversationKey(message);
+    const speaker: Owner = {
+      platform: message.platform,
+      userId: message.user.userId,
+      ...(message.user.displayName ? { displayName: message.user.displayName } : {}),
+      ...(message.user.email ? { email: message.user.email } : {}),
+    };
+    const ctx: DialogueContext = { ...this.deps, speaker, db: this.db };
+    for (let attempt = 1; ; attempt += 1) {
+      // Cheap early exit for redeliveries; the insert inside the transaction is what really guards.
+      if (eventKey && (await this.db.processedEvent.findUnique({ where: { id: eventKey } }))) return { replies: [], duplicate: true };
+      const conversation = await this.loadConversation(key, message);
+      const { state, recovered } = parseConversationState(conversation.state);
+      const outcome = await converse(state, message.text, ctx);
+      try {
+        const replies = await this.db.$transaction(async (tx) => {
+          if (eventKey) {
+            const inserted = await tx.processedEvent.createMany({ data: [{ id: eventKey }], skipDuplicates: true });
+            if (inserted.count === 0) throw new DuplicateEventError();
+          }
+          const committed = outcome.commit ? await outcome.commit(tx) : undefined;
+          const nextState = committed?.state ?? outcome.state;
+          const saved = await tx.conversation.updateMany({
+            where: { key, version: conversation.version },
+            data: { state: nextState as unknown as Prisma.InputJsonValue, version: { increment: 1 } },
+          });
+          if (saved.count !== 1) throw new ConcurrentTurnError(key);
+          return [...outcome.replies, ...(committed?.replies ?? [])];
+        });
+        if (recovered) replies.unshift({ text: "Sorry, I lost track of where we were, so we're starting fresh.", tone: 'warning' });
+        return { replies, duplicate: false };
+      } catch (error) {
+        if (error instanceof DuplicateEventError) return { replies: [], duplicate: true };
+        if (error instanceof ConcurrentTurnError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async loadConversation(key: string, message: InboundMessage) {
+    const existing = await this.db.conversation.findUnique({ where: { key } });
+    if (existing) return existing;
+    // Two first messages may race: create-if-absent, then read whichever row won.
+    await this.db.conversation.createMany({
+      data: [
+        {
+          key,
+          platform: message.platform,
+          channelId: message.channelId,
+          threadId: message.threadId ?? null,
+          userId: message.user.userId,
+          state: { mode: 'idle' },
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return this.db.conversation.findUniqueOrThrow({ where: { key } });
+  }
+}

@@ -1,0 +1,38 @@
+import { createConsoleTransport, runConsoleChat } from '../../../adapters/console/index.ts';
+import { loadConfig } from '../../config.ts';
+import { createLogger } from '../../logger.ts';
+import type { ControlRequest, ControlResponse } from '../../runtime/control.ts';
+import type { Services } from '../../runtime/services.ts';
+import { openServices } from '../../runtime/services.ts';
+import type { CliIO } from '../io.ts';
+
+export type HostHandler = (request: ControlRequest, services: Services) => Promise<ControlResponse>;
+
+/** `steward chat`: the console adapter on the configured database. */
+export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<number> {
+  const config = loadConfig(io.env);
+  const write = (text: string) => void process.stdout.write(text);
+  let services: Services | undefined;
+  services = await openServices({
+    config,
+    env: io.env,
+    cwd: io.cwd,
+    // Logs go to stderr, and only warnings unless asked: the terminal is for the conversation.
+    logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
+    purpose: 'steward chat',
+    transports: [createConsoleTransport(write)],
+    controlHandler: (request) => hostHandler(request, services as Services),
+  });
+  try {
+    await runConsoleChat({
+      engine: services.engine,
+      worker: services.worker,
+      input: process.stdin,
+      write,
+      ...(config.STEWARD_USER ? { user: config.STEWARD_USER } : {}),
+    });
+    return 0;
+  } finally {
+    await services.close();
+  }
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { loadPolicy, PolicyError, policyPath } from '../../policy/load.ts';
+import type { CliIO } from '../io.ts';
+
+const USAGE = `Usage: steward policy check [file]
+
+Validates a policy file (default: STEWARD_POLICY, else the shipped policy/default.yaml) and names the
+line and field of every problem. Exit codes: 0 valid, 1 invalid, 2 invalid usage.`;
+
+/** `steward policy check [file]`. */
+export async function runPolicy(args: string[], io: CliIO): Promise<number> {
+  const [subcommand, file, ...rest] = args;
+  if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (subcommand !== 'check' || rest.length > 0) {
+    io.stderr(`${subcommand === undefined ? 'Missing subcommand' : `Unknown arguments: ${args.join(' ')}`}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const filePath = file === undefined ? policyPath(io.env, io.cwd) : path.resolve(io.cwd, file);
+  const shown = displayPath(filePath, io.cwd);
+  try {
+    const policy = loadPolicy(filePath, { displayName: shown });
+    const rules = policy.rules.length;
+    const teams = Object.keys(policy.teams).length;
+    io.stdout(`Policy ${policy.version} at ${shown} is valid: ${rules} ${rules === 1 ? 'rule' : 'rules'}, ${teams} ${teams === 1 ? 'team' : 'teams'}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    io.stderr(error.message);
+    return 1;
+  }
+}
+
+/** Relative to the working directory when inside it, so messages stay short and clickable. */
+function displayPath(filePath: string, cwd: string): string {
+  const relative = path.relative(cwd, filePath);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : filePath;
+}

@@ -1,0 +1,121 @@
+import { appProfileJsonSchema } from '../profile/schema.ts';
+import { ConfigError, databaseSetting, loadConfig } from '../config.ts';
+import { PolicyError } from '../policy/load.ts';
+import type { Services } from '../runtime/services.ts';
+import { openServices } from '../runtime/services.ts';
+import { EmbeddedDatabaseBusyError, acquireEmbeddedLock } from '../runtime/embedded-lock.ts';
+import type { ControlRequest, ControlResponse } from '../runtime/control.ts';
+import { sendControlRequest } from '../runtime/control.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { createLogger } from '../logger.ts';
+import type { CliIO } from './io.ts';
+import { memoryIO, processIO } from './io.ts';
+import type { CliCommand, CommandContext } from './registry.ts';
+import { runApps } from './commands/apps.ts';
+import { runClassify } from './commands/classify.ts';
+import { runPolicy } from './commands/policy.ts';
+import { runChat } from './commands/chat.ts';
+import { runServe } from './commands/serve.ts';
+
+// `steward <command>`: one entry point for the server, the console chat and admin commands.
+
+const COMMANDS: CliCommand[] = [
+  { name: 'serve', usage: 'steward serve', summary: 'Run the HTTP server (what `npm start` runs).', usesDatabase: false, run: (_args, ctx) => runServe(ctx.io, hostHandler) },
+  { name: 'chat', usage: 'steward chat', summary: 'Chat with Steward in this terminal (what `npm run chat` runs).', usesDatabase: false, run: (_args, ctx) => runChat(ctx.io, hostHandler) },
+  { name: 'migrate', usage: 'steward migrate', summary: 'Apply pending database migrations.', usesDatabase: true, run: runMigrate },
+  { name: 'apps', usage: 'steward apps list [--json] [--status <status>]', summary: 'List the app inventory.', usesDatabase: true, run: runApps },
+  { name: 'classify', usage: 'steward classify <file.json | -> [--json]', summary: 'Assess app profiles against the policy.', usesDatabase: false, run: (args, ctx) => runClassify(args, ctx.io) },
+  { name: 'policy', usage: 'steward policy check [file]', summary: 'Validate a policy file.', usesDatabase: false, run: (args, ctx) => runPolicy(args, ctx.io) },
+  { name: 'schema', usage: 'steward schema', summary: 'Print the app profile as JSON Schema.', usesDatabase: false, run: runSchema },
+  { name: 'help', usage: 'steward help', summary: 'Show this help.', usesDatabase: false, run: async (_args, ctx) => (ctx.io.stdout(helpText()), 0) },
+];
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
+  return ['Usage: steward <command>', '', ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`)].join('\n');
+}
+
+async function runSchema(_args: string[], ctx: CommandContext): Promise<number> {
+  ctx.io.stdout(JSON.stringify(appProfileJsonSchema(), null, 2));
+  return 0;
+}
+
+async function runMigrate(_args: string[], ctx: CommandContext): Promise<number> {
+  const target = databaseSetting(loadConfig(ctx.io.env), ctx.io.cwd);
+  if (target.kind === 'pglite') {
+    const lock = acquireEmbeddedLock(target.dir, { purpose: 'steward migrate' });
+    if (!lock.acquired) throw new EmbeddedDatabaseBusyError(target.dir, lock.heldBy);
+    try {
+      return report(await applyMigrations(target), ctx.io);
+    } finally {
+      lock.release();
+    }
+  }
+  return report(await applyMigrations(target), ctx.io);
+}
+
+function report(result: { applied: string[] }, io: CliIO): number {
+  io.stdout(result.applied.length === 0 ? 'The database is up to date.' : `Applied ${result.applied.length} migration(s):\n${result.applied.map((name) => `  ${name}`).join('\n')}`);
+  return 0;
+}
+
+/** Runs a command on behalf of another `steward` process, inside the one that holds the embedded database. */
+let hostServices: Services | undefined;
+async function hostHandler(request: ControlRequest, services: Services): Promise<ControlResponse> {
+  hostServices = services;
+  const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: process.cwd() });
+  const [name, ...args] = request.args;
+  let exitCode: number;
+  if (name === 'migrate') {
+    io.stdout('The database is up to date: the running Steward process applied all migrations when it started.');
+    exitCode = 0;
+  } else {
+    const command = COMMANDS.find((candidate) => candidate.name === name);
+    exitCode = command?.usesDatabase ? await command.run(args, { io, services: async () => hostServices as Services }) : 2;
+    if (!command?.usesDatabase) io.stderr(`"${name}" cannot run through the running Steward process.`);
+  }
+  return { stdout: io.out, stderr: io.err, exitCode };
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name = 'help', ...args] = argv;
+  const command = COMMANDS.find((candidate) => candidate.name === name || (name === '--help' && candidate.name === 'help'));
+  if (!command) {
+    io.stderr(`Unknown command "${name}".\n${helpText()}`);
+    return 2;
+  }
+  let services: Services | undefined;
+  const ctx: CommandContext = {
+    io,
+    services: async () => {
+      services ??= await openServices({
+        config: loadConfig(io.env),
+        env: io.env,
+        cwd: io.cwd,
+        logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
+        purpose: `steward ${command.name}`,
+        transports: [],
+      });
+      return services;
+    },
+  };
+  try {
+    return await command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseBusyError && command.usesDatabase && error.heldBy.controlSocket) {
+      const stdin = args.includes('-') ? await io.readStdin() : '';
+      const response = await sendControlRequest(error.heldBy.controlSocket, { args: [command.name, ...args], stdin });
+      if (response.stdout) io.stdout(response.stdout);
+      if (response.stderr) io.stderr(response.stderr);
+      return response.exitCode;
+    }
+    if (error instanceof ConfigError || error instanceof PolicyError || error instanceof EmbeddedDatabaseBusyError) {
+      io.stderr(error.message);
+      return 1;
+    }
+    io.stderr(`steward ${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await services?.close();
+  }
+}

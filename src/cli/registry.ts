@@ -1,0 +1,17 @@
+import type { Services } from '../runtime/services.ts';
+import type { CliIO } from './io.ts';
+
+export interface CommandContext {
+  io: CliIO;
+  /** The services with the database: opened on first use, or the host's when run through its control socket. */
+  services(): Promise<Services>;
+}
+
+export interface CliCommand {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Opens the database; when another process holds the embedded one, the command runs inside that process. */
+  usesDatabase: boolean;
+  run(args: string[], ctx: CommandContext): Promise<number>;
+}

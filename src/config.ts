@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths.ts';
+
+// Every setting comes from the environment and is validated once, at start, with messages naming the variable.
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+    message: 'must be a postgresql:// connection string',
+  }),
+  PGLITE_DIR: z.string().trim().min(1).default('./data/pglite'),
+  STEWARD_POLICY: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || URL.canParse(value), {
+    message: 'must be a URL such as https://api.openai.com/v1',
+  }),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STEWARD_USER: optionalText,
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    // Name the variable, never echo its value: it may be a secret.
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+export type DatabaseSetting = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
+
+export function databaseSetting(config: Config, cwd = process.cwd()): DatabaseSetting {
+  if (config.DATABASE_URL) return { kind: 'postgres', url: config.DATABASE_URL };
+  return { kind: 'pglite', dir: path.resolve(cwd, config.PGLITE_DIR) };
+}
+
+export function llmSettings(config: Config) {
+  return {
+    apiKey: config.OPENAI_API_KEY,
+    baseUrl: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+  };
+}
+
+export { projectRoot };

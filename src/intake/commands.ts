@@ -1,0 +1,59 @@
+import { normalize } from './answers.ts';
+
+// Words a maker can say at any point. Matched on the whole message, so answers that merely
+// contain these words ("tracks the status of complaints") are not taken as commands.
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'back' }
+  | { kind: 'skip' }
+  | { kind: 'status'; target?: string }
+  | { kind: 'myApps' }
+  | { kind: 'change'; field: string }
+  | { kind: 'update'; target: string }
+  | { kind: 'register' };
+
+const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
+const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
+const BACK = /^(back|go back|previous|previous question)$/u;
+const SKIP = /^(skip|pass|skip it|skip this|skip this one|i don't know|not sure)$/u;
+const MY_APPS = /^(my apps|apps|list my apps|show my apps|my applications|list apps)$/u;
+const REGISTER =
+  /^(register|new|new app|register an app|register a new app|register my app|add an app|add app|submit an app|i want to register(?: an| a new| my)? app|i'd like to register(?: an| a new| my)? app)$/u;
+
+export function parseCommand(text: string): Command | undefined {
+  const said = normalize(text).replace(/^\/?steward\s+/u, '');
+  if (HELP.test(said)) return { kind: 'help' };
+  if (CANCEL.test(said)) return { kind: 'cancel' };
+  if (BACK.test(said)) return { kind: 'back' };
+  if (SKIP.test(said)) return { kind: 'skip' };
+  if (MY_APPS.test(said)) return { kind: 'myApps' };
+  if (REGISTER.test(said)) return { kind: 'register' };
+  const status = /^status(?:\s+(?:of\s+)?(.+))?$/u.exec(said);
+  if (status) return status[1] ? { kind: 'status', target: status[1] } : { kind: 'status' };
+  const change = /^(?:change|edit|fix|correct)\s+(?:the\s+)?(.+)$/u.exec(said);
+  if (change?.[1]) return { kind: 'change', field: change[1] };
+  const update = /^update\s+(?:my\s+)?(?:app\s+)?(.+)$/u.exec(said);
+  if (update?.[1]) return { kind: 'update', target: update[1] };
+  return undefined;
+}
+
+const BUILT = /\b(i|we)\s*(?:'ve|have|'m|am|are)?\s*(?:just\s+)?(built|made|created|developed|wrote|written|set up|put together|building|making|creating|developing|automated)\b/u;
+const APP_WORDS =
+  /\b(app|apps|application|flow|zap|zaps|automation|bot|chatbot|gpt|copilot|power ?apps?|power ?automate|airtable|zapier|retool|macro|spreadsheet|workbook|excel|apps script|base|dashboard|tool|workflow)\b/u;
+
+/** A first message like "I built a Power App for complaint tracking" starts an intake with it as the description. */
+export function looksLikeAppDescription(text: string): boolean {
+  const said = normalize(text);
+  if (said.endsWith('?') || /^(can|may|should|do|does|is|are|how|what|why|where|when|who)\b/u.test(said)) return false;
+  const words = said.split(' ').length;
+  return (BUILT.test(said) && APP_WORDS.test(said)) || (APP_WORDS.test(said) && words >= 6 && /\b(for|to|that|which)\b/u.test(said));
+}
+
+export function looksLikeQuestion(text: string): boolean {
+  const said = text.trim().toLowerCase();
+  return said.endsWith('?') || /^(can|may|should|do|does|is|are|how|what|why|where|when|who|am i)\b/u.test(said);
+}
+
+export const GREETING = /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo|howdy)\b/u;

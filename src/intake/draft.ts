@@ -1,0 +1,106 @@
+import type { AiDomain, AiPractice, AppPlatform, AppProfile, Audience, DataCategory, Owner } from '../profile/schema.ts';
+import { AppProfileSchema } from '../profile/schema.ts';
+import type { SystemAnswer } from './answers.ts';
+
+/** The profile being collected, one key per question. Stored as JSON in the conversation. */
+export interface Draft {
+  name?: string;
+  description?: string;
+  platform?: AppPlatform;
+  department?: string;
+  audience?: Audience;
+  userCount?: number;
+  dataCategories?: DataCategory[];
+  systems?: SystemAnswer[];
+  aiUsed?: boolean;
+  aiGeneratesContent?: boolean;
+  aiDecisionImpact?: 'none' | 'assistive' | 'significant';
+  aiProfiling?: boolean;
+  aiDomains?: AiDomain[];
+  aiPractices?: AiPractice[];
+  criticality?: 'low' | 'medium' | 'high';
+  externalSharing?: boolean;
+}
+
+export type DraftKey = keyof Draft;
+
+/** What a confirmed risk hint (or AI-suggested fact) adds to the profile. */
+export interface Implication {
+  dataCategories?: DataCategory[];
+  aiDomains?: AiDomain[];
+  aiPractices?: AiPractice[];
+  aiUsed?: boolean;
+  profiling?: boolean;
+  decisionImpact?: 'none' | 'assistive' | 'significant';
+}
+
+const IMPACT_ORDER = ['none', 'assistive', 'significant'] as const;
+
+function union<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): T[] {
+  return [...new Set([...(a ?? []), ...(b ?? [])])];
+}
+
+/** Confirmed facts only ever add risk: they widen lists and raise flags, never narrow them. */
+export function applyImplications(draft: Draft, implications: Implication[]): Draft {
+  const result: Draft = { ...draft };
+  for (const implied of implications) {
+    if (implied.dataCategories) result.dataCategories = union(result.dataCategories, implied.dataCategories);
+    if (implied.aiDomains) result.aiDomains = union(result.aiDomains, implied.aiDomains);
+    if (implied.aiPractices) result.aiPractices = union(result.aiPractices, implied.aiPractices);
+    // Domains and practices only matter if the app uses AI, which the maker is asked separately.
+    if (implied.aiUsed) result.aiUsed = true;
+    if (implied.profiling) result.aiProfiling = true;
+    if (implied.decisionImpact) {
+      const current = IMPACT_ORDER.indexOf(result.aiDecisionImpact ?? 'none');
+      if (IMPACT_ORDER.indexOf(implied.decisionImpact) > current) result.aiDecisionImpact = implied.decisionImpact;
+    }
+  }
+  return result;
+}
+
+/** Builds the validated profile; throws if the draft is incomplete (callers check completeness first). */
+export function draftToProfile(draft: Draft, owner?: Owner): AppProfile {
+  const aiUsed = draft.aiUsed ?? false;
+  return AppProfileSchema.parse({
+    name: draft.name,
+    description: draft.description,
+    platform: draft.platform,
+    department: draft.department,
+    audience: draft.audience,
+    userCount: draft.userCount,
+    dataCategories: draft.dataCategories ?? [],
+    systems: draft.systems ?? [],
+    ai: {
+      used: aiUsed,
+      generatesContent: aiUsed ? (draft.aiGeneratesContent ?? false) : false,
+      decisionImpact: aiUsed ? (draft.aiDecisionImpact ?? 'none') : 'none',
+      profiling: aiUsed ? (draft.aiProfiling ?? false) : false,
+      domains: aiUsed ? (draft.aiDomains ?? []) : [],
+      practices: aiUsed ? (draft.aiPractices ?? []) : [],
+    },
+    criticality: draft.criticality,
+    externalSharing: draft.audience === 'external' ? true : (draft.externalSharing ?? false),
+    ...(owner ? { owner } : {}),
+  });
+}
+
+export function profileToDraft(profile: AppProfile): Draft {
+  return {
+    name: profile.name,
+    description: profile.description,
+    platform: profile.platform,
+    department: profile.department,
+    audience: profile.audience,
+    userCount: profile.userCount,
+    dataCategories: [...profile.dataCategories],
+    systems: profile.systems.map((system) => ({ ...system })),
+    aiUsed: profile.ai.used,
+    aiGeneratesContent: profile.ai.generatesContent,
+    aiDecisionImpact: profile.ai.decisionImpact,
+    aiProfiling: profile.ai.profiling,
+    aiDomains: [...profile.ai.domains],
+    aiPractices: [...profile.ai.practices],
+    criticality: profile.criticality,
+    externalSharing: profile.externalSharing,
+  };
+}

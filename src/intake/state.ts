@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ImpliedFactsSchema } from '../policy/schema.ts';
+
+// A conversation's state, stored as JSON after every turn and parsed back on the next one,
+// so any instance can take any turn and a restart loses nothing.
+
+const DraftSchema = z.record(z.string(), z.unknown());
+
+export const IntakeStateSchema = z.object({
+  draft: DraftSchema,
+  /** Fields the AI filled in from the description; shown as inferred in the summary. */
+  inferred: z.array(z.string()).default([]),
+  /** What we are waiting for: `q:<question>`, `hint:<id>`, `duplicate`, or `summary`. */
+  step: z.string(),
+  /** Steps answered so far, for "back". */
+  history: z.array(z.string()).default([]),
+  /** Risk hints matched in what the maker wrote, still to be confirmed. */
+  pendingHints: z.array(z.string()).default([]),
+  /** Hint id -> the maker's yes/no. */
+  hintAnswers: z.record(z.string(), z.boolean()).default({}),
+  /** The summary was reached once: after an edit, go back to it. */
+  reachedSummary: z.boolean().default(false),
+  extractionDone: z.boolean().default(false),
+  updating: z.object({ appId: z.string(), reference: z.string() }).optional(),
+  /** The registered app with the same name, while we offer to update it. */
+  duplicateOf: z.object({ appId: z.string(), reference: z.string() }).optional(),
+});
+export type IntakeState = z.infer<typeof IntakeStateSchema>;
+
+export const FactsStateSchema = z.object({
+  appId: z.string(),
+  reference: z.string(),
+  facts: z.array(z.object({ fact: z.string(), implies: ImpliedFactsSchema.optional() })),
+  index: z.number().int().min(0),
+  confirmed: z.array(ImpliedFactsSchema).default([]),
+});
+export type FactsState = z.infer<typeof FactsStateSchema>;
+
+export const ConversationStateSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('idle') }),
+  z.object({ mode: z.literal('intake'), intake: IntakeStateSchema }),
+  z.object({ mode: z.literal('facts'), facts: FactsStateSchema }),
+]);
+export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
+export const IDLE: ConversationState = { mode: 'idle' };
+
+/** A stored state that no longer parses (say, after an upgrade) restarts the conversation rather than failing every turn. */
+export function parseConversationState(value: unknown): { state: ConversationState; recovered: boolean } {
+  const parsed = ConversationStateSchema.safeParse(value);
+  return parsed.success ? { state: parsed.data, recovered: false } : { state: IDLE, recovered: true };
+}

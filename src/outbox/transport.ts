@@ -1,0 +1,35 @@
+import type { Reply } from '../chat/reply.ts';
+
+// How an adapter delivers outgoing messages for its platform. The outbox worker owns retries.
+
+export interface OutgoingMessage {
+  id: string;
+  kind: string;
+  platform: string;
+  destination: string;
+  reply: Reply;
+  payload: Record<string, unknown>;
+  attempt: number;
+}
+
+export interface DeliveryReceipt {
+  /** Platform ids of the posted message (Slack channel + ts, Teams activity id), to edit it later. */
+  receipt?: Record<string, string>;
+}
+
+export interface OutboxTransport {
+  platform: string;
+  deliver(message: OutgoingMessage): Promise<DeliveryReceipt>;
+}
+
+/** A failed delivery. Retryable ones (timeouts, 5xx, 429) are tried again later; others go to the dead letters. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

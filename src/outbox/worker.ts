@@ -1,0 +1,141 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Reply } from '../chat/reply.ts';
+import type { Db } from '../store/types.ts';
+import type { OutboxTransport } from './transport.ts';
+import { DeliveryError } from './transport.ts';
+
+// Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several
+// instances never take the same row, and a crashed instance's rows are picked up when the lease ends.
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  transports: OutboxTransport[];
+  maxAttempts?: number;
+  leaseMs?: number;
+  batchSize?: number;
+  onEvent?: (event: { type: 'delivered' | 'retry' | 'dead'; id: string; platform: string; destination: string; error?: string }) => void;
+}
+
+interface ClaimedRow {
+  id: string;
+  kind: string;
+  platform: string;
+  destination: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export function backoffMs(attempt: number): number {
+  return Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
+}
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: OutboxWorkerOptions) {
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.batchSize = options.batchSize ?? 20;
+  }
+
+  get platforms(): string[] {
+    return this.options.transports.map((transport) => transport.platform);
+  }
+
+  /** Delivers everything that is due now; returns how many messages were attempted. */
+  async drain(): Promise<number> {
+    // One drain at a time per process; callers share the one in flight.
+    this.running ??= this.drainAll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  start(pollMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      void this.drain().catch(() => undefined);
+    }, pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async drainAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const claimed = await this.claim();
+      if (claimed.length === 0) return total;
+      total += claimed.length;
+      for (const row of claimed) await this.deliver(row);
+    }
+  }
+
+  private async claim(): Promise<ClaimedRow[]> {
+    const platforms = this.platforms;
+    if (platforms.length === 0) return [];
+    return this.options.db.$queryRaw<ClaimedRow[]>`
+      UPDATE "OutboxMessage"
+         SET "lockedUntil" = now() + make_interval(secs => ${this.leaseMs / 1000}), "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT "id" FROM "OutboxMessage"
+          WHERE "status" = 'pending' AND "nextAttemptAt" <= now()
+            AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+            AND "platform" = ANY(${platforms}::text[])
+          ORDER BY "createdAt"
+          LIMIT ${this.batchSize}
+          FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "kind", "platform", "destination", "payload", "attempts"`;
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const transport = this.options.transports.find((candidate) => candidate.platform === row.platform);
+    const payload = (row.payload ?? {}) as Record<string, unknown>;
+    const db = this.options.db;
+    try {
+      if (!transport) throw new DeliveryError(`No transport for ${row.platform}`, false);
+      const { receipt } = await transport.deliver({
+        id: row.id,
+        kind: row.kind,
+        platform: row.platform,
+        destination: row.destination,
+        reply: payload.reply as Reply,
+        payload,
+        attempt: row.attempts,
+      });
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: {
+          status: 'delivered',
+          deliveredAt: new Date(),
+          lockedUntil: null,
+          lastError: null,
+          ...(receipt ? { receipt: receipt as Prisma.InputJsonValue } : {}),
+        },
+      });
+      this.options.onEvent?.({ type: 'delivered', id: row.id, platform: row.platform, destination: row.destination });
+    } catch (error) {
+      const failure = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), true);
+      const dead = !failure.retryable || row.attempts >= this.maxAttempts;
+      const delay = failure.retryAfterMs ?? backoffMs(row.attempts);
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: {
+          status: dead ? 'dead' : 'pending',
+          lockedUntil: null,
+          lastError: failure.message.slice(0, 500),
+          nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
+        },
+      });
+      this.options.onEvent?.({ type: dead ? 'dead' : 'retry', id: row.id, platform: row.platform, destination: row.destination, error: failure.message });
+    }
+  }
+}

@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import {
+  AI_DOMAINS,
+  AI_PRACTICES,
+  APP_PLATFORMS,
+  AUDIENCES,
+  CRITICALITIES,
+  DATA_CATEGORIES,
+  DECISION_IMPACTS,
+  SYSTEM_ACCESS,
+} from '../profile/schema.ts';
+
+// The governance policy is data: tiers, teams, thresholds, lists and rules live in one YAML file
+// (policy/default.yaml by default) so an admin changes them without touching code.
+
+// ---------------------------------------------------------------- tiers
+
+export const TIERS = ['low', 'medium', 'high', 'critical'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Rank of each tier: higher is riskier. */
+export const TIER_ORDER: Readonly<Record<Tier, number>> = Object.freeze({ low: 0, medium: 1, high: 2, critical: 3 });
+
+export function maxTier(a: Tier, b: Tier): Tier {
+  return TIER_ORDER[a] >= TIER_ORDER[b] ? a : b;
+}
+
+/** The app status a new registration starts in, per tier (a subset of the store's AppStatus). */
+export const INITIAL_STATUSES = ['approved', 'submitted', 'in_review'] as const;
+
+// ---------------------------------------------------------------- teams
+
+/** Team ids of the shipped policy. A policy may define others; rules may only name teams it defines. */
+export const DEFAULT_TEAM_IDS = ['security', 'privacy', 'ai-governance', 'architecture', 'compliance'] as const;
+/** A key of `policy.teams`. */
+export type TeamId = string;
+/** Routing name of the governance leads, who hear about critical apps besides the teams. */
+export const LEADS = 'leads';
+
+const idList = z.array(z.string().trim().min(1));
+
+const ReviewersSchema = z
+  .object({
+    /** Slack user ids (U...) or user-group ids (S...). */
+    slack: idList.default([]),
+    /** Microsoft Entra (AAD) object ids of users or groups. */
+    teams: idList.default([]),
+  })
+  .strict();
+
+const DestinationsSchema = z
+  .object({
+    /** Slack channel names ('#gov-security') or ids ('C0123ABC'). */
+    slack: idList.default([]),
+    teams: z
+      .array(z.object({ team: z.string().trim().min(1), channel: z.string().trim().min(1) }).strict())
+      .default([]),
+  })
+  .strict();
+
+const TeamSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    reviewers: ReviewersSchema.default({ slack: [], teams: [] }),
+    destinations: DestinationsSchema.default({ slack: [], teams: [] }),
+  })
+  .strict();
+
+const LeadsSchema = TeamSchema.extend({ name: z.string().trim().min(1).default('Governance leads') }).strict();
+
+const TierSettingsSchema = z
+  .object({
+    /** What the tier means for the maker, in one sentence. */
+    meaning: z.string().trim().min(1),
+    nextSteps: z.string().trim().min(1),
+    initialStatus: z.enum(INITIAL_STATUSES),
+    /** Whether the teams' destinations are told (an escalation issue is raised). */
+    escalate: z.boolean(),
+    /** Whether the leads are told as well. */
+    notifyLeads: z.boolean().default(false),
+    reviewSla: z.object({ businessDays: z.number().int().positive() }).strict().optional(),
+  })
+  .strict();
+
+// ---------------------------------------------------------------- the condition language
+
+/**
+ * One node of a rule's `when`. Exactly one of:
+ * - `all: [...]` (every condition holds), `any: [...]` (at least one holds), `not: {...}`;
+ * - `fact: name`, a named condition from the policy's `facts` section;
+ * - `field: path` with exactly one operator:
+ *   `is` (equals), `in` (one of), `includesAny` / `includesAll` (on lists), `nonEmpty` (true/false),
+ *   `gt` / `gte` / `lt` / `lte` (a number or `{ threshold: name }`),
+ *   `mentionsAny` (text contains any phrase as whole words, case-insensitive; a list or `{ list: systemsOfRecord }`),
+ *   `some` (a condition that at least one record of a record list meets; its fields are the record's).
+ */
+export interface Condition {
+  all?: Condition[];
+  any?: Condition[];
+  not?: Condition;
+  fact?: string;
+  field?: string;
+  is?: Scalar;
+  in?: Scalar[];
+  includesAny?: string[];
+  includesAll?: string[];
+  nonEmpty?: boolean;
+  gt?: NumberOperand;
+  gte?: NumberOperand;
+  lt?: NumberOperand;
+  lte?: NumberOperand;
+  mentionsAny?: PhraseOperand;
+  some?: Condition;
+}
+export type Scalar = string | number | boolean;
+export type NumberOperand = number | { threshold: string };
+export type PhraseOperand = string[] | { list: string };
+
+export const COMBINATORS = ['all', 'any', 'not', 'fact'] as const;
+export const OPERATORS = [
+  'is',
+  'in',
+  'includesAny',
+  'includesAll',
+  'nonEmpty',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'mentionsAny',
+  'some',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/** Lists a `mentionsAny: { list: ... }` may name: top-level string lists of the policy. */
+export const NAMED_LISTS = ['systemsOfRecord'] as const;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
+const numberOperand = z.union([z.number(), z.object({ threshold: z.string().min(1) }).strict()], {
+  error: 'expected a number or { threshold: <name> }',
+});
+const phraseOperand = z.union([z.array(z.string().trim().min(1)).min(1), z.object({ list: z.string().min(1) }).strict()], {
+  error: 'expected a list of phrases or { list: <name> }',
+});
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .object({
+      all: z.array(ConditionSchema).min(1).optional(),
+      any: z.array(ConditionSchema).min(1).optional(),
+      not: ConditionSchema.optional(),
+      fact: z.string().min(1).optional(),
+      field: z.string().min(1).optional(),
+      is: scalar.optional(),
+      in: z.array(scalar).min(1).optional(),
+      includesAny: z.array(z.string()).min(1).optional(),
+      includesAll: z.array(z.string()).min(1).optional(),
+      nonEmpty: z.boolean().optional(),
+      gt: numberOperand.optional(),
+      gte: numberOperand.optional(),
+      lt: numberOperand.optional(),
+      lte: numberOperand.optional(),
+      mentionsAny: phraseOperand.optional(),
+      some: ConditionSchema.optional(),
+    })
+    .strict()
+    .superRefine((condition, ctx) => {
+      const combinators = COMBINATORS.filter((key) => condition[key] !== undefined);
+      const operators = OPERATORS.filter((key) => condition[key] !== undefined);
+      const hasField = condition.field !== undefined;
+      if (hasField && combinators.length === 0 && operators.length === 1) return;
+      if (!hasField && combinators.length === 1 && operators.length === 0) return;
+      let message: string;
+      if (hasField && operators.length === 0) message = `field "${condition.field}" needs one operator: ${OPERATORS.join(', ')}`;
+      else if (hasField && operators.length > 1) message = `one operator per condition, found ${operators.join(' and ')}: wrap them in all: [...]`;
+      else if (hasField) message = `a field condition cannot also use ${combinators.join(', ')}`;
+      else if (operators.length > 0) message = `operator ${operators.join(', ')} needs a field`;
+      else if (combinators.length > 1) message = `one of ${combinators.join(', ')} per condition: nest them`;
+      else message = `expected one of ${COMBINATORS.join(', ')}, or field with an operator`;
+      ctx.addIssue({ code: 'custom', message });
+    }),
+);
+
+// ---------------------------------------------------------------- the fields conditions may test
+
+export type FieldType =
+  | { kind: 'boolean' }
+  | { kind: 'number' }
+  | { kind: 'text' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'list'; values: readonly string[] }
+  | { kind: 'records'; fields: Readonly<Record<string, FieldType>> };
+
+const boolean: FieldType = { kind: 'boolean' };
+const text: FieldType = { kind: 'text' };
+const oneOf = (values: readonly string[]): FieldType => ({ kind: 'enum', values });
+const listOf = (values: readonly string[]): FieldType => ({ kind: 'list', values });
+
+/**
+ * The app-profile fields a condition may name (dotted paths into AppProfile). `owner` is left out on
+ * purpose: who built an app must not change its risk.
+ */
+export const PROFILE_FIELDS: Readonly<Record<string, FieldType>> = Object.freeze({
+  name: text,
+  description: text,
+  platform: oneOf(APP_PLATFORMS),
+  department: text,
+  audience: oneOf(AUDIENCES),
+  userCount: { kind: 'number' },
+  dataCategories: listOf(DATA_CATEGORIES),
+  systems: { kind: 'records', fields: { name: text, access: oneOf(SYSTEM_ACCESS) } },
+  'ai.used': boolean,
+  'ai.generatesContent': boolean,
+  'ai.decisionImpact': oneOf(DECISION_IMPACTS),
+  'ai.profiling': boolean,
+  'ai.domains': listOf(AI_DOMAINS),
+  'ai.practices': listOf(AI_PRACTICES),
+  criticality: oneOf(CRITICALITIES),
+  externalSharing: boolean,
+});
+
+// ---------------------------------------------------------------- rules, hints, policy
+
+const ruleId = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$/, 'rule ids are UPPER-KEBAB-CASE, like PERSONAL-DATA-BROAD');
+const kebabId = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'ids are lower-kebab-case, like ai-governance');
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'names are camelCase letters and digits');
+
+export const RuleSchema = z
+  .object({
+    id: ruleId,
+    title: z.string().trim().min(1),
+    tier: z.enum(TIERS),
+    teams: z.array(z.string()).default([]),
+    source: z.string().trim().default(''),
+    /** Maker-readable sentence; `{field.path}` and `{thresholds.name}` placeholders are filled in. */
+    explanation: z.string().trim().min(1),
+    when: ConditionSchema,
+  })
+  .strict();
+
+/** Facts a maker may confirm, in profile terms; also what the AI assessor may suggest. */
+export const ImpliedFactsSchema = z
+  .object({
+    dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1).optional(),
+    aiDomains: z.array(z.enum(AI_DOMAINS)).min(1).optional(),
+    aiPractices: z.array(z.enum(AI_PRACTICES)).min(1).optional(),
+    aiUsed: z.boolean().optional(),
+    profiling: z.boolean().optional(),
+    decisionImpact: z.enum(DECISION_IMPACTS).optional(),
+  })
+  .strict();
+
+export const RiskHintSchema = z
+  .object({
+    id: kebabId,
+    keywords: z.array(z.string().trim().min(1)).min(1),
+    /** Question put to the maker when a keyword appears in what they wrote. */
+    confirm: z.string().trim().min(1),
+    implies: ImpliedFactsSchema,
+  })
+  .strict();
+
+export const PolicySchema = z
+  .object({
+    version: z.string().trim().min(1),
+    tiers: z.object({ low: TierSettingsSchema, medium: TierSettingsSchema, high: TierSettingsSchema, critical: TierSettingsSchema }).strict(),
+    teams: z.record(kebabId, TeamSchema),
+    leads: LeadsSchema,
+    thresholds: z.record(name, z.number().nonnegative()).default({}),
+    systemsOfRecord: z.array(z.string().trim().min(1)).default([]),
+    facts: z.record(name, ConditionSchema).default({}),
+    rules: z.array(RuleSchema),
+    intake: z.object({ riskHints: z.array(RiskHintSchema).default([]) }).strict().default({ riskHints: [] }),
+  })
+  .strict();
+
+/** A loaded policy. Always complete, validated and deeply frozen (see loadPolicy). */
+export type Policy = z.output<typeof PolicySchema>;
+export type Rule = z.output<typeof RuleSchema>;
+export type TierSettings = z.output<typeof TierSettingsSchema>;
+export type Team = z.output<typeof TeamSchema>;
+export type Reviewers = z.output<typeof ReviewersSchema>;
+export type Destinations = z.output<typeof DestinationsSchema>;
+export type ImpliedFacts = z.output<typeof ImpliedFactsSchema>;
+export type RiskHint = z.output<typeof RiskHintSchema>;
+
+/** Team ids in policy order: the order teams are listed and sorted in everywhere. */
+export function teamIds(policy: Policy): TeamId[] {
+  return Object.keys(policy.teams);
+}

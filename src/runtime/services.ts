@@ -1,0 +1,118 @@
+import type { Config } from '../config.ts';
+import { databaseSetting, llmSettings } from '../config.ts';
+import { ConversationEngine } from '../chat/engine.ts';
+import type { Database } from '../db/open.ts';
+import { openDatabase } from '../db/open.ts';
+import { assessProfile } from '../assessment/assess.ts';
+import { reassessWithFloor } from '../apps/reassess.ts';
+import { extractProfileFields } from '../intake/extract.ts';
+import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import type { LlmClient } from '../llm/client.ts';
+import { createLlmClient } from '../llm/client.ts';
+import type { Logger } from '../logger.ts';
+import type { OutboxTransport } from '../outbox/transport.ts';
+import { OutboxWorker } from '../outbox/worker.ts';
+import { loadPolicy, policyPath } from '../policy/load.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { ControlHandler } from './control.ts';
+import { startControlServer } from './control.ts';
+import { EmbeddedDatabaseBusyError, acquireEmbeddedLock, recordControlSocket } from './embedded-lock.ts';
+
+// Wires the core together: policy, database, LLM, conversation engine and outbox worker.
+
+export interface ServicesOptions {
+  config: Config;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  logger: Logger;
+  /** Shown to other processes that find the embedded database busy. */
+  purpose: string;
+  transports: OutboxTransport[];
+  /** Lets other `steward` commands run inside this process while it holds the embedded database. */
+  controlHandler?: ControlHandler;
+}
+
+export interface Services {
+  config: Config;
+  db: Database;
+  policy: Policy;
+  llm: LlmClient | undefined;
+  engine: ConversationEngine;
+  worker: OutboxWorker;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function openServices(options: ServicesOptions): Promise<Services> {
+  const { config, logger } = options;
+  // Policy first: an invalid policy stops the start before anything is opened.
+  const policy = loadPolicy(policyPath(options.env, options.cwd));
+  const llm = createLlmClient(llmSettings(config));
+  const target = databaseSetting(config, options.cwd);
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  if (target.kind === 'pglite') {
+    const lock = acquireEmbeddedLock(target.dir, { purpose: options.purpose });
+    if (!lock.acquired) throw new EmbeddedDatabaseBusyError(target.dir, lock.heldBy);
+    cleanups.push(() => lock.release());
+  }
+  let db: Database;
+  try {
+    db = await openDatabase(target);
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw error;
+  }
+  cleanups.unshift(() => db.close());
+  if (target.kind === 'pglite' && options.controlHandler) {
+    const control = await startControlServer(options.controlHandler);
+    recordControlSocket(target.dir, control.socketPath);
+    cleanups.unshift(() => control.close());
+  }
+
+  const assess = async (profile: Parameters<typeof assessProfile>[0]): Promise<AssessmentOutcome> => {
+    const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
+    if (result.llm && 'error' in result.llm) logger.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
+    return result;
+  };
+  const engine = new ConversationEngine(db.prisma, {
+    policy,
+    deliveryPlatforms: options.transports.map((transport) => transport.platform),
+    assess,
+    reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
+    ...(llm
+      ? {
+          extract: async (description: string) => {
+            const outcome = await extractProfileFields(llm, description);
+            if (outcome.error) logger.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
+            return outcome.fields;
+          },
+        }
+      : {}),
+  });
+  const worker = new OutboxWorker({
+    db: db.prisma,
+    transports: options.transports,
+    onEvent: (event) => {
+      if (event.type === 'dead') logger.error({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox message dead-lettered');
+      else if (event.type === 'retry') logger.warn({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox delivery will be retried');
+    },
+  });
+
+  let closed = false;
+  return {
+    config,
+    db,
+    policy,
+    llm,
+    engine,
+    worker,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await worker.stop();
+      for (const cleanup of cleanups) await cleanup();
+    },
+  };
+}
