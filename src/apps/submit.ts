@@ -178,6 +178,8 @@ export function escalationMessage(input: {
     `Maker: ${maker}. Teams: ${teamNames(policy, assessment.teams)}. Assessed by ${assessedByLabel(assessment)}, policy ${assessment.policyVersion}.`,
     'Why:',
     ...reasonLines(assessment),
+    'Profile:',
+    ...profileFields(profile).map((field) => `  ${field.label}: ${field.value}`),
   ];
   return {
     title: `Review needed: ${reference} ${profile.name}`,

@@ -66,7 +66,7 @@ export function stripSecrets(message: string, url: string): string {
   } catch {
     // not a URL: nothing recognisable to strip
   }
-  return out.split(url).join(redactUrl(url));
+  return url ? out.split(url).join(redactUrl(url)) : out;
 }
 
 function safeDecode(text: string): string {
@@ -132,6 +132,9 @@ async function connectPGlite(dir: string): Promise<Connection> {
 
 async function connectPostgres(url: string): Promise<Connection> {
   const describe = `PostgreSQL at ${postgresLocation(url)}`;
+  if (!/^postgres(ql)?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
+    throw new Error('Invalid PostgreSQL URL: expected postgresql://user:password@host:port/database');
+  }
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // An idle client dropped by the server emits 'error' on the pool; unhandled it would crash the process.
   // The next query simply gets a fresh connection.
@@ -140,8 +143,7 @@ async function connectPostgres(url: string): Promise<Connection> {
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => {});
-    // No `cause`: the driver's error is not passed on, only its message with any password stripped.
-    // eslint-disable-next-line preserve-caught-error
+    // eslint-disable-next-line preserve-caught-error -- only the driver's message, with any password stripped
     throw new Error(`Cannot connect to ${describe}: ${stripSecrets(reason(error), url)}`);
   }
   let closed = false;
@@ -164,13 +166,15 @@ export function connect(target: DatabaseTarget): Promise<Connection> {
 
 /**
  * Opens the database, applies pending migrations (unless `migrate: false`) and returns a Prisma client.
- * Close it: a PGlite directory stays locked to this process until then.
+ * Close it: until then no other PGlite may open the same directory (refused in this process; other
+ * processes are not detected, so run one Steward process per PGlite directory).
  */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   const conn = await connect(target);
   try {
     if (opts.migrate ?? true) {
-      // Loaded lazily: the 5 MB schema engine is compiled only by processes that migrate.
+      // Imported lazily: only processes that migrate load the schema engine, and migrate.ts (which
+      // imports connect() from here) stays free of an import cycle.
       const { applyMigrationsOn } = await import('./migrate.ts');
       await applyMigrationsOn(conn, { migrationsDir: opts.migrationsDir });
     }

@@ -72,8 +72,8 @@ interface EngineState {
   bindings?: Promise<Bindings>;
 }
 const STATE_KEY = Symbol.for('steward.db.schemaEngineWasm');
-const state: EngineState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] as EngineState | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[STATE_KEY] = { pendingTimers: new Set(), commandsRunning: 0 });
+const globals = globalThis as Record<symbol, EngineState | undefined>;
+const state: EngineState = (globals[STATE_KEY] ??= { pendingTimers: new Set<NodeJS.Timeout>(), commandsRunning: 0 });
 
 function trackedSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
   const timer = setTimeout(() => {

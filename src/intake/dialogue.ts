@@ -308,7 +308,8 @@ async function recordAnswer(intake: IntakeState, question: Question, value: unkn
       return { state: { mode: 'intake', intake }, replies: [duplicateReply(intake, existing.name)] };
     }
   }
-  if (question.id === 'description' || question.id === 'name') await afterDescription(intake, ctx);
+  // Risky words are checked once there is a description (and again if the name is given after it).
+  if (question.id === 'description' || (question.id === 'name' && intake.draft.description !== undefined)) await afterDescription(intake, ctx);
   advance(intake);
   return { state: { mode: 'intake', intake }, replies: [...replies, stepReply(intake, ctx)] };
 }

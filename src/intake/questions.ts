@@ -143,7 +143,7 @@ export const QUESTIONS: Question[] = [
   {
     id: 'audience',
     label: 'Who uses it',
-    aliases: ['audience', 'who uses it', 'users', 'sharing'],
+    aliases: ['audience', 'who uses it', 'who', 'sharing'],
     prompt: 'Who will use it?',
     why: 'The wider an app is shared, the more a mistake in it can affect.',
     options: AUDIENCE_OPTIONS,
@@ -153,7 +153,7 @@ export const QUESTIONS: Question[] = [
   {
     id: 'userCount',
     label: 'Number of users',
-    aliases: ['user count', 'number of users', 'how many users', 'users count', 'count'],
+    aliases: ['users', 'user count', 'number of users', 'how many users', 'users count', 'count'],
     prompt: 'Roughly how many people will use it?',
     why: 'Apps used by many people need an owner and support plan.',
     parse: parseCount,

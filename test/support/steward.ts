@@ -1,0 +1,81 @@
+// Builds the core on a test database, the way src/runtime/services.ts does, with a recording transport.
+import { ConversationEngine } from '../../src/chat/engine.ts';
+import type { InboundMessage } from '../../src/chat/engine.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import { assessProfile } from '../../src/assessment/assess.ts';
+import { reassessWithFloor } from '../../src/apps/reassess.ts';
+import { extractProfileFields } from '../../src/intake/extract.ts';
+import type { LlmClient } from '../../src/llm/client.ts';
+import type { OutgoingMessage, OutboxTransport } from '../../src/outbox/transport.ts';
+import { OutboxWorker } from '../../src/outbox/worker.ts';
+import { loadPolicy } from '../../src/policy/load.ts';
+import type { Policy } from '../../src/policy/schema.ts';
+import type { Db } from '../../src/store/types.ts';
+
+export interface TestSteward {
+  engine: ConversationEngine;
+  worker: OutboxWorker;
+  policy: Policy;
+  delivered: OutgoingMessage[];
+  /** Sends one message as `user` (default "maker") and returns the replies' text joined. */
+  say(text: string, user?: string, extra?: Partial<InboundMessage>): Promise<string>;
+  sayFull(text: string, user?: string, extra?: Partial<InboundMessage>): Promise<Reply[]>;
+}
+
+export function recordingTransport(platform: string, delivered: OutgoingMessage[]): OutboxTransport {
+  return {
+    platform,
+    async deliver(message) {
+      delivered.push(message);
+      return { receipt: { id: `msg-${delivered.length}` } };
+    },
+  };
+}
+
+export function createTestSteward(db: Db, options: { llm?: LlmClient; policy?: Policy; platforms?: string[] } = {}): TestSteward {
+  const policy = options.policy ?? loadPolicy();
+  const delivered: OutgoingMessage[] = [];
+  const platforms = options.platforms ?? ['console'];
+  const llm = options.llm;
+  const engine = new ConversationEngine(db, {
+    policy,
+    deliveryPlatforms: platforms,
+    assess: (profile) => assessProfile(profile, { policy, ...(llm ? { llm } : {}) }),
+    reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
+    ...(llm ? { extract: async (description: string) => (await extractProfileFields(llm, description)).fields } : {}),
+  });
+  const worker = new OutboxWorker({ db, transports: platforms.map((platform) => recordingTransport(platform, delivered)) });
+  const sayFull = async (text: string, user = 'maker', extra: Partial<InboundMessage> = {}) => {
+    const result = await engine.handle({
+      platform: 'console',
+      channelId: 'dm',
+      user: { userId: user, displayName: user },
+      text,
+      ...extra,
+    });
+    return result.replies;
+  };
+  return {
+    engine,
+    worker,
+    policy,
+    delivered,
+    sayFull,
+    say: async (text, user, extra) => (await sayFull(text, user, extra)).map((reply) => reply.text).join('\n---\n'),
+  };
+}
+
+/** Answers for a complete low-risk registration, after "register". */
+export const LOW_RISK_ANSWERS = [
+  'Team lunch rota', // name
+  'Keeps track of who orders lunch for the team each week', // description
+  'Excel', // platform
+  'Facilities', // department
+  'my team', // audience
+  '8', // users
+  'internal', // data
+  'none', // systems
+  'no', // AI
+  'minor', // criticality
+  'no', // external sharing
+];
