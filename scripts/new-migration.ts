@@ -54,21 +54,22 @@ export async function createMigration(
     migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList };
   // The engine wants a main connection even though diff only uses the shadow one.
   const main = new PGlite();
-  const engine = await openSchemaEngine({ adapterFactory: pgliteAdapterFactory(main), schemaFiles: [schema] });
   let sql: string;
   let changed: boolean;
   try {
-    const out = await engine.diff({
-      from,
-      to: { tag: 'schemaDatamodel', files: [schema] },
-      script: true,
-      exitCode: true, // 2 when there are changes
-      filters: NO_FILTER,
-    });
+    const engine = await openSchemaEngine({ adapterFactory: pgliteAdapterFactory(main), schemaFiles: [schema] });
+    const out = await engine
+      .diff({
+        from,
+        to: { tag: 'schemaDatamodel', files: [schema] },
+        script: true,
+        exitCode: true, // 2 when there are changes
+        filters: NO_FILTER,
+      })
+      .finally(() => engine.close());
     changed = out.exitCode === 2;
     sql = out.stdout ?? '';
   } finally {
-    engine.close();
     await main.close();
   }
   if (!changed) return {};

@@ -11,13 +11,17 @@ import { escalationTargets } from '../src/policy/routing.ts';
 import { DEFAULT_TEAM_IDS, type Policy } from '../src/policy/schema.ts';
 import { riskProfile } from './support/risk-profile.ts';
 
+// Parsed YAML, edited freely as an admin edits the file: typing it would only restate the schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawPolicy = Record<string, any>;
+
 const DEFAULT_TEXT = readFileSync(DEFAULT_POLICY_PATH, 'utf8');
 const workDir = mkdtempSync(path.join(tmpdir(), 'steward-policy-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** The default policy after `change` is applied to its data, as an admin editing the file would. */
-function editedPolicy(change: (data: Record<string, any>) => void): Policy {
-  const data = parse(DEFAULT_TEXT) as Record<string, any>;
+function editedPolicy(change: (data: RawPolicy) => void): Policy {
+  const data = parse(DEFAULT_TEXT) as RawPolicy;
   change(data);
   return loadPolicyFromText(stringify(data), 'edited.yaml');
 }
@@ -292,6 +296,12 @@ describe('an invalid policy is refused with the line and field at fault', () => 
       'rules[5].teams[0] (rule PAYMENT-CARD-DATA)',
       'rules[5].teams[1] (rule PAYMENT-CARD-DATA)',
     ]);
+  });
+
+  it('more teams than the engine can track', () => {
+    const data = parse(DEFAULT_TEXT) as RawPolicy;
+    for (let index = 0; index < 27; index++) data.teams[`extra-${index}`] = { name: `Extra ${index}` };
+    expect(() => loadPolicyFromText(stringify(data), 'many.yaml')).toThrow(/teams: at most 31 teams, found 32/);
   });
 
   it('a file that cannot be read', () => {

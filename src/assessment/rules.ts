@@ -26,7 +26,7 @@ export interface RulesVerdict {
 }
 
 export function evaluateRules(profile: AppProfile, policy: Policy): RulesVerdict {
-  const { rules, teamRank } = compiledFor(policy);
+  const { rules, teamOrder } = compiledFor(policy);
   let tier: Tier = 'low';
   const fired: CompiledRule[] = [];
   for (const compiled of rules) {
@@ -35,22 +35,29 @@ export function evaluateRules(profile: AppProfile, policy: Policy): RulesVerdict
     if (TIER_ORDER[compiled.rule.tier] > TIER_ORDER[tier]) tier = compiled.rule.tier;
   }
 
-  const teams = new Set<TeamId>();
-  for (const compiled of fired) for (const team of compiled.teams) teams.add(team);
+  // Teams as a bit set over the policy's team order: union and ordering in one pass.
+  let teamBits = 0;
+  for (const compiled of fired) teamBits |= compiled.teamBits;
 
   // Array.prototype.sort is stable, so equal tiers keep policy order.
   fired.sort((a, b) => TIER_ORDER[b.rule.tier] - TIER_ORDER[a.rule.tier]);
   return {
     tier,
-    teams: [...teams].sort((a, b) => teamRank.get(a)! - teamRank.get(b)!),
+    teams: teamsOf(teamBits, teamOrder),
     reasons: fired.map((compiled) => ({
       rule: compiled.rule.id,
       tier: compiled.rule.tier,
-      teams: [...compiled.teams],
+      teams: compiled.teams.slice(),
       explanation: compiled.explain(profile),
       source: compiled.rule.source,
     })),
   };
+}
+
+function teamsOf(bits: number, teamOrder: readonly TeamId[]): TeamId[] {
+  const teams: TeamId[] = [];
+  for (let index = 0; bits !== 0; index++, bits >>>= 1) if (bits & 1) teams.push(teamOrder[index]!);
+  return teams;
 }
 
 /** Known team ids of `teams`, deduplicated and in policy order; unknown ids are dropped. */
@@ -80,7 +87,10 @@ export function describeCondition(condition: Condition, policy?: Policy): string
   const describe = (child: Condition) => describeCondition(child, policy);
   if (condition.all) return `(${condition.all.map(describe).join(' and ')})`;
   if (condition.any) return `(${condition.any.map(describe).join(' or ')})`;
-  if (condition.not) return `not ${describe(condition.not)}`;
+  if (condition.not) {
+    const inner = describe(condition.not);
+    return inner.startsWith('(') ? `not ${inner}` : `not (${inner})`;
+  }
   if (condition.fact !== undefined) return condition.fact;
   const field = condition.field ?? '?';
   const list = (values: readonly unknown[]) => values.map(String).join(', ');
@@ -99,7 +109,7 @@ export function describeCondition(condition: Condition, policy?: Policy): string
   if (condition.lte !== undefined) return `${field} <= ${number(condition.lte)}`;
   if (condition.mentionsAny) {
     const operand = condition.mentionsAny;
-    return `${field} names, as whole words, any of ${Array.isArray(operand) ? list(operand) : operand.list}`;
+    return `${field} mentions, as whole words, any of ${Array.isArray(operand) ? list(operand) : operand.list}`;
   }
   if (condition.some) return `some entry of ${field} has ${describe(condition.some)}`;
   return '?';
@@ -113,11 +123,15 @@ interface CompiledRule {
   rule: Rule;
   test: Predicate;
   explain: (profile: AppProfile) => string;
+  /** The rule's teams, in policy order. */
   teams: TeamId[];
+  /** The same teams as bits: bit i = teamOrder[i]. */
+  teamBits: number;
 }
 
 interface CompiledPolicy {
   rules: CompiledRule[];
+  teamOrder: TeamId[];
   teamRank: Map<TeamId, number>;
 }
 
@@ -133,15 +147,22 @@ function compiledFor(policy: Policy): CompiledPolicy {
 }
 
 function compilePolicy(policy: Policy): CompiledPolicy {
-  const teamRank = new Map(Object.keys(policy.teams).map((team, index) => [team, index]));
+  const teamOrder = Object.keys(policy.teams);
+  // Teams are kept as 31-bit sets; the loader refuses policies with more (MAX_TEAMS).
+  if (teamOrder.length > 31) throw new Error('a policy may define at most 31 teams');
+  const teamRank = new Map(teamOrder.map((team, index) => [team, index]));
   const compiler = new ConditionCompiler(policy);
-  const rules = policy.rules.map((rule) => ({
-    rule,
-    test: compiler.compile(rule.when, `rule ${rule.id}`),
-    explain: compileTemplate(rule.explanation, policy),
-    teams: rule.teams.filter((team) => teamRank.has(team)).sort((a, b) => teamRank.get(a)! - teamRank.get(b)!),
-  }));
-  return { rules, teamRank };
+  const rules = policy.rules.map((rule) => {
+    const teamBits = rule.teams.reduce((bits, team) => (teamRank.has(team) ? bits | (1 << teamRank.get(team)!) : bits), 0);
+    return {
+      rule,
+      test: compiler.compile(rule.when, `rule ${rule.id}`),
+      explain: compileTemplate(rule.explanation, policy),
+      teams: teamsOf(teamBits, teamOrder),
+      teamBits,
+    };
+  });
+  return { rules, teamOrder, teamRank };
 }
 
 class ConditionCompiler {
@@ -282,7 +303,11 @@ function compileTemplate(template: string, policy: Policy): (profile: AppProfile
   }
   parts.push(template.slice(last));
   if (parts.length === 1) return () => template;
-  return (profile) => parts.map((part) => (typeof part === 'string' ? part : formatValue(part(profile)))).join('');
+  return (profile) => {
+    let text = '';
+    for (const part of parts) text += typeof part === 'string' ? part : formatValue(part(profile));
+    return text;
+  };
 }
 
 function placeholderValue(name: string, policy: Policy): Getter {
@@ -295,7 +320,7 @@ function placeholderValue(name: string, policy: Policy): Getter {
 }
 
 function formatValue(value: unknown): string {
-  if (Array.isArray(value)) return value.length > 0 ? value.map(String).join(', ') : 'none';
+  if (Array.isArray(value)) return value.length > 0 ? value.join(', ') : 'none';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return value === undefined || value === null ? '' : String(value);
 }

@@ -14,6 +14,7 @@ import type {
   DiffResult,
   SchemaEngine,
 } from '@prisma/schema-engine-wasm';
+import type * as EngineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 export type {
   DiagnoseMigrationHistoryOutput,
@@ -23,8 +24,6 @@ export type {
   SchemaContainer,
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
-
-import type * as EngineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 type Bindings = typeof EngineBindings;
 

@@ -103,8 +103,8 @@ export interface SystemAnswer {
   access: 'read' | 'write';
 }
 
-const WRITE_WORDS = /\b(write|writes|writing|written|update|updates|updating|create|creates|edit|edits|read[-/ ]?write|rw|post|posts|insert|inserts)\b/iu;
-const READ_WORDS = /\b(read|reads|reading|read[- ]?only|view|views|lookup|look up|looks up|ro)\b/iu;
+const WRITE_WORDS = /\b(read[-/ ]?write|writes|writing|written|write|updates|updating|update|creates|create|edits|edit|rw|posts|post|inserts|insert)\b/iu;
+const READ_WORDS = /\b(read[- ]?only|reads|reading|read|views|view|lookup|looks up|look up|ro)\b/iu;
 const FILLER = /\b(to|from|into|in|data|only|and|access|it)\b/giu;
 
 export function parseSystems(text: string): Parsed<SystemAnswer[]> {

@@ -17,6 +17,9 @@ import {
 /** The policy shipped in the repository. */
 export const DEFAULT_POLICY_PATH = path.join(projectRoot, 'policy', 'default.yaml');
 
+/** The most teams a policy may define. */
+export const MAX_TEAMS = 31;
+
 /** Rule id of the AI assessor's reason; a policy rule may not take it. */
 export const AI_ASSESSMENT_RULE_ID = 'AI-ASSESSMENT';
 
@@ -133,6 +136,8 @@ function findSemanticProblems(policy: Policy): Problem[] {
   const teamIds = Object.keys(policy.teams);
 
   if (teamIds.includes('leads')) problem(['teams', 'leads'], '"leads" is reserved for the top-level leads section');
+  // The rules engine keeps a verdict's teams as a 31-bit set.
+  if (teamIds.length > MAX_TEAMS) problem(['teams'], `at most ${MAX_TEAMS} teams, found ${teamIds.length}`);
 
   for (const [tier, settings] of Object.entries(policy.tiers)) {
     if (settings.notifyLeads && !settings.escalate) {

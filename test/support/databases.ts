@@ -2,7 +2,7 @@
 // (e.g. postgresql://postgres@127.0.0.1:5432/test); each test database is created there and dropped after.
 import { randomBytes } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -44,12 +44,33 @@ export function pgliteTestDir(): Promise<{ dir: string; cleanup(): Promise<void>
   return tempDir('steward-pglite-');
 }
 
-// One migrated PGlite directory per test process, copied for each test database.
+// One migrated PGlite directory per test module graph, copied for each test database. Test workers are
+// often killed rather than exited, so the directory is named after its process and removed by a later run
+// once that process is gone.
+const TEMPLATE_PREFIX = 'steward-pglite-template-';
 let template: Promise<string> | undefined;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function removeStaleTemplates(): Promise<void> {
+  const entries = await readdir(tmpdir()).catch(() => []);
+  for (const name of entries) {
+    const pid = Number(/^steward-pglite-template-(\d+)-/.exec(name)?.[1]);
+    if (pid && !processAlive(pid)) await rm(path.join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
-    const { dir } = await pgliteTestDir();
+    await removeStaleTemplates();
+    const { dir } = await tempDir(`${TEMPLATE_PREFIX}${process.pid}-`);
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const data = path.join(dir, 'data');
     await applyMigrations({ kind: 'pglite', dir: data });

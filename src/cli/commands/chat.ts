@@ -1,4 +1,4 @@
-import { createConsoleTransport, runConsoleChat } from '../../../adapters/console/index.ts';
+import { ConsoleOutput, createConsoleTransport, runConsoleChat } from '../../../adapters/console/index.ts';
 import { loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import type { ControlRequest, ControlResponse } from '../../runtime/control.ts';
@@ -11,7 +11,7 @@ export type HostHandler = (request: ControlRequest, services: Services) => Promi
 /** `steward chat`: the console adapter on the configured database. */
 export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<number> {
   const config = loadConfig(io.env);
-  const write = (text: string) => void process.stdout.write(text);
+  const output = new ConsoleOutput((text) => void process.stdout.write(text));
   let services: Services | undefined;
   services = await openServices({
     config,
@@ -20,7 +20,7 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
     // Logs go to stderr, and only warnings unless asked: the terminal is for the conversation.
     logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
     purpose: 'steward chat',
-    transports: [createConsoleTransport(write)],
+    transports: [createConsoleTransport(output.write)],
     controlHandler: (request) => hostHandler(request, services as Services),
   });
   try {
@@ -28,7 +28,8 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
       engine: services.engine,
       worker: services.worker,
       input: process.stdin,
-      write,
+      output,
+      onError: (error) => services?.logger.error({ err: error }, 'console turn failed'),
       ...(config.STEWARD_USER ? { user: config.STEWARD_USER } : {}),
     });
     return 0;
