@@ -6,9 +6,9 @@ import { runClassify } from '../src/cli/commands/classify.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { DEFAULT_POLICY_PATH } from '../src/policy/load.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
+import { runSteward, stewardEnv } from './support/processes.ts';
 
-// runClassify is called with an in-memory CliIO. bin/steward.js does not route to it yet (the lead
-// wires `steward classify` into src/cli/main.ts), so there is no spawned `npx steward classify` test here.
+// Most tests call runClassify with an in-memory CliIO; the last one runs the real `npx steward classify`.
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'steward-classify-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -168,5 +168,19 @@ describe('policy and LLM settings come from the environment', () => {
       expect(JSON.parse(out)).toMatchObject({ tier: 'high', assessedBy: 'rules' });
       expect(err).toContain('Phone order capture: AI assessment failed, rules only (server-error');
     });
+  });
+});
+
+describe('npx steward classify, as a user runs it', () => {
+  it('assesses profiles piped to it, and refuses an invalid one with exit code 2', async () => {
+    const npx = ['npx', '--no-install', 'steward'];
+    const valid = await runSteward(['classify', '-', '--json'], stewardEnv({}), JSON.stringify([plainApp, cardApp]), npx);
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout).map((item: { tier: string; assessedBy: string }) => `${item.tier} ${item.assessedBy}`)).toEqual(['low rules', 'high rules']);
+
+    const invalid = await runSteward(['classify', '-', '--json'], stewardEnv({}), JSON.stringify({ ...cardApp, audience: 'everyone' }), npx);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toBe('');
+    expect(invalid.stderr).toContain('audience: Invalid option');
   });
 });

@@ -102,7 +102,8 @@ export function loadPolicyFromText(text: string, sourceName: string): Policy {
         const range = locate(doc, problem.path);
         return {
           path: formatPath(problem.path, raw),
-          ...(range ? position(range[0]) : {}),
+          // An empty document has no node to point at: its first line will do.
+          ...(range ? position(range[0]) : { line: 1, column: 1 }),
           message: problem.message,
         };
       }),
@@ -119,6 +120,10 @@ function zodProblems(error: z.ZodError): Problem[] {
     // One problem per unknown key, so each points at its own line.
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}"` }));
+    }
+    if (issue.code === 'invalid_key') {
+      const reason = issue.issues[0]?.message ?? issue.message;
+      return [{ path: at, message: `invalid name "${String(at.at(-1))}": ${reason}` }];
     }
     if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
       return [{ path: at, message: `missing (expected ${issue.expected})` }];
