@@ -12,8 +12,7 @@ export type HostHandler = (request: ControlRequest, services: Services) => Promi
 export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<number> {
   const config = loadConfig(io.env);
   const output = new ConsoleOutput((text) => void process.stdout.write(text));
-  let services: Services | undefined;
-  services = await openServices({
+  const services: Services = await openServices({
     config,
     env: io.env,
     cwd: io.cwd,
@@ -21,7 +20,7 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
     logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
     purpose: 'steward chat',
     transports: [createConsoleTransport(output.write)],
-    controlHandler: (request) => hostHandler(request, services as Services),
+    controlHandler: (request) => hostHandler(request, services),
   });
   try {
     await runConsoleChat({
@@ -29,7 +28,7 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
       worker: services.worker,
       input: process.stdin,
       output,
-      onError: (error) => services?.logger.error({ err: error }, 'console turn failed'),
+      onError: (error) => services.logger.error({ err: error }, 'console turn failed'),
       ...(config.STEWARD_USER ? { user: config.STEWARD_USER } : {}),
     });
     return 0;

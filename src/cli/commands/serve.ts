@@ -12,8 +12,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   const config = loadConfig(io.env);
   const logger = createLogger(config.LOG_LEVEL, 'stdout');
   const write = (text: string) => void process.stdout.write(text);
-  let services: Services | undefined;
-  services = await openServices({
+  const services: Services = await openServices({
     config,
     env: io.env,
     cwd: io.cwd,
@@ -21,7 +20,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     purpose: 'steward serve',
     // Until a chat platform is connected, escalations are printed like the console chat prints them.
     transports: [createConsoleTransport(write)],
-    controlHandler: (request) => hostHandler(request, services as Services),
+    controlHandler: (request) => hostHandler(request, services),
   });
   const app = createHttpApp(services);
   const server = await listen(app, config.PORT, config.HOST);
