@@ -147,7 +147,7 @@ async function appliedMigrationNames(factory: SqlMigrationAwareDriverAdapterFact
  * process (openDatabase() migrates by default and reuses its own connection).
  */
 export async function applyMigrations(db: DatabaseTarget, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const conn = await connect(db);
+  const conn = await connect(db, { poolMax: 1 });
   try {
     return await applyMigrationsOn(conn, opts);
   } finally {
@@ -157,7 +157,7 @@ export async function applyMigrations(db: DatabaseTarget, opts: MigrateOptions =
 
 /** `prisma migrate status`: which migrations are pending and which are applied. */
 export async function migrationStatus(db: DatabaseTarget, opts: MigrateOptions = {}): Promise<MigrationStatus> {
-  const conn = await connect(db);
+  const conn = await connect(db, { poolMax: 1 });
   try {
     return await migrationStatusOn(conn, opts);
   } finally {

@@ -130,12 +130,12 @@ async function connectPGlite(dir: string): Promise<Connection> {
   };
 }
 
-async function connectPostgres(url: string): Promise<Connection> {
+async function connectPostgres(url: string, poolMax?: number): Promise<Connection> {
   const describe = `PostgreSQL at ${postgresLocation(url)}`;
   if (!/^postgres(ql)?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
     throw new Error('Invalid PostgreSQL URL: expected postgresql://user:password@host:port/database');
   }
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, ...(poolMax ? { max: poolMax } : {}) });
   // An idle client dropped by the server emits 'error' on the pool; unhandled it would crash the process.
   // The next query simply gets a fresh connection.
   pool.on('error', () => {});
@@ -159,9 +159,14 @@ async function connectPostgres(url: string): Promise<Connection> {
   };
 }
 
-/** Opens the raw connection only (no Prisma client, no migrations). */
-export function connect(target: DatabaseTarget): Promise<Connection> {
-  return target.kind === 'pglite' ? connectPGlite(target.dir) : connectPostgres(target.url);
+/**
+ * Opens the raw connection only (no Prisma client, no migrations). `poolMax: 1` for migrations: the
+ * schema engine takes a session-level advisory lock, which must be released on the session that took it.
+ * With a larger pool the unlock can land on another connection and the lock stays held, blocking every
+ * other process's migration until this one exits.
+ */
+export function connect(target: DatabaseTarget, opts: { poolMax?: number } = {}): Promise<Connection> {
+  return target.kind === 'pglite' ? connectPGlite(target.dir) : connectPostgres(target.url, opts.poolMax);
 }
 
 /**
@@ -176,7 +181,16 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       // Imported lazily: only processes that migrate load the schema engine, and migrate.ts (which
       // imports connect() from here) stays free of an import cycle.
       const { applyMigrationsOn } = await import('./migrate.ts');
-      await applyMigrationsOn(conn, { migrationsDir: opts.migrationsDir });
+      if (target.kind === 'pglite') {
+        await applyMigrationsOn(conn, { migrationsDir: opts.migrationsDir });
+      } else {
+        const single = await connect(target, { poolMax: 1 });
+        try {
+          await applyMigrationsOn(single, { migrationsDir: opts.migrationsDir });
+        } finally {
+          await single.close();
+        }
+      }
     }
   } catch (error) {
     await conn.close().catch(() => {});
