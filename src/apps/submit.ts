@@ -5,6 +5,7 @@ import type { Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
 import { formatReference, nameKey } from '../store/apps.ts';
 import { recordAudit } from '../store/audit.ts';
+import { reviewActionValue } from '../review/decide.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { Tx } from '../store/types.ts';
 import type { AssessmentView } from './present.ts';
@@ -136,7 +137,6 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   });
 
   const escalatedTo = deliveriesFor(assessment, policy, request.deliveryPlatforms);
-  const message = escalationMessage({ reference, version, appId, profile, owner, assessment, policy });
   await enqueueOutbox(
     tx,
     escalatedTo.map((delivery) => ({
@@ -145,7 +145,11 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
       platform: delivery.platform,
       destination: delivery.destination,
       appId,
-      payload: { team: delivery.team, appVersion: version, reply: message } as unknown as Prisma.InputJsonValue,
+      payload: {
+        team: delivery.team,
+        appVersion: version,
+        reply: escalationMessage({ reference, version, appId, profile, owner, assessment, policy, team: delivery.team }),
+      } as unknown as Prisma.InputJsonValue,
     })),
   );
   if (escalatedTo.length > 0) {
@@ -168,8 +172,10 @@ export function escalationMessage(input: {
   owner: Owner;
   assessment: AssessmentView;
   policy: Policy;
+  /** The team this copy goes to: its reviewers decide with these buttons. */
+  team: string;
 }): Reply {
-  const { reference, version, appId, profile, owner, assessment, policy } = input;
+  const { reference, version, appId, profile, owner, assessment, policy, team } = input;
   const maker = owner.displayName ? `${owner.displayName} (${owner.platform}:${owner.userId})` : `${owner.platform}:${owner.userId}`;
   const tierSettings = policy.tiers[assessment.tier];
   const lines = [
@@ -186,9 +192,9 @@ export function escalationMessage(input: {
     text: lines.join('\n'),
     fields: [{ label: 'Maker', value: maker }, ...profileFields(profile)],
     buttons: [
-      { label: 'Approve', value: `review approve ${appId} ${version}`, style: 'primary' },
-      { label: 'Reject', value: `review reject ${appId} ${version}`, style: 'danger' },
-      { label: 'Request changes', value: `review changes ${appId} ${version}` },
+      { label: 'Approve', value: reviewActionValue('approve', appId, version, team), style: 'primary' },
+      { label: 'Reject', value: reviewActionValue('reject', appId, version, team), style: 'danger' },
+      { label: 'Request changes', value: reviewActionValue('changes', appId, version, team) },
     ],
     tone: assessment.tier === 'critical' || assessment.tier === 'high' ? 'warning' : 'info',
   };

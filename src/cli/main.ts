@@ -94,7 +94,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         cwd: io.cwd,
         logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
         purpose: `steward ${command.name}`,
-        transports: [],
+        deliveryPlatforms: [],
       });
       return services;
     },

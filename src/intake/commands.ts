@@ -12,7 +12,8 @@ export type Command =
   | { kind: 'myApps' }
   | { kind: 'change'; field: string }
   | { kind: 'update'; target: string }
-  | { kind: 'register' };
+  | { kind: 'register' }
+  | { kind: 'ask'; question: string };
 
 const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
 const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
@@ -34,6 +35,8 @@ export function parseCommand(text: string): Command | undefined {
   if (status) return status[1] ? { kind: 'status', target: status[1] } : { kind: 'status' };
   const change = /^(?:change|edit|fix|correct)\s+(?:the\s+)?(.+)$/u.exec(said);
   if (change?.[1]) return { kind: 'change', field: change[1] };
+  const ask = /^ask\s+(.+)$/u.exec(said);
+  if (ask?.[1]) return { kind: 'ask', question: text.trim().replace(/^\/?steward\s+/iu, '').replace(/^ask\s+/iu, '') };
   const update = /^update\s+(?:my\s+)?(?:app\s+)?(.+)$/u.exec(said);
   if (update?.[1]) return { kind: 'update', target: update[1] };
   return undefined;

@@ -121,6 +121,8 @@ async function idleTurn(text: string, command: Command | undefined, ctx: Dialogu
       return idle(await statusReply(command.target, ctx));
     case 'update':
       return startUpdate(command.target, ctx);
+    case 'ask':
+      return idle(...(await answer(command.question, ctx)));
     case 'cancel':
     case 'back':
     case 'skip':
@@ -131,14 +133,13 @@ async function idleTurn(text: string, command: Command | undefined, ctx: Dialogu
   }
   if (GREETING.test(text.toLowerCase()) && text.split(/\s+/u).length <= 4) return idle({ text: HELP_TEXT, tone: 'info' });
   if (looksLikeAppDescription(text)) return startIntake(ctx, text);
-  if (looksLikeQuestion(text)) {
-    if (ctx.answerQuestion) return idle(...(await ctx.answerQuestion(text)));
-    return idle({
-      text: "I can't answer handbook questions here yet. Your governance team can help; meanwhile, say *register* to register an app.",
-      tone: 'info',
-    });
-  }
+  if (looksLikeQuestion(text)) return idle(...(await answer(text, ctx)));
   return idle({ text: `I'm not sure what you mean by "${preview(text)}".\n${HELP_TEXT}`, tone: 'info' });
+}
+
+async function answer(question: string, ctx: DialogueContext): Promise<Reply[]> {
+  if (ctx.answerQuestion) return ctx.answerQuestion(question);
+  return [{ text: "I can't answer handbook questions here yet. Your governance team can help; meanwhile, say *register* to register an app.", tone: 'info' }];
 }
 
 async function statusReply(target: string | undefined, ctx: DialogueContext): Promise<Reply> {
@@ -268,6 +269,8 @@ async function intakeTurn(intake: IntakeState, text: string, command: Command | 
       return same(appListReply(await listAppsOfOwner(ctx.db, ctx.speaker)));
     case 'change':
       return changeTurn(intake, command.field, ctx);
+    case 'ask':
+      return same(...(await answer(command.question, ctx)));
     case 'update':
     case 'register':
       return same({
@@ -277,6 +280,8 @@ async function intakeTurn(intake: IntakeState, text: string, command: Command | 
     case undefined:
       break;
   }
+  // A question asked mid-intake ("Can I use Airtable for this?") is answered, then we carry on.
+  if (text.endsWith('?') && looksLikeQuestion(text)) return same(...(await answer(text, ctx)));
   if (intake.step === 'summary') return summaryTurn(intake, text, ctx);
   if (intake.step === 'duplicate') return duplicateTurn(intake, text, ctx);
   if (intake.step.startsWith('hint:')) return hintTurn(intake, text, ctx);

@@ -10,6 +10,8 @@ export interface OutgoingMessage {
   reply: Reply;
   payload: Record<string, unknown>;
   attempt: number;
+  /** For updates: the message being edited, with the receipt its delivery stored. */
+  original?: { id: string; destination: string; receipt?: Record<string, string> };
 }
 
 export interface DeliveryReceipt {

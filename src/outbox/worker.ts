@@ -42,6 +42,11 @@ export class OutboxWorker {
     this.batchSize = options.batchSize ?? 20;
   }
 
+  /** Adapters register their transport once they are created, after the core is open. */
+  addTransport(transport: OutboxTransport): void {
+    this.options.transports = [...this.options.transports.filter((t) => t.platform !== transport.platform), transport];
+  }
+
   get platforms(): string[] {
     return this.options.transports.map((transport) => transport.platform);
   }
@@ -96,13 +101,28 @@ export class OutboxWorker {
       RETURNING "id", "kind", "platform", "destination", "payload", "attempts"`;
   }
 
+  /** An update needs the receipt of the message it edits; until that one is delivered, it waits. */
+  private async originalOf(payload: Record<string, unknown>) {
+    if (typeof payload.updateOf !== 'string') return undefined;
+    const original = await this.options.db.outboxMessage.findUnique({ where: { id: payload.updateOf } });
+    if (!original) return undefined;
+    if (original.status === 'pending') throw new DeliveryError('The message to update has not been delivered yet', true, 2000);
+    return {
+      id: original.id,
+      destination: original.destination,
+      ...(original.receipt ? { receipt: original.receipt as Record<string, string> } : {}),
+    };
+  }
+
   private async deliver(row: ClaimedRow): Promise<void> {
     const transport = this.options.transports.find((candidate) => candidate.platform === row.platform);
     const payload = (row.payload ?? {}) as Record<string, unknown>;
     const db = this.options.db;
     try {
       if (!transport) throw new DeliveryError(`No transport for ${row.platform}`, false);
+      const original = await this.originalOf(payload);
       const { receipt } = await transport.deliver({
+        ...(original ? { original } : {}),
         id: row.id,
         kind: row.kind,
         platform: row.platform,

@@ -15,6 +15,11 @@ import { OutboxWorker } from '../outbox/worker.ts';
 import { loadPolicy, policyPath } from '../policy/load.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { ControlHandler } from './control.ts';
+import type { AppProfile, Owner } from '../profile/schema.ts';
+import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
+import { decide } from '../review/decide.ts';
+import type { RegisterOutcome } from '../apps/register.ts';
+import { registerProfile } from '../apps/register.ts';
 import { startControlServer } from './control.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock, recordControlSocket } from './embedded-lock.ts';
 
@@ -27,7 +32,10 @@ export interface ServicesOptions {
   logger: Logger;
   /** Shown to other processes that find the embedded database busy. */
   purpose: string;
-  transports: OutboxTransport[];
+  /** Platforms this process delivers to; escalations are routed to these. */
+  deliveryPlatforms: string[];
+  /** Transports known at start; adapters add theirs later with worker.addTransport. */
+  transports?: OutboxTransport[];
   /** Lets other `steward` commands run inside this process while it holds the embedded database. */
   controlHandler?: ControlHandler;
 }
@@ -40,6 +48,12 @@ export interface Services {
   engine: ConversationEngine;
   worker: OutboxWorker;
   logger: Logger;
+  deliveryPlatforms: string[];
+  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  /** A reviewer's decision on an escalation (buttons in Slack or Teams). */
+  decide(request: DecisionRequest): Promise<DecisionOutcome>;
+  /** Registers a whole profile at once (a form or an import). */
+  registerProfile(owner: Owner, input: unknown, options?: { eventId?: string }): Promise<RegisterOutcome>;
   close(): Promise<void>;
 }
 
@@ -70,14 +84,14 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     cleanups.unshift(() => control.close());
   }
 
-  const assess = async (profile: Parameters<typeof assessProfile>[0]): Promise<AssessmentOutcome> => {
+  const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
     const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
     if (result.llm && 'error' in result.llm) logger.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
     return result;
   };
   const engine = new ConversationEngine(db.prisma, {
     policy,
-    deliveryPlatforms: options.transports.map((transport) => transport.platform),
+    deliveryPlatforms: options.deliveryPlatforms,
     assess,
     reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
     ...(llm
@@ -92,7 +106,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   });
   const worker = new OutboxWorker({
     db: db.prisma,
-    transports: options.transports,
+    transports: options.transports ?? [],
     onEvent: (event) => {
       if (event.type === 'dead') logger.error({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox message dead-lettered');
       else if (event.type === 'retry') logger.warn({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox delivery will be retried');
@@ -108,6 +122,11 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     engine,
     worker,
     logger,
+    deliveryPlatforms: options.deliveryPlatforms,
+    assess,
+    decide: (request) => decide(db.prisma, policy, request),
+    registerProfile: (owner, input, registerOptions) =>
+      registerProfile({ db: db.prisma, policy, deliveryPlatforms: options.deliveryPlatforms, assess }, owner, input, registerOptions),
     async close() {
       if (closed) return;
       closed = true;

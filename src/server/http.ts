@@ -6,8 +6,9 @@ import type { Services } from '../runtime/services.ts';
 // The HTTP server of `npm start`. Adapters mount their endpoints on it.
 
 export interface HttpMount {
-  name: string;
-  mount(app: Express): void;
+  platform: string;
+  mount?(app: Express): void;
+  health?(): Promise<Record<string, unknown>>;
 }
 
 export function createHttpApp(services: Services, mounts: HttpMount[] = []): Express {
@@ -16,16 +17,19 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
   app.get('/healthz', async (_req, res) => {
     const outbox = await services.db.prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
     const counts = Object.fromEntries(outbox.map((row) => [row.status, row._count._all]));
+    const platforms: Record<string, unknown> = {};
+    for (const mount of mounts) platforms[mount.platform] = mount.health ? await mount.health() : { status: 'ok' };
     res.json({
       status: 'ok',
       database: services.db.kind,
       policyVersion: services.policy.version,
       llm: services.llm ? 'configured' : 'off',
-      adapters: mounts.map((mount) => mount.name),
+      adapters: mounts.map((mount) => mount.platform),
+      platforms,
       outbox: { pending: counts.pending ?? 0, dead: counts.dead ?? 0 },
     });
   });
-  for (const mount of mounts) mount.mount(app);
+  for (const mount of mounts) mount.mount?.(app);
   return app;
 }
 

@@ -4,7 +4,8 @@ import type { DbOrTx } from './types.ts';
 export interface OutboxEntry {
   /** The same key twice is the same message: it is written once (retried turns, duplicate events). */
   dedupeKey: string;
-  kind: 'escalation' | 'notification' | 'reminder';
+  /** An update edits the message of the outbox row named by payload.updateOf, using its receipt. */
+  kind: 'escalation' | 'notification' | 'reminder' | 'update';
   platform: string;
   destination: string;
   payload: Prisma.InputJsonValue;

@@ -1,4 +1,6 @@
 import { createConsoleTransport } from '../../../adapters/console/index.ts';
+import { enabledAdapterFactories } from '../../../adapters/index.ts';
+import type { PlatformAdapter } from '../../../adapters/index.ts';
 import { databaseSetting, loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import type { Services } from '../../runtime/services.ts';
@@ -7,28 +9,48 @@ import { createHttpApp, listen } from '../../server/http.ts';
 import type { CliIO } from '../io.ts';
 import type { HostHandler } from './chat.ts';
 
-/** `steward serve`: the HTTP server with the outbox worker, until SIGTERM or SIGINT. */
+/** `steward serve`: the HTTP server with the chat platforms and the outbox worker, until SIGTERM or SIGINT. */
 export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<number> {
   const config = loadConfig(io.env);
   const logger = createLogger(config.LOG_LEVEL, 'stdout');
-  const write = (text: string) => void process.stdout.write(text);
+  const factories = enabledAdapterFactories(io.env);
+  // Without a chat platform, escalations are printed like the console chat prints them.
+  const consoleOnly = factories.length === 0;
   const services: Services = await openServices({
     config,
     env: io.env,
     cwd: io.cwd,
     logger,
     purpose: 'steward serve',
-    // Until a chat platform is connected, escalations are printed like the console chat prints them.
-    transports: [createConsoleTransport(write)],
+    deliveryPlatforms: consoleOnly ? ['console'] : factories.map((factory) => factory.platform),
+    transports: consoleOnly ? [createConsoleTransport((text) => void process.stdout.write(text))] : [],
     controlHandler: (request) => hostHandler(request, services),
   });
-  const app = createHttpApp(services);
+  const adapters: PlatformAdapter[] = [];
+  try {
+    for (const factory of factories) {
+      const adapter = await factory.create({ services, env: io.env, logger: logger.child({ platform: factory.platform }) });
+      services.worker.addTransport(adapter.transport);
+      adapters.push(adapter);
+    }
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+  const app = createHttpApp(services, adapters);
   const server = await listen(app, config.PORT, config.HOST);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  for (const adapter of adapters) await adapter.start?.();
   services.worker.start(config.OUTBOX_POLL_MS);
   logger.info(
-    { port, database: services.db.describe, policyVersion: services.policy.version, llm: services.llm ? services.llm.model : 'off' },
+    {
+      port,
+      database: services.db.describe,
+      policyVersion: services.policy.version,
+      llm: services.llm ? services.llm.model : 'off',
+      platforms: consoleOnly ? ['console (no chat platform configured)'] : adapters.map((adapter) => adapter.platform),
+    },
     `Steward listening on http://${config.HOST}:${port} (${databaseSetting(config, io.cwd).kind})`,
   );
 
@@ -40,7 +62,9 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  // Stop taking requests, let in-flight ones finish, then close the database.
+  // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work
+  // stays in the database for the next start.
+  for (const adapter of adapters) await adapter.stop?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await services.close();
   return 0;

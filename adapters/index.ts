@@ -1,0 +1,12 @@
+import { slackAdapterFactory } from './slack/index.ts';
+import { teamsAdapterFactory } from './teams/index.ts';
+import type { AdapterFactory } from './types.ts';
+
+export type { AdapterContext, AdapterFactory, PlatformAdapter } from './types.ts';
+
+/** Every chat platform Steward speaks; each is on when its settings are present. */
+export const ADAPTER_FACTORIES: AdapterFactory[] = [slackAdapterFactory, teamsAdapterFactory];
+
+export function enabledAdapterFactories(env: Record<string, string | undefined>): AdapterFactory[] {
+  return ADAPTER_FACTORIES.filter((factory) => factory.isEnabled(env));
+}

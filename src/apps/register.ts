@@ -1,0 +1,57 @@
+import type { Reply } from '../chat/reply.ts';
+import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import { submittedReply } from '../intake/dialogue.ts';
+import type { AppProfile, Owner } from '../profile/schema.ts';
+import { AppProfileSchema } from '../profile/schema.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { Db } from '../store/types.ts';
+import type { SubmitResult } from './submit.ts';
+import { DuplicateAppNameError, submitApp } from './submit.ts';
+
+// Registers a whole profile at once: a form (Slack's modal) or a bulk import, rather than a chat.
+
+export interface RegisterDeps {
+  db: Db;
+  policy: Policy;
+  deliveryPlatforms: string[];
+  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+}
+
+export type RegisterOutcome =
+  | { ok: true; result: SubmitResult; assessment: AssessmentOutcome; reply: Reply }
+  | { ok: false; duplicate?: boolean; errors: Record<string, string> };
+
+/** "systems.0.name" -> message, for forms that show errors next to each field. */
+export function fieldErrors(input: unknown): Record<string, string> | undefined {
+  const parsed = AppProfileSchema.safeParse(input);
+  if (parsed.success) return undefined;
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).join('.') || 'profile';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+export async function registerProfile(deps: RegisterDeps, owner: Owner, input: unknown, options: { eventId?: string } = {}): Promise<RegisterOutcome> {
+  const errors = fieldErrors(input);
+  if (errors) return { ok: false, errors };
+  const profile: AppProfile = { ...AppProfileSchema.parse(input), owner };
+  const assessment = await deps.assess(profile);
+  try {
+    const result = await deps.db.$transaction(async (tx) => {
+      if (options.eventId) {
+        const inserted = await tx.processedEvent.createMany({ data: [{ id: options.eventId }], skipDuplicates: true });
+        if (inserted.count === 0) return undefined;
+      }
+      return submitApp(tx, { owner, profile, assessment, policy: deps.policy, deliveryPlatforms: deps.deliveryPlatforms });
+    });
+    if (!result) return { ok: false, duplicate: true, errors: {} };
+    return { ok: true, result, assessment, reply: submittedReply(result, profile, assessment, deps.policy) };
+  } catch (error) {
+    if (error instanceof DuplicateAppNameError) {
+      return { ok: false, errors: { name: `You already registered an app with this name (${error.reference}). Update it instead, or choose another name.` } };
+    }
+    throw error;
+  }
+}
