@@ -5,6 +5,7 @@ import type { Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
 import { formatReference, nameKey } from '../store/apps.ts';
 import { recordAudit } from '../store/audit.ts';
+import type { Actor } from '../store/audit.ts';
 import { reviewActionValue } from '../review/decide.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { Tx } from '../store/types.ts';
@@ -26,6 +27,8 @@ export interface SubmitRequest {
   policy: Policy;
   /** Platforms whose transports are running here; escalations for others fall back as routing says. */
   deliveryPlatforms: string[];
+  /** Who made the change, when not the owner (a re-assessment after a policy change). */
+  actor?: Actor;
 }
 
 export interface Delivery {
@@ -64,7 +67,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   const { owner, profile, assessment, policy } = request;
   const status = policy.tiers[assessment.tier].initialStatus;
   const key = nameKey(profile.name);
-  const actor = { platform: owner.platform, userId: owner.userId, ...(owner.displayName ? { displayName: owner.displayName } : {}) };
+  const actor = request.actor ?? { platform: owner.platform, userId: owner.userId, ...(owner.displayName ? { displayName: owner.displayName } : {}) };
   const sameName = await tx.app.findUnique({
     where: { ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: key } },
   });
@@ -102,7 +105,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   }
   const reference = formatReference(refNumber);
   const profileJson = profile as unknown as Prisma.InputJsonValue;
-  await tx.appVersion.create({ data: { appId, version, profile: profileJson, createdBy: `${owner.platform}:${owner.userId}` } });
+  await tx.appVersion.create({ data: { appId, version, profile: profileJson, createdBy: `${actor.platform}:${actor.userId}` } });
   await tx.assessment.create({
     data: {
       appId,

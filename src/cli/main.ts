@@ -16,6 +16,7 @@ import { runClassify } from './commands/classify.ts';
 import { runPolicy } from './commands/policy.ts';
 import { runChat } from './commands/chat.ts';
 import { runServe } from './commands/serve.ts';
+import { runAudit, runOutbox, runReassess, runReviews } from './commands/governance.ts';
 
 // `steward <command>`: one entry point for the server, the console chat and admin commands.
 
@@ -23,7 +24,11 @@ const COMMANDS: CliCommand[] = [
   { name: 'serve', usage: 'steward serve', summary: 'Run the HTTP server (what `npm start` runs).', usesDatabase: false, run: (_args, ctx) => runServe(ctx.io, hostHandler) },
   { name: 'chat', usage: 'steward chat', summary: 'Chat with Steward in this terminal (what `npm run chat` runs).', usesDatabase: false, run: (_args, ctx) => runChat(ctx.io, hostHandler) },
   { name: 'migrate', usage: 'steward migrate', summary: 'Apply pending database migrations.', usesDatabase: true, run: runMigrate },
-  { name: 'apps', usage: 'steward apps list [--json] [--status <status>]', summary: 'List the app inventory.', usesDatabase: true, run: runApps },
+  { name: 'apps', usage: 'steward apps list|export|import ...', summary: 'List, export (CSV/JSON) or import (CSV) the app inventory.', usesDatabase: true, run: runApps },
+  { name: 'reviews', usage: 'steward reviews --overdue [--json] [--now <date>]', summary: 'List reviews past their SLA.', usesDatabase: true, run: runReviews },
+  { name: 'audit', usage: 'steward audit export [--format csv|json] [--output <file>]', summary: 'Export the audit trail.', usesDatabase: true, run: runAudit },
+  { name: 'outbox', usage: 'steward outbox [--status S] [--json] | outbox retry <id>|--dead', summary: 'Show undelivered messages; retry dead letters.', usesDatabase: true, run: runOutbox },
+  { name: 'reassess', usage: 'steward reassess [--json]', summary: 'Re-assess every app under the current policy.', usesDatabase: true, run: runReassess },
   { name: 'classify', usage: 'steward classify <file.json | -> [--json]', summary: 'Assess app profiles against the policy.', usesDatabase: false, run: (args, ctx) => runClassify(args, ctx.io) },
   { name: 'policy', usage: 'steward policy check [file]', summary: 'Validate a policy file.', usesDatabase: false, run: (args, ctx) => runPolicy(args, ctx.io) },
   { name: 'schema', usage: 'steward schema', summary: 'Print the app profile as JSON Schema.', usesDatabase: false, run: runSchema },
@@ -88,13 +93,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const ctx: CommandContext = {
     io,
     services: async () => {
-      services ??= await openServices({
+      if (services) return services;
+      // Route escalations (imports, re-assessments) to the platforms the server delivers to.
+      const { enabledAdapterFactories } = await import('../../adapters/index.ts');
+      const platforms = enabledAdapterFactories(io.env).map((factory) => factory.platform);
+      services = await openServices({
         config: loadConfig(io.env),
         env: io.env,
         cwd: io.cwd,
         logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
         purpose: `steward ${command.name}`,
-        deliveryPlatforms: [],
+        deliveryPlatforms: platforms.length > 0 ? platforms : ['console'],
       });
       return services;
     },

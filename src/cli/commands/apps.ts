@@ -1,9 +1,19 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { App } from '../../generated/prisma/client.ts';
 import { statusLabel } from '../../apps/present.ts';
-import { formatReference } from '../../store/apps.ts';
+import { inventoryToCsv, parseInventoryCsv } from '../../apps/inventory-csv.ts';
+import type { InventoryRow } from '../../apps/inventory-csv.ts';
+import { currentProfile, formatReference } from '../../store/apps.ts';
 import type { CommandContext } from '../registry.ts';
+import { flag, option, positional } from '../options.ts';
 
-// `steward apps list [--json] [--status S] [--owner platform:user]`: the inventory.
+// `steward apps list | export | import`: the inventory.
+
+const USAGE = `Usage:
+  steward apps list [--json] [--status <status>]
+  steward apps export --format csv|json [--output <file>]
+  steward apps import <file.csv> [--json]`;
 
 export function appRow(app: App) {
   return {
@@ -25,19 +35,21 @@ function table(rows: string[][]): string {
 
 export async function runApps(args: string[], ctx: CommandContext): Promise<number> {
   const [sub = 'list', ...rest] = args;
-  if (sub !== 'list') {
-    ctx.io.stderr(`Unknown subcommand "apps ${sub}". Usage: steward apps list [--json] [--status <status>]`);
-    return 2;
-  }
-  const json = rest.includes('--json');
-  const statusIndex = rest.indexOf('--status');
-  const status = statusIndex >= 0 ? rest[statusIndex + 1] : undefined;
+  if (sub === 'list') return list(rest, ctx);
+  if (sub === 'export') return exportApps(rest, ctx);
+  if (sub === 'import') return importApps(rest, ctx);
+  ctx.io.stderr(`Unknown subcommand "apps ${sub}".\n${USAGE}`);
+  return 2;
+}
+
+async function list(args: string[], ctx: CommandContext): Promise<number> {
+  const status = option(args, '--status');
   const services = await ctx.services();
   const apps = await services.db.prisma.app.findMany({
     ...(status ? { where: { status: status as App['status'] } } : {}),
     orderBy: { refNumber: 'asc' },
   });
-  if (json) {
+  if (flag(args, '--json')) {
     ctx.io.stdout(JSON.stringify(apps.map(appRow), null, 2));
     return 0;
   }
@@ -51,4 +63,77 @@ export async function runApps(args: string[], ctx: CommandContext): Promise<numb
   }
   ctx.io.stdout(table(rows));
   return 0;
+}
+
+async function exportApps(args: string[], ctx: CommandContext): Promise<number> {
+  const format = option(args, '--format') ?? 'csv';
+  if (format !== 'csv' && format !== 'json') {
+    ctx.io.stderr(`--format must be csv or json.\n${USAGE}`);
+    return 2;
+  }
+  const services = await ctx.services();
+  const db = services.db.prisma;
+  const apps = await db.app.findMany({ orderBy: { refNumber: 'asc' } });
+  const rows: InventoryRow[] = [];
+  for (const app of apps) {
+    const profile = await currentProfile(db, app);
+    rows.push({
+      reference: formatReference(app.refNumber),
+      status: app.status,
+      tier: app.tier,
+      version: app.currentVersion,
+      profile,
+      owner: { platform: app.ownerPlatform, userId: app.ownerUserId, ...(app.ownerName ? { displayName: app.ownerName } : {}), ...(app.ownerEmail ? { email: app.ownerEmail } : {}) },
+    });
+  }
+  const text =
+    format === 'csv'
+      ? inventoryToCsv(rows)
+      : `${JSON.stringify(rows.map((row) => ({ reference: row.reference, status: row.status, tier: row.tier, version: row.version, owner: row.owner, profile: { ...row.profile, owner: undefined } })), null, 2)}\n`;
+  const output = option(args, '--output');
+  if (output) {
+    await writeFile(path.resolve(ctx.io.cwd, output), text);
+    ctx.io.stderr(`Exported ${rows.length} app(s) to ${output}.`);
+  } else ctx.io.stdout(text);
+  return 0;
+}
+
+async function importApps(args: string[], ctx: CommandContext): Promise<number> {
+  const [file] = positional(args, []);
+  if (!file) {
+    ctx.io.stderr(`Which file? ${USAGE}`);
+    return 2;
+  }
+  const text = file === '-' ? await ctx.io.readStdin() : await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    ctx.io.stderr(`Cannot read ${file}.`);
+    return 2;
+  }
+  let rows;
+  try {
+    rows = parseInventoryCsv(text);
+  } catch (error) {
+    ctx.io.stderr(`${file} is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const services = await ctx.services();
+  const imported: Array<{ row: number; reference: string; name: string; tier: string }> = [];
+  const rejected: Array<{ row: number; errors: string[] }> = [];
+  for (const row of rows) {
+    if (!row.ok) {
+      rejected.push({ row: row.row, errors: row.errors });
+      continue;
+    }
+    // Each row is registered in its own transaction: a bad row never leaves half an app behind.
+    const outcome = await services.registerProfile(row.owner, row.profile);
+    if (outcome.ok) imported.push({ row: row.row, reference: outcome.result.reference, name: row.profile.name, tier: outcome.assessment.tier });
+    else rejected.push({ row: row.row, errors: Object.entries(outcome.errors).map(([field, message]) => `${field}: ${message}`) });
+  }
+  if (flag(args, '--json')) ctx.io.stdout(JSON.stringify({ imported, rejected }, null, 2));
+  else {
+    for (const app of imported) ctx.io.stdout(`row ${app.row}: imported ${app.reference} "${app.name}" (${app.tier})`);
+    for (const bad of rejected) ctx.io.stderr(`row ${bad.row}: not imported: ${bad.errors.join('; ')}`);
+    ctx.io.stdout(`Imported ${imported.length} app(s); ${rejected.length} row(s) rejected.`);
+  }
+  return rejected.length > 0 ? 1 : 0;
 }

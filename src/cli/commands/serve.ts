@@ -6,6 +6,7 @@ import { createLogger } from '../../logger.ts';
 import type { Services } from '../../runtime/services.ts';
 import { openServices } from '../../runtime/services.ts';
 import { createHttpApp, listen } from '../../server/http.ts';
+import { sendSlaReminders } from '../../review/sla.ts';
 import type { CliIO } from '../io.ts';
 import type { HostHandler } from './chat.ts';
 
@@ -43,6 +44,12 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   for (const adapter of adapters) await adapter.start?.();
   services.worker.start(config.OUTBOX_POLL_MS);
+  const slaTimer = setInterval(() => {
+    sendSlaReminders(services.db.prisma, services.policy, new Date(), services.deliveryPlatforms).catch((error: unknown) =>
+      logger.error({ err: error }, 'SLA check failed'),
+    );
+  }, config.SLA_CHECK_MS);
+  slaTimer.unref();
   logger.info(
     {
       port,
@@ -64,6 +71,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   });
   // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work
   // stays in the database for the next start.
+  clearInterval(slaTimer);
   for (const adapter of adapters) await adapter.stop?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await services.close();

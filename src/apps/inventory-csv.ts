@@ -1,0 +1,159 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { AppProfile, Owner } from '../profile/schema.ts';
+import { AppProfileSchema, describeIssues } from '../profile/schema.ts';
+
+// The inventory as CSV: one row per app, lists joined with ";", systems as "Name:access".
+// The same columns are read back by `steward apps import`.
+
+export const CSV_COLUMNS = [
+  'reference',
+  'name',
+  'description',
+  'platform',
+  'department',
+  'audience',
+  'userCount',
+  'dataCategories',
+  'systems',
+  'aiUsed',
+  'aiGeneratesContent',
+  'aiDecisionImpact',
+  'aiProfiling',
+  'aiDomains',
+  'aiPractices',
+  'criticality',
+  'externalSharing',
+  'ownerPlatform',
+  'ownerUserId',
+  'ownerName',
+  'ownerEmail',
+  'status',
+  'tier',
+  'version',
+] as const;
+
+export interface InventoryRow {
+  reference: string;
+  status: string;
+  tier: string | null;
+  version: number;
+  profile: AppProfile;
+  owner: Owner;
+}
+
+export function inventoryToCsv(rows: InventoryRow[]): string {
+  return stringify(
+    rows.map(({ reference, status, tier, version, profile, owner }) => ({
+      reference,
+      name: profile.name,
+      description: profile.description,
+      platform: profile.platform,
+      department: profile.department,
+      audience: profile.audience,
+      userCount: profile.userCount,
+      dataCategories: profile.dataCategories.join(';'),
+      systems: profile.systems.map((system) => `${system.name}:${system.access}`).join(';'),
+      aiUsed: profile.ai.used,
+      aiGeneratesContent: profile.ai.generatesContent,
+      aiDecisionImpact: profile.ai.decisionImpact,
+      aiProfiling: profile.ai.profiling,
+      aiDomains: profile.ai.domains.join(';'),
+      aiPractices: profile.ai.practices.join(';'),
+      criticality: profile.criticality,
+      externalSharing: profile.externalSharing,
+      ownerPlatform: owner.platform,
+      ownerUserId: owner.userId,
+      ownerName: owner.displayName ?? '',
+      ownerEmail: owner.email ?? '',
+      status,
+      tier: tier ?? '',
+      version,
+    })),
+    { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (value) => (value ? 'true' : 'false') } },
+  );
+}
+
+export type ImportRow = { row: number; ok: true; profile: AppProfile; owner: Owner } | { row: number; ok: false; errors: string[] };
+
+// Header spellings from other tools' exports (e.g. the Power Platform admin centre) mapped to ours.
+const HEADER_ALIASES: Record<string, string> = {
+  'app name': 'name',
+  'display name': 'name',
+  'app display name': 'name',
+  owner: 'ownerUserId',
+  'owner email': 'ownerEmail',
+  'owner name': 'ownerName',
+  'created by': 'ownerUserId',
+  'user count': 'userCount',
+  users: 'userCount',
+};
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[;|]/u)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function bool(value: string | undefined, column: string, errors: string[]): boolean | undefined {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '') return undefined;
+  if (['true', 'yes', 'y', '1'].includes(text)) return true;
+  if (['false', 'no', 'n', '0'].includes(text)) return false;
+  errors.push(`${column}: expected true or false, got "${value}"`);
+  return undefined;
+}
+
+/** Parses an import file; each data row becomes a validated profile, or the reasons it is not one. Row 1 is the header. */
+export function parseInventoryCsv(text: string): ImportRow[] {
+  const records = parse(text, {
+    columns: (header: string[]) => header.map((name) => HEADER_ALIASES[name.trim().toLowerCase()] ?? name.trim()),
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+    relax_column_count: true,
+  }) as Array<Record<string, string>>;
+  return records.map((record, index) => {
+    const row = index + 2;
+    const errors: string[] = [];
+    const systems = list(record.systems).map((entry) => {
+      const match = /^(.*?)[:(]\s*(read|write)\)?$/iu.exec(entry);
+      if (!match) errors.push(`systems: "${entry}" should be Name:read or Name:write`);
+      return { name: (match?.[1] ?? entry).trim(), access: (match?.[2] ?? 'read').toLowerCase() };
+    });
+    const aiUsed = bool(record.aiUsed, 'aiUsed', errors) ?? false;
+    const input = {
+      name: record.name,
+      description: record.description,
+      platform: record.platform,
+      department: record.department,
+      audience: record.audience,
+      userCount: record.userCount === undefined || record.userCount === '' ? undefined : Number(record.userCount),
+      dataCategories: list(record.dataCategories),
+      systems,
+      ai: {
+        used: aiUsed,
+        generatesContent: bool(record.aiGeneratesContent, 'aiGeneratesContent', errors) ?? false,
+        decisionImpact: record.aiDecisionImpact || 'none',
+        profiling: bool(record.aiProfiling, 'aiProfiling', errors) ?? false,
+        domains: list(record.aiDomains),
+        practices: list(record.aiPractices),
+      },
+      criticality: record.criticality,
+      externalSharing: bool(record.externalSharing, 'externalSharing', errors) ?? false,
+    };
+    const parsed = AppProfileSchema.safeParse(input);
+    if (!parsed.success) errors.push(...describeIssues(parsed.error));
+    const ownerUserId = record.ownerUserId?.trim() || record.ownerEmail?.trim();
+    if (!ownerUserId) errors.push('ownerUserId: every app needs an owner (ownerUserId or ownerEmail)');
+    if (errors.length > 0 || !parsed.success || !ownerUserId) return { row, ok: false, errors };
+    const owner: Owner = {
+      platform: record.ownerPlatform?.trim() || 'import',
+      userId: ownerUserId,
+      ...(record.ownerName ? { displayName: record.ownerName } : {}),
+      ...(record.ownerEmail && /@/u.test(record.ownerEmail) ? { email: record.ownerEmail } : {}),
+    };
+    return { row, ok: true, profile: parsed.data, owner };
+  });
+}

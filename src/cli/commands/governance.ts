@@ -1,0 +1,143 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { reassessAll } from '../../apps/reassess-all.ts';
+import { overdueReviews } from '../../review/sla.ts';
+import type { CommandContext } from '../registry.ts';
+import { flag, option, positional } from '../options.ts';
+
+// Admin commands over the review loop: overdue reviews, the audit trail, the outbox, re-assessment.
+
+function nowFrom(args: string[], ctx: CommandContext): Date | undefined {
+  const given = option(args, '--now');
+  if (given === undefined) return new Date();
+  const date = new Date(given);
+  if (Number.isNaN(date.getTime())) {
+    ctx.io.stderr(`--now must be a date such as 2026-11-30T09:00:00Z, not "${given}".`);
+    return undefined;
+  }
+  return date;
+}
+
+/** `steward reviews --overdue [--json] [--now <ISO date>]` */
+export async function runReviews(args: string[], ctx: CommandContext): Promise<number> {
+  if (!flag(args, '--overdue')) {
+    ctx.io.stderr('Usage: steward reviews --overdue [--json] [--now <ISO date>]');
+    return 2;
+  }
+  const now = nowFrom(args, ctx);
+  if (!now) return 2;
+  const services = await ctx.services();
+  const overdue = await overdueReviews(services.db.prisma, services.policy, now);
+  if (flag(args, '--json')) {
+    ctx.io.stdout(JSON.stringify(overdue.map((review) => ({ ...review, submittedAt: review.submittedAt.toISOString(), dueAt: review.dueAt.toISOString(), leadsAt: review.leadsAt.toISOString() })), null, 2));
+    return 0;
+  }
+  if (overdue.length === 0) {
+    ctx.io.stdout('No overdue reviews.');
+    return 0;
+  }
+  for (const review of overdue) {
+    ctx.io.stdout(`${review.reference}  ${review.name}  ${review.tier}  waiting since ${review.submittedAt.toISOString().slice(0, 10)}, due ${review.dueAt.toISOString().slice(0, 10)} (SLA ${review.slaBusinessDays} business day(s))`);
+  }
+  return 0;
+}
+
+/** `steward audit export [--format csv|json] [--output <file>]` */
+export async function runAudit(args: string[], ctx: CommandContext): Promise<number> {
+  const [sub] = positional(args, ['--format', '--output']);
+  const format = option(args, '--format') ?? 'csv';
+  if (sub !== 'export' || (format !== 'csv' && format !== 'json')) {
+    ctx.io.stderr('Usage: steward audit export [--format csv|json] [--output <file>]');
+    return 2;
+  }
+  const services = await ctx.services();
+  const events = await services.db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
+  const rows = events.map((event) => ({
+    id: event.id.toString(),
+    at: event.at.toISOString(),
+    actorPlatform: event.actorPlatform,
+    actorId: event.actorId,
+    actorName: event.actorName ?? '',
+    action: event.action,
+    appId: event.appId ?? '',
+    details: event.details === null ? '' : JSON.stringify(event.details),
+  }));
+  const text =
+    format === 'csv'
+      ? stringify(rows, { header: true, columns: ['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details'] })
+      : `${JSON.stringify(rows.map((row, index) => ({ ...row, details: events[index]!.details })), null, 2)}\n`;
+  const output = option(args, '--output');
+  if (output) {
+    await writeFile(path.resolve(ctx.io.cwd, output), text);
+    ctx.io.stderr(`Exported ${rows.length} audit event(s) to ${output}.`);
+  } else ctx.io.stdout(text);
+  return 0;
+}
+
+/** `steward outbox [--status pending|delivered|dead|all] [--json]` and `steward outbox retry <id>|--dead` */
+export async function runOutbox(args: string[], ctx: CommandContext): Promise<number> {
+  const services = await ctx.services();
+  const db = services.db.prisma;
+  const [sub, id] = positional(args, ['--status']);
+  if (sub === 'retry') {
+    const where = flag(args, '--dead') ? { status: 'dead' as const } : id ? { id, status: 'dead' as const } : undefined;
+    if (!where) {
+      ctx.io.stderr('Usage: steward outbox retry <id> | steward outbox retry --dead');
+      return 2;
+    }
+    const retried = await db.outboxMessage.updateMany({ where, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null } });
+    ctx.io.stdout(`${retried.count} message(s) queued for delivery again.`);
+    return retried.count === 0 && id ? 1 : 0;
+  }
+  if (sub !== undefined) {
+    ctx.io.stderr('Usage: steward outbox [--status pending|delivered|dead|all] [--json] | steward outbox retry <id>|--dead');
+    return 2;
+  }
+  const status = option(args, '--status') ?? 'undelivered';
+  const where =
+    status === 'all' ? {} : status === 'undelivered' ? { status: { in: ['pending' as const, 'dead' as const] } } : { status: status as 'pending' | 'delivered' | 'dead' };
+  const messages = await db.outboxMessage.findMany({ where, orderBy: { createdAt: 'asc' } });
+  const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+  if (flag(args, '--json')) {
+    ctx.io.stdout(
+      JSON.stringify(
+        {
+          counts: Object.fromEntries(counts.map((row) => [row.status, row._count._all])),
+          messages: messages.map((message) => ({
+            id: message.id,
+            kind: message.kind,
+            platform: message.platform,
+            destination: message.destination,
+            status: message.status,
+            attempts: message.attempts,
+            lastError: message.lastError,
+            createdAt: message.createdAt.toISOString(),
+            nextAttemptAt: message.nextAttemptAt.toISOString(),
+            deliveredAt: message.deliveredAt?.toISOString() ?? null,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  ctx.io.stdout(`Outbox: ${counts.map((row) => `${row._count._all} ${row.status}`).join(', ') || 'empty'}.`);
+  for (const message of messages) {
+    ctx.io.stdout(`${message.id}  ${message.status.padEnd(9)} ${message.kind.padEnd(12)} ${message.platform}:${message.destination}  attempts ${message.attempts}${message.lastError ? `  last error: ${message.lastError}` : ''}`);
+  }
+  return 0;
+}
+
+/** `steward reassess [--json]`: re-assess every app under the current policy version. */
+export async function runReassess(args: string[], ctx: CommandContext): Promise<number> {
+  const services = await ctx.services();
+  const result = await reassessAll({ db: services.db.prisma, policy: services.policy, assess: services.assess, deliveryPlatforms: services.deliveryPlatforms });
+  if (flag(args, '--json')) ctx.io.stdout(JSON.stringify({ policyVersion: services.policy.version, ...result }, null, 2));
+  else {
+    for (const change of result.assessed) ctx.io.stdout(`${change.reference}  ${change.name}: ${change.from ?? '-'} -> ${change.to}${change.rose ? '  (rose: owner told, reviewers asked)' : ''}`);
+    ctx.io.stdout(`Re-assessed ${result.assessed.length} app(s) under policy ${services.policy.version}; ${result.unchanged} already current.`);
+  }
+  return 0;
+}

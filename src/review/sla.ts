@@ -1,0 +1,136 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Reply } from '../chat/reply.ts';
+import type { Policy, Tier } from '../policy/schema.ts';
+import { formatReference } from '../store/apps.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../store/audit.ts';
+import { enqueueOutbox } from '../store/outbox.ts';
+import type { Db } from '../store/types.ts';
+
+// Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
+// a review is late, then the governance leads once it is twice as late. Time is passed in, so tests
+// (and `steward reviews --overdue --now ...`) control the clock.
+
+export function addBusinessDays(start: Date, days: number): Date {
+  const result = new Date(start);
+  let left = days;
+  while (left > 0) {
+    result.setUTCDate(result.getUTCDate() + 1);
+    const day = result.getUTCDay();
+    if (day !== 0 && day !== 6) left -= 1;
+  }
+  return result;
+}
+
+export interface OverdueReview {
+  appId: string;
+  reference: string;
+  name: string;
+  tier: Tier;
+  status: string;
+  version: number;
+  submittedAt: Date;
+  dueAt: Date;
+  /** Twice the SLA: past this, the leads are told. */
+  leadsAt: Date;
+  slaBusinessDays: number;
+}
+
+/** Apps waiting for a decision past their tier's SLA, oldest first. */
+export async function overdueReviews(db: Db, policy: Policy, now: Date): Promise<OverdueReview[]> {
+  const apps = await db.app.findMany({ where: { status: { in: ['in_review', 'submitted'] } }, orderBy: { refNumber: 'asc' } });
+  const overdue: OverdueReview[] = [];
+  for (const app of apps) {
+    const tier = app.tier as Tier | null;
+    const sla = tier ? policy.tiers[tier]?.reviewSla : undefined;
+    if (!tier || !sla || !policy.tiers[tier].escalate) continue;
+    const decided = await db.reviewDecision.findUnique({ where: { appId_appVersion: { appId: app.id, appVersion: app.currentVersion } } });
+    if (decided) continue;
+    const assessment = await db.assessment.findFirst({ where: { appId: app.id, appVersion: app.currentVersion }, orderBy: { createdAt: 'asc' } });
+    const submittedAt = assessment?.createdAt ?? app.updatedAt;
+    const dueAt = addBusinessDays(submittedAt, sla.businessDays);
+    if (dueAt > now) continue;
+    overdue.push({
+      appId: app.id,
+      reference: formatReference(app.refNumber),
+      name: app.name,
+      tier,
+      status: app.status,
+      version: app.currentVersion,
+      submittedAt,
+      dueAt,
+      leadsAt: addBusinessDays(dueAt, sla.businessDays),
+      slaBusinessDays: sla.businessDays,
+    });
+  }
+  return overdue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+export interface ReminderRun {
+  reminders: number;
+  leadEscalations: number;
+  overdue: OverdueReview[];
+}
+
+/** Queues what is due: one reminder per escalation copy, and one message to the leads per late review. Safe to run often. */
+export async function sendSlaReminders(db: Db, policy: Policy, now: Date, deliveryPlatforms: string[]): Promise<ReminderRun> {
+  const overdue = await overdueReviews(db, policy, now);
+  let reminders = 0;
+  let leadEscalations = 0;
+  for (const review of overdue) {
+    const escalations = (await db.outboxMessage.findMany({ where: { appId: review.appId, kind: 'escalation' } })).filter(
+      (row) => (row.payload as { appVersion?: number } | null)?.appVersion === review.version,
+    );
+    const waited = `${review.reference} "${review.name}" (${review.tier.toUpperCase()} risk) has waited since ${review.submittedAt.toISOString().slice(0, 10)} for a review; the SLA is ${review.slaBusinessDays} business day${review.slaBusinessDays === 1 ? '' : 's'}.`;
+    await db.$transaction(async (tx) => {
+      reminders += await enqueueOutbox(
+        tx,
+        escalations.map((row) => {
+          const original = (row.payload as { reply?: Reply } | null)?.reply;
+          const reply: Reply = { ...original, title: `Reminder: ${review.reference} is waiting for a review`, text: `⏰ Reminder: ${waited}\n\n${original?.text ?? ''}`, tone: 'warning' };
+          return {
+            dedupeKey: `reminder:${review.appId}:v${review.version}:${row.id}`,
+            kind: 'reminder' as const,
+            platform: row.platform,
+            destination: row.destination,
+            appId: review.appId,
+            payload: { appVersion: review.version, team: (row.payload as { team?: string } | null)?.team ?? null, reply } as unknown as Prisma.InputJsonValue,
+          };
+        }),
+      );
+      if (now < review.leadsAt) return;
+      const leads = [
+        ...policy.leads.destinations.slack.map((destination) => ({ platform: 'slack', destination })),
+        ...policy.leads.destinations.teams.map(({ team, channel }) => ({ platform: 'teams', destination: `${team}/${channel}` })),
+      ].flatMap((target) => {
+        if (deliveryPlatforms.includes(target.platform)) return [target];
+        if (target.platform === 'slack' && deliveryPlatforms.includes('console')) return [{ ...target, platform: 'console' }];
+        return [];
+      });
+      const added = await enqueueOutbox(
+        tx,
+        leads.map((target) => ({
+          dedupeKey: `sla-leads:${review.appId}:v${review.version}:${target.platform}:${target.destination}`,
+          kind: 'reminder' as const,
+          platform: target.platform,
+          destination: target.destination,
+          appId: review.appId,
+          payload: {
+            appVersion: review.version,
+            team: 'leads',
+            reply: { title: `Overdue review: ${review.reference}`, text: `🚨 Overdue review: ${waited} It is now past twice the SLA; please make sure someone decides.`, tone: 'warning' },
+          } as unknown as Prisma.InputJsonValue,
+        })),
+      );
+      if (added > 0) {
+        leadEscalations += added;
+        await recordAudit(tx, {
+          actor: SYSTEM_ACTOR,
+          action: 'review.sla_breached',
+          appId: review.appId,
+          details: { reference: review.reference, version: review.version, dueAt: review.dueAt.toISOString(), tier: review.tier },
+        });
+      }
+    });
+  }
+  return { reminders, leadEscalations, overdue };
+}
