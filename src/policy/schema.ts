@@ -273,6 +273,8 @@ export const PolicySchema = z
     facts: z.record(name, ConditionSchema).default({}),
     rules: z.array(RuleSchema),
     intake: z.object({ riskHints: z.array(RiskHintSchema).default([]) }).strict().default({ riskHints: [] }),
+    /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
+    handbook: z.object({ dir: z.string().trim().min(1).default('handbook') }).strict().default({ dir: 'handbook' }),
   })
   .strict();
 
