@@ -22,6 +22,11 @@ export interface DeliveryReceipt {
 export interface OutboxTransport {
   platform: string;
   deliver(message: OutgoingMessage): Promise<DeliveryReceipt>;
+  /**
+   * After a crash between posting and recording the post, asks the platform whether this message was
+   * in fact posted (e.g. by metadata carrying the outbox id), so it is not posted twice.
+   */
+  findDelivered?(message: OutgoingMessage): Promise<DeliveryReceipt | undefined>;
 }
 
 /** A failed delivery. Retryable ones (timeouts, 5xx, 429) are tried again later; others go to the dead letters. */

@@ -23,6 +23,8 @@ interface ClaimedRow {
   destination: string;
   payload: unknown;
   attempts: number;
+  /** Set when an earlier claim's lease ran out without an outcome: that process died mid-delivery. */
+  interrupted: boolean;
 }
 
 export function backoffMs(attempt: number): number {
@@ -88,17 +90,19 @@ export class OutboxWorker {
     const platforms = this.platforms;
     if (platforms.length === 0) return [];
     return this.options.db.$queryRaw<ClaimedRow[]>`
-      UPDATE "OutboxMessage"
-         SET "lockedUntil" = now() + make_interval(secs => ${this.leaseMs / 1000}), "attempts" = "attempts" + 1
-       WHERE "id" IN (
-         SELECT "id" FROM "OutboxMessage"
-          WHERE "status" = 'pending' AND "nextAttemptAt" <= now()
-            AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-            AND "platform" = ANY(${platforms}::text[])
-          ORDER BY "createdAt"
-          LIMIT ${this.batchSize}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "kind", "platform", "destination", "payload", "attempts"`;
+      WITH picked AS (
+        SELECT "id", "lockedUntil" IS NOT NULL AS interrupted FROM "OutboxMessage"
+         WHERE "status" = 'pending' AND "nextAttemptAt" <= now()
+           AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+           AND "platform" = ANY(${platforms}::text[])
+         ORDER BY "createdAt"
+         LIMIT ${this.batchSize}
+         FOR UPDATE SKIP LOCKED)
+      UPDATE "OutboxMessage" AS o
+         SET "lockedUntil" = now() + make_interval(secs => ${this.leaseMs / 1000}), "attempts" = o."attempts" + 1
+        FROM picked
+       WHERE o."id" = picked."id"
+      RETURNING o."id", o."kind", o."platform", o."destination", o."payload", o."attempts", picked.interrupted`;
   }
 
   /** An update needs the receipt of the message it edits; until that one is delivered, it waits. */
@@ -121,7 +125,7 @@ export class OutboxWorker {
     try {
       if (!transport) throw new DeliveryError(`No transport for ${row.platform}`, false);
       const original = await this.originalOf(payload);
-      const { receipt } = await transport.deliver({
+      const outgoing = {
         ...(original ? { original } : {}),
         id: row.id,
         kind: row.kind,
@@ -130,7 +134,10 @@ export class OutboxWorker {
         reply: payload.reply as Reply,
         payload,
         attempt: row.attempts,
-      });
+      };
+      // A delivery cut short by a crash may have reached the platform: look before posting again.
+      const already = row.interrupted && transport.findDelivered ? await transport.findDelivered(outgoing) : undefined;
+      const { receipt } = already ?? (await transport.deliver(outgoing));
       await db.outboxMessage.update({
         where: { id: row.id },
         data: {
