@@ -51,6 +51,17 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', database: 'pglite', llm: 'off', outbox: { pending: 0, dead: 0 } });
     expect(output).toContain('Steward listening');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
+
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { 'x-request-id': 'probe-1' } });
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('x-request-id')).toBe('probe-1');
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of ['steward_turns_total', 'steward_ack_latency_seconds', 'steward_llm_calls_total', 'steward_outbox_depth 0', 'steward_outbox_oldest_age_seconds 0', 'steward_outbox_dead_letters 0', 'steward_sla_breaches 0', 'steward_process_resident_memory_bytes']) {
+      expect(metrics).toContain(name);
+    }
 
     // While the server runs, admin commands go through it.
     const listed = await runSteward(['apps', 'list'], stewardEnv({ PGLITE_DIR: `${dir}/db` }));

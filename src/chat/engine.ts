@@ -38,13 +38,57 @@ class DuplicateEventError extends Error {}
 
 const MAX_ATTEMPTS = 8;
 
+export interface TurnObserver {
+  (turn: { platform: string; outcome: 'ok' | 'duplicate' | 'error'; seconds: number }): void;
+}
+
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('Steward is shutting down and takes no new turns');
+    this.name = 'ShuttingDownError';
+  }
+}
+
 export class ConversationEngine {
+  private readonly inflight = new Set<Promise<unknown>>();
+  private accepting = true;
+
   constructor(
     private readonly db: Db,
     private readonly deps: DialogueDeps,
+    private readonly observe?: TurnObserver,
   ) {}
 
+  /** Turns still running (an adapter may have acknowledged the request already). */
+  get inflightTurns(): number {
+    return this.inflight.size;
+  }
+
+  /** For shutdown: refuse new turns, and wait (up to `timeoutMs`) for those in flight to finish. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    this.accepting = false;
+    const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+  }
+
   async handle(message: InboundMessage): Promise<TurnResult> {
+    if (!this.accepting) throw new ShuttingDownError();
+    const started = performance.now();
+    const turn = this.run(message);
+    this.inflight.add(turn);
+    try {
+      const result = await turn;
+      this.observe?.({ platform: message.platform, outcome: result.duplicate ? 'duplicate' : 'ok', seconds: (performance.now() - started) / 1000 });
+      return result;
+    } catch (error) {
+      this.observe?.({ platform: message.platform, outcome: 'error', seconds: (performance.now() - started) / 1000 });
+      throw error;
+    } finally {
+      this.inflight.delete(turn);
+    }
+  }
+
+  private async run(message: InboundMessage): Promise<TurnResult> {
     const eventKey = message.eventId ? `${message.platform}:${message.eventId}` : undefined;
     const key = conversationKey(message);
     const speaker: Owner = {

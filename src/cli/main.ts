@@ -104,6 +104,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
         purpose: `steward ${command.name}`,
         deliveryPlatforms: platforms.length > 0 ? platforms : ['console'],
+        defaultMetrics: false,
       });
       return services;
     },

@@ -98,7 +98,7 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\bset\s*up\b/g, 'setup'],
 ];
 
-/** One word for another, after stemming: what a maker says -> what the handbook says. */
+/** One word for another: what a maker says -> what the handbook says (both stemmed afterwards). */
 const SYNONYMS: Record<string, string> = {
   organisation: 'company',
   organization: 'company',
@@ -109,8 +109,6 @@ const SYNONYMS: Record<string, string> = {
   worker: 'employee',
   decommission: 'retire',
   sunset: 'retire',
-  gpt: 'gpt',
-  chatgpt: 'chatgpt',
   llm: 'ai',
   genai: 'ai',
   pwd: 'password',
@@ -129,8 +127,8 @@ export function tokenize(text: string): string[] {
 export function normaliseTerm(term: string): string | null {
   const word = term.toLowerCase();
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
-  const stem = stemWord(word);
-  return SYNONYMS[stem] ?? SYNONYMS[word] ?? stem;
+  const synonym = SYNONYMS[word];
+  return stemWord(synonym ?? word);
 }
 
 /** The normalised terms of a text, in order, repeats kept. */
@@ -153,10 +151,12 @@ export function stemWord(word: string): string {
   } else if (/(ches|shes|sses|xes)$/.test(stem)) stem = stem.slice(0, -2);
   else if (stem.endsWith('s')) stem = stem.slice(0, -1);
 
-  if (stem.endsWith('ing') && stem.length >= 7) stem = stem.slice(0, -3);
-  else if (stem.endsWith('ed') && stem.length >= 6) stem = stem.slice(0, -2);
-  // Doubled consonants left by -ing/-ed: "shipped" -> "shipp" -> "ship".
-  if (/([bdgmnprt])\1$/.test(stem) && stem !== word) stem = stem.slice(0, -1);
+  const withoutEnding = stem.endsWith('ing') && stem.length >= 7 ? stem.slice(0, -3) : stem.endsWith('ed') && stem.length >= 6 ? stem.slice(0, -2) : stem;
+  if (withoutEnding !== stem) {
+    stem = withoutEnding;
+    // Doubled consonants left by -ing/-ed: "shipped" -> "shipp" -> "ship".
+    if (/([bdgmnprt])\1$/.test(stem)) stem = stem.slice(0, -1);
+  }
   if (stem.endsWith('e') && stem.length >= 5) stem = stem.slice(0, -1);
   return stem;
 }

@@ -15,6 +15,8 @@ import { OutboxWorker } from '../outbox/worker.ts';
 import { loadPolicy, policyPath } from '../policy/load.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { ControlHandler } from './control.ts';
+import { StewardMetrics } from '../metrics.ts';
+import { instrumentLlm } from '../llm/instrumented.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
 import { decide } from '../review/decide.ts';
@@ -38,6 +40,8 @@ export interface ServicesOptions {
   transports?: OutboxTransport[];
   /** Lets other `steward` commands run inside this process while it holds the embedded database. */
   controlHandler?: ControlHandler;
+  /** Node process metrics (CPU, memory, event loop) in /metrics; off for one-off commands. */
+  defaultMetrics?: boolean;
 }
 
 export interface Services {
@@ -48,6 +52,7 @@ export interface Services {
   engine: ConversationEngine;
   worker: OutboxWorker;
   logger: Logger;
+  metrics: StewardMetrics;
   deliveryPlatforms: string[];
   assess(profile: AppProfile): Promise<AssessmentOutcome>;
   /** A reviewer's decision on an escalation (buttons in Slack or Teams). */
@@ -61,7 +66,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const { config, logger } = options;
   // Policy first: an invalid policy stops the start before anything is opened.
   const policy = loadPolicy(policyPath(options.env, options.cwd));
-  const llm = createLlmClient(llmSettings(config));
+  const rawLlm = createLlmClient(llmSettings(config));
   const target = databaseSetting(config, options.cwd);
 
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -78,6 +83,8 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     throw error;
   }
   cleanups.unshift(() => db.close());
+  const metrics = new StewardMetrics(db.prisma, { defaultMetrics: options.defaultMetrics ?? true });
+  const llm = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
   if (target.kind === 'pglite' && options.controlHandler) {
     const control = await startControlServer(options.controlHandler);
     recordControlSocket(target.dir, control.socketPath);
@@ -103,11 +110,15 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
           },
         }
       : {}),
+  }, (turn) => {
+    metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
+    metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
   });
   const worker = new OutboxWorker({
     db: db.prisma,
     transports: options.transports ?? [],
     onEvent: (event) => {
+      metrics.deliveries.inc({ platform: event.platform, outcome: event.type });
       if (event.type === 'dead') logger.error({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox message dead-lettered');
       else if (event.type === 'retry') logger.warn({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox delivery will be retried');
     },
@@ -122,6 +133,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     engine,
     worker,
     logger,
+    metrics,
     deliveryPlatforms: options.deliveryPlatforms,
     assess,
     decide: (request) => decide(db.prisma, policy, request),

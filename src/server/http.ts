@@ -1,34 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Express } from 'express';
+import { DEFAULT_MIGRATIONS_DIR } from '../db/migrate.ts';
 import type { Services } from '../runtime/services.ts';
 
-// The HTTP server of `npm start`. Adapters mount their endpoints on it.
+// The HTTP server of `npm start`: liveness, readiness, metrics, and the adapters' endpoints.
 
 export interface HttpMount {
   platform: string;
   mount?(app: Express): void;
+  /** `status: 'ok'` when every destination is reachable; anything else makes /readyz fail. */
   health?(): Promise<Record<string, unknown>>;
+}
+
+async function platformHealth(mounts: HttpMount[]) {
+  const platforms: Record<string, Record<string, unknown>> = {};
+  for (const mount of mounts) {
+    platforms[mount.platform] = mount.health ? await mount.health().catch((error: unknown) => ({ status: 'error', error: String(error) })) : { status: 'ok' };
+  }
+  return platforms;
+}
+
+async function pendingMigrations(services: Services): Promise<string[]> {
+  const local = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const applied = await services.db.prisma.$queryRaw<Array<{ migration_name: string }>>`
+    SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  const done = new Set(applied.map((row) => row.migration_name));
+  return local.filter((name) => !done.has(name));
 }
 
 export function createHttpApp(services: Services, mounts: HttpMount[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A request id on every request and in every log line about it; a caller's own id is kept.
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const id = given && /^[\w.-]{1,100}$/u.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    res.locals.requestId = id;
+    res.locals.log = services.logger.child({ requestId: id });
+    const started = performance.now();
+    res.on('finish', () => {
+      (res.locals.log as Services['logger']).debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  });
+
   app.get('/healthz', async (_req, res) => {
     const outbox = await services.db.prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
     const counts = Object.fromEntries(outbox.map((row) => [row.status, row._count._all]));
-    const platforms: Record<string, unknown> = {};
-    for (const mount of mounts) platforms[mount.platform] = mount.health ? await mount.health() : { status: 'ok' };
     res.json({
       status: 'ok',
       database: services.db.kind,
       policyVersion: services.policy.version,
       llm: services.llm ? 'configured' : 'off',
       adapters: mounts.map((mount) => mount.platform),
-      platforms,
+      platforms: await platformHealth(mounts),
       outbox: { pending: counts.pending ?? 0, dead: counts.dead ?? 0 },
     });
   });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, unknown> = {};
+    let ready = true;
+    try {
+      await services.db.prisma.$queryRaw`SELECT 1`;
+      checks.database = 'ok';
+      const pending = await pendingMigrations(services);
+      checks.migrations = pending.length === 0 ? 'ok' : { pending };
+      if (pending.length > 0) ready = false;
+    } catch (error) {
+      checks.database = `unreachable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      ready = false;
+    }
+    checks.adapters = mounts.length > 0 ? mounts.map((mount) => mount.platform) : 'none (escalations are printed)';
+    const platforms = await platformHealth(mounts);
+    checks.platforms = platforms;
+    if (Object.values(platforms).some((health) => health.status !== 'ok')) ready = false;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await services.metrics.render();
+    res.type(contentType).send(body);
+  });
+
   for (const mount of mounts) mount.mount?.(app);
   return app;
 }

@@ -19,6 +19,7 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
     // Logs go to stderr, and only warnings unless asked: the terminal is for the conversation.
     logger: createLogger(io.env.LOG_LEVEL ?? 'warn', 'stderr'),
     purpose: 'steward chat',
+    defaultMetrics: false,
     deliveryPlatforms: ['console'],
     transports: [createConsoleTransport(output.write)],
     controlHandler: (request) => hostHandler(request, services),

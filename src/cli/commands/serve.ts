@@ -73,7 +73,13 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   // stays in the database for the next start.
   clearInterval(slaTimer);
   for (const adapter of adapters) await adapter.stop?.();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  // Turns acknowledged before the signal finish and are saved; outbox work left pending is
+  // delivered by the next start (or another instance).
+  await services.engine.drain();
+  logger.info({ pendingOutbox: await services.db.prisma.outboxMessage.count({ where: { status: 'pending' } }) }, 'stopped');
   await services.close();
   return 0;
 }

@@ -1,0 +1,181 @@
+import type { types } from '@slack/bolt';
+import type { ChoiceOption, Reply, ReplyField } from '../../src/chat/reply.ts';
+
+// The core's neutral Reply as Block Kit, plus the plain-text fallback Slack shows in notifications.
+// Clicking a choice or button sends its `value` back to the core as if the user had typed it.
+
+export type Block = types.KnownBlock;
+type ActionsElement = types.ActionsBlockElement;
+type PlainText = types.PlainTextElement;
+
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+/** Action ids of Steward's own interactive elements. */
+export const ACTION_IDS = {
+  /** A button whose value is sent to the core (choices, yes/no, submit, escalation decisions). */
+  button: 'steward_reply_button',
+  /** A select menu whose picked value is sent to the core. */
+  select: 'steward_reply_select',
+  /** Ticking a box of a multi-choice question: state only, answered with the submit button. */
+  pick: 'steward_reply_pick',
+  /** Sends the ticked boxes of a multi-choice question. */
+  submitPicks: 'steward_reply_submit',
+  /** Opens the registration form (App Home and /steward register). */
+  openRegistration: 'steward_open_registration',
+} as const;
+
+/** Slack's limits (Block Kit reference). */
+export const LIMITS = { buttonText: 75, optionText: 75, optionValue: 150, header: 150, section: 3000, fieldText: 2000, fieldsPerSection: 10 } as const;
+
+/** Choices up to this many are buttons; more become a select menu. */
+const MAX_CHOICE_BUTTONS = 5;
+/** Checkboxes take at most 10 options; longer lists use a multi-select menu. */
+const MAX_CHECKBOXES = 10;
+
+/** Characters that Slack reads as markup (mentions like <!channel>, links): user-provided text must not ping anyone. */
+export function escapeText(text: string): string {
+  return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function plain(text: string, max: number = LIMITS.buttonText): PlainText {
+  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+}
+
+export function mrkdwnSections(text: string): types.SectionBlock[] {
+  const sections: types.SectionBlock[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    let cut = rest.length <= LIMITS.section ? rest.length : rest.lastIndexOf('\n', LIMITS.section);
+    if (cut <= 0) cut = LIMITS.section;
+    sections.push({ type: 'section', text: { type: 'mrkdwn', text: rest.slice(0, cut) } });
+    rest = rest.slice(cut).replace(/^\n/u, '');
+  }
+  return sections;
+}
+
+/**
+ * The block id of a question's controls says whom the question was asked, so a click by someone
+ * else in a channel thread is not taken as that person's answer.
+ */
+export function questionBlockId(askedTo: string | undefined, questionId: string | undefined): string {
+  return `steward_q|${askedTo ?? ''}|${questionId ?? ''}`;
+}
+
+export function parseQuestionBlockId(blockId: string): { askedTo?: string; questionId?: string } | undefined {
+  const [prefix, askedTo, questionId] = blockId.split('|');
+  if (prefix !== 'steward_q') return undefined;
+  return { ...(askedTo ? { askedTo } : {}), ...(questionId ? { questionId } : {}) };
+}
+
+function option(choice: ChoiceOption, withDescription = false): types.PlainTextOption {
+  // "Personal data (names, emails...)": the parenthesis becomes the description where Slack has one.
+  const split = withDescription ? /^(.+?) \((.+)\)$/u.exec(choice.label) : null;
+  if (split) return { text: plain(split[1]!, LIMITS.optionText), description: plain(split[2]!, LIMITS.optionText), value: choice.value.slice(0, LIMITS.optionValue) };
+  return { text: plain(choice.label, LIMITS.optionText), value: choice.value.slice(0, LIMITS.optionValue) };
+}
+
+function choiceElements(choices: NonNullable<Reply['choices']>, asButtons: boolean): ActionsElement[] {
+  const options = choices.options;
+  if (choices.multiple) {
+    const picker: ActionsElement =
+      options.length <= MAX_CHECKBOXES
+        ? { type: 'checkboxes', action_id: ACTION_IDS.pick, options: options.map((choice) => option(choice, true)) }
+        : { type: 'multi_static_select', action_id: ACTION_IDS.pick, placeholder: plain('Pick all that apply'), options: options.map((choice) => option(choice)) };
+    return [picker, { type: 'button', action_id: ACTION_IDS.submitPicks, text: plain('Done'), value: 'submit', style: 'primary' }];
+  }
+  if (asButtons && options.length <= MAX_CHOICE_BUTTONS) {
+    return options.map((choice, index) => ({ type: 'button', action_id: `${ACTION_IDS.button}:c${index}`, text: plain(choice.label), value: choice.value }));
+  }
+  return [{ type: 'static_select', action_id: ACTION_IDS.select, placeholder: plain(asButtons ? 'Choose…' : 'Change an answer…'), options: options.map((choice) => option(choice)) }];
+}
+
+function buttonElements(buttons: NonNullable<Reply['buttons']>): ActionsElement[] {
+  return buttons.map((button, index) => ({
+    type: 'button',
+    action_id: `${ACTION_IDS.button}:b${index}`,
+    text: plain(button.label),
+    value: button.value,
+    ...(button.style ? { style: button.style } : {}),
+  }));
+}
+
+function fieldLine(field: ReplyField): string {
+  return `${field.label}: ${field.value}`;
+}
+
+function fieldSections(fields: ReplyField[]): types.SectionBlock[] {
+  const sections: types.SectionBlock[] = [];
+  for (let start = 0; start < fields.length; start += LIMITS.fieldsPerSection) {
+    sections.push({
+      type: 'section',
+      fields: fields.slice(start, start + LIMITS.fieldsPerSection).map((field) => ({
+        type: 'mrkdwn',
+        text: truncate(`*${escapeText(field.label)}*\n${escapeText(field.value)}${field.inferred ? ' _(inferred)_' : ''}`, LIMITS.fieldText),
+      })),
+    });
+  }
+  return sections;
+}
+
+const TONE_MARK: Partial<Record<NonNullable<Reply['tone']>, string>> = { error: '⚠️ ', warning: '⚠️ ' };
+
+export interface RenderOptions {
+  /** The Slack user a question is for (see questionBlockId). */
+  askedTo?: string;
+}
+
+/**
+ * Block Kit for a reply: its title as a header, its text, its fields as section fields (the text's
+ * "Label: value" lines are not repeated), and its choices and buttons as interactive elements.
+ */
+export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  const fields = reply.fields ?? [];
+  const fieldLines = new Set(fields.flatMap((field) => [fieldLine(field), `${fieldLine(field)} (inferred)`]));
+  const lines = reply.text.split('\n');
+  if (reply.title && lines[0]?.replace(/:$/u, '') === reply.title) lines.shift();
+  const isFieldLine = (line: string) => fieldLines.has(line.trim());
+  const firstField = lines.findIndex(isFieldLine);
+  const lastField = lines.length - 1 - [...lines].reverse().findIndex(isFieldLine);
+  const before = firstField === -1 ? lines : lines.slice(0, firstField);
+  const after = firstField === -1 ? [] : lines.slice(lastField + 1).filter((line) => !isFieldLine(line));
+
+  const blocks: Block[] = [];
+  if (reply.title) blocks.push({ type: 'header', text: plain(reply.title, LIMITS.header) });
+  const mark = reply.tone ? (TONE_MARK[reply.tone] ?? '') : '';
+  const intro = before.join('\n').trim();
+  if (intro) blocks.push(...mrkdwnSections(`${mark}${escapeText(intro)}`));
+  if (fields.length > 0) blocks.push(...fieldSections(fields));
+  const outro = after.join('\n').trim();
+  if (outro) blocks.push(...mrkdwnSections(escapeText(outro)));
+
+  const buttons = reply.buttons ?? [];
+  // The summary's "change" list is long and secondary: a menu next to the submit buttons.
+  const choices = reply.choices ? choiceElements(reply.choices, buttons.length === 0) : [];
+  const elements = [...choices, ...buttonElements(buttons)];
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply.questionId), elements });
+  return { text: escapeText(`${mark}${reply.text}`), blocks };
+}
+
+/** A question once answered: its text and "✔ <answer>", without the controls, so the chat reads like a filled-in form. */
+export function renderAnswered(questionText: string, answer: string | undefined): SlackMessage {
+  const blocks: Block[] = [...mrkdwnSections(escapeText(questionText))];
+  if (answer !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`✔ ${escapeText(answer)}`, LIMITS.section) }] });
+  return { text: escapeText(answer === undefined ? questionText : `${questionText}\n✔ ${answer}`), blocks };
+}
+
+/** A short status line, e.g. "⏳ Working on it…". */
+export function renderNotice(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
+export function renderReplies(replies: Reply[], options: RenderOptions = {}): SlackMessage {
+  const rendered = replies.map((reply) => renderReply(reply, options));
+  return { text: rendered.map((message) => message.text).join('\n\n'), blocks: rendered.flatMap((message) => message.blocks) };
+}

@@ -1,0 +1,87 @@
+import type { OutboxTransport, OutgoingMessage } from '../../src/outbox/transport.ts';
+import { DeliveryError } from '../../src/outbox/transport.ts';
+import { renderReply } from './blocks.ts';
+import type { SlackMessage } from './blocks.ts';
+import type { ChannelResolver } from './channels.ts';
+import { isChannelName } from './channels.ts';
+import type { WebClient } from './web.ts';
+import { classifySlackError, slackErrorCode } from './web.ts';
+
+// Delivers the outbox on Slack: escalations and reminders to reviewers' channels, notifications to a
+// maker's DM ('user:U123'), and updates of messages delivered before (by the receipt { channel, ts }).
+
+export interface SlackReceipt extends Record<string, string> {
+  channel: string;
+  ts: string;
+}
+
+const UPDATE_FALLBACK_CODES = new Set(['message_not_found', 'cant_update_message', 'channel_not_found']);
+
+export function createSlackTransport(web: WebClient, channels: ChannelResolver): OutboxTransport {
+  async function post(destination: string, message: SlackMessage): Promise<SlackReceipt> {
+    let channel: string;
+    let cached = false;
+    if (destination.startsWith('user:')) {
+      // Posting to a user id lands in the user's DM with the app.
+      channel = destination.slice('user:'.length);
+    } else if (isChannelName(destination)) {
+      const resolved = await call('conversations.list', destination, () => channels.resolve(destination));
+      if (!resolved) {
+        throw new DeliveryError(`Slack channel ${destination} not found: create it, or invite @Steward if it is private`, false);
+      }
+      channel = resolved.id;
+      cached = resolved.cached;
+    } else {
+      channel = destination;
+    }
+    try {
+      const result = await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      return { channel: result.channel ?? channel, ts: String(result.ts) };
+    } catch (error) {
+      // A cached id may belong to a channel since deleted or recreated: look the name up again next time.
+      if (cached && slackErrorCode(error) === 'channel_not_found') {
+        await channels.forget(destination);
+        throw new DeliveryError(`Slack chat.postMessage to ${destination}: the remembered channel id is gone; it will be looked up again`, true);
+      }
+      throw toDeliveryError(error, 'chat.postMessage', destination);
+    }
+  }
+
+  async function update(message: OutgoingMessage, rendered: SlackMessage): Promise<SlackReceipt> {
+    const receipt = message.original?.receipt;
+    if (!receipt?.channel || !receipt.ts) return post(message.destination, rendered);
+    try {
+      await web.chat.update({ channel: receipt.channel, ts: receipt.ts, text: rendered.text, blocks: rendered.blocks });
+      return { channel: receipt.channel, ts: receipt.ts };
+    } catch (error) {
+      // The original was deleted (or cannot be edited): the news still has to reach the channel.
+      if (UPDATE_FALLBACK_CODES.has(slackErrorCode(error) ?? '')) return post(message.destination, rendered);
+      throw toDeliveryError(error, 'chat.update', message.destination);
+    }
+  }
+
+  return {
+    platform: 'slack',
+    async deliver(message) {
+      const rendered = renderReply(message.reply);
+      const receipt = message.kind === 'update' ? await update(message, rendered) : await post(message.destination, rendered);
+      return { receipt };
+    },
+  };
+}
+
+async function call<T>(method: string, destination: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toDeliveryError(error, method, destination);
+  }
+}
+
+/** 429 -> retry after Retry-After; 5xx, timeouts, unreachable -> retry; anything else Slack refuses -> dead letter. */
+export function toDeliveryError(error: unknown, method: string, destination: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const failure = classifySlackError(error, method);
+  const message = `${failure.message} (destination ${destination})`;
+  return new DeliveryError(message, failure.kind !== 'refused', failure.retryAfterMs);
+}

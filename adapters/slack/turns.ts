@@ -1,0 +1,205 @@
+import { conversationKey } from '../../src/chat/engine.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { Services } from '../../src/runtime/services.ts';
+import type { Prisma } from '../../src/generated/prisma/client.ts';
+import type { Block, SlackMessage } from './blocks.ts';
+import { renderNotice, renderReply, truncate } from './blocks.ts';
+import type { SlackDirectory } from './directory.ts';
+import type { WebClient } from './web.ts';
+
+// One turn of a Slack conversation (a DM, or a channel thread): the core answers, the question just
+// answered is re-drawn as "✔ <answer>" without its buttons, and the replies are posted. A slow turn
+// shows "⏳ Working on it…" first, which then becomes the first reply.
+
+export const WORKING_NOTICE = '⏳ Working on it…';
+export const APOLOGY_NOT_SAVED = "Sorry, something went wrong on my side and that message wasn't saved. Please try again in a moment.";
+export const APOLOGY_NOT_SHOWN = "Sorry, I couldn't show you my whole answer. Say *status* to see where we are.";
+
+/** After this long without an answer from the core, the user sees the working notice. */
+const WORKING_NOTICE_AFTER_MS = 1500;
+const PLATFORM = 'slack';
+
+export interface SlackPlace {
+  channel: string;
+  /** The thread's root in a channel; undefined in a DM, where Steward answers at the top level. */
+  threadTs?: string;
+}
+
+export interface TurnRequest extends SlackPlace {
+  user: { id: string; username?: string };
+  /** What the core receives: typed text, or the value of the clicked choice or button. */
+  text: string;
+  /** Slack's event id, or an id for the click, so a redelivery changes nothing. */
+  eventId: string;
+  /** How the answer reads on the question it answered, e.g. the label of the clicked button. */
+  answerLabel?: string;
+  /** For clicks: the message clicked, which must be the question still waiting for an answer. */
+  clickedTs?: string;
+}
+
+export type TurnOutcome = 'answered' | 'duplicate' | 'stale' | 'failed';
+
+/** The question message that is waiting for an answer, kept so it can be redrawn once answered. */
+interface PendingQuestion {
+  channel: string;
+  ts: string;
+  questionId: string;
+  message: SlackMessage;
+}
+
+export class TurnRunner {
+  constructor(
+    private readonly services: Services,
+    private readonly web: WebClient,
+    private readonly directory: SlackDirectory,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(request: TurnRequest): Promise<TurnOutcome> {
+    const key = pendingKey(request);
+    if (request.clickedTs) {
+      const pending = await this.loadPending(key);
+      // An older question's buttons (answered by typing, or re-asked since) must not answer the current one.
+      if (pending && pending.ts !== request.clickedTs) return 'stale';
+    }
+    const notice = this.startNotice(request);
+    let replies: Reply[];
+    try {
+      const displayName = (await this.directory.displayName(request.user.id)) ?? request.user.username;
+      const result = await this.services.engine.handle({
+        platform: PLATFORM,
+        channelId: request.channel,
+        ...(request.threadTs ? { threadId: request.threadTs } : {}),
+        user: { userId: request.user.id, ...(displayName ? { displayName } : {}) },
+        text: request.text,
+        eventId: request.eventId,
+      });
+      if (result.duplicate) {
+        await this.dropNotice(request, await notice.settle());
+        return 'duplicate';
+      }
+      replies = result.replies;
+    } catch (error) {
+      this.logger.error({ err: describe(error), channel: request.channel }, 'Slack turn failed');
+      await this.say(request, APOLOGY_NOT_SAVED, await notice.settle());
+      return 'failed';
+    }
+    try {
+      await this.closePending(key, replies, request.answerLabel ?? request.text);
+      await this.postReplies(request, key, replies, await notice.settle());
+    } catch (error) {
+      this.logger.error({ err: describe(error), channel: request.channel }, 'Slack replies could not be posted');
+      await this.say(request, APOLOGY_NOT_SHOWN, undefined);
+      return 'failed';
+    }
+    // Escalations this turn caused go out now rather than at the next poll.
+    void this.services.worker.drain().catch(() => undefined);
+    return 'answered';
+  }
+
+  private async postReplies(place: TurnRequest, key: string, replies: Reply[], noticeTs: string | undefined): Promise<void> {
+    let reuse = noticeTs;
+    let pending: PendingQuestion | undefined;
+    for (const reply of replies) {
+      const message = renderReply(reply, { askedTo: place.user.id });
+      let ts: string;
+      if (reuse) {
+        await this.web.chat.update({ channel: place.channel, ts: reuse, text: message.text, blocks: message.blocks });
+        ts = reuse;
+        reuse = undefined;
+      } else {
+        const posted = await this.web.chat.postMessage({
+          channel: place.channel,
+          ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+        });
+        ts = String(posted.ts);
+      }
+      if (reply.questionId && (reply.buttons?.length || reply.choices)) pending = { channel: place.channel, ts, questionId: reply.questionId, message };
+    }
+    if (pending) await this.savePending(key, pending);
+  }
+
+  /** Redraws the question this turn answered: "✔ <answer>", or just the question when it is asked again below. */
+  private async closePending(key: string, replies: Reply[], answer: string): Promise<void> {
+    const pending = await this.loadPending(key);
+    if (!pending) return;
+    await this.services.db.prisma.platformReference.deleteMany({ where: { platform: PLATFORM, key } });
+    const askedAgain = replies.some((reply) => reply.questionId === pending.questionId);
+    const answered = answeredMessage(pending.message, askedAgain ? undefined : answer);
+    try {
+      await this.web.chat.update({ channel: pending.channel, ts: pending.ts, text: answered.text, blocks: answered.blocks });
+    } catch (error) {
+      // The conversation goes on; the old buttons are refused as stale if clicked.
+      this.logger.warn({ err: describe(error) }, 'could not mark the answered question');
+    }
+  }
+
+  private async loadPending(key: string): Promise<PendingQuestion | undefined> {
+    const row = await this.services.db.prisma.platformReference.findUnique({ where: { platform_key: { platform: PLATFORM, key } } });
+    return (row?.reference as PendingQuestion | null) ?? undefined;
+  }
+
+  private async savePending(key: string, pending: PendingQuestion): Promise<void> {
+    const reference = pending as unknown as Prisma.InputJsonValue;
+    await this.services.db.prisma.platformReference.upsert({
+      where: { platform_key: { platform: PLATFORM, key } },
+      create: { platform: PLATFORM, key, reference },
+      update: { reference },
+    });
+  }
+
+  private startNotice(place: SlackPlace): { settle(): Promise<string | undefined> } {
+    let posting: Promise<string | undefined> | undefined;
+    const timer = setTimeout(() => {
+      posting = this.web.chat
+        .postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...renderNotice(WORKING_NOTICE) })
+        .then((posted) => (posted.ts ? String(posted.ts) : undefined))
+        .catch(() => undefined);
+    }, WORKING_NOTICE_AFTER_MS);
+    return {
+      settle: async () => {
+        clearTimeout(timer);
+        return posting ? posting : undefined;
+      },
+    };
+  }
+
+  private async dropNotice(place: SlackPlace, noticeTs: string | undefined): Promise<void> {
+    if (noticeTs) await this.web.chat.delete({ channel: place.channel, ts: noticeTs }).catch(() => undefined);
+  }
+
+  /** A short message in the conversation (an apology); replaces the working notice if one is showing. */
+  private async say(place: SlackPlace, text: string, noticeTs: string | undefined): Promise<void> {
+    const message = renderReply({ text, tone: 'error' });
+    try {
+      if (noticeTs) await this.web.chat.update({ channel: place.channel, ts: noticeTs, ...message });
+      else await this.web.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...message });
+    } catch (error) {
+      this.logger.error({ err: describe(error), channel: place.channel }, 'could not tell the user about a failure');
+    }
+  }
+}
+
+/** One waiting question per conversation: the same key the core uses for the conversation. */
+function pendingKey(request: TurnRequest): string {
+  return `question:${conversationKey({ platform: PLATFORM, channelId: request.channel, ...(request.threadTs ? { threadId: request.threadTs } : {}), user: { userId: request.user.id } })}`;
+}
+
+function answeredMessage(message: SlackMessage, answer: string | undefined): SlackMessage {
+  const blocks: Block[] = message.blocks.filter((block) => block.type !== 'actions');
+  if (answer === undefined) return { text: message.text, blocks };
+  const line = truncate(`✔ ${answer}`, 2900);
+  return { text: `${message.text}\n${line}`, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: escape(line) }] }] };
+}
+
+function escape(text: string): string {
+  return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,96 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from './store/types.ts';
+
+// Prometheus metrics. Counters and histograms are this process's; the outbox, escalation and SLA
+// figures are read from the database at scrape time, so every instance reports the same totals.
+
+export class StewardMetrics {
+  readonly registry = new Registry();
+  readonly turns: Counter<'platform' | 'outcome'>;
+  readonly ackLatency: Histogram<'platform'>;
+  readonly turnLatency: Histogram<'platform'>;
+  readonly llmCalls: Counter<'purpose' | 'outcome'>;
+  readonly llmTokens: Counter<'purpose' | 'kind'>;
+  readonly llmLatency: Histogram<'purpose'>;
+  readonly deliveries: Counter<'platform' | 'outcome'>;
+
+  constructor(db: Db, options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'steward_' });
+    this.turns = new Counter({ name: 'steward_turns_total', help: 'Conversation turns handled', labelNames: ['platform', 'outcome'], registers });
+    this.ackLatency = new Histogram({
+      name: 'steward_ack_latency_seconds',
+      help: 'Time from receiving a platform request to acknowledging it',
+      labelNames: ['platform'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.turnLatency = new Histogram({
+      name: 'steward_turn_duration_seconds',
+      help: 'Time to run a conversation turn, LLM included',
+      labelNames: ['platform'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.llmCalls = new Counter({ name: 'steward_llm_calls_total', help: 'LLM calls by purpose and outcome (ok or the error kind)', labelNames: ['purpose', 'outcome'], registers });
+    this.llmTokens = new Counter({ name: 'steward_llm_tokens_total', help: 'LLM tokens used', labelNames: ['purpose', 'kind'], registers });
+    this.llmLatency = new Histogram({
+      name: 'steward_llm_latency_seconds',
+      help: 'LLM call latency',
+      labelNames: ['purpose'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+      registers,
+    });
+    this.deliveries = new Counter({ name: 'steward_outbox_deliveries_total', help: 'Outbox delivery attempts by outcome', labelNames: ['platform', 'outcome'], registers });
+
+    new Gauge({
+      name: 'steward_outbox_depth',
+      help: 'Outbox messages waiting for delivery',
+      registers,
+      async collect() {
+        this.set(await db.outboxMessage.count({ where: { status: 'pending' } }));
+      },
+    });
+    new Gauge({
+      name: 'steward_outbox_oldest_age_seconds',
+      help: 'Age of the oldest undelivered outbox message',
+      registers,
+      async collect() {
+        const oldest = await db.outboxMessage.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+        this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'steward_outbox_dead_letters',
+      help: 'Outbox messages that gave up after their attempts (see `steward outbox`)',
+      registers,
+      async collect() {
+        this.set(await db.outboxMessage.count({ where: { status: 'dead' } }));
+      },
+    });
+    new Gauge({
+      name: 'steward_escalations',
+      help: 'Escalations raised, by team',
+      labelNames: ['team'],
+      registers,
+      async collect() {
+        const rows = await db.$queryRaw<Array<{ team: string | null; count: bigint }>>`
+          SELECT "payload"->>'team' AS team, count(*) AS count FROM "OutboxMessage" WHERE "kind" = 'escalation' GROUP BY 1`;
+        this.reset();
+        for (const row of rows) this.set({ team: row.team ?? 'unknown' }, Number(row.count));
+      },
+    });
+    new Gauge({
+      name: 'steward_sla_breaches',
+      help: 'Reviews that went past twice their SLA and were escalated to the leads',
+      registers,
+      async collect() {
+        this.set(await db.auditEvent.count({ where: { action: 'review.sla_breached' } }));
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
