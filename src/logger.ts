@@ -1,30 +1,28 @@
 import { pino } from 'pino';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 
 export type { Logger };
 
-// Structured JSON logs. Secrets are redacted by key wherever they appear; message text never carries them.
-const REDACT = [
+// Structured JSON logs. Secrets and personal data are redacted by key wherever they appear in a log
+// object; messages themselves are written never to carry them.
+export const REDACTED_KEYS = [
   'token',
   'apiKey',
   'password',
   'secret',
+  'signingSecret',
   'authorization',
-  '*.token',
-  '*.apiKey',
-  '*.password',
-  '*.secret',
-  '*.authorization',
-  'headers.authorization',
-  'headers.cookie',
-  'req.headers.authorization',
+  'cookie',
   'email',
-  '*.email',
+  'displayName',
+  'text',
+  'question',
+  'description',
 ];
 
-export function createLogger(level: string, destination: 'stdout' | 'stderr' = 'stdout'): Logger {
-  return pino(
-    { level, base: { service: 'steward' }, redact: { paths: REDACT, censor: '[redacted]' } },
-    pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true }),
-  );
+const REDACT = [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`), 'req.headers.authorization', 'headers.authorization', 'headers.cookie'];
+
+export function createLogger(level: string, destination: 'stdout' | 'stderr' | DestinationStream = 'stdout'): Logger {
+  const stream = typeof destination === 'string' ? pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true }) : destination;
+  return pino({ level, base: { service: 'steward' }, redact: { paths: REDACT, censor: '[redacted]' } }, stream);
 }

@@ -163,11 +163,15 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   return { text: escapeText(`${mark}${reply.text}`), blocks };
 }
 
-/** A question once answered: its text and "✔ <answer>", without the controls, so the chat reads like a filled-in form. */
-export function renderAnswered(questionText: string, answer: string | undefined): SlackMessage {
-  const blocks: Block[] = [...mrkdwnSections(escapeText(questionText))];
-  if (answer !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`✔ ${escapeText(answer)}`, LIMITS.section) }] });
-  return { text: escapeText(answer === undefined ? questionText : `${questionText}\n✔ ${answer}`), blocks };
+/**
+ * A question once answered: as it was, without its controls, plus "✔ <answer>", so the chat reads like a
+ * filled-in form. Without an answer (the question is asked again below) only the controls go.
+ */
+export function renderAnswered(question: SlackMessage, answer: string | undefined): SlackMessage {
+  const blocks: Block[] = question.blocks.filter((block) => block.type !== 'actions');
+  if (answer === undefined) return { text: question.text, blocks };
+  const line = escapeText(truncate(`✔ ${answer}`, LIMITS.section - 100));
+  return { text: `${question.text}\n${line}`, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }] };
 }
 
 /** A short status line, e.g. "⏳ Working on it…". */

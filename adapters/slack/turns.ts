@@ -3,8 +3,8 @@ import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Services } from '../../src/runtime/services.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
-import type { Block, SlackMessage } from './blocks.ts';
-import { renderNotice, renderReply, truncate } from './blocks.ts';
+import type { SlackMessage } from './blocks.ts';
+import { renderAnswered, renderNotice, renderReply } from './blocks.ts';
 import type { SlackDirectory } from './directory.ts';
 import type { WebClient } from './web.ts';
 
@@ -129,7 +129,7 @@ export class TurnRunner {
     if (!pending) return;
     await this.services.db.prisma.platformReference.deleteMany({ where: { platform: PLATFORM, key } });
     const askedAgain = replies.some((reply) => reply.questionId === pending.questionId);
-    const answered = answeredMessage(pending.message, askedAgain ? undefined : answer);
+    const answered = renderAnswered(pending.message, askedAgain ? undefined : answer);
     try {
       await this.web.chat.update({ channel: pending.channel, ts: pending.ts, text: answered.text, blocks: answered.blocks });
     } catch (error) {
@@ -187,17 +187,6 @@ export class TurnRunner {
 /** One waiting question per conversation: the same key the core uses for the conversation. */
 function pendingKey(request: TurnRequest): string {
   return `question:${conversationKey({ platform: PLATFORM, channelId: request.channel, ...(request.threadTs ? { threadId: request.threadTs } : {}), user: { userId: request.user.id } })}`;
-}
-
-function answeredMessage(message: SlackMessage, answer: string | undefined): SlackMessage {
-  const blocks: Block[] = message.blocks.filter((block) => block.type !== 'actions');
-  if (answer === undefined) return { text: message.text, blocks };
-  const line = truncate(`✔ ${answer}`, 2900);
-  return { text: `${message.text}\n${line}`, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: escape(line) }] }] };
-}
-
-function escape(text: string): string {
-  return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
 }
 
 function describe(error: unknown): string {
