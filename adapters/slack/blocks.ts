@@ -181,5 +181,6 @@ export function renderNotice(text: string): SlackMessage {
 
 export function renderReplies(replies: Reply[], options: RenderOptions = {}): SlackMessage {
   const rendered = replies.map((reply) => renderReply(reply, options));
-  return { text: rendered.map((message) => message.text).join('\n\n'), blocks: rendered.flatMap((message) => message.blocks) };
+  // A message holds at most 50 blocks; the text fallback keeps everything.
+  return { text: rendered.map((message) => message.text).join('\n\n'), blocks: rendered.flatMap((message) => message.blocks).slice(0, 50) };
 }

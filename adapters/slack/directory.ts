@@ -5,6 +5,8 @@ import type { WebClient } from './web.ts';
 // memberships (usergroups.list) for policies that name reviewer groups. Cached briefly in memory.
 
 const NAME_TTL_MS = 10 * 60_000;
+/** A failed lookup is not repeated for every message of the same person. */
+const FAILED_NAME_TTL_MS = 60_000;
 const GROUPS_TTL_MS = 60_000;
 
 interface Cached<T> {
@@ -32,6 +34,7 @@ export class SlackDirectory {
       return name;
     } catch (error) {
       this.logger.warn({ userId, err: describe(error) }, 'users.info failed; using the Slack username');
+      this.names.set(userId, { value: undefined, until: Date.now() + FAILED_NAME_TTL_MS });
       return undefined;
     }
   }

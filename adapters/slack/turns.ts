@@ -118,7 +118,7 @@ export class TurnRunner {
         });
         ts = String(posted.ts);
       }
-      if (reply.questionId && (reply.buttons?.length || reply.choices)) pending = { channel: place.channel, ts, questionId: reply.questionId, message };
+      if (reply.questionId) pending = { channel: place.channel, ts, questionId: reply.questionId, message };
     }
     if (pending) await this.savePending(key, pending);
   }

@@ -1,12 +1,30 @@
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { AuthenticationConstants, ServiceClientCredentialsFactory, TokenCredentials } from 'botframework-connector';
-import type { ServiceClientCredentials } from 'botframework-connector';
+import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError, ServiceClientCredentialsFactory, TokenCredentials } from 'botframework-connector';
+import type { AuthenticateRequestResult, ServiceClientCredentials } from 'botframework-connector';
 import type { TeamsAdapterConfig } from './config.ts';
 
 // How the bot proves who it is and checks who calls it: botbuilder's own JWT validation (signing keys
 // from the Bot Connector's OpenID metadata, audience = app id, serviceurl claim = activity.serviceUrl)
 // and its credentials for outgoing calls.
+
+/** jsonwebtoken's errors for a bad signature, a malformed or not-yet-valid token. */
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * botbuilder answers 500 when jsonwebtoken rejects a token (a forged signature, say) instead of 401:
+ * such failures are turned into the AuthenticationError CloudAdapter answers 401 to.
+ */
+class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (error instanceof Error && TOKEN_ERRORS.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, 401);
+      throw error;
+    }
+  }
+}
 
 export function createBotFrameworkAuthentication(config: TeamsAdapterConfig): ConfigurationBotFrameworkAuthentication {
   // No app id turns botbuilder's authentication off; emulator.ts guards that mode.
@@ -19,7 +37,7 @@ export function createBotFrameworkAuthentication(config: TeamsAdapterConfig): Co
     ...(config.openIdMetadataUrl ? publicCloudEndpoints(config.openIdMetadataUrl) : {}),
   };
   const credentials = config.oauthTokenUrl && config.appPassword ? new ClientCredentialsFactory(config.appId, config.appPassword, config.oauthTokenUrl) : undefined;
-  return new ConfigurationBotFrameworkAuthentication(options, credentials);
+  return new TeamsBotFrameworkAuthentication(options, credentials);
 }
 
 /**

@@ -71,7 +71,8 @@ export function readCardAction(value: unknown): CardAction | undefined {
 
 /** Chat markup from the core (Slack-style *bold*) as Teams markdown (**bold**). */
 export function teamsMarkdown(text: string): string {
-  return text.replace(/(^|[^*\w])\*([^*\n]+)\*(?=[^*\w]|$)/gu, '$1**$2**');
+  // Like Slack, emphasis hugs its words: in "2 * 3 * 4" the asterisks stay.
+  return text.replace(/(^|[^*\w])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?=[^*\w]|$)/gu, '$1**$2**');
 }
 
 /** The first line or title of a reply: what an answered card still shows, and the notification summary. */
@@ -109,7 +110,7 @@ export function renderCard(reply: Reply): AdaptiveCard {
   const dropdown = Boolean(choices && (choices.multiple || choices.options.length > MAX_CHOICE_BUTTONS));
   const common = { ...(reply.questionId ? { questionId: reply.questionId } : {}), prompt };
   // A dropdown's required input must not block the card's other buttons.
-  const independent = dropdown ? { associatedInputs: 'none' } : {};
+  const independent: Record<string, string> = dropdown ? { associatedInputs: 'none' } : {};
   if (choices && dropdown) {
     const labels = Object.fromEntries(choices.options.map((option) => [option.value, option.label]));
     body.push(
@@ -208,12 +209,17 @@ function buttonAction(button: ReplyButton, common: Record<string, string>, indep
   };
 }
 
+/** Letters and digits only: "APP-0001  Tracker — Approved" and "APP-0001 Tracker: Approved" read the same. */
+function gist(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
 /** The reply's text without the lines its fields already show (and headings left with nothing under them). */
 function textLines(reply: Reply): string[] {
-  const shown = new Set((reply.fields ?? []).flatMap((field) => [`${field.label}: ${field.value}`, `${field.label}: ${field.value} (inferred)`]));
+  const shown = new Set((reply.fields ?? []).flatMap((field) => [gist(`${field.label}${field.value}`), gist(`${field.label}${field.value}inferred`)]));
   const lines = reply.text
     .split('\n')
-    .filter((line) => line.trim() !== '' && !shown.has(line.trim()))
+    .filter((line) => line.trim() !== '' && !shown.has(gist(line)))
     .filter((line, index) => !(index === 0 && reply.title && line.replace(/:$/u, '').trim() === reply.title));
   while (lines.length > 0 && lines.at(-1)!.trim().endsWith(':') && reply.fields?.length) lines.pop();
   return lines;

@@ -44,11 +44,6 @@ const EnvSchema = z.object({
   TEAMS_OAUTH_TOKEN_URL: url,
 });
 
-/** Whether the environment asks for Teams at all (it may still be half-configured). */
-export function teamsRequested(env: Record<string, string | undefined>): boolean {
-  return Boolean(env.MICROSOFT_APP_ID?.trim()) || env.TEAMS_EMULATOR?.trim() === 'true';
-}
-
 /** The Teams settings, or undefined when Teams is off. Throws a ConfigError naming each variable at fault. */
 export function loadTeamsConfig(env: Record<string, string | undefined>): TeamsAdapterConfig | undefined {
   const parsed = EnvSchema.safeParse(env);

@@ -2,6 +2,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { DialogueContext } from '../intake/dialogue.ts';
 import { converse } from '../intake/dialogue.ts';
 import { parseConversationState } from '../intake/state.ts';
+import type { LastQuestion } from '../intake/state.ts';
 import type { Owner } from '../profile/schema.ts';
 import type { Db } from '../store/types.ts';
 import { ConcurrentTurnError } from '../store/types.ts';
@@ -28,7 +29,9 @@ export interface TurnResult {
   duplicate: boolean;
 }
 
-export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db'>;
+export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db' | 'address' | 'turn' | 'requestHuman'> & {
+  requestHuman?(question: LastQuestion, maker: { speaker: Owner; address: { channelId: string; threadId?: string } }): Promise<Reply[]>;
+};
 
 export function conversationKey(message: Pick<InboundMessage, 'platform' | 'channelId' | 'threadId' | 'user'>): string {
   return [message.platform, message.channelId, message.threadId ?? '-', message.user.userId].join(':');
@@ -97,7 +100,15 @@ export class ConversationEngine {
       ...(message.user.displayName ? { displayName: message.user.displayName } : {}),
       ...(message.user.email ? { email: message.user.email } : {}),
     };
-    const ctx: DialogueContext = { ...this.deps, speaker, db: this.db };
+    const ctx: DialogueContext = {
+      ...this.deps,
+      speaker,
+      db: this.db,
+      address: { channelId: message.channelId, ...(message.threadId ? { threadId: message.threadId } : {}) },
+      requestHuman: undefined,
+    };
+    const requestHuman = this.deps.requestHuman;
+    if (requestHuman) ctx.requestHuman = (question) => requestHuman(question, { speaker, address: ctx.address! });
     for (let attempt = 1; ; attempt += 1) {
       // Cheap early exit for redeliveries; the insert inside the transaction is what really guards.
       if (eventKey && (await this.db.processedEvent.findUnique({ where: { id: eventKey } }))) return { replies: [], duplicate: true };

@@ -14,6 +14,7 @@ import type { CliCommand, CommandContext } from './registry.ts';
 import { runApps } from './commands/apps.ts';
 import { runClassify } from './commands/classify.ts';
 import { runPolicy } from './commands/policy.ts';
+import { runAsk } from './commands/ask.ts';
 import { runChat } from './commands/chat.ts';
 import { runServe } from './commands/serve.ts';
 import { runAudit, runOutbox, runReassess, runReviews } from './commands/governance.ts';
@@ -30,6 +31,7 @@ const COMMANDS: CliCommand[] = [
   { name: 'outbox', usage: 'steward outbox [--status S] [--json] | outbox retry <id>|--dead', summary: 'Show undelivered messages; retry dead letters.', usesDatabase: true, run: runOutbox },
   { name: 'reassess', usage: 'steward reassess [--json]', summary: 'Re-assess every app under the current policy.', usesDatabase: true, run: runReassess },
   { name: 'classify', usage: 'steward classify <file.json | -> [--json]', summary: 'Assess app profiles against the policy.', usesDatabase: false, run: (args, ctx) => runClassify(args, ctx.io) },
+  { name: 'ask', usage: 'steward ask "<question>" [--json]', summary: 'Answer a guardrail question from the handbook.', usesDatabase: false, run: (args, ctx) => runAsk(args, ctx.io) },
   { name: 'policy', usage: 'steward policy check [file]', summary: 'Validate a policy file.', usesDatabase: false, run: (args, ctx) => runPolicy(args, ctx.io) },
   { name: 'schema', usage: 'steward schema', summary: 'Print the app profile as JSON Schema.', usesDatabase: false, run: runSchema },
   { name: 'help', usage: 'steward help', summary: 'Show this help.', usesDatabase: false, run: async (_args, ctx) => (ctx.io.stdout(helpText()), 0) },

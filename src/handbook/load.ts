@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Policy } from '../policy/schema.ts';
+import { projectRoot } from '../paths.ts';
 
 // The guardrails handbook: a folder of Markdown files, one section each, with YAML front matter.
 // Read and checked once at start, all or nothing, like the policy: a bad file stops the start with
@@ -71,6 +72,15 @@ const FrontMatterSchema = z
 /** The handbook folder a policy names, resolved against the policy file's folder. */
 export function handbookDir(policy: Policy, policyFile: string): string {
   return path.resolve(path.dirname(policyFile), policy.handbook.dir);
+}
+
+const SHIPPED_HANDBOOK = path.join(projectRoot, 'policy', 'handbook');
+
+/** A policy kept elsewhere without a handbook of its own uses the shipped one; a folder it names must exist. */
+export function resolveHandbookDir(policy: Policy, policyFile: string): string {
+  const dir = handbookDir(policy, policyFile);
+  if (!existsSync(dir) && policy.handbook.dir === 'handbook') return SHIPPED_HANDBOOK;
+  return dir;
 }
 
 /** Files that document the folder rather than being sections. */

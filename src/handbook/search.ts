@@ -78,7 +78,7 @@ const STOP_WORDS = new Set(
   me my myself no not of on or our ours should so than that the their them then there these they this those to too
   us was we were what when where which who why will with would you your yours just also about any some such very
   am im ok okay please thanks thank hi hello want wants need needs let lets get got go going use using used
-  allowed allow able may might must`
+  allowed allow able may might must say says said think`
     .split(/\s+/)
     .filter(Boolean),
 );

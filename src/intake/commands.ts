@@ -13,13 +13,15 @@ export type Command =
   | { kind: 'change'; field: string }
   | { kind: 'update'; target: string }
   | { kind: 'register' }
-  | { kind: 'ask'; question: string };
+  | { kind: 'ask'; question: string }
+  | { kind: 'askHuman' };
 
 const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
 const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
 const BACK = /^(back|go back|previous|previous question)$/u;
 const SKIP = /^(skip|pass|skip it|skip this|skip this one|i don't know|not sure)$/u;
 const MY_APPS = /^(my apps|apps|list my apps|show my apps|my applications|list apps)$/u;
+const ASK_HUMAN = /^(ask a human|ask a person|talk to a human|talk to a person|speak to a human|speak to someone|human|a human please|ask someone|ask the team)$/u;
 const REGISTER =
   /^(register|new|new app|register an app|register a new app|register my app|add an app|add app|submit an app|i want to register(?: an| a new| my)? app|i'd like to register(?: an| a new| my)? app)$/u;
 
@@ -31,6 +33,7 @@ export function parseCommand(text: string): Command | undefined {
   if (SKIP.test(said)) return { kind: 'skip' };
   if (MY_APPS.test(said)) return { kind: 'myApps' };
   if (REGISTER.test(said)) return { kind: 'register' };
+  if (ASK_HUMAN.test(said)) return { kind: 'askHuman' };
   const status = /^status(?:\s+(?:of\s+)?(.+))?$/u.exec(said);
   if (status) return status[1] ? { kind: 'status', target: status[1] } : { kind: 'status' };
   const change = /^(?:change|edit|fix|correct)\s+(?:the\s+)?(.+)$/u.exec(said);

@@ -22,7 +22,7 @@ import type { Draft, DraftKey } from './draft.ts';
 import { applyImplications, draftToProfile, profileToDraft } from './draft.ts';
 import type { Question } from './questions.ts';
 import { applicableQuestions, findQuestionByWords, nextUnanswered, questionById } from './questions.ts';
-import type { ConversationState, FactsState, IntakeState } from './state.ts';
+import type { ConversationState, FactsState, IntakeState, LastQuestion } from './state.ts';
 import { IDLE } from './state.ts';
 
 // The registration dialogue: one maker's message in, replies and the next state out. Pure of I/O
@@ -44,8 +44,21 @@ export interface DialogueContext {
   reassess(profile: AppProfile, previous: AssessmentView): Promise<AssessmentOutcome>;
   /** Profile fields inferred from a free-text description (one LLM call), or nothing without an LLM. */
   extract?(description: string): Promise<Partial<Draft> | undefined>;
-  /** Guardrail questions ("Can I put card numbers in Airtable?"); absent until the handbook is configured. */
-  answerQuestion?(question: string): Promise<Reply[]>;
+  /** Where the maker is talking to us, for handing a question over to a human. */
+  address?: { channelId: string; threadId?: string };
+  /** Guardrail questions ("Can I put card numbers in Airtable?") answered from the handbook. */
+  answerQuestion?(question: string): Promise<QuestionAnswer>;
+  /** Posts the maker's last question to the owning team's channel ("ask a human"). */
+  requestHuman?(question: LastQuestion): Promise<Reply[]>;
+  /** Filled during the turn: the question answered in it, remembered for "ask a human". */
+  turn?: { asked?: LastQuestion };
+}
+
+export interface QuestionAnswer {
+  replies: Reply[];
+  /** The team that owns the answer, who would take the question if the maker wants a person. */
+  team?: string;
+  citations?: Array<{ id: string; title: string }>;
 }
 
 export interface CommitResult {
@@ -85,14 +98,29 @@ export async function converse(state: ConversationState, rawText: string, ctx: D
   }
   if (text === '') return unchanged(state, ctx, { text: "I didn't get any text.", tone: 'error' });
   const command = parseCommand(text);
-  switch (state.mode) {
-    case 'idle':
-      return idleTurn(text, command, ctx);
-    case 'intake':
-      return intakeTurn(state.intake, text, command, ctx);
-    case 'facts':
-      return factsTurn(state.facts, text, command, ctx);
+  ctx.turn = {};
+  let outcome: TurnOutcome;
+  if (command?.kind === 'askHuman') outcome = await unchanged(state, ctx, ...(await askHuman(state.lastQuestion, ctx)));
+  else if (state.mode === 'idle') outcome = await idleTurn(text, command, ctx);
+  else if (state.mode === 'intake') outcome = await intakeTurn(state.intake, text, command, ctx);
+  else outcome = await factsTurn(state.facts, text, command, ctx);
+  // Whatever the mode becomes, the last guardrail question is remembered for "ask a human".
+  const lastQuestion = ctx.turn.asked ?? state.lastQuestion;
+  if (lastQuestion) outcome.state = { ...outcome.state, lastQuestion };
+  const commit = outcome.commit;
+  if (commit && lastQuestion) {
+    outcome.commit = async (tx) => {
+      const committed = await commit(tx);
+      return committed.state ? { ...committed, state: { ...committed.state, lastQuestion } } : committed;
+    };
   }
+  return outcome;
+}
+
+async function askHuman(lastQuestion: LastQuestion | undefined, ctx: DialogueContext): Promise<Reply[]> {
+  if (!lastQuestion) return [{ text: 'Ask me your question first; then say *ask a human* and I will pass it to the right team.', tone: 'info' }];
+  if (!ctx.requestHuman) return [{ text: 'I cannot reach the governance teams from here. Please contact them directly.', tone: 'warning' }];
+  return ctx.requestHuman(lastQuestion);
 }
 
 /** Replies, then repeats whatever we were waiting for, without changing the state. */
@@ -138,7 +166,11 @@ async function idleTurn(text: string, command: Command | undefined, ctx: Dialogu
 }
 
 async function answer(question: string, ctx: DialogueContext): Promise<Reply[]> {
-  if (ctx.answerQuestion) return ctx.answerQuestion(question);
+  if (ctx.answerQuestion) {
+    const answered = await ctx.answerQuestion(question);
+    if (answered.team && ctx.turn) ctx.turn.asked = { question, team: answered.team, citations: answered.citations ?? [] };
+    return answered.replies;
+  }
   return [{ text: "I can't answer handbook questions here yet. Your governance team can help; meanwhile, say *register* to register an app.", tone: 'info' }];
 }
 

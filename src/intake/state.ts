@@ -36,10 +36,20 @@ export const FactsStateSchema = z.object({
 });
 export type FactsState = z.infer<typeof FactsStateSchema>;
 
+/** The last guardrail question answered, so "ask a human" knows what to hand over and to whom. */
+export const LastQuestionSchema = z.object({
+  question: z.string(),
+  team: z.string(),
+  citations: z.array(z.object({ id: z.string(), title: z.string() })).default([]),
+});
+export type LastQuestion = z.infer<typeof LastQuestionSchema>;
+
+const remembered = { lastQuestion: LastQuestionSchema.optional() };
+
 export const ConversationStateSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('idle') }),
-  z.object({ mode: z.literal('intake'), intake: IntakeStateSchema }),
-  z.object({ mode: z.literal('facts'), facts: FactsStateSchema }),
+  z.object({ mode: z.literal('idle'), ...remembered }),
+  z.object({ mode: z.literal('intake'), intake: IntakeStateSchema, ...remembered }),
+  z.object({ mode: z.literal('facts'), facts: FactsStateSchema, ...remembered }),
 ]);
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 

@@ -16,6 +16,11 @@ import { loadPolicy, policyPath } from '../policy/load.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { ControlHandler } from './control.ts';
 import { StewardMetrics } from '../metrics.ts';
+import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
+import { createGuardrailAdvisor } from '../handbook/answer.ts';
+import type { GuardrailAdvisor } from '../handbook/answer.ts';
+import { guardrailReplies } from '../handbook/reply.ts';
+import { requestHandoff } from '../handbook/handoff.ts';
 import { instrumentLlm } from '../llm/instrumented.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
@@ -50,6 +55,7 @@ export interface Services {
   policy: Policy;
   llm: LlmClient | undefined;
   engine: ConversationEngine;
+  advisor: GuardrailAdvisor;
   worker: OutboxWorker;
   logger: Logger;
   metrics: StewardMetrics;
@@ -65,7 +71,10 @@ export interface Services {
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const { config, logger } = options;
   // Policy first: an invalid policy stops the start before anything is opened.
-  const policy = loadPolicy(policyPath(options.env, options.cwd));
+  const policyFile = policyPath(options.env, options.cwd);
+  const policy = loadPolicy(policyFile);
+  // The handbook is validated at start like the policy: a broken one stops the start.
+  const handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
   const rawLlm = createLlmClient(llmSettings(config));
   const target = databaseSetting(config, options.cwd);
 
@@ -96,8 +105,30 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     if (result.llm && 'error' in result.llm) logger.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
     return result;
   };
+  const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
   const engine = new ConversationEngine(db.prisma, {
     policy,
+    answerQuestion: async (question) => {
+      const answered = await advisor.answer(question);
+      if (answered.llm && 'error' in answered.llm) logger.warn({ llmError: answered.llm.error.kind }, 'guardrail answer fell back to the handbook excerpt');
+      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
+    },
+    requestHuman: async (question, maker) => {
+      const outcome = await requestHandoff(db.prisma, policy, {
+        question: question.question,
+        team: question.team,
+        citations: question.citations,
+        maker: {
+          platform: maker.speaker.platform,
+          userId: maker.speaker.userId,
+          channelId: maker.address.channelId,
+          ...(maker.address.threadId ? { threadId: maker.address.threadId } : {}),
+          ...(maker.speaker.displayName ? { displayName: maker.speaker.displayName } : {}),
+        },
+        deliveryPlatforms: options.deliveryPlatforms,
+      });
+      return [outcome.reply];
+    },
     deliveryPlatforms: options.deliveryPlatforms,
     assess,
     reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
@@ -131,6 +162,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     policy,
     llm,
     engine,
+    advisor,
     worker,
     logger,
     metrics,
@@ -147,3 +179,4 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     },
   };
 }
+

@@ -11,6 +11,11 @@ import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { loadPolicy } from '../../src/policy/load.ts';
 import type { Policy } from '../../src/policy/schema.ts';
 import type { Db } from '../../src/store/types.ts';
+import { createGuardrailAdvisor } from '../../src/handbook/answer.ts';
+import { loadHandbook, resolveHandbookDir } from '../../src/handbook/load.ts';
+import { guardrailReplies } from '../../src/handbook/reply.ts';
+import { requestHandoff } from '../../src/handbook/handoff.ts';
+import { DEFAULT_POLICY_PATH } from '../../src/policy/load.ts';
 
 export interface TestSteward {
   engine: ConversationEngine;
@@ -37,8 +42,23 @@ export function createTestSteward(db: Db, options: { llm?: LlmClient; policy?: P
   const delivered: OutgoingMessage[] = [];
   const platforms = options.platforms ?? ['console'];
   const llm = options.llm;
+  const advisor = createGuardrailAdvisor({ policy, handbook: loadHandbook(resolveHandbookDir(policy, DEFAULT_POLICY_PATH), policy), ...(llm ? { llm } : {}) });
   const engine = new ConversationEngine(db, {
     policy,
+    answerQuestion: async (question) => {
+      const answered = await advisor.answer(question);
+      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
+    },
+    requestHuman: async (question, maker) => {
+      const outcome = await requestHandoff(db, policy, {
+        question: question.question,
+        team: question.team,
+        citations: question.citations,
+        maker: { platform: maker.speaker.platform, userId: maker.speaker.userId, channelId: maker.address.channelId },
+        deliveryPlatforms: platforms,
+      });
+      return [outcome.reply];
+    },
     deliveryPlatforms: platforms,
     assess: (profile) => assessProfile(profile, { policy, ...(llm ? { llm } : {}) }),
     reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),

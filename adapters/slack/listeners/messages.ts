@@ -1,0 +1,51 @@
+import type { App } from '@slack/bolt';
+import type { SlackRuntime } from '../runtime.ts';
+
+// Direct messages (message.im) and @mentions in channels (app_mention, answered in the thread) are
+// turns of a conversation with the core. Messages from bots, Steward's own included, and edits,
+// deletions and other message subtypes are not.
+
+interface IncomingMessage {
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel: string;
+  channel_type?: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+function fromPerson(message: IncomingMessage): message is IncomingMessage & { user: string } {
+  return message.subtype === undefined && message.bot_id === undefined && typeof message.user === 'string';
+}
+
+/** "<@U0STEWARD> register" -> "register"; a bare mention asks for help. */
+export function withoutMentions(text: string): string {
+  const rest = text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' ').replace(/\s+/gu, ' ').trim();
+  return rest === '' ? 'help' : rest;
+}
+
+export function registerMessageListeners(app: App, slack: SlackRuntime): void {
+  app.message(async ({ message, body, context }) => {
+    const event = message as unknown as IncomingMessage;
+    // Channel messages reach Steward only as app_mention; message.im is the DM.
+    if (event.channel_type !== 'im' || !fromPerson(event)) return;
+    if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
+    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: event.text ?? '', eventId: body.event_id });
+  });
+
+  app.event('app_mention', async ({ event, body, context }) => {
+    const mention = event as unknown as IncomingMessage;
+    if (!fromPerson(mention)) return;
+    if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
+    await slack.turns.run({
+      user: { id: mention.user },
+      channel: mention.channel,
+      // A mention starts a thread, or continues the one it was written in.
+      threadTs: mention.thread_ts ?? mention.ts,
+      text: withoutMentions(mention.text ?? ''),
+      eventId: body.event_id,
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import { ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import express from 'express';
+import type { Router } from 'express';
+import type { Logger } from '../../src/logger.ts';
+import { createBoltLogger } from './bolt-logger.ts';
+import { SLACK_EVENTS_PATH } from './config.ts';
+
+// How Slack's requests arrive. Over HTTP: Bolt's ExpressReceiver on its own router, mounted on the
+// server of `npm start`; it reads the raw body, checks the signature and the timestamp (401 when the
+// signature is wrong, a header is missing or the request is over 5 minutes old), answers Slack's
+// url_verification, and lets listeners ack at once and keep working (processBeforeResponse: false).
+// With Socket Mode, Bolt's SocketModeReceiver holds a WebSocket to Slack instead.
+
+export interface HttpReceiver {
+  receiver: ExpressReceiver;
+  /** POST /slack/events, to mount on the express app. */
+  router: Router;
+}
+
+export function createHttpReceiver(signingSecret: string, logger: Logger): HttpReceiver {
+  const router = express.Router();
+  const receiver = new ExpressReceiver({
+    signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    router,
+    logger: createBoltLogger(logger.child({ component: 'slack-receiver' })),
+    processBeforeResponse: false,
+    signatureVerification: true,
+  });
+  return { receiver, router };
+}
+
+export function createSocketReceiver(appToken: string, apiUrl: string, logger: Logger): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken,
+    logger: createBoltLogger(logger.child({ component: 'slack-socket-mode' })),
+    // apps.connections.open goes to the same Web API as everything else.
+    installerOptions: { clientOptions: { slackApiUrl: apiUrl } },
+  });
+}

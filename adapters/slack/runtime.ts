@@ -1,0 +1,16 @@
+import type { Logger } from '../../src/logger.ts';
+import type { Services } from '../../src/runtime/services.ts';
+import type { SlackDirectory } from './directory.ts';
+import type { ReviewDesk } from './review.ts';
+import type { TurnRunner } from './turns.ts';
+import type { WebClient } from './web.ts';
+
+/** What every listener works with: the core, the Web API, and the adapter's helpers. */
+export interface SlackRuntime {
+  services: Services;
+  web: WebClient;
+  logger: Logger;
+  directory: SlackDirectory;
+  turns: TurnRunner;
+  reviews: ReviewDesk;
+}

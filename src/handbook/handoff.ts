@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Reply } from '../chat/reply.ts';
+import type { Policy } from '../policy/schema.ts';
+import { recordAudit, type Actor } from '../store/audit.ts';
+import { enqueueOutbox } from '../store/outbox.ts';
+import type { Db, DbOrTx } from '../store/types.ts';
+import type { Citation } from './answer.ts';
+import { sourcesLine } from './reply.ts';
+
+// "Ask a human": a maker's question goes to the owning team's channel, and a reviewer's reply in that
+// thread comes back to the maker's chat. Each step is one transaction: the Handoff row, the audit
+// entry and the outbox messages are written together or not at all; the outbox worker delivers.
+//
+// One question goes to one channel (the team's first destination, on the maker's own platform when it
+// runs here): one thread, one conversation, one person answering, and one threadKey to match replies by.
+
+export const HANDOFF_OPEN = 'open';
+export const HANDOFF_ANSWERED = 'answered';
+const MAX_TEXT = 2000;
+
+export interface HandoffMaker {
+  platform: string;
+  userId: string;
+  /** Where the maker asked, so the answer comes back to the same place. */
+  channelId: string;
+  threadId?: string;
+  displayName?: string;
+}
+
+export interface HandoffRequest {
+  question: string;
+  /** A policy team id: usually GuardrailAnswer.team. */
+  team: string;
+  maker: HandoffMaker;
+  /** Platforms whose transports run here. */
+  deliveryPlatforms: readonly string[];
+  /** What Steward already pointed the maker to, so the reviewer need not repeat it. */
+  citations?: readonly Citation[];
+}
+
+export type HandoffOutcome =
+  | { kind: 'requested'; handoffId: string; team: string; platform: string; destination: string; reply: Reply }
+  /** The same maker already has this question open: nothing new is posted. */
+  | { kind: 'already-requested'; handoffId: string; reply: Reply }
+  | { kind: 'unavailable'; reason: 'unknown-team' | 'no-destination'; reply: Reply };
+
+/** Where a team's handoffs go: the maker's platform first, then the others that deliver here. */
+export function handoffDestination(
+  policy: Policy,
+  team: string,
+  makerPlatform: string,
+  deliveryPlatforms: readonly string[],
+): { platform: string; destination: string } | undefined {
+  const destinations = policy.teams[team]?.destinations;
+  if (!destinations) return undefined;
+  const platforms = [...new Set([makerPlatform, ...deliveryPlatforms])].filter((platform) => deliveryPlatforms.includes(platform));
+  for (const platform of platforms) {
+    const teamsChannel = destinations.teams[0];
+    if (platform === 'slack' && destinations.slack[0]) return { platform, destination: destinations.slack[0] };
+    if (platform === 'teams' && teamsChannel) return { platform, destination: `${teamsChannel.team}/${teamsChannel.channel}` };
+    // The terminal shows Slack's channel names, as escalations do (see deliveriesFor in apps/submit.ts).
+    if (platform === 'console' && destinations.slack[0]) return { platform, destination: destinations.slack[0] };
+  }
+  return undefined;
+}
+
+export async function requestHandoff(db: Db, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
+  const question = clip(request.question.trim());
+  const { maker, team } = request;
+  const teamSettings = policy.teams[team];
+  if (!teamSettings) {
+    return { kind: 'unavailable', reason: 'unknown-team', reply: { text: "I couldn't tell which team should answer that. Please ask your governance team directly.", tone: 'warning' } };
+  }
+  const target = handoffDestination(policy, team, maker.platform, request.deliveryPlatforms);
+  if (!target) {
+    return {
+      kind: 'unavailable',
+      reason: 'no-destination',
+      reply: { text: `The ${teamSettings.name} team has no channel I can post to from here. Please contact them directly.`, tone: 'warning' },
+    };
+  }
+
+  return db.$transaction(async (tx) => {
+    // A second click on "Ask a human" must not post the question twice.
+    const open = await tx.handoff.findFirst({
+      where: { makerPlatform: maker.platform, makerUserId: maker.userId, question, team, status: HANDOFF_OPEN },
+    });
+    if (open) {
+      return {
+        kind: 'already-requested' as const,
+        handoffId: open.id,
+        reply: { text: `I've already asked the ${teamSettings.name} team about that. I'll pass their answer on here as soon as someone replies.`, tone: 'info' as const },
+      };
+    }
+    const handoff = await tx.handoff.create({
+      data: {
+        team,
+        question,
+        makerPlatform: maker.platform,
+        makerUserId: maker.userId,
+        makerChannelId: maker.channelId,
+        makerThreadId: maker.threadId ?? null,
+        destinationPlatform: target.platform,
+        destination: target.destination,
+      },
+    });
+    await recordAudit(tx, {
+      actor: actorOf(maker),
+      action: 'handoff.requested',
+      details: { handoffId: handoff.id, team, question, destination: `${target.platform}:${target.destination}` },
+    });
+    await enqueueOutbox(tx, [
+      {
+        dedupeKey: `handoff:${handoff.id}:question`,
+        kind: 'notification',
+        platform: target.platform,
+        destination: target.destination,
+        payload: { reply: questionForTeam(question, maker, teamSettings.name, request.citations ?? []), handoffId: handoff.id } as unknown as Prisma.InputJsonValue,
+      },
+    ]);
+    return {
+      kind: 'requested' as const,
+      handoffId: handoff.id,
+      team,
+      platform: target.platform,
+      destination: target.destination,
+      reply: {
+        text: `I've asked the ${teamSettings.name} team (${target.destination}). When someone replies, I'll pass their answer on here.`,
+        tone: 'success' as const,
+      },
+    };
+  });
+}
+
+/**
+ * Remembers where the question was posted (the adapter calls it with its delivery receipt), so a reply
+ * in that thread finds its handoff. Suggested shape: `{platform}:{channel}:{thread}`. False when the
+ * handoff is unknown or already has a different thread.
+ */
+export async function recordHandoffThread(db: DbOrTx, handoffId: string, threadKey: string): Promise<boolean> {
+  const updated = await db.handoff.updateMany({ where: { id: handoffId, OR: [{ threadKey: null }, { threadKey }] }, data: { threadKey } });
+  return updated.count === 1;
+}
+
+export interface HumanAnswer {
+  /** One of the two: the handoff's id, or the thread the reply was posted in. */
+  handoffId?: string;
+  threadKey?: string;
+  answer: string;
+  reviewer: { platform: string; userId: string; displayName?: string };
+  /** The platform's id of the reply (Slack ts, Teams activity id): a redelivered reply is relayed once. */
+  messageId?: string;
+}
+
+export type RelayOutcome =
+  | { kind: 'relayed'; handoffId: string; /** False for follow-up replies after the first answer. */ firstAnswer: boolean }
+  | { kind: 'duplicate'; handoffId: string }
+  | { kind: 'ignored'; reason: 'unknown-handoff' | 'empty-answer' | 'maker-reply' };
+
+/**
+ * Relays a reply from the team's thread to the maker. The first reply marks the handoff answered;
+ * later replies in the thread are relayed too, since a conversation may follow. Anyone in the team's
+ * channel may answer: the channel is the team's, and most policies list no reviewers for questions.
+ */
+export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<RelayOutcome> {
+  const answer = clip(request.answer.trim());
+  if (answer === '') return { kind: 'ignored', reason: 'empty-answer' };
+  const where = request.handoffId ? { id: request.handoffId } : request.threadKey ? { threadKey: request.threadKey } : undefined;
+  const handoff = where ? await db.handoff.findUnique({ where }) : null;
+  if (!handoff) return { kind: 'ignored', reason: 'unknown-handoff' };
+  const { reviewer } = request;
+  if (reviewer.platform === handoff.makerPlatform && reviewer.userId === handoff.makerUserId) return { kind: 'ignored', reason: 'maker-reply' };
+
+  const messageKey = request.messageId ?? createHash('sha256').update(`${reviewer.platform}:${reviewer.userId}\n${answer}`).digest('hex').slice(0, 24);
+  return db.$transaction(async (tx) => {
+    const queued = await enqueueOutbox(tx, [
+      {
+        dedupeKey: `handoff:${handoff.id}:answer:${messageKey}`,
+        kind: 'notification',
+        platform: handoff.makerPlatform,
+        destination: `user:${handoff.makerUserId}`,
+        payload: {
+          reply: answerForMaker(handoff.question, answer, reviewer.displayName ?? 'A reviewer'),
+          handoffId: handoff.id,
+          threadId: handoff.makerThreadId,
+          channelId: handoff.makerChannelId,
+        } as unknown as Prisma.InputJsonValue,
+      },
+    ]);
+    if (queued === 0) return { kind: 'duplicate' as const, handoffId: handoff.id };
+    const marked = await tx.handoff.updateMany({
+      where: { id: handoff.id, status: HANDOFF_OPEN },
+      data: { status: HANDOFF_ANSWERED, answeredBy: `${reviewer.platform}:${reviewer.userId}`, answeredAt: new Date() },
+    });
+    await recordAudit(tx, {
+      actor: actorOf(reviewer),
+      action: 'handoff.answered',
+      details: { handoffId: handoff.id, team: handoff.team, answer, firstAnswer: marked.count === 1 },
+    });
+    return { kind: 'relayed' as const, handoffId: handoff.id, firstAnswer: marked.count === 1 };
+  });
+}
+
+function questionForTeam(question: string, maker: HandoffMaker, teamName: string, citations: readonly Citation[]): Reply {
+  const who = maker.displayName ? `${maker.displayName} (${maker.platform}:${maker.userId})` : `${maker.platform}:${maker.userId}`;
+  const lines = [`${who} asked Steward:`, `“${question}”`];
+  if (citations.length > 0) lines.push(`Steward pointed them to the handbook. ${sourcesLine(citations)}`);
+  lines.push("Reply in this thread: I'll pass your reply on to them.");
+  return { title: `Question for ${teamName}`, text: lines.join('\n'), tone: 'question' };
+}
+
+function answerForMaker(question: string, answer: string, reviewerName: string): Reply {
+  return { title: 'Answer from a reviewer', text: `${reviewerName} answered your question “${clip(question, 200)}”:\n${answer}`, tone: 'info' };
+}
+
+function actorOf(person: { platform: string; userId: string; displayName?: string }): Actor {
+  return { platform: person.platform, userId: person.userId, ...(person.displayName ? { displayName: person.displayName } : {}) };
+}
+
+function clip(text: string, length = MAX_TEXT): string {
+  return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
+}
