@@ -14,9 +14,9 @@ export interface ResolvedChannel {
   cached: boolean;
 }
 
-/** '#gov-privacy' and 'gov-privacy' are names; 'C0123ABC' and 'G0123ABC' are already ids. */
+/** '#gov-privacy' and 'gov-privacy' are names (always lower case in Slack); 'C0123ABC' and 'G0123ABC' are ids. */
 export function isChannelName(destination: string): boolean {
-  return destination.startsWith('#') || !/^[CGD][A-Z0-9]{6,}$/u.test(destination);
+  return destination.startsWith('#') || !/^[CGD][A-Z0-9]{2,}$/u.test(destination);
 }
 
 function nameOf(destination: string): string {

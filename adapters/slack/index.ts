@@ -3,6 +3,7 @@ import type { AdapterContext, AdapterFactory, PlatformAdapter } from '../types.t
 import { BotAuthorization } from './bot.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { ChannelResolver, isChannelName } from './channels.ts';
+import { InFlightWork } from './in-flight.ts';
 import { SLACK_EVENTS_PATH, parseSlackConfig } from './config.ts';
 import { SlackDirectory } from './directory.ts';
 import { registerActionListeners } from './listeners/actions.ts';
@@ -11,7 +12,7 @@ import { registerHomeListeners } from './listeners/home.ts';
 import { registerMessageListeners } from './listeners/messages.ts';
 import { registerShortcutListeners } from './listeners/shortcuts.ts';
 import { registerViewListeners } from './listeners/views.ts';
-import { createHttpReceiver, createSocketReceiver } from './receiver.ts';
+import { createReceiver } from './receiver.ts';
 import { ReviewDesk } from './review.ts';
 import type { SlackRuntime } from './runtime.ts';
 import { createSlackTransport } from './transport.ts';
@@ -21,15 +22,12 @@ import { classifySlackError, createWebClients } from './web.ts';
 // The Slack adapter: Bolt verifies and parses Slack's requests, the listeners call the core, and
 // replies are rendered as Block Kit. It keeps no state of its own beyond short-lived caches.
 
-export { parseSlackConfig } from './config.ts';
-
 export async function createSlackAdapter({ services, env, logger }: AdapterContext): Promise<PlatformAdapter> {
   const config = parseSlackConfig(env);
   if (!config) throw new Error('Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or SLACK_APP_TOKEN and SLACK_BOT_TOKEN).');
   const { interactive, delivery } = createWebClients(config, logger);
   const bot = new BotAuthorization(interactive, config.botToken);
-  const http = config.mode.kind === 'http' ? createHttpReceiver(config.mode.signingSecret, logger) : undefined;
-  const receiver = http ? http.receiver : createSocketReceiver((config.mode as { appToken: string }).appToken, config.apiUrl, logger);
+  const { receiver, router } = createReceiver(config, logger);
   const app = new App({
     receiver,
     authorize: bot.authorize,
@@ -40,6 +38,12 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   });
   app.error(async (error) => {
     logger.error({ err: error.message, code: error.code }, 'Slack listener failed');
+  });
+  // Listeners run on after the ack; a shutdown waits for them (see stop).
+  const inFlight = new InFlightWork();
+  let stopping = false;
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
   });
 
   const directory = new SlackDirectory(interactive, logger);
@@ -62,12 +66,21 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   let connection: Record<string, unknown> = { status: 'starting' };
   let unreachable: string[] = [];
   const mode = config.mode.kind === 'http' ? `HTTP (POST ${SLACK_EVENTS_PATH})` : 'Socket Mode';
-  logger.info({ mode, apiUrl: config.apiUrl }, `Slack enabled: ${mode}`);
+  // Only the host: a proxy URL may carry credentials.
+  logger.info({ mode, webApi: new URL(config.apiUrl).host }, `Slack enabled: ${mode}`);
 
   return {
     platform: 'slack',
     transport: createSlackTransport(delivery, channels),
-    ...(http ? { mount: (server) => void server.use(http.router) } : {}),
+    ...(router
+      ? {
+          mount: (server) => {
+            // While stopping, Slack is told to come back later (it retries on 5xx) rather than acked and dropped.
+            server.use(SLACK_EVENTS_PATH, (_req, res, next) => (stopping ? void res.status(503).end() : next()));
+            server.use(router);
+          },
+        }
+      : {}),
     async start() {
       try {
         const identity = await bot.check();
@@ -83,7 +96,9 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
       if (config.mode.kind === 'socket') await app.start();
     },
     async stop() {
+      stopping = true;
       if (config.mode.kind === 'socket') await app.stop();
+      await inFlight.settle();
     },
     async health() {
       return { ...connection, mode: config.mode.kind, ...(unreachable.length > 0 ? { unreachableChannels: unreachable } : {}) };

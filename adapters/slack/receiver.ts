@@ -1,8 +1,10 @@
 import { ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { Receiver } from '@slack/bolt';
 import express from 'express';
 import type { Router } from 'express';
 import type { Logger } from '../../src/logger.ts';
 import { createBoltLogger } from './bolt-logger.ts';
+import type { SlackAdapterConfig } from './config.ts';
 import { SLACK_EVENTS_PATH } from './config.ts';
 
 // How Slack's requests arrive. Over HTTP: Bolt's ExpressReceiver on its own router, mounted on the
@@ -11,13 +13,17 @@ import { SLACK_EVENTS_PATH } from './config.ts';
 // url_verification, and lets listeners ack at once and keep working (processBeforeResponse: false).
 // With Socket Mode, Bolt's SocketModeReceiver holds a WebSocket to Slack instead.
 
-export interface HttpReceiver {
-  receiver: ExpressReceiver;
-  /** POST /slack/events, to mount on the express app. */
-  router: Router;
+export interface SlackReceiver {
+  receiver: Receiver;
+  /** POST /slack/events, to mount on the express app; absent in Socket Mode. */
+  router?: Router;
 }
 
-export function createHttpReceiver(signingSecret: string, logger: Logger): HttpReceiver {
+export function createReceiver(config: SlackAdapterConfig, logger: Logger): SlackReceiver {
+  return config.mode.kind === 'http' ? createHttpReceiver(config.mode.signingSecret, logger) : { receiver: createSocketReceiver(config.mode.appToken, config.apiUrl, logger) };
+}
+
+function createHttpReceiver(signingSecret: string, logger: Logger): { receiver: ExpressReceiver; router: Router } {
   const router = express.Router();
   const receiver = new ExpressReceiver({
     signingSecret,
@@ -30,7 +36,7 @@ export function createHttpReceiver(signingSecret: string, logger: Logger): HttpR
   return { receiver, router };
 }
 
-export function createSocketReceiver(appToken: string, apiUrl: string, logger: Logger): SocketModeReceiver {
+function createSocketReceiver(appToken: string, apiUrl: string, logger: Logger): SocketModeReceiver {
   return new SocketModeReceiver({
     appToken,
     logger: createBoltLogger(logger.child({ component: 'slack-socket-mode' })),

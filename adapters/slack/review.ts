@@ -26,7 +26,7 @@ export interface ReviewClick {
   subject?: string;
 }
 
-interface ReasonMetadata {
+export interface ReasonMetadata {
   value: string;
   channel: string;
 }
@@ -38,10 +38,6 @@ export class ReviewDesk {
     private readonly directory: SlackDirectory,
     private readonly logger: Logger,
   ) {}
-
-  static isReviewAction(value: string): boolean {
-    return parseReviewAction(value) !== undefined;
-  }
 
   async onClick(click: ReviewClick): Promise<void> {
     const action = parseReviewAction(click.value);
@@ -76,34 +72,39 @@ export class ReviewDesk {
 
   private async report(outcome: DecisionOutcome, channel: string, userId: string): Promise<void> {
     if (outcome.kind === 'decided') {
-      // The core queued the edits of every posted copy (this one included) and the maker's DM.
-      await this.services.worker.drain();
+      // The core queued the edits of every posted copy (this one included) and the maker's DM: deliver
+      // them now. If that fails, the decision stands and the outbox poller delivers them later.
+      await this.services.worker.drain().catch((error: unknown) => this.logFailure(error));
       return;
     }
     await this.web.chat.postEphemeral({ channel, user: userId, text: outcome.text });
-  }
-
-  static readReasonSubmission(view: { private_metadata: string; state: { values: Record<string, Record<string, { value?: string | null }>> } }): {
-    metadata?: ReasonMetadata;
-    reason: string;
-  } {
-    const reason = view.state.values[REASON_BLOCK]?.[ANSWER]?.value?.trim() ?? '';
-    try {
-      const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
-      return typeof metadata.value === 'string' && typeof metadata.channel === 'string' ? { metadata, reason } : { reason };
-    } catch {
-      return { reason };
-    }
-  }
-
-  static reasonError(): Record<string, string> {
-    return { [REASON_BLOCK]: 'Please give a reason: the maker sees it.' };
   }
 
   logFailure(error: unknown): void {
     this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'review action failed');
   }
 }
+
+/** Escalation buttons carry "review <decision> <appId> <version> <team>". */
+export function isReviewAction(value: string): boolean {
+  return parseReviewAction(value) !== undefined;
+}
+
+/** The reason typed in the modal, and which escalation it is about. */
+export function readReasonSubmission(view: { private_metadata: string; state: { values: Record<string, Record<string, { value?: string | null }>> } }): {
+  metadata?: ReasonMetadata;
+  reason: string;
+} {
+  const reason = view.state.values[REASON_BLOCK]?.[ANSWER]?.value?.trim() ?? '';
+  try {
+    const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
+    return typeof metadata.value === 'string' && typeof metadata.channel === 'string' ? { metadata, reason } : { reason };
+  } catch {
+    return { reason };
+  }
+}
+
+export const REASON_REQUIRED = { [REASON_BLOCK]: 'Please give a reason: the maker sees it.' };
 
 function reasonModal(decision: DecisionKind, value: string, channel: string, subject: string | undefined): types.ModalView {
   const rejecting = decision === 'reject';

@@ -52,7 +52,7 @@ interface MaybeSlackError {
   retryAfter?: unknown;
   statusCode?: unknown;
   data?: { error?: unknown; needed?: unknown };
-  original?: { name?: unknown; code?: unknown; cause?: { code?: unknown } };
+  original?: { name?: unknown; code?: unknown; cause?: { code?: unknown; message?: unknown } };
 }
 
 /** Sorts a Web API failure into retry-or-not, with a message fit for logs and dead letters. */
@@ -71,7 +71,7 @@ export function classifySlackError(error: unknown, method: string): SlackFailure
     case 'slack_webapi_request_error': {
       // Connection refused, DNS, timeouts: the error name or code is enough; its text may carry the URL.
       const original = failure.original ?? {};
-      const why = String(original.cause?.code ?? original.code ?? original.name ?? 'request failed');
+      const why = String(original.cause?.code ?? original.code ?? original.cause?.message ?? original.name ?? 'request failed').slice(0, 80);
       return { kind: 'unavailable', message: `Slack ${method}: could not reach the Web API (${why})` };
     }
     case 'slack_webapi_platform_error': {

@@ -51,11 +51,7 @@ export class TeamsProactive {
     this.checkServiceUrl(reference.serviceUrl);
     let result: T | undefined;
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      context.onSendActivities(async (_context, activities, next) => {
-        // A continuation "replies" to a made-up activity id; post a new message instead.
-        for (const outgoing of activities) delete outgoing.replyToId;
-        return next();
-      });
+      sendAsNewMessages(context);
       result = await work(context);
     });
     return result as T;
@@ -75,10 +71,7 @@ export class TeamsProactive {
       const reference = { ...TurnContext.getConversationReference(context.activity), user: stored.user };
       delete reference.activityId;
       if (aadObjectId) await this.references.saveUser(aadObjectId, { kind: 'personal', reference });
-      context.onSendActivities(async (_context, activities, next) => {
-        for (const outgoing of activities) delete outgoing.replyToId;
-        return next();
-      });
+      sendAsNewMessages(context);
       const sent = await context.sendActivity(activity);
       posted = { conversationId: context.activity.conversation.id, activityId: sent?.id ?? '' };
     });
@@ -91,6 +84,17 @@ export class TeamsProactive {
       throw new DeliveryError('TEAMS_EMULATOR is on: refusing to send to a serviceUrl outside this machine', false);
     }
   }
+}
+
+/**
+ * A proactive turn "replies" to a made-up activity id (a continuation, or the new conversation's id):
+ * send new messages instead, which in a channel start a new thread.
+ */
+function sendAsNewMessages(context: TurnContext): void {
+  context.onSendActivities(async (_context, activities, next) => {
+    for (const outgoing of activities) delete outgoing.replyToId;
+    return next();
+  });
 }
 
 function memberReference(stored: Extract<StoredReference, { kind: 'member' }>): Partial<ConversationReference> {

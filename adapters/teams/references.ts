@@ -16,8 +16,8 @@ export type StoredReference =
   | { kind: 'member'; serviceUrl: string; channelId: string; tenantId?: string; bot: ChannelAccount; user: ChannelAccount }
   | { kind: 'channel'; reference: Partial<ConversationReference>; teamId: string; teamName: string; channelName: string };
 
+/** The card waiting for an answer; it is in the conversation the next message comes from. */
 export interface OpenQuestion {
-  conversationId: string;
   activityId: string;
   questionId?: string;
   prompt: string;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // `prisma migrate deploy` and `prisma migrate status` without the Prisma CLI: the wasm schema engine applies
 // prisma/migrations and keeps `_prisma_migrations` exactly as the stock CLI does (checksum = sha256 hex of
 // migration.sql), so a connected machine can still use the stock CLI on the same database.
@@ -81,9 +82,35 @@ async function withEngine<T>(
   }
 }
 
+/**
+ * True when every local migration is recorded as applied with the same checksum. Then a start needs
+ * no schema engine at all (it costs ~0.5 s and tens of MB); anything else goes to the engine, which
+ * applies, or reports edited and failed migrations as the stock CLI does.
+ */
+export async function isUpToDate(conn: Connection, migrationsList: MigrationList): Promise<boolean> {
+  const adapter = await conn.adapterFactory.connect();
+  try {
+    const exists = await adapter.queryRaw({ sql: `SELECT to_regclass('"_prisma_migrations"')::text AS name`, args: [], argTypes: [] });
+    if (exists.rows[0]?.[0] === null || exists.rows[0]?.[0] === undefined) return false;
+    const applied = await adapter.queryRaw({
+      sql: `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      args: [],
+      argTypes: [],
+    });
+    const checksums = new Map(applied.rows.map((row) => [String(row[0]), String(row[1])]));
+    return migrationsList.migrationDirectories.every((dir) => {
+      const content = dir.migrationFile.content;
+      return content.tag === 'ok' && checksums.get(dir.path) === createHash('sha256').update(content.value).digest('hex');
+    });
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies pending migrations over an open connection. Exported for openDatabase(). */
 export async function applyMigrationsOn(conn: Connection, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrationsList(opts.migrationsDir);
+  if (await isUpToDate(conn, migrationsList).catch(() => false)) return { applied: [] };
   try {
     const out = await withEngine(conn.adapterFactory, opts, (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTER }),

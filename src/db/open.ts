@@ -107,7 +107,9 @@ async function connectPGlite(dir: string): Promise<Connection> {
   let client: PGlite;
   try {
     await mkdir(key, { recursive: true }); // PGlite does not create parent directories
-    client = new PGlite(key);
+    // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
+    // small, and 16 MB keeps an embedded process at about half the memory.
+    client = new PGlite(key, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'] });
     await client.waitReady;
   } catch (error) {
     openPGliteDirs.delete(key);

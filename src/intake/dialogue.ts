@@ -646,7 +646,10 @@ export function stepReply(intake: IntakeState, ctx: DialogueContext): Reply {
     const noted = effectiveDraft(intake, ctx.policy).dataCategories ?? [];
     if (current === undefined && noted.length > 0) text += ` Already noted from your earlier answers: ${question.format(noted)}.`;
   }
-  const isYesNo = question.parse('yes').ok && question.parse('no').ok && !question.options;
+  // Yes/No buttons only where the answer is a yes or a no (free text also accepts the word "yes").
+  const yes = question.parse('yes');
+  const no = question.parse('no');
+  const isYesNo = !question.options && yes.ok && yes.value === true && no.ok && no.value === false;
   return {
     text,
     ...(question.options ? { choices: { multiple: question.multiple ?? false, options: question.options } } : {}),

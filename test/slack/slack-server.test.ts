@@ -259,6 +259,20 @@ describe('channels', () => {
     const reply = await fake.waitFor(posted('C0GENERAL', 'I register the apps you build'), { after: before });
     expect(reply.args.thread_ts).toBe('1715449522.000016');
   });
+
+  it('answers a mention in the DM once, though Slack sends it as message.im and as app_mention', async () => {
+    const user = 'UMENTION2';
+    const before = mark();
+    const inDm = fixture('event_app_mention');
+    Object.assign(inDm.event, { user, channel: dmOf(user), channel_type: 'im', text: '<@U0STEWARD> help' });
+    inDm.event_id = 'EvMENTIONDM1';
+    expect((await slack.event(inDm)).status).toBe(200);
+    const help = await say(user, '<@U0STEWARD> help', 'I register the apps you build');
+    expect(visibleText(help)).not.toContain("I'm not sure what you mean");
+    await say(user, 'my apps', "You haven't registered any apps yet");
+    const replies = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
+    expect(replies).toHaveLength(2);
+  });
 });
 
 describe('/steward', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBotConnector } from '../support/fake-bot-connector.ts';
 import type { ConnectorCall, FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { writeTestPolicy } from '../support/policy.ts';
+import { runSteward, stewardEnv } from '../support/processes.ts';
 import { fixture, migratedDatabaseDir, startStewardServer } from './steward-server.ts';
 import type { StewardServer } from './steward-server.ts';
 
@@ -21,6 +22,7 @@ const REVIEWER = { id: '29:1Rv4qLmN8pW2sT5uX7yZ-reviewer', name: 'Rita Reviewer'
 let connector: FakeBotConnector;
 let server: StewardServer;
 let cleanupDir: () => Promise<void>;
+let databaseDir: string;
 let activityCounter = 0;
 
 beforeAll(async () => {
@@ -29,6 +31,7 @@ beforeAll(async () => {
   connector.addTeam({ id: AUDIT, name: 'Audit', channels: [{ id: AUDIT }, { id: AUDIT_ESCALATIONS, name: 'Escalations' }] });
   const database = await migratedDatabaseDir();
   cleanupDir = database.cleanup;
+  databaseDir = database.dir;
   // Privacy escalations go to two channels: Governance/Privacy, and Audit/Escalations, which will refuse.
   const policy = await writeTestPolicy(path.dirname(database.dir), (doc) => {
     doc.setIn(['teams', 'privacy', 'reviewers', 'teams'], doc.createNode([REVIEWER.aadObjectId]));
@@ -266,9 +269,16 @@ describe('Teams in emulator mode', () => {
       );
 
     // Someone who is not a Privacy reviewer: refused, told privately (the invoke response), card untouched.
-    const outsider = await invoke({ id: '29:outsider', name: 'Otto Outsider', aadObjectId: randomUUID() }, approve.data);
+    const outsiderId = randomUUID();
+    const outsider = await invoke({ id: '29:outsider', name: 'Otto Outsider', aadObjectId: outsiderId }, approve.data);
     expect(outsider.status).toBe(200);
     expect(outsider.body).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: `Only reviewers of Privacy can decide on ${reference}. Your attempt was recorded.` });
+    // ...and the attempt is in the audit trail (read through the running server).
+    const audit = await runSteward(['audit', 'export', '--format', 'json'], stewardEnv({ PGLITE_DIR: databaseDir }));
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(JSON.parse(audit.stdout)).toContainEqual(
+      expect.objectContaining({ action: 'review.refused', actorPlatform: 'teams', actorId: outsiderId, details: expect.objectContaining({ why: 'not-reviewer', reference }) }),
+    );
     // A reason is required to reject.
     const noReason = await invoke(REVIEWER, { ...reject.data, reason: '  ' });
     expect(noReason.body.value).toBe('Please give a reason for rejecting.');

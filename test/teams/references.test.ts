@@ -104,7 +104,7 @@ describe('proactive messages', () => {
     const create = connector.find((call) => call.kind === 'create').at(-1);
     expect(create?.activity).toMatchObject({ isGroup: false, bot, members: [user], tenantId: TENANT, channelData: { tenant: { id: TENANT } } });
     expect(posted.conversationId).toMatch(/^a:fake-/u);
-    expect(connector.find((call) => call.conversationId === posted.conversationId)).toMatchObject([{ kind: 'send', activity: { text: 'Your app was approved.' } }]);
+    expect(connector.find((call) => call.kind === 'send' && call.conversationId === posted.conversationId)).toMatchObject([{ activity: { text: 'Your app was approved.' } }]);
     expect(await references.find(`user:${user.aadObjectId}`)).toMatchObject({ kind: 'personal', reference: { conversation: { id: posted.conversationId } } });
   });
 

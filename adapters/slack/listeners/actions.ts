@@ -1,7 +1,7 @@
 import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
 import { ACTION_IDS, parseQuestionBlockId } from '../blocks.ts';
 import { registrationModal } from '../modal.ts';
-import { ReviewDesk } from '../review.ts';
+import { isReviewAction } from '../review.ts';
 import type { SlackRuntime } from '../runtime.ts';
 import { APOLOGY_NOT_SAVED } from '../turns.ts';
 
@@ -37,7 +37,7 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
   };
 
   const answer = async (body: BlockAction, blockId: string, choice: Clicked) => {
-    if (ReviewDesk.isReviewAction(choice.value)) {
+    if (isReviewAction(choice.value)) {
       await slack.reviews.onClick({
         value: choice.value,
         user: { id: body.user.id, username: body.user.username },

@@ -20,9 +20,10 @@ function fromPerson(message: IncomingMessage): message is IncomingMessage & { us
   return message.subtype === undefined && message.bot_id === undefined && typeof message.user === 'string';
 }
 
-/** "<@U0STEWARD> register" -> "register"; a bare mention asks for help. */
-export function withoutMentions(text: string): string {
-  const rest = text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' ').replace(/\s+/gu, ' ').trim();
+/** "<@U0STEWARD> register" -> "register" (other people mentioned stay); a bare mention asks for help. */
+export function withoutBotMention(text: string, botUserId: string | undefined): string {
+  const mention = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'gu') : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/u;
+  const rest = text.replace(mention, ' ').replace(/\s+/gu, ' ').trim();
   return rest === '' ? 'help' : rest;
 }
 
@@ -32,19 +33,20 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
     // Channel messages reach Steward only as app_mention; message.im is the DM.
     if (event.channel_type !== 'im' || !fromPerson(event)) return;
     if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
-    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: event.text ?? '', eventId: body.event_id });
+    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: withoutBotMention(event.text ?? '', context.botUserId), eventId: body.event_id });
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
     const mention = event as unknown as IncomingMessage;
-    if (!fromPerson(mention)) return;
+    // A mention in the DM also arrives as message.im (with another event id): answer that one only.
+    if (!fromPerson(mention) || mention.channel_type === 'im' || mention.channel.startsWith('D')) return;
     if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
     await slack.turns.run({
       user: { id: mention.user },
       channel: mention.channel,
       // A mention starts a thread, or continues the one it was written in.
       threadTs: mention.thread_ts ?? mention.ts,
-      text: withoutMentions(mention.text ?? ''),
+      text: withoutBotMention(mention.text ?? '', context.botUserId),
       eventId: body.event_id,
     });
   });

@@ -4,7 +4,7 @@ import { findAppByOwnerAndName, formatReference } from '../../../src/store/apps.
 import { raceAckBudget } from '../ack-budget.ts';
 import { renderReply } from '../blocks.ts';
 import { REGISTRATION_CALLBACK_ID, formErrors, messageModal, readRegistration } from '../modal.ts';
-import { REVIEW_REASON_CALLBACK_ID, ReviewDesk } from '../review.ts';
+import { REASON_REQUIRED, REVIEW_REASON_CALLBACK_ID, readReasonSubmission } from '../review.ts';
 import type { SlackRuntime } from '../runtime.ts';
 import { WORKING_NOTICE } from '../turns.ts';
 
@@ -69,9 +69,9 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
   });
 
   app.view(REVIEW_REASON_CALLBACK_ID, async ({ ack, body, view }) => {
-    const { metadata, reason } = ReviewDesk.readReasonSubmission(view);
+    const { metadata, reason } = readReasonSubmission(view);
     if (!reason) {
-      await ack({ response_action: 'errors', errors: ReviewDesk.reasonError() });
+      await ack({ response_action: 'errors', errors: REASON_REQUIRED });
       return;
     }
     await ack();

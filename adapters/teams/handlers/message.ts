@@ -38,7 +38,7 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
   for (const reply of result.replies) {
     const sent = await context.sendActivity(replyActivity(reply));
     if (sent?.id && awaitsClick(reply)) {
-      nextOpen = { conversationId: activity.conversation.id, activityId: sent.id, ...(reply.questionId ? { questionId: reply.questionId } : {}), prompt: promptOf(reply) };
+      nextOpen = { activityId: sent.id, ...(reply.questionId ? { questionId: reply.questionId } : {}), prompt: promptOf(reply) };
     } else if (nextOpen && reply.questionId) {
       nextOpen = undefined;
     }

@@ -1,0 +1,196 @@
+// The load generator: many makers register apps at once over correctly signed Slack HTTP requests,
+// against a server process (Steward, or the bare Bolt baseline) and a local fake Slack Web API.
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../src/paths.ts';
+import { startLeanFakeSlack } from './support/fake-slack-api.ts';
+import type { LeanFakeSlack } from './support/fake-slack-api.ts';
+import { cpuSeconds, peakRssMb, percentile, rssMb } from './support/process-stats.ts';
+
+const SIGNING_SECRET = 'bench-signing-secret';
+const BOT_TOKEN = 'xoxb-bench-token';
+
+/** A whole registration: what the maker says, and words of the question that must come back. */
+export const REGISTRATION: Array<[says: (n: string) => string, expect: string]> = [
+  [() => 'register', "What's the app called?"],
+  [(n) => `Lunch rota ${n}`, 'what does it do'],
+  [() => 'Keeps track of who orders lunch for the team', 'What did you build it with?'],
+  [() => 'excel', 'Which department'],
+  [() => 'Facilities', 'Who will use it?'],
+  [() => 'my team', 'how many people'],
+  [() => '8', 'What kinds of data'],
+  [() => 'internal', 'connect to other systems'],
+  [() => 'none', 'use AI'],
+  [() => 'no', 'stopped working'],
+  [() => 'minor', 'outside the company'],
+  [() => 'no', 'Summary'],
+  [() => 'yes', 'Registered APP-'],
+];
+
+export interface LoadOptions {
+  target: 'steward' | 'bare-bolt';
+  database?: { kind: 'pglite' } | { kind: 'postgres'; url: string };
+  makers: number;
+  /** Full registrations per maker; ignored when `seconds` is set. */
+  registrations?: number;
+  /** Keep registering until this many seconds have passed (a soak). */
+  seconds?: number;
+  rssSampleMs?: number;
+}
+
+export interface LoadResult {
+  target: string;
+  database: string;
+  makers: number;
+  turns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  ackMs: { p50: number; p95: number; p99: number; max: number };
+  cpuSeconds: number;
+  cpuPercent: number;
+  peakRssMb: number;
+  rssSamplesMb: number[];
+  errors: number;
+}
+
+interface Server {
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(options: LoadOptions, slack: LeanFakeSlack): Promise<Server> {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-bench-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.apiUrl,
+    LOG_LEVEL: 'warn',
+    ...(options.database?.kind === 'postgres' ? { DATABASE_URL: options.database.url } : { PGLITE_DIR: path.join(dir, 'db') }),
+  };
+  const args = options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')];
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${options.target} did not start:\n${output}`);
+    const up = await fetch(`${url}/slack/events`, { method: 'POST', body: '{}' }).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    pid: child.pid!,
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function signedEvent(user: string, text: string) {
+  const now = Math.floor(Date.now() / 1000);
+  const ts = `${now}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+  const body = JSON.stringify({
+    token: 'bench',
+    team_id: 'T0BENCH',
+    api_app_id: 'A0BENCH',
+    type: 'event_callback',
+    event_id: `Ev${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    event_time: now,
+    event: { type: 'message', channel_type: 'im', channel: `D${user}`, user: `U${user}`, text, ts, event_ts: ts },
+    authorizations: [{ team_id: 'T0BENCH', user_id: 'U0STEWARD', is_bot: true }],
+  });
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${now}:${body}`).digest('hex')}`;
+  return { body, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': signature } };
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const slack = await startLeanFakeSlack();
+  const server = await startServer(options, slack);
+  const acks: number[] = [];
+  const rssSamples: number[] = [];
+  let turns = 0;
+  let errors = 0;
+  const cpuBefore = cpuSeconds(server.pid);
+  const started = performance.now();
+  const sampler = setInterval(() => rssSamples.push(rssMb(server.pid)), options.rssSampleMs ?? 1000);
+  const until = options.seconds ? started + options.seconds * 1000 : Infinity;
+  const runId = randomUUID().slice(0, 6);
+
+  const maker = async (index: number) => {
+    for (let round = 0; options.seconds ? performance.now() < until : round < (options.registrations ?? 1); round += 1) {
+      const user = `BENCH${runId}${index}R${round}`.toUpperCase();
+      for (const [says, expected] of REGISTRATION) {
+        const reply = slack.waitForMessage(`D${user}`, options.target === 'steward' ? (message) => message.text.includes(expected) : () => true);
+        const request = signedEvent(user, says(`${index}-${round}`));
+        const sent = performance.now();
+        const response = await fetch(`${server.url}/slack/events`, { method: 'POST', body: request.body, headers: request.headers });
+        acks.push(performance.now() - sent);
+        await response.arrayBuffer();
+        if (response.status !== 200) errors += 1;
+        try {
+          await reply;
+          turns += 1;
+        } catch {
+          errors += 1;
+          break;
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.makers }, (_, index) => maker(index)));
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const peak = peakRssMb(server.pid);
+  await server.stop();
+  await slack.close();
+  const sorted = [...acks].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return {
+    target: options.target,
+    database: options.target === 'bare-bolt' ? 'none' : (options.database?.kind ?? 'pglite'),
+    makers: options.makers,
+    turns,
+    seconds: round(seconds),
+    turnsPerSecond: round(turns / seconds),
+    ackMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) },
+    cpuSeconds: round(cpu),
+    cpuPercent: round((cpu / seconds) * 100),
+    peakRssMb: round(peak),
+    rssSamplesMb: rssSamples.map(round),
+    errors,
+  };
+}
