@@ -1,6 +1,9 @@
 // The console chat and the steward command as a user runs them: real processes on a real database.
-import { afterEach, describe, expect, it } from 'vitest';
-import { pgliteTestDir, postgresTestUrl } from './support/databases.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// Real processes on two busy cores: each step may take seconds.
+vi.setConfig({ testTimeout: 120_000 });
+import { migratedPgliteDir, pgliteTestDir, postgresTestUrl } from './support/databases.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
 import { LOW_RISK_ANSWERS } from './support/steward.ts';
 
@@ -9,10 +12,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function embeddedEnv(user = 'maker') {
-  const { dir, cleanup } = await pgliteTestDir();
+/** A new embedded database (created by the first command), or a copy of a migrated one (faster). */
+async function embeddedEnv(user = 'maker', fresh = false) {
+  if (fresh) {
+    const { dir, cleanup } = await pgliteTestDir();
+    cleanups.push(cleanup);
+    return stewardEnv({ PGLITE_DIR: `${dir}/db`, STEWARD_USER: user });
+  }
+  const { dir, cleanup } = await migratedPgliteDir();
   cleanups.push(cleanup);
-  return stewardEnv({ PGLITE_DIR: `${dir}/db`, STEWARD_USER: user });
+  return stewardEnv({ PGLITE_DIR: dir, STEWARD_USER: user });
 }
 
 function startChat(env: NodeJS.ProcessEnv): ChatProcess {
@@ -25,7 +34,7 @@ const MEDIUM_RISK = ['register', 'Complaint tracker', 'Tracks customer complaint
 
 describe('npm run chat', () => {
   it('registers an app from piped input, prints escalations with their destination, and `steward apps list` lists it', async () => {
-    const env = await embeddedEnv('priya');
+    const env = await embeddedEnv('priya', true);
     const chat = await runSteward([], env, `${MEDIUM_RISK.join('\n')}\n`, ['npm', 'run', '-s', 'chat']);
     expect(chat.stderr).toBe('');
     expect(chat.code).toBe(0);

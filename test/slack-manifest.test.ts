@@ -71,14 +71,18 @@ describe('manifest.json', () => {
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'global', callback_id: REGISTER_SHORTCUT_ID, name: 'Register an app' })]);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
     expect(manifest.features.bot_user.display_name).toBe('Steward');
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    // Channel messages: reviewers' replies in the thread of a handed-over question.
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
     // Each scope is used: mentions, DMs (read, open), posting, slash command and shortcut, channel names
-    // (public, private), display names, reviewer groups. Nothing more.
+    // (public, private), channel history (handoff threads; finding a post interrupted by a crash),
+    // display names, reviewer groups. Nothing more.
     expect(manifest.oauth_config.scopes.bot).toEqual([
       'app_mentions:read',
+      'channels:history',
       'channels:read',
       'chat:write',
       'commands',
+      'groups:history',
       'groups:read',
       'im:history',
       'im:write',

@@ -17,25 +17,33 @@ export interface SlackReceipt extends Record<string, string> {
 
 const UPDATE_FALLBACK_CODES = new Set(['message_not_found', 'cant_update_message', 'channel_not_found']);
 
+/** Every outbox post carries its outbox id as message metadata, so a post interrupted by a crash can be found. */
+const OUTBOX_EVENT = 'steward_outbox';
+
 export function createSlackTransport(web: WebClient, channels: ChannelResolver): OutboxTransport {
-  async function post(destination: string, message: SlackMessage): Promise<SlackReceipt> {
-    let channel: string;
-    let cached = false;
-    if (destination.startsWith('user:')) {
-      // Posting to a user id lands in the user's DM with the app.
-      channel = destination.slice('user:'.length);
-    } else if (isChannelName(destination)) {
-      const resolved = await call('conversations.list', destination, () => channels.resolve(destination));
-      if (!resolved) {
-        throw new DeliveryError(`Slack channel ${destination} not found: create it, or invite @Steward if it is private`, false);
-      }
-      channel = resolved.id;
-      cached = resolved.cached;
-    } else {
-      channel = destination;
+  async function channelFor(destination: string): Promise<{ channel: string; cached: boolean }> {
+    // Posting to a user id lands in the user's DM with the app.
+    if (destination.startsWith('user:')) return { channel: destination.slice('user:'.length), cached: false };
+    if (!isChannelName(destination)) return { channel: destination, cached: false };
+    const resolved = await call('conversations.list', destination, () => channels.resolve(destination));
+    if (!resolved) {
+      throw new DeliveryError(`Slack channel ${destination} not found: create it, or invite @Steward if it is private`, false);
     }
+    return { channel: resolved.id, cached: resolved.cached };
+  }
+
+  async function post(destination: string, message: SlackMessage, outboxId?: string, threadTs?: string): Promise<SlackReceipt> {
+    const { channel, cached } = await channelFor(destination);
     try {
-      const result = await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      const result = await web.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(outboxId ? { metadata: { event_type: OUTBOX_EVENT, event_payload: { outbox_id: outboxId } } } : {}),
+      });
       return { channel: result.channel ?? channel, ts: String(result.ts) };
     } catch (error) {
       // A cached id may belong to a channel since deleted or recreated: look the name up again next time.
@@ -64,8 +72,33 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
     platform: 'slack',
     async deliver(message) {
       const rendered = renderReply(message.reply);
-      const receipt = message.kind === 'update' ? await update(message, rendered) : await post(message.destination, rendered);
+      // An answer to a question the maker asked in a channel thread goes back into that thread.
+      const { channelId, threadId } = message.payload;
+      const inThread = message.destination.startsWith('user:') && typeof channelId === 'string' && typeof threadId === 'string' && !channelId.startsWith('D');
+      const receipt =
+        message.kind === 'update'
+          ? await update(message, rendered)
+          : inThread
+            ? await post(channelId, rendered, message.id, threadId)
+            : await post(message.destination, rendered, message.id);
       return { receipt };
+    },
+    // After a crash mid-delivery: was it posted? Look for our outbox id in the channel's recent messages.
+    async findDelivered(message) {
+      if (message.kind === 'update') return undefined; // editing twice changes nothing
+      let { channel } = await channelFor(message.destination);
+      if (message.destination.startsWith('user:')) {
+        const opened = await call('conversations.open', message.destination, () => web.conversations.open({ users: channel }));
+        channel = opened.channel?.id ?? channel;
+      }
+      const history = await call('conversations.history', message.destination, () =>
+        web.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+      );
+      const found = history.messages?.find((candidate) => {
+        const metadata = candidate.metadata as { event_type?: string; event_payload?: { outbox_id?: unknown } } | undefined;
+        return metadata?.event_type === OUTBOX_EVENT && metadata.event_payload?.outbox_id === message.id;
+      });
+      return found?.ts ? { receipt: { channel, ts: found.ts } } : undefined;
     },
   };
 }

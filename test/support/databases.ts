@@ -195,3 +195,11 @@ export async function openTestDatabases(opts: TestOpenOptions = {}): Promise<Tes
   }
   return opened;
 }
+
+/** A migrated PGlite directory, closed, for a spawned process to open (much faster than a new one). */
+export async function migratedPgliteDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const database = await pgliteOnly();
+  await database.db.close();
+  if (database.target.kind !== 'pglite') throw new Error('expected a PGlite database');
+  return { dir: database.target.dir, cleanup: database.cleanup };
+}

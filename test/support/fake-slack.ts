@@ -57,6 +57,10 @@ export interface Failure {
   retryAfterSec?: number;
   /** Answer HTTP 200 with { ok: false, error }. */
   error?: string;
+  /** Do the call (a post is really posted), but answer only after this long: a slow or timed-out Slack. */
+  delayMs?: number;
+  /** Do the call, then drop the connection without answering. */
+  drop?: boolean;
 }
 
 export interface FakeSocketMode {
@@ -121,7 +125,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const channel = channelOf(args.channel);
         if (!channel.startsWith('D') && !channels.some((known) => known.id === channel)) return { ok: false, error: 'channel_not_found' };
         const ts = nextTs();
-        const message = { type: 'message', user: identity.botUserId, bot_id: identity.botId, ts, text: args.text, blocks: args.blocks, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) };
+        const message = {
+          type: 'message',
+          user: identity.botUserId,
+          bot_id: identity.botId,
+          ts,
+          text: args.text,
+          blocks: args.blocks,
+          ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}),
+          ...(args.metadata ? { metadata: args.metadata } : {}),
+        };
         messages.set(`${channel}/${ts}`, message);
         return { ok: true, channel, ts, message };
       }
@@ -131,6 +144,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         if (!existing) return { ok: false, error: 'message_not_found' };
         messages.set(key, { ...existing, text: args.text, blocks: args.blocks });
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
+      case 'conversations.history': {
+        const channel = channelOf(args.channel);
+        const found = [...messages.entries()]
+          .filter(([key]) => key.startsWith(`${channel}/`))
+          .map(([, message]) => (args.include_all_metadata ? message : { ...message, metadata: undefined }))
+          .reverse()
+          .slice(0, Number(args.limit ?? 100));
+        return { ok: true, messages: found, has_more: false };
       }
       case 'chat.delete':
         messages.delete(`${String(args.channel)}/${String(args.ts)}`);
@@ -203,6 +225,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       // apps.connections.open takes the app-level token; everything else the bot token.
       const tokenOk = method === 'apps.connections.open' ? token?.startsWith('xapp-') : token === botToken;
       call.response = failure?.error ? { ok: false, error: failure.error } : !tokenOk ? { ok: false, error: 'invalid_auth' } : answer(method, args);
+      if (failure?.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (failure?.delayMs) {
+        setTimeout(() => send(200, call.response), failure.delayMs);
+        return;
+      }
       send(200, call.response);
     });
   });

@@ -53,7 +53,7 @@ export class ChatProcess {
   }
 
   /** Sends one message and resolves with the text of that turn (its replies and the escalations it caused). */
-  async send(line: string, timeoutMs = 20_000): Promise<string> {
+  async send(line: string, timeoutMs = 60_000): Promise<string> {
     this.sent += 1;
     const turn = this.sent;
     const before = this.turns().length;

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackRuntime } from '../runtime.ts';
+import { relayThreadReply } from '../handoffs.ts';
 
 // Direct messages (message.im) and @mentions in channels (app_mention, answered in the thread) are
 // turns of a conversation with the core. Messages from bots, Steward's own included, and edits,
@@ -30,8 +31,16 @@ export function withoutBotMention(text: string, botUserId: string | undefined): 
 export function registerMessageListeners(app: App, slack: SlackRuntime): void {
   app.message(async ({ message, body, context }) => {
     const event = message as unknown as IncomingMessage;
-    // Channel messages reach Steward only as app_mention; message.im is the DM.
-    if (event.channel_type !== 'im' || !fromPerson(event)) return;
+    if (!fromPerson(event)) return;
+    // In channels Steward only listens to threads (a reviewer answering a handed-over question);
+    // everything addressed to it there arrives as app_mention.
+    if (event.channel_type !== 'im') {
+      const mentionsSteward = context.botUserId !== undefined && (event.text ?? '').includes(`<@${context.botUserId}`);
+      if (event.thread_ts && event.thread_ts !== event.ts && !mentionsSteward) {
+        await relayThreadReply(slack, { channel: event.channel, threadTs: event.thread_ts, ts: event.ts, user: event.user, text: event.text ?? '' });
+      }
+      return;
+    }
     if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
     await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: withoutBotMention(event.text ?? '', context.botUserId), eventId: body.event_id });
   });

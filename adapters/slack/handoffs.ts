@@ -1,0 +1,43 @@
+import { recordHandoffThread, relayHumanAnswer } from '../../src/handbook/handoff.ts';
+import type { OutboxTransport } from '../../src/outbox/transport.ts';
+import type { SlackRuntime } from './runtime.ts';
+
+// "Ask a human" on Slack: the question posted in the team's channel becomes a thread, and what a
+// reviewer writes in that thread is relayed to the maker.
+
+export function handoffThreadKey(channel: string, ts: string): string {
+  return `slack:${channel}:${ts}`;
+}
+
+/** Wraps the transport so a delivered handoff question remembers its thread. */
+export function recordingHandoffThreads(transport: OutboxTransport, db: SlackRuntime['services']['db']['prisma']): OutboxTransport {
+  return {
+    ...transport,
+    async deliver(message) {
+      const delivered = await transport.deliver(message);
+      const handoffId = message.payload.handoffId;
+      const receipt = delivered.receipt;
+      // Only the post to the team's channel opens a thread; the answer relayed to the maker carries the id too.
+      if (typeof handoffId === 'string' && !message.destination.startsWith('user:') && receipt?.channel && receipt.ts) {
+        await recordHandoffThread(db, handoffId, handoffThreadKey(receipt.channel, receipt.ts));
+      }
+      return delivered;
+    },
+  };
+}
+
+/** A person's message in a channel thread: if the thread is a handed-over question, it is the answer. */
+export async function relayThreadReply(slack: SlackRuntime, reply: { channel: string; threadTs: string; ts: string; user: string; text: string }): Promise<void> {
+  const displayName = await slack.directory.displayName(reply.user);
+  const outcome = await relayHumanAnswer(slack.services.db.prisma, {
+    threadKey: handoffThreadKey(reply.channel, reply.threadTs),
+    answer: reply.text,
+    reviewer: { platform: 'slack', userId: reply.user, ...(displayName ? { displayName } : {}) },
+    messageId: `slack:${reply.channel}:${reply.ts}`,
+  });
+  if (outcome.kind === 'relayed') {
+    slack.logger.info({ handoffId: outcome.handoffId }, 'relayed a reviewer answer to the maker');
+    // Deliver now rather than at the next poll: the maker is waiting.
+    void slack.services.worker.drain().catch(() => undefined);
+  }
+}
