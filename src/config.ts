@@ -27,6 +27,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STEWARD_USER: optionalText,
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** How long a delivery may take before another instance may assume it crashed and take the message over. */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   /** How often the server looks for reviews past their SLA. */
   SLA_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });

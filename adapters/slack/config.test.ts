@@ -25,7 +25,7 @@ describe('Slack settings', () => {
 
   it('turn on HTTP with a signing secret and a bot token, on Slack’s Web API unless told otherwise', () => {
     expect(slackAdapterFactory.isEnabled({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toBe(true);
-    expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toEqual({ botToken: BOT, mode: { kind: 'http', signingSecret: SECRET }, apiUrl: SLACK_DEFAULT_API_URL });
+    expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toEqual({ botToken: BOT, mode: { kind: 'http', signingSecret: SECRET }, apiUrl: SLACK_DEFAULT_API_URL, requestTimeoutMs: 10_000 });
     expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: 'http://127.0.0.1:9/api' })?.apiUrl).toBe('http://127.0.0.1:9/api/');
   });
 

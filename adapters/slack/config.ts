@@ -32,6 +32,8 @@ const SlackEnvSchema = z.object({
       .refine((value) => URL.canParse(value) && /^https?:$/u.test(new URL(value).protocol), { message: 'must be an http(s) URL such as https://slack.com/api/' })
       .default(SLACK_DEFAULT_API_URL),
   ),
+  /** How long a Web API call may take before it counts as failed (and, for the outbox, is retried). */
+  SLACK_REQUEST_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
 });
 
 export interface SlackAdapterConfig {
@@ -40,6 +42,7 @@ export interface SlackAdapterConfig {
   mode: { kind: 'socket'; appToken: string } | { kind: 'http'; signingSecret: string };
   /** Base URL of the Web API, ending in a slash. */
   apiUrl: string;
+  requestTimeoutMs: number;
 }
 
 /**
@@ -49,7 +52,7 @@ export interface SlackAdapterConfig {
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackAdapterConfig | undefined {
   const parsed = SlackEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_API_URL } = parsed.data;
+  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_API_URL, SLACK_REQUEST_TIMEOUT_MS } = parsed.data;
   if (!signingSecret && !botToken && !appToken) return undefined;
   if (!botToken) {
     const present = signingSecret ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN';
@@ -63,5 +66,5 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
   const apiUrl = SLACK_API_URL.endsWith('/') ? SLACK_API_URL : `${SLACK_API_URL}/`;
   // An app-level token means Socket Mode, even when a signing secret is also set.
   const mode: SlackAdapterConfig['mode'] = appToken ? { kind: 'socket', appToken } : { kind: 'http', signingSecret: signingSecret as string };
-  return { botToken, mode, apiUrl };
+  return { botToken, mode, apiUrl, requestTimeoutMs: SLACK_REQUEST_TIMEOUT_MS };
 }

@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 function setup(token = TOKEN) {
-  const { delivery } = createWebClients({ botToken: token, apiUrl: fake.apiUrl, mode: { kind: 'http', signingSecret: 's' } }, createLogger('silent'));
+  const { delivery } = createWebClients({ botToken: token, apiUrl: fake.apiUrl, mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 }, createLogger('silent'));
   const memory = memoryDb();
   return { transport: createSlackTransport(delivery, new ChannelResolver(delivery, memory.db)), rows: memory.rows };
 }
@@ -110,7 +110,7 @@ describe('Slack outbox transport', () => {
   });
 
   it('retries when the Web API cannot be reached', async () => {
-    const { delivery } = createWebClients({ botToken: TOKEN, apiUrl: 'http://127.0.0.1:9/api/', mode: { kind: 'http', signingSecret: 's' } }, createLogger('silent'));
+    const { delivery } = createWebClients({ botToken: TOKEN, apiUrl: 'http://127.0.0.1:9/api/', mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 }, createLogger('silent'));
     const transport = createSlackTransport(delivery, new ChannelResolver(delivery, memoryDb().db));
     const unreachable = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(unreachable.retryable).toBe(true);

@@ -116,5 +116,5 @@ export function toDeliveryError(error: unknown, method: string, destination: str
   if (error instanceof DeliveryError) return error;
   const failure = classifySlackError(error, method);
   const message = `${failure.message} (destination ${destination})`;
-  return new DeliveryError(message, failure.kind !== 'refused', failure.retryAfterMs);
+  return new DeliveryError(message, failure.kind !== 'refused', failure.retryAfterMs, failure.uncertain ?? false);
 }

@@ -9,10 +9,8 @@ import type { SlackAdapterConfig } from './config.ts';
 
 export type WebClient = webApi.WebClient;
 
-const REQUEST_TIMEOUT_MS = 10_000;
-
 export function createWebClients(config: SlackAdapterConfig, logger: Logger): { interactive: WebClient; delivery: WebClient } {
-  const shared = { slackApiUrl: config.apiUrl, logger: createBoltLogger(logger.child({ component: 'slack-web-api' })), timeout: REQUEST_TIMEOUT_MS };
+  const shared = { slackApiUrl: config.apiUrl, logger: createBoltLogger(logger.child({ component: 'slack-web-api' })), timeout: config.requestTimeoutMs };
   return {
     interactive: new webApi.WebClient(config.botToken, { ...shared, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true } }),
     delivery: new webApi.WebClient(config.botToken, { ...shared, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
@@ -25,6 +23,8 @@ export interface SlackFailure {
   /** Slack's error code, e.g. channel_not_found. */
   code?: string;
   retryAfterMs?: number;
+  /** Slack may have acted on the request even though it failed (timeout, dropped connection, 5xx). */
+  uncertain?: boolean;
   /** What went wrong and what to do, without tokens or request bodies. */
   message: string;
 }
@@ -66,13 +66,14 @@ export function classifySlackError(error: unknown, method: string): SlackFailure
     case 'slack_webapi_http_error': {
       const status = Number(failure.statusCode);
       const retry = status >= 500 || status === 408;
-      return { kind: retry ? 'unavailable' : 'refused', message: `Slack ${method}: HTTP ${status}` };
+      return { kind: retry ? 'unavailable' : 'refused', uncertain: retry, message: `Slack ${method}: HTTP ${status}` };
     }
     case 'slack_webapi_request_error': {
       // Connection refused, DNS, timeouts: the error name or code is enough; its text may carry the URL.
       const original = failure.original ?? {};
       const why = String(original.cause?.code ?? original.code ?? original.cause?.message ?? original.name ?? 'request failed').slice(0, 80);
-      return { kind: 'unavailable', message: `Slack ${method}: could not reach the Web API (${why})` };
+      // Only a refused connection proves the request never arrived; a timeout or a dropped connection may have posted.
+      return { kind: 'unavailable', uncertain: !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/u.test(why), message: `Slack ${method}: could not reach the Web API (${why})` };
     }
     case 'slack_webapi_platform_error': {
       const code = String(failure.data?.error ?? 'unknown_error');

@@ -35,6 +35,8 @@ export class DeliveryError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** The platform may have acted on the request (timeout, dropped connection, 5xx): check before repeating it. */
+    readonly uncertain = false,
   ) {
     super(message);
     this.name = 'DeliveryError';

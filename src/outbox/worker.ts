@@ -91,7 +91,7 @@ export class OutboxWorker {
     if (platforms.length === 0) return [];
     return this.options.db.$queryRaw<ClaimedRow[]>`
       WITH picked AS (
-        SELECT "id", "lockedUntil" IS NOT NULL AS interrupted FROM "OutboxMessage"
+        SELECT "id", ("lockedUntil" IS NOT NULL OR "uncertain") AS interrupted FROM "OutboxMessage"
          WHERE "status" = 'pending' AND "nextAttemptAt" <= now()
            AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
            AND "platform" = ANY(${platforms}::text[])
@@ -145,6 +145,7 @@ export class OutboxWorker {
           deliveredAt: new Date(),
           lockedUntil: null,
           lastError: null,
+          uncertain: false,
           ...(receipt ? { receipt: receipt as Prisma.InputJsonValue } : {}),
         },
       });
@@ -159,6 +160,7 @@ export class OutboxWorker {
           status: dead ? 'dead' : 'pending',
           lockedUntil: null,
           lastError: failure.message.slice(0, 500),
+          uncertain: failure.uncertain,
           nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
         },
       });

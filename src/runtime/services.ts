@@ -147,6 +147,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   });
   const worker = new OutboxWorker({
     db: db.prisma,
+    leaseMs: config.OUTBOX_LEASE_MS,
     transports: options.transports ?? [],
     onEvent: (event) => {
       metrics.deliveries.inc({ platform: event.platform, outcome: event.type });

@@ -6,6 +6,7 @@ import type { CardAction } from '../cards.ts';
 import { PLATFORM, inboundMessage, isPersonal, messageText, userIdOf } from '../inbound.ts';
 import type { OpenQuestion } from '../references.ts';
 import type { TeamsBotDeps } from '../bot.ts';
+import { relayIfHandoffReply } from '../handoffs.ts';
 
 // A user's message, typed or clicked: the core handles it, the replies go back as messages and cards
 // in the same chat or thread. One question card per conversation is live: once the user answers
@@ -17,6 +18,11 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
   const activity = context.activity;
   await rememberUser(context, deps);
   const text = click ? click.text : messageText(activity);
+  // A reviewer answering a handed-over question in its channel thread: relay it, and say so there.
+  if (!click && (await relayIfHandoffReply(deps.services, activity, text))) {
+    await context.sendActivity(replyActivity({ text: 'Thanks, I passed your answer on to the person who asked.', tone: 'success' }));
+    return;
+  }
   const inbound = inboundMessage(activity, text);
   const key = conversationKey(inbound);
   const open = await deps.references.openQuestion(key);
