@@ -39,6 +39,10 @@ export interface LoadOptions {
   /** Keep registering until this many seconds have passed (a soak). */
   seconds?: number;
   rssSampleMs?: number;
+  /** Full registrations per maker before measuring (JIT, caches, connection pools); not counted. */
+  warmupRegistrations?: number;
+  /** Extra environment for the server process (e.g. NODE_OPTIONS=--cpu-prof). */
+  serverEnv?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -49,10 +53,25 @@ export interface LoadResult {
   seconds: number;
   turnsPerSecond: number;
   ackMs: { p50: number; p95: number; p99: number; max: number };
+  /** From sending a maker's message to the arrival of Steward's next question in the fake Slack. */
+  turnMs: { p50: number; p95: number; p99: number; max: number };
+  /** Server CPU over the measured phase, in core-seconds, and as a share of one core. */
   cpuSeconds: number;
   cpuPercent: number;
+  /** CPU of the load generator and fake Slack (this process) over the measured phase: they share the 2 cores. */
+  generatorCpuSeconds: number;
+  /** Lifetime high-water mark of the server (VmHWM): includes start-up (migrations, schema engine). */
   peakRssMb: number;
+  /** RSS just before the measured phase (after start-up and warm-up), the highest sample during it, and at its end. */
+  startRssMb: number;
+  loadPeakRssMb: number;
+  endRssMb: number;
+  /** RSS every rssSampleMs during the measured phase. */
   rssSamplesMb: number[];
+  rssSampleMs: number;
+  /** Slack Web API calls the server made during the measured phase, by method, per turn. */
+  slackCallsPerTurn: Record<string, number>;
+  warmupTurns: number;
   errors: number;
 }
 
@@ -84,6 +103,7 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack): Promise<
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: slack.apiUrl,
     LOG_LEVEL: 'warn',
+    ...options.serverEnv,
     ...(options.database?.kind === 'postgres' ? { DATABASE_URL: options.database.url } : { PGLITE_DIR: path.join(dir, 'db') }),
   };
   const args = options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')];
@@ -136,35 +156,62 @@ function signedEvent(user: string, text: string) {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const slack = await startLeanFakeSlack();
   const server = await startServer(options, slack);
-  const acks: number[] = [];
+  const runId = randomUUID().slice(0, 6);
+  const sampleMs = options.rssSampleMs ?? 1000;
+
+  /** One registration by maker `index`; records latencies when `record` is given. Returns the turns done and errors. */
+  const register = async (user: string, label: string, record?: { acks: number[]; turns: number[] }) => {
+    let turns = 0;
+    let errors = 0;
+    for (const [says, expected] of REGISTRATION) {
+      const reply = slack.waitForMessage(`D${user}`, options.target === 'steward' ? (message) => message.text.includes(expected) : () => true);
+      const request = signedEvent(user, says(label));
+      const sent = performance.now();
+      try {
+        const response = await fetch(`${server.url}/slack/events`, { method: 'POST', body: request.body, headers: request.headers });
+        record?.acks.push(performance.now() - sent);
+        await response.arrayBuffer();
+        if (response.status !== 200) errors += 1;
+        await reply;
+        record?.turns.push(performance.now() - sent);
+        turns += 1;
+      } catch {
+        // A refused request, or no answer within the fake Slack's timeout: this registration is lost.
+        reply.catch(() => undefined);
+        errors += 1;
+        break;
+      }
+    }
+    return { turns, errors };
+  };
+
+  let warmupTurns = 0;
+  const warmups = options.warmupRegistrations ?? 0;
+  if (warmups > 0) {
+    await Promise.all(
+      Array.from({ length: options.makers }, async (_, index) => {
+        for (let round = 0; round < warmups; round += 1) warmupTurns += (await register(`WARM${runId}${index}R${round}`.toUpperCase(), `w${index}-${round}`)).turns;
+      }),
+    );
+  }
+
+  const record = { acks: [] as number[], turns: [] as number[] };
   const rssSamples: number[] = [];
   let turns = 0;
   let errors = 0;
+  const slackBefore = { ...slack.callsByMethod };
   const cpuBefore = cpuSeconds(server.pid);
+  const generatorBefore = process.cpuUsage();
+  const startRss = rssMb(server.pid);
   const started = performance.now();
-  const sampler = setInterval(() => rssSamples.push(rssMb(server.pid)), options.rssSampleMs ?? 1000);
+  const sampler = setInterval(() => rssSamples.push(rssMb(server.pid)), sampleMs);
   const until = options.seconds ? started + options.seconds * 1000 : Infinity;
-  const runId = randomUUID().slice(0, 6);
 
   const maker = async (index: number) => {
     for (let round = 0; options.seconds ? performance.now() < until : round < (options.registrations ?? 1); round += 1) {
-      const user = `BENCH${runId}${index}R${round}`.toUpperCase();
-      for (const [says, expected] of REGISTRATION) {
-        const reply = slack.waitForMessage(`D${user}`, options.target === 'steward' ? (message) => message.text.includes(expected) : () => true);
-        const request = signedEvent(user, says(`${index}-${round}`));
-        const sent = performance.now();
-        const response = await fetch(`${server.url}/slack/events`, { method: 'POST', body: request.body, headers: request.headers });
-        acks.push(performance.now() - sent);
-        await response.arrayBuffer();
-        if (response.status !== 200) errors += 1;
-        try {
-          await reply;
-          turns += 1;
-        } catch {
-          errors += 1;
-          break;
-        }
-      }
+      const done = await register(`BENCH${runId}${index}R${round}`.toUpperCase(), `${index}-${round}`, record);
+      turns += done.turns;
+      errors += done.errors;
     }
   };
   try {
@@ -174,11 +221,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const generator = process.cpuUsage(generatorBefore);
+  const endRss = rssMb(server.pid);
   const peak = peakRssMb(server.pid);
+  const slackCalls = Object.fromEntries(
+    Object.entries(slack.callsByMethod)
+      .map(([method, count]) => [method, count - (slackBefore[method] ?? 0)] as const)
+      .filter(([, count]) => count > 0)
+      .map(([method, count]) => [method, Math.round((count / Math.max(turns, 1)) * 100) / 100]),
+  );
   await server.stop();
   await slack.close();
-  const sorted = [...acks].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) };
+  };
   return {
     target: options.target,
     database: options.target === 'bare-bolt' ? 'none' : (options.database?.kind ?? 'pglite'),
@@ -186,11 +244,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     turns,
     seconds: round(seconds),
     turnsPerSecond: round(turns / seconds),
-    ackMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) },
+    ackMs: summary(record.acks),
+    turnMs: summary(record.turns),
     cpuSeconds: round(cpu),
     cpuPercent: round((cpu / seconds) * 100),
+    generatorCpuSeconds: round((generator.user + generator.system) / 1e6),
     peakRssMb: round(peak),
+    startRssMb: round(startRss),
+    loadPeakRssMb: round(Math.max(startRss, endRss, ...rssSamples)),
+    endRssMb: round(endRss),
     rssSamplesMb: rssSamples.map(round),
+    rssSampleMs: sampleMs,
+    slackCallsPerTurn: slackCalls,
+    warmupTurns,
     errors,
   };
 }

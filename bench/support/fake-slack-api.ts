@@ -1,5 +1,5 @@
 // A lean fake Slack Web API for load tests: answers every method Steward or a bare Bolt app calls,
-// and wakes whoever waits for a message in a given channel. Records nothing else, so it stays cheap.
+// and wakes whoever waits for a message in a given channel. Records only a call count per method, so it stays cheap.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,6 +11,8 @@ export interface PostedMessage {
 export interface LeanFakeSlack {
   apiUrl: string;
   calls: number;
+  /** Calls so far, by Web API method. */
+  callsByMethod: Record<string, number>;
   /** Resolves with the first message posted to `channel` (after now) that satisfies `match`. */
   waitForMessage(channel: string, match: (message: PostedMessage) => boolean, timeoutMs?: number): Promise<PostedMessage>;
   close(): Promise<void>;
@@ -30,12 +32,14 @@ export async function startLeanFakeSlack(): Promise<LeanFakeSlack> {
   const waiters = new Map<string, Array<{ match: (message: PostedMessage) => boolean; resolve: (message: PostedMessage) => void }>>();
   let ts = 1_700_000_000_000;
   const state = { calls: 0 };
+  const byMethod: Record<string, number> = {};
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       state.calls += 1;
       const method = (req.url ?? '').split('?')[0]!.replace(/^.*\/api\//u, '');
+      byMethod[method] = (byMethod[method] ?? 0) + 1;
       const args = formBody(body, req.headers['content-type']);
       const reply = (payload: Record<string, unknown>) => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -64,6 +68,9 @@ export async function startLeanFakeSlack(): Promise<LeanFakeSlack> {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     get calls() {
       return state.calls;
+    },
+    get callsByMethod() {
+      return byMethod;
     },
     waitForMessage(channel, match, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

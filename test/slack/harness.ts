@@ -33,6 +33,13 @@ export interface RunningSteward {
   env: NodeJS.ProcessEnv;
   output(): string;
   stop(): Promise<void>;
+  /** Kills the server at once (as a crash would), keeping its database for the next start. */
+  crash(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse this environment (its PGLITE_DIR or DATABASE_URL and policy): a restart after a crash. */
+  restartOf?: RunningSteward;
 }
 
 /** The shipped policy with Slack reviewers for privacy: one user, and a user group. */
@@ -43,11 +50,11 @@ export function testPolicyYaml(): string {
   return doc.toString();
 }
 
-export async function startSteward(fake: FakeSlack, extraEnv: Record<string, string> = {}): Promise<RunningSteward> {
+export async function startSteward(fake: FakeSlack, extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningSteward> {
   const { dir, cleanup } = await pgliteTestDir();
   const policyFile = path.join(dir, 'policy.yaml');
   await writeFile(policyFile, testPolicyYaml());
-  const env = stewardEnv({
+  const env = options.restartOf?.env ?? stewardEnv({
     PORT: '0',
     HOST: '127.0.0.1',
     PGLITE_DIR: path.join(dir, 'db'),
@@ -78,10 +85,14 @@ export async function startSteward(fake: FakeSlack, extraEnv: Record<string, str
     clearTimeout(killer);
     await cleanup();
   };
+  const crash = async () => {
+    signal('SIGKILL');
+    await exited;
+  };
   const deadline = Date.now() + 45_000;
   for (;;) {
     const port = /"port":(\d+)[^\n]*Steward listening/u.exec(output)?.[1];
-    if (port) return { url: `http://127.0.0.1:${port}`, env, output: () => output, stop };
+    if (port) return { url: `http://127.0.0.1:${port}`, env, output: () => output, stop, crash };
     if (server.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`Steward did not start:\n${output}`);
