@@ -190,7 +190,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (warmups > 0) {
     await Promise.all(
       Array.from({ length: options.makers }, async (_, index) => {
-        for (let round = 0; round < warmups; round += 1) warmupTurns += (await register(`WARM${runId}${index}R${round}`.toUpperCase(), `w${index}-${round}`)).turns;
+        for (let round = 0; round < warmups; round += 1) {
+          const done = await register(`WARM${runId}${index}R${round}`.toUpperCase(), `w${index}-${round}`);
+          warmupTurns += done.turns;
+        }
       }),
     );
   }

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { Reply } from '../../src/chat/reply.ts';
 import { recordHandoffThread, relayHumanAnswer } from '../../src/handbook/handoff.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import type { Services } from '../../src/runtime/services.ts';
@@ -27,18 +28,31 @@ export function recordingHandoffThreads(transport: OutboxTransport, db: Services
   };
 }
 
-/** A channel reply in the thread of a handed-over question is relayed; returns whether it was one. */
-export async function relayIfHandoffReply(services: Services, activity: Partial<Activity>, text: string): Promise<boolean> {
-  if (isPersonal(activity) || !activity.conversation?.id) return false;
+/**
+ * A channel reply in the thread of a handed-over question is relayed. Undefined when the thread is no
+ * handoff (the engine takes the message); otherwise what to say in the thread, if anything.
+ */
+export async function relayIfHandoffReply(services: Services, activity: Partial<Activity>, text: string): Promise<{ reply?: Reply } | undefined> {
+  if (isPersonal(activity) || !activity.conversation?.id) return undefined;
   const { threadId } = locationOf(activity);
-  if (!threadId || threadId === activity.id) return false;
+  if (!threadId || threadId === activity.id) return undefined;
   const outcome = await relayHumanAnswer(services.db.prisma, {
     threadKey: handoffThreadKey(activity.conversation.id, threadId),
     answer: text,
     reviewer: { platform: 'teams', userId: userIdOf(activity), ...(activity.from?.name ? { displayName: activity.from.name } : {}) },
     ...(activity.id ? { messageId: `teams:${activity.id}` } : {}),
   });
-  if (outcome.kind === 'ignored' && outcome.reason === 'unknown-handoff') return false;
-  if (outcome.kind === 'relayed') void services.worker.drain().catch(() => undefined);
-  return true;
+  switch (outcome.kind) {
+    case 'relayed':
+      void services.worker.drain().catch(() => undefined);
+      return { reply: { text: 'Thanks, I passed your answer on to the person who asked.', tone: 'success' } };
+    // Teams redelivered a reply already relayed: it was thanked the first time.
+    case 'duplicate':
+      return {};
+    case 'ignored':
+      if (outcome.reason === 'unknown-handoff') return undefined;
+      // Nothing was passed on, so the thread must not be told it was.
+      if (outcome.reason === 'empty-answer') return { reply: { text: "Write your answer after mentioning me, and I'll pass it on to the person who asked.", tone: 'info' } };
+      return { reply: { text: "This is your own question, so I didn't pass that on. I'll pass the team's answer on to you when someone replies.", tone: 'info' } };
+  }
 }

@@ -128,10 +128,10 @@ function threadReply(channelId: string, rootId: string, from: object, text: stri
 }
 
 describe('Teams: ask a human', () => {
+  // The tests run in order: each goes on from where the previous one left the conversation.
   const maker = { chat: undefined as unknown as ReturnType<typeof personalChat> };
   const reviewer = { id: '29:1Rv4qLmN8pW2sT5uX7yZ-privacy', name: 'Pia Privacy', aadObjectId: randomUUID() };
   let question: ConnectorCall;
-  let answerActivity: object;
 
   it('posts the maker\'s question to the owning team\'s channel as a new thread', async () => {
     maker.chat = personalChat('Mia Maker');
@@ -163,7 +163,7 @@ describe('Teams: ask a human', () => {
   it('relays a reviewer\'s reply in that thread to the maker\'s personal chat, once', async () => {
     const thread = `${PRIVACY};messageid=${question.postedId}`;
     const answerId = nextId();
-    answerActivity = threadReply(PRIVACY, question.postedId!, reviewer, ANSWER, answerId);
+    const answerActivity = threadReply(PRIVACY, question.postedId!, reviewer, ANSWER, answerId);
     const inThread = await send(answerActivity, thread);
     expect(inThread).toHaveLength(1);
     expect(inThread[0]).toMatchObject({ kind: 'reply', activityId: answerId });
@@ -180,6 +180,16 @@ describe('Teams: ask a human', () => {
     // Teams redelivers the reply: the maker is not told twice, and the thread gets nothing new.
     const redelivered = await send(answerActivity, thread);
     expect(redelivered).toEqual([]);
+    await server.outboxSettled();
+    expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toHaveLength(1);
+  });
+
+  it('does not claim to pass on a bare mention, or the maker\'s own reply, in the thread', async () => {
+    const thread = `${PRIVACY};messageid=${question.postedId}`;
+    const bare = await send(threadReply(PRIVACY, question.postedId!, reviewer, ''), thread);
+    expect(bare.map(shown)).toEqual(["Write your answer after mentioning me, and I'll pass it on to the person who asked."]);
+    const own = await send(threadReply(PRIVACY, question.postedId!, maker.chat.user, 'Any news?'), thread);
+    expect(own.map(shown).join('\n')).toContain("This is your own question, so I didn't pass that on.");
     await server.outboxSettled();
     expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toHaveLength(1);
   });

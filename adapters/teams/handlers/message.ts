@@ -19,15 +19,18 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
   await rememberUser(context, deps);
   const text = click ? click.text : messageText(activity);
   // A reviewer answering a handed-over question in its channel thread: relay it, and say so there.
-  if (!click && (await relayIfHandoffReply(deps.services, activity, text))) {
-    await context.sendActivity(replyActivity({ text: 'Thanks, I passed your answer on to the person who asked.', tone: 'success' }));
+  const handoff = click ? undefined : await relayIfHandoffReply(deps.services, activity, text);
+  if (handoff) {
+    if (handoff.reply) await context.sendActivity(replyActivity(handoff.reply));
     return;
   }
   const inbound = inboundMessage(activity, text);
   const key = conversationKey(inbound);
   const open = await deps.references.openQuestion(key);
 
-  if (click && isStale(click, open, activity.replyToId)) {
+  // Only question cards can go stale: a button on a card that asks nothing ("Ask a human" under a
+  // handbook answer) is never the open question, and works like typing its value.
+  if (click?.questionId && isStale(click, open, activity.replyToId)) {
     // A redelivered click that was handled while its card was live must not be turned away now.
     if (await alreadyHandled(deps, activity.id)) return;
     if (activity.replyToId) await context.updateActivity({ ...cardActivity(answeredCard(click.prompt, 'This question has moved on.'), click.prompt), id: activity.replyToId });
