@@ -45,12 +45,21 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, t
 
 /** Registers an app by DM, answering every question; returns its reference. */
 async function register(slack: SlackSide, fake: FakeSlack, user: string, answers: string[]): Promise<string> {
-  for (const answer of answers) await slack.dm(user, answer);
+  await converse(slack, fake, user, answers);
   const done = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user) && /Registered APP-\d{4}/u.test(visibleText(call)), {
     timeoutMs: 60_000,
     what: `${user}'s registration`,
   });
   return /APP-\d{4,}/u.exec(visibleText(done))![0];
+}
+
+/** Says each line in the DM and, like a person, waits for Steward's answer before the next. */
+async function converse(slack: SlackSide, fake: FakeSlack, user: string, lines: string[]): Promise<void> {
+  for (const line of lines) {
+    const before = fake.calls.length;
+    await slack.dm(user, line);
+    await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user), { after: before, timeoutMs: 30_000, what: `the answer to "${line}"` });
+  }
 }
 
 const MEDIUM_PRIVACY = (name: string) => ['register', name, 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
@@ -113,7 +122,7 @@ describe('a crash in the middle of a delivery', () => {
       // Slack takes the post but answers slowly; the server dies before it hears back.
       fake.failNext('chat.postMessage', { delayMs: 5000 }, 1, (args) => args.channel === 'C0PRIVACY');
       const slack = new SlackSide(first, fake);
-      for (const answer of MEDIUM_PRIVACY('Crash log')) await slack.dm('UCRASH1', answer);
+      await converse(slack, fake, 'UCRASH1', MEDIUM_PRIVACY('Crash log'));
       await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY', { timeoutMs: 60_000, what: 'the escalation post' });
       await first.crash();
       const posted = await history(fake, 'C0PRIVACY');

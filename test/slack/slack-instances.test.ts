@@ -81,7 +81,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
   it('continue one conversation across instances, turn by turn, and register it once', async () => {
     const slack = new SlackSide({ ...one, url: balancer.url }, fake);
     const answers = ['register', 'Round robin rota', 'Shares the on-call rota', 'excel', 'IT', 'department', '40', 'personal', 'none', 'no', 'low', 'no', 'yes'];
-    for (const answer of answers) await slack.dm('UROUND1', answer);
+    // Like a person, the maker waits for each answer before typing the next one.
+    for (const answer of answers) {
+      const before = fake.calls.length;
+      await slack.dm('UROUND1', answer);
+      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1'), { after: before, timeoutMs: 30_000, what: `the answer to "${answer}"` });
+    }
     const registered = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1') && /Registered APP-\d{4}/u.test(visibleText(call)), {
       timeoutMs: 60_000,
       what: 'the registration',
