@@ -35,6 +35,8 @@ export interface RunningSteward {
   stop(): Promise<void>;
   /** Kills the server at once (as a crash would), keeping its database for the next start. */
   crash(): Promise<void>;
+  /** SIGTERM, as an orchestrator stops a server, keeping its database for the next start. */
+  terminate(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -85,6 +87,12 @@ export async function startSteward(fake: FakeSlack, extraEnv: Record<string, str
     clearTimeout(killer);
     await cleanup();
   };
+  const terminate = async () => {
+    signal('SIGTERM');
+    const killer = setTimeout(() => signal('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
   const crash = async () => {
     signal('SIGKILL');
     await exited;
@@ -92,7 +100,7 @@ export async function startSteward(fake: FakeSlack, extraEnv: Record<string, str
   const deadline = Date.now() + 45_000;
   for (;;) {
     const port = /"port":(\d+)[^\n]*Steward listening/u.exec(output)?.[1];
-    if (port) return { url: `http://127.0.0.1:${port}`, env, output: () => output, stop, crash };
+    if (port) return { url: `http://127.0.0.1:${port}`, env, output: () => output, stop, crash, terminate };
     if (server.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`Steward did not start:\n${output}`);
