@@ -43,6 +43,13 @@ export interface LoadOptions {
   warmupRegistrations?: number;
   /** Extra environment for the server process (e.g. NODE_OPTIONS=--cpu-prof). */
   serverEnv?: Record<string, string>;
+  /**
+   * PGlite: measure the very first start, on an empty directory (initdb, every migration). By default the
+   * directory is created by a first start that is stopped before the measured one, as after any restart.
+   */
+  freshPglite?: boolean;
+  /** Scrape Steward's /metrics this often during the measured phase (it is always scraped at its start and end). */
+  metricsEveryMs?: number;
 }
 
 export interface LoadResult {
@@ -73,6 +80,10 @@ export interface LoadResult {
   slackCallsPerTurn: Record<string, number>;
   warmupTurns: number;
   errors: number;
+  /** PGlite: the lifetime peak RSS of the first start that created the data directory (initdb + migrations). */
+  firstStartPeakRssMb?: number;
+  /** Steward only: its /metrics at the start and end of the measured phase, and every metricsEveryMs. */
+  metrics?: { start?: MetricsSample; end?: MetricsSample; samples: MetricsSample[] };
 }
 
 interface Server {
@@ -91,9 +102,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(options: LoadOptions, slack: LeanFakeSlack): Promise<Server> {
+interface ServerProcess extends Server {
+  /** Lifetime high-water mark of RSS so far, MB. */
+  peakRssMb(): number;
+}
+
+async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: string): Promise<ServerProcess> {
   const port = await freePort();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-bench-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -108,14 +123,16 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack): Promise<
   };
   const args = options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')];
   const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The tail of the server's output, for the error when it does not start (kept short: it may log under load).
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => (output = (output + String(chunk)).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${options.target} did not start:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`${options.target} did not start:\n${output}`);
     const up = await fetch(`${url}/slack/events`, { method: 'POST', body: '{}' }).then(
       () => true,
       () => false,
@@ -126,13 +143,50 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack): Promise<
   return {
     pid: child.pid!,
     url,
+    peakRssMb: () => peakRssMb(child.pid!),
     async stop() {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
-      await rm(dir, { recursive: true, force: true });
+      if (child.exitCode !== 0) process.stderr.write(`${options.target} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}\n`);
     },
+  };
+}
+
+/** The memory and event-loop figures of Steward's /metrics (prom-client's default metrics). */
+export interface MetricsSample {
+  atSeconds: number;
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  /** Memory outside the V8 heap that V8 knows of: WebAssembly memories (PGlite, Prisma's query compiler) and Buffers. */
+  externalMb: number;
+  heapSpacesUsedMb: Record<string, number>;
+  /** Event-loop delay since the previous scrape (prom-client resets its histogram on every scrape). */
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+}
+
+async function scrapeMetrics(url: string, since: number): Promise<MetricsSample | undefined> {
+  const text = await fetch(`${url}/metrics`).then(
+    (response) => (response.ok ? response.text() : ''),
+    () => '',
+  );
+  if (!text) return undefined;
+  const value = (name: string) => Number(new RegExp(`^steward_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'mu').exec(text)?.[1] ?? NaN);
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  const ms = (seconds: number) => Math.round(seconds * 1e4) / 10;
+  const spaces = Object.fromEntries(
+    [...text.matchAll(/^steward_nodejs_heap_space_size_used_bytes\{space="(\w+)"\} (\S+)$/gmu)].map((match) => [match[1]!, mb(Number(match[2]))]),
+  );
+  return {
+    atSeconds: Math.round((performance.now() - since) / 100) / 10,
+    rssMb: mb(value('process_resident_memory_bytes')),
+    heapUsedMb: mb(value('nodejs_heap_size_used_bytes')),
+    heapTotalMb: mb(value('nodejs_heap_size_total_bytes')),
+    externalMb: mb(value('nodejs_external_memory_bytes')),
+    heapSpacesUsedMb: spaces,
+    eventLoopLagMs: { p50: ms(value('nodejs_eventloop_lag_p50_seconds')), p99: ms(value('nodejs_eventloop_lag_p99_seconds')), max: ms(value('nodejs_eventloop_lag_max_seconds')) },
   };
 }
 
@@ -155,7 +209,16 @@ function signedEvent(user: string, text: string) {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const slack = await startLeanFakeSlack();
-  const server = await startServer(options, slack);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-bench-'));
+  const pglite = options.target === 'steward' && options.database?.kind !== 'postgres';
+  let firstStartPeakRssMb: number | undefined;
+  if (pglite && !options.freshPglite) {
+    const first = await startServer(options, slack, dir);
+    firstStartPeakRssMb = Math.round(first.peakRssMb() * 10) / 10;
+    await first.stop();
+  }
+  const server = await startServer(options, slack, dir);
+  const steward = options.target === 'steward';
   const runId = randomUUID().slice(0, 6);
   const sampleMs = options.rssSampleMs ?? 1000;
 
@@ -207,7 +270,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const generatorBefore = process.cpuUsage();
   const startRss = rssMb(server.pid);
   const started = performance.now();
+  const metricsStart = steward ? await scrapeMetrics(server.url, started) : undefined;
+  const metricsSamples: MetricsSample[] = [];
   const sampler = setInterval(() => rssSamples.push(rssMb(server.pid)), sampleMs);
+  const scraper =
+    steward && options.metricsEveryMs
+      ? setInterval(() => void scrapeMetrics(server.url, started).then((sample) => sample && metricsSamples.push(sample)), options.metricsEveryMs)
+      : undefined;
   const until = options.seconds ? started + options.seconds * 1000 : Infinity;
 
   const maker = async (index: number) => {
@@ -221,7 +290,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await Promise.all(Array.from({ length: options.makers }, (_, index) => maker(index)));
   } finally {
     clearInterval(sampler);
+    clearInterval(scraper);
   }
+  const metricsEnd = steward ? await scrapeMetrics(server.url, started) : undefined;
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const generator = process.cpuUsage(generatorBefore);
@@ -235,6 +306,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   );
   await server.stop();
   await slack.close();
+  await rm(dir, { recursive: true, force: true });
   const round = (value: number) => Math.round(value * 10) / 10;
   const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -261,5 +333,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     slackCallsPerTurn: slackCalls,
     warmupTurns,
     errors,
+    ...(firstStartPeakRssMb === undefined ? {} : { firstStartPeakRssMb }),
+    ...(steward ? { metrics: { ...(metricsStart ? { start: metricsStart } : {}), ...(metricsEnd ? { end: metricsEnd } : {}), samples: metricsSamples } } : {}),
   };
 }

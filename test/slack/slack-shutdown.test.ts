@@ -9,8 +9,6 @@ import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
-
 vi.setConfig({ testTimeout: 120_000 });
 
 const CHANNELS = [
