@@ -8,7 +8,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/paths.ts';
 import { startLeanFakeSlack } from './support/fake-slack-api.ts';
 import type { LeanFakeSlack } from './support/fake-slack-api.ts';
-import { cpuSeconds, peakRssMb, percentile, rssMb } from './support/process-stats.ts';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, machineBusySeconds, peakRssMb, percentile, rssMb } from './support/process-stats.ts';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 const BOT_TOKEN = 'xoxb-bench-token';
@@ -67,6 +67,12 @@ export interface LoadResult {
   cpuPercent: number;
   /** CPU of the load generator and fake Slack (this process) over the measured phase: they share the 2 cores. */
   generatorCpuSeconds: number;
+  /** CPU of PostgreSQL's processes (the server and its backends) over the measured phase. */
+  postgresCpuSeconds: number;
+  /** CPU of everything else on the machine over the measured phase: other work that competed with the benchmark. */
+  otherCpuSeconds: number;
+  /** The whole machine's busy time over the measured phase, as a share of all its cores. */
+  machineBusyPercent: number;
   /** Lifetime high-water mark of the server (VmHWM): includes start-up (migrations, schema engine). */
   peakRssMb: number;
   /** RSS just before the measured phase (after start-up and warm-up), the highest sample during it, and at its end. */
@@ -268,6 +274,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const slackBefore = { ...slack.callsByMethod };
   const cpuBefore = cpuSeconds(server.pid);
   const generatorBefore = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
+  const postgresBefore = cpuSecondsByCommand('postgres');
   const startRss = rssMb(server.pid);
   const started = performance.now();
   const metricsStart = steward ? await scrapeMetrics(server.url, started) : undefined;
@@ -296,6 +304,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const generator = process.cpuUsage(generatorBefore);
+  const machine = machineBusySeconds() - machineBefore;
+  const postgresCpu = cpuSecondsBetween(postgresBefore, cpuSecondsByCommand('postgres'));
+  const generatorCpu = (generator.user + generator.system) / 1e6;
   const endRss = rssMb(server.pid);
   const peak = peakRssMb(server.pid);
   const slackCalls = Object.fromEntries(
@@ -323,7 +334,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     turnMs: summary(record.turns),
     cpuSeconds: round(cpu),
     cpuPercent: round((cpu / seconds) * 100),
-    generatorCpuSeconds: round((generator.user + generator.system) / 1e6),
+    generatorCpuSeconds: round(generatorCpu),
+    postgresCpuSeconds: round(postgresCpu),
+    otherCpuSeconds: round(Math.max(0, machine - cpu - generatorCpu - postgresCpu)),
+    machineBusyPercent: round((machine / seconds / os.cpus().length) * 100),
     peakRssMb: round(peak),
     startRssMb: round(startRss),
     loadPeakRssMb: round(Math.max(startRss, endRss, ...rssSamples)),
