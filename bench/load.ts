@@ -41,8 +41,10 @@ export interface LoadOptions {
   rssSampleMs?: number;
   /** Full registrations per maker before measuring (JIT, caches, connection pools); not counted. */
   warmupRegistrations?: number;
-  /** Extra environment for the server process (e.g. NODE_OPTIONS=--cpu-prof). */
+  /** Extra environment for the server process. */
   serverEnv?: Record<string, string>;
+  /** Extra node options for the server process, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p'] (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
   /**
    * PGlite: measure the very first start, on an empty directory (initdb, every migration). By default the
    * directory is created by a first start that is stopped before the measured one, as after any restart.
@@ -127,7 +129,10 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
     ...options.serverEnv,
     ...(options.database?.kind === 'postgres' ? { DATABASE_URL: options.database.url } : { PGLITE_DIR: path.join(dir, 'db') }),
   };
-  const args = options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')]),
+  ];
   const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The tail of the server's output, for the error when it does not start (kept short: it may log under load).
   let output = '';
@@ -139,10 +144,18 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`${options.target} did not start:\n${output}`);
-    const up = await fetch(`${url}/slack/events`, { method: 'POST', body: '{}' }).then(
-      () => true,
-      () => false,
-    );
+    // Steward is ready once /readyz says so (the Slack adapter has started: a SIGTERM before that would
+    // not be handled gracefully); the bare app once it answers at all.
+    const up =
+      options.target === 'steward'
+        ? await fetch(`${url}/readyz`).then(
+            (response) => response.ok,
+            () => false,
+          )
+        : await fetch(`${url}/slack/events`, { method: 'POST', body: '{}' }).then(
+            () => true,
+            () => false,
+          );
     if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -2,7 +2,8 @@
 // --cpu-prof, then sums the profile's self time by package (the innermost package frame of each
 // sample's stack: WebAssembly and Node internals are charged to the package that called them) and
 // by function.
-//   node --import tsx bench/profile.ts [pglite|postgres|bare-bolt]     (BENCH_MAKERS=50, BENCH_REGISTRATIONS=3)
+//   node --import tsx bench/profile.ts [pglite|postgres|bare-bolt] [--trace]   (BENCH_MAKERS=50, BENCH_REGISTRATIONS=3)
+// --trace (PGlite): also counts PGlite's statements and times its lock (bench/support/pglite-trace.mjs).
 // postgres uses BENCH_DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres) and
 // a fresh database on it. Writes bench/results/profile-<target>.json.
 
@@ -10,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { runLoad } from './load.ts';
 
@@ -92,7 +93,8 @@ export function summariseProfile(profile: CpuProfile, windowSeconds?: number): P
 }
 
 async function main(): Promise<void> {
-  const target = process.argv[2] ?? 'pglite';
+  const target = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'pglite';
+  const trace = process.argv.includes('--trace') ? path.join(mkdtempSync(path.join(os.tmpdir(), 'steward-trace-')), 'trace.json') : undefined;
   const makers = Number(process.env.BENCH_MAKERS ?? 50);
   const registrations = Number(process.env.BENCH_REGISTRATIONS ?? 3);
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'steward-cpu-prof-'));
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
       makers,
       registrations,
       warmupRegistrations: 1,
-      serverEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...(trace ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-trace.mjs')).href] : [])],
+      ...(trace ? { serverEnv: { PGLITE_TRACE_FILE: trace } } : {}),
     });
     // The measured server's profile is the newest one (a PGlite run also profiles the first start).
     const newest = readdirSync(profileDir)
@@ -132,14 +135,34 @@ async function main(): Promise<void> {
       .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (!newest) throw new Error('no profile was written');
     const summary = summariseProfile(JSON.parse(readFileSync(newest, 'utf8')) as CpuProfile, result.seconds);
-    console.log(`${target}: ${result.turns} turns in ${result.seconds} s (${result.turnsPerSecond}/s), ack p99 ${result.ackMs.p99} ms, CPU ${result.cpuPercent}%`);
+    console.log(
+      `${target}: ${result.turns} turns in ${result.seconds} s (${result.turnsPerSecond}/s), ack p50/p99 ${result.ackMs.p50}/${result.ackMs.p99} ms, turn p50 ${result.turnMs.p50} ms; ` +
+        `CPU s: server ${result.cpuSeconds} (${result.cpuPercent}%), PostgreSQL ${result.postgresCpuSeconds}, generator ${result.generatorCpuSeconds}, other ${result.otherCpuSeconds}; machine ${result.machineBusyPercent}% busy`,
+    );
+    if (result.metrics) console.log(`server /metrics at start and end of the measured phase: ${JSON.stringify(result.metrics.start)}\n${JSON.stringify(result.metrics.end)}`);
     console.log(`Self time over the measured ${result.seconds} s, by package:`);
     console.table(summary.byPackage.slice(0, 20));
     console.log('Top functions by self time:');
     console.table(summary.topFunctions);
+    let pglite: unknown;
+    if (trace) {
+      const traced = JSON.parse(readFileSync(trace, 'utf8')) as { lock: unknown; statements: Array<{ sql: string; count: number; ms: number; rows: number; maxRows: number }> };
+      const turns = result.turns + result.warmupTurns;
+      const perTurn = (value: number) => Math.round((value / turns) * 100) / 100;
+      const statements = traced.statements.map((entry) => ({ sql: entry.sql.slice(0, 90), perTurn: perTurn(entry.count), msPerTurn: perTurn(entry.ms), rowsPerCall: Math.round((entry.rows / entry.count) * 10) / 10, maxRows: entry.maxRows }));
+      console.log(`PGlite lock (the whole server run, ${turns} turns incl. warm-up), ms:`);
+      console.log(JSON.stringify(traced.lock, null, 2));
+      console.log(`PGlite statements per turn: ${perTurn(traced.statements.reduce((sum, entry) => sum + entry.count, 0))}`);
+      console.table(statements.slice(0, 20));
+      pglite = { turns, lock: traced.lock, statements };
+      rmSync(path.dirname(trace), { recursive: true, force: true });
+    }
     const resultsDir = path.join(projectRoot, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(path.join(resultsDir, `profile-${target}.json`), `${JSON.stringify({ at: new Date().toISOString(), target, load: { ...result, rssSamplesMb: undefined }, profile: summary }, null, 2)}\n`);
+    writeFileSync(
+      path.join(resultsDir, `profile-${target}.json`),
+      `${JSON.stringify({ at: new Date().toISOString(), target, load: { ...result, rssSamplesMb: undefined }, profile: summary, ...(pglite ? { pglite } : {}) }, null, 2)}\n`,
+    );
   } finally {
     await drop?.();
     rmSync(profileDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, SlackSide, dmOf, fixture, startSteward, visibleText } from './harness.ts';
+import { converse } from './registration-flow.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -51,15 +52,6 @@ async function register(slack: SlackSide, fake: FakeSlack, user: string, answers
     what: `${user}'s registration`,
   });
   return /APP-\d{4,}/u.exec(visibleText(done))![0];
-}
-
-/** Says each line in the DM and, like a person, waits for Steward's answer before the next. */
-async function converse(slack: SlackSide, fake: FakeSlack, user: string, lines: string[]): Promise<void> {
-  for (const line of lines) {
-    const before = fake.calls.length;
-    await slack.dm(user, line);
-    await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user), { after: before, timeoutMs: 30_000, what: `the answer to "${line}"` });
-  }
 }
 
 const MEDIUM_PRIVACY = (name: string) => ['register', name, 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];

@@ -80,12 +80,31 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
 
   it('continue one conversation across instances, turn by turn, and register it once', async () => {
     const slack = new SlackSide({ ...one, url: balancer.url }, fake);
-    const answers = ['register', 'Round robin rota', 'Shares the on-call rota', 'excel', 'IT', 'department', '40', 'personal', 'none', 'no', 'low', 'no', 'yes'];
-    // Like a person, the maker waits for each answer before typing the next one.
-    for (const answer of answers) {
+    // Each answer with words of the question that must follow it.
+    const turns: Array<[string, string]> = [
+      ['register', "What's the app called?"],
+      ['Round robin rota', 'what does it do'],
+      ['Shares the on-call rota', 'What did you build it with?'],
+      ['excel', 'Which department'],
+      ['IT', 'Who will use it?'],
+      ['department', 'how many people'],
+      ['40', 'What kinds of data'],
+      ['personal', 'connect to other systems'],
+      ['none', 'use AI'],
+      ['no', 'stopped working'],
+      ['low', 'outside the company'],
+      ['no', 'Summary'],
+      ['yes', 'Registered APP-'],
+    ];
+    // Like a person, the maker waits for the next question before answering it.
+    for (const [answer, next] of turns) {
       const before = fake.calls.length;
       await slack.dm('UROUND1', answer);
-      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1'), { after: before, timeoutMs: 30_000, what: `the answer to "${answer}"` });
+      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1') && visibleText(call).includes(next), {
+        after: before,
+        timeoutMs: 30_000,
+        what: `"${next}" after "${answer}"`,
+      });
     }
     const registered = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1') && /Registered APP-\d{4}/u.test(visibleText(call)), {
       timeoutMs: 60_000,

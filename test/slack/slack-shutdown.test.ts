@@ -8,6 +8,7 @@ import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { converse } from './registration-flow.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -46,11 +47,7 @@ describe('shutting down with work in flight', () => {
     try {
       const slack = new SlackSide(first, fake);
       const answers = ['register', 'Stop test', 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no'];
-      for (const answer of answers) {
-        const before = fake.calls.length;
-        await slack.dm('USTOP1', answer);
-        await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('USTOP1'), { after: before, timeoutMs: 30_000, what: `the answer to "${answer}"` });
-      }
+      await converse(slack, fake, 'USTOP1', answers);
       // The final "yes" is acknowledged at once; the assessment then takes 2.5 s.
       const confirmed = await slack.dm('USTOP1', 'yes');
       expect(confirmed.status).toBe(200);
