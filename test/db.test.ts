@@ -7,7 +7,6 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, migrationStatus } from '../src/db/migrate.ts';
 import { describeTarget, openDatabase, redactUrl } from '../src/db/open.ts';
-import { createMigration } from '../scripts/new-migration.ts';
 import { openTestDatabase, pgliteOnly, pgliteTestDir, testLabels } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 
@@ -305,31 +304,24 @@ describe('PostgreSQL messages', () => {
 });
 
 describe('scripts/new-migration.ts', () => {
-  it('writes a migration for a schema change, which then applies', async () => {
+  it('writes a migration for a schema change as a plain Node process that exits by itself, and it applies', async () => {
     const dir = await tmp();
     const migrationsDir = path.join(dir, 'migrations');
     await cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
     const schemaPath = path.join(dir, 'schema.prisma');
     const schema = await readFile(DEFAULT_SCHEMA_PATH, 'utf8');
     await writeFile(schemaPath, `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`);
-
-    const now = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
-    const result = await createMigration('Add note', { migrationsDir, schemaPath, now });
-    expect(result.dir).toBe(path.join(migrationsDir, '20300102030405_add_note'));
-    expect(result.sql).toContain('CREATE TABLE "Note"');
-    expect(result.sql).not.toMatch(/AuditEvent/); // the hand-written trigger is not touched
+    const root = path.resolve(DEFAULT_MIGRATIONS_DIR, '..', '..');
+    const run = promisify(execFile);
+    const args = ['--import', 'tsx', 'scripts/new-migration.ts', 'Add note', '--migrations', migrationsDir, '--schema', schemaPath];
+    const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 60_000 });
+    expect(stdout).toMatch(/Wrote .*_add_note[/\\]migration\.sql/u);
+    const written = (await localMigrations(migrationsDir)).find((name) => name.endsWith('_add_note'))!;
+    const sql = await readFile(path.join(migrationsDir, written, 'migration.sql'), 'utf8');
+    expect(sql).toContain('CREATE TABLE "Note"');
+    expect(sql).not.toMatch(/AuditEvent/); // the hand-written trigger is not touched
 
     const t = await open('pglite', { migrationsDir });
     expect(await tableNames(t)).toContain('Note');
-  }, 90_000);
-
-  it('runs as a plain Node process and exits by itself', async () => {
-    const migrationsDir = path.join(await tmp(), 'migrations');
-    await cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
-    const root = path.resolve(DEFAULT_MIGRATIONS_DIR, '..', '..');
-    const run = promisify(execFile);
-    const args = ['--import', 'tsx', 'scripts/new-migration.ts', 'noop', '--migrations', migrationsDir];
-    const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 60_000 });
-    expect(stdout.trim()).toBe('No schema changes');
   }, 90_000);
 });
