@@ -213,7 +213,7 @@ const notices: string[] = [];
 const describeLoad = (result: LoadResult) =>
   `${result.turns} turns in ${result.seconds} s = ${result.turnsPerSecond}/s; ack p50/p95/p99 ${result.ackMs.p50}/${result.ackMs.p95}/${result.ackMs.p99} ms; ` +
   `turn p50/p99 ${result.turnMs.p50}/${result.turnMs.p99} ms; CPU ${result.cpuPercent}% (generator ${result.generatorCpuSeconds} s, PostgreSQL ${result.postgresCpuSeconds} s, ` +
-  `other processes ${result.otherCpuSeconds} s, machine ${result.machineBusyPercent}% busy); RSS start/peak-under-load/lifetime-peak ${result.startRssMb}/${result.loadPeakRssMb}/${result.peakRssMb} MB` +
+  `interrupts ${result.interruptCpuSeconds} s, other processes ${result.otherCpuSeconds} s, machine ${result.machineBusyPercent}% busy); RSS start/peak-under-load/lifetime-peak ${result.startRssMb}/${result.loadPeakRssMb}/${result.peakRssMb} MB` +
   `${result.firstStartPeakRssMb ? ` (first start ${result.firstStartPeakRssMb} MB)` : ''}; errors ${result.errors}` +
   (result.metrics?.end
     ? `; at the end: V8 heap ${result.metrics.end.heapUsedMb}/${result.metrics.end.heapTotalMb} MB used/total, external ${result.metrics.end.externalMb} MB, event-loop delay p99 ${result.metrics.end.eventLoopLagMs.p99} ms`

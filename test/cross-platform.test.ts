@@ -8,21 +8,13 @@ import type { ConnectorCall, FakeBotConnector } from './support/fake-bot-connect
 import type { FakeSlack } from './support/fake-slack.ts';
 import { startFakeSlack } from './support/fake-slack.ts';
 import { writeTestPolicy } from './support/policy.ts';
-import { BOT_TOKEN, SIGNING_SECRET, SlackSide, visibleText } from './slack/harness.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SIGNING_SECRET, SlackSide, visibleText } from './slack/harness.ts';
 import type { RunningSteward } from './slack/harness.ts';
 import { fixture, migratedDatabaseDir, startStewardServer } from './teams/steward-server.ts';
 import type { StewardServer } from './teams/steward-server.ts';
 
 vi.setConfig({ testTimeout: 90_000 });
 
-const CHANNELS = [
-  { id: 'C0SECURITY', name: 'gov-security' },
-  { id: 'C0PRIVACY', name: 'gov-privacy' },
-  { id: 'C0AIGOV', name: 'gov-ai' },
-  { id: 'C0ARCH', name: 'gov-architecture' },
-  { id: 'C0COMPLY', name: 'gov-compliance' },
-  { id: 'C0LEADS', name: 'gov-leads' },
-];
 
 describe('Slack and Teams together', () => {
   let slackFake: FakeSlack;
@@ -30,7 +22,7 @@ describe('Slack and Teams together', () => {
   let server: StewardServer;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    slackFake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { UPRIVACY1: { name: 'pia', real_name: 'Pia Privacy', display_name: 'Pia' } } });
+    slackFake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UPRIVACY1: { name: 'pia', real_name: 'Pia Privacy', display_name: 'Pia' } } });
     connector = await startFakeBotConnector();
     const database = await migratedDatabaseDir();
     cleanup = database.cleanup;

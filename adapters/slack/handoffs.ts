@@ -1,4 +1,4 @@
-import { recordHandoffThread, relayHumanAnswer } from '../../src/handbook/handoff.ts';
+import { recordingHandoffThreads, relayHumanAnswer } from '../../src/handbook/handoff.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import type { SlackRuntime } from './runtime.ts';
 
@@ -10,20 +10,8 @@ export function handoffThreadKey(channel: string, ts: string): string {
 }
 
 /** Wraps the transport so a delivered handoff question remembers its thread. */
-export function recordingHandoffThreads(transport: OutboxTransport, db: SlackRuntime['services']['db']['prisma']): OutboxTransport {
-  return {
-    ...transport,
-    async deliver(message) {
-      const delivered = await transport.deliver(message);
-      const handoffId = message.payload.handoffId;
-      const receipt = delivered.receipt;
-      // Only the post to the team's channel opens a thread; the answer relayed to the maker carries the id too.
-      if (typeof handoffId === 'string' && !message.destination.startsWith('user:') && receipt?.channel && receipt.ts) {
-        await recordHandoffThread(db, handoffId, handoffThreadKey(receipt.channel, receipt.ts));
-      }
-      return delivered;
-    },
-  };
+export function recordingSlackHandoffThreads(transport: OutboxTransport, db: SlackRuntime['services']['db']['prisma']): OutboxTransport {
+  return recordingHandoffThreads(transport, db, (receipt) => (receipt.channel && receipt.ts ? handoffThreadKey(receipt.channel, receipt.ts) : undefined));
 }
 
 /** A person's message in a channel thread: if the thread is a handed-over question, it is the answer. */

@@ -17,7 +17,7 @@ import { ReviewDesk } from './review.ts';
 import type { SlackRuntime } from './runtime.ts';
 import { createSlackTransport } from './transport.ts';
 import { TurnRunner } from './turns.ts';
-import { recordingHandoffThreads } from './handoffs.ts';
+import { recordingSlackHandoffThreads } from './handoffs.ts';
 import { classifySlackError, createWebClients } from './web.ts';
 
 // The Slack adapter: Bolt verifies and parses Slack's requests, the listeners call the core, and
@@ -72,7 +72,7 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
 
   return {
     platform: 'slack',
-    transport: recordingHandoffThreads(createSlackTransport(delivery, channels), services.db.prisma),
+    transport: recordingSlackHandoffThreads(createSlackTransport(delivery, channels), services.db.prisma),
     ...(router
       ? {
           mount: (server) => {

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Reply } from '../../src/chat/reply.ts';
-import { recordHandoffThread, relayHumanAnswer } from '../../src/handbook/handoff.ts';
+import { recordingHandoffThreads, relayHumanAnswer } from '../../src/handbook/handoff.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import type { Services } from '../../src/runtime/services.ts';
 import { isPersonal, locationOf, userIdOf } from './inbound.ts';
@@ -13,19 +13,10 @@ export function handoffThreadKey(conversationId: string, rootActivityId: string)
 }
 
 /** Wraps the transport so a delivered handoff question remembers its thread. */
-export function recordingHandoffThreads(transport: OutboxTransport, db: Services['db']['prisma']): OutboxTransport {
-  return {
-    ...transport,
-    async deliver(message) {
-      const delivered = await transport.deliver(message);
-      const handoffId = message.payload.handoffId;
-      const receipt = delivered.receipt;
-      if (typeof handoffId === 'string' && !message.destination.startsWith('user:') && receipt?.conversationId && receipt.activityId) {
-        await recordHandoffThread(db, handoffId, handoffThreadKey(receipt.conversationId, receipt.activityId));
-      }
-      return delivered;
-    },
-  };
+export function recordingTeamsHandoffThreads(transport: OutboxTransport, db: Services['db']['prisma']): OutboxTransport {
+  return recordingHandoffThreads(transport, db, (receipt) =>
+    receipt.conversationId && receipt.activityId ? handoffThreadKey(receipt.conversationId, receipt.activityId) : undefined,
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import { TeamsProactive } from './proactive.ts';
 import { TeamsReachability } from './reachability.ts';
 import { TeamsReferences } from './references.ts';
 import { createTeamsTransport } from './transport.ts';
-import { recordingHandoffThreads } from './handoffs.ts';
+import { recordingTeamsHandoffThreads } from './handoffs.ts';
 
 // The Microsoft Teams adapter: POST /api/messages on the `npm start` server, authenticated by
 // botbuilder's CloudAdapter, handled by the core, answered with Adaptive Cards; escalations and
@@ -47,7 +47,7 @@ export async function createTeamsAdapter({ services, env, logger }: AdapterConte
 
   return {
     platform: PLATFORM,
-    transport: recordingHandoffThreads(createTeamsTransport({ references, proactive, observer: reachability }), services.db.prisma),
+    transport: recordingTeamsHandoffThreads(createTeamsTransport({ references, proactive, observer: reachability }), services.db.prisma),
     mount(app) {
       const guard = emulator
         ? [loopbackOnly((serviceUrl) => logger.warn({ serviceUrl }, 'Teams: refused an unauthenticated activity whose serviceUrl is not on this machine'))]

@@ -8,7 +8,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../store/audit.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { Db } from '../store/types.ts';
 import { reasonLines } from './present.ts';
-import { submitApp } from './submit.ts';
+import { recordAssessment, submitApp } from './submit.ts';
 
 // `steward reassess`: after the policy changes, every app is assessed again under the new version.
 // A tier that rises opens a new review round (a new version with the same profile, escalated as
@@ -82,18 +82,7 @@ export async function reassessAll(
           },
         ]);
       } else {
-        await tx.assessment.create({
-          data: {
-            appId: app.id,
-            appVersion: app.currentVersion,
-            tier: assessment.tier,
-            teams: assessment.teams,
-            reasons: assessment.reasons as unknown as Prisma.InputJsonValue,
-            assessedBy: assessment.assessedBy,
-            policyVersion: assessment.policyVersion,
-            ...(assessment.llm === undefined ? {} : { llm: assessment.llm as Prisma.InputJsonValue }),
-          },
-        });
+        await recordAssessment(tx, app.id, app.currentVersion, assessment);
         await recordAudit(tx, {
           actor: SYSTEM_ACTOR,
           action: 'app.reassessed',

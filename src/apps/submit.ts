@@ -106,18 +106,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   const reference = formatReference(refNumber);
   const profileJson = profile as unknown as Prisma.InputJsonValue;
   await tx.appVersion.create({ data: { appId, version, profile: profileJson, createdBy: `${actor.platform}:${actor.userId}` } });
-  await tx.assessment.create({
-    data: {
-      appId,
-      appVersion: version,
-      tier: assessment.tier,
-      teams: assessment.teams,
-      reasons: assessment.reasons as unknown as Prisma.InputJsonValue,
-      assessedBy: assessment.assessedBy,
-      policyVersion: assessment.policyVersion,
-      ...(assessment.llm === undefined ? {} : { llm: assessment.llm as Prisma.InputJsonValue }),
-    },
-  });
+  await recordAssessment(tx, appId, version, assessment);
   await recordAudit(tx, {
     actor,
     action: request.updatingAppId ? 'app.updated' : 'app.registered',
@@ -164,6 +153,22 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
     });
   }
   return { appId, reference, version, status, created: !request.updatingAppId, escalatedTo };
+}
+
+/** Stores an assessment of one version of an app, as assessed (reasons, source, LLM outcome). */
+export async function recordAssessment(tx: Tx, appId: string, version: number, assessment: AssessmentRecord): Promise<void> {
+  await tx.assessment.create({
+    data: {
+      appId,
+      appVersion: version,
+      tier: assessment.tier,
+      teams: assessment.teams,
+      reasons: assessment.reasons as unknown as Prisma.InputJsonValue,
+      assessedBy: assessment.assessedBy,
+      policyVersion: assessment.policyVersion,
+      ...(assessment.llm === undefined ? {} : { llm: assessment.llm as Prisma.InputJsonValue }),
+    },
+  });
 }
 
 /** What reviewers see in their channel: the whole profile, the tier, every reason, the maker, and the decision buttons. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { OutboxTransport } from '../outbox/transport.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import { recordAudit, type Actor } from '../store/audit.ts';
@@ -141,6 +142,28 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
 export async function recordHandoffThread(db: DbOrTx, handoffId: string, threadKey: string): Promise<boolean> {
   const updated = await db.handoff.updateMany({ where: { id: handoffId, OR: [{ threadKey: null }, { threadKey }] }, data: { threadKey } });
   return updated.count === 1;
+}
+
+/**
+ * Wraps a platform's outbox transport: once a handed-over question is posted in a team's channel, its
+ * thread (named by `threadKeyOf` from the post's receipt) is remembered, so replies there find it.
+ */
+export function recordingHandoffThreads(
+  transport: OutboxTransport,
+  db: DbOrTx,
+  threadKeyOf: (receipt: Record<string, string>) => string | undefined,
+): OutboxTransport {
+  return {
+    ...transport,
+    async deliver(message) {
+      const delivered = await transport.deliver(message);
+      const handoffId = message.payload.handoffId;
+      // Only the post to the team's channel opens a thread; the answer relayed to the maker carries the id too.
+      const key = typeof handoffId === 'string' && !message.destination.startsWith('user:') && delivered.receipt ? threadKeyOf(delivered.receipt) : undefined;
+      if (typeof handoffId === 'string' && key) await recordHandoffThread(db, handoffId, key);
+      return delivered;
+    },
+  };
 }
 
 export interface HumanAnswer {

@@ -265,3 +265,23 @@ export function visibleText(call: SlackCall): string {
   visit(call.args.blocks ?? call.args.view?.blocks);
   return parts.length > 0 ? parts.join('\n') : String(call.args.text ?? '');
 }
+
+/** The reviewers' channels of the default policy, as the fake workspace has them. */
+export const GOV_CHANNELS = [
+  { id: 'C0SECURITY', name: 'gov-security' },
+  { id: 'C0PRIVACY', name: 'gov-privacy' },
+  { id: 'C0AIGOV', name: 'gov-ai' },
+  { id: 'C0ARCH', name: 'gov-architecture' },
+  { id: 'C0COMPLY', name: 'gov-compliance' },
+  { id: 'C0LEADS', name: 'gov-leads' },
+];
+
+/** The messages really in a channel now, newest first, as Slack would list them (with metadata). */
+export async function channelHistory(fake: FakeSlack, channel: string): Promise<any[]> {
+  const response = await fetch(`${fake.apiUrl}conversations.history`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ channel, limit: '5000', include_all_metadata: 'true' }).toString(),
+  });
+  return ((await response.json()) as { messages: any[] }).messages;
+}

@@ -6,33 +6,16 @@ import type { FakeSlack, SlackCall } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, dmOf, fixture, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, fixture, startSteward, visibleText } from './harness.ts';
 import { converse } from './registration-flow.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const CHANNELS = [
-  { id: 'C0SECURITY', name: 'gov-security' },
-  { id: 'C0PRIVACY', name: 'gov-privacy' },
-  { id: 'C0AIGOV', name: 'gov-ai' },
-  { id: 'C0ARCH', name: 'gov-architecture' },
-  { id: 'C0COMPLY', name: 'gov-compliance' },
-  { id: 'C0LEADS', name: 'gov-leads' },
-];
 
 const FAST_RETRIES = { OUTBOX_POLL_MS: '50', SLACK_REQUEST_TIMEOUT_MS: '800', OUTBOX_LEASE_MS: '1500' };
 
-/** The messages really in a channel now, as Slack would list them. */
-async function history(fake: FakeSlack, channel: string): Promise<any[]> {
-  const response = await fetch(`${fake.apiUrl}conversations.history`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ channel, limit: '1000', include_all_metadata: 'true' }).toString(),
-  });
-  return ((await response.json()) as { messages: any[] }).messages;
-}
 
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -64,7 +47,7 @@ describe('escalations through a failing Slack', () => {
   let steward: RunningSteward;
   let slack: SlackSide;
   beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { UFAULT1: { name: 'fay' }, UFAULT2: { name: 'fen' } } });
+    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UFAULT1: { name: 'fay' }, UFAULT2: { name: 'fen' } } });
     steward = await startSteward(fake, FAST_RETRIES);
     slack = new SlackSide(steward, fake);
   });
@@ -90,13 +73,13 @@ describe('escalations through a failing Slack', () => {
       ['C0SECURITY', deposits],
       ['C0COMPLY', deposits],
     ] as const) {
-      await waitUntil(`${reference} in ${channel}`, async () => ((await reviewsOf(await history(fake, channel), reference)).length > 0 ? true : undefined));
+      await waitUntil(`${reference} in ${channel}`, async () => ((await reviewsOf(await channelHistory(fake, channel), reference)).length > 0 ? true : undefined));
     }
     // Let any wrong retry happen before counting.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(reviewsOf(await history(fake, 'C0PRIVACY'), complaints)).toHaveLength(1);
-    expect(reviewsOf(await history(fake, 'C0SECURITY'), deposits)).toHaveLength(1);
-    expect(reviewsOf(await history(fake, 'C0COMPLY'), deposits)).toHaveLength(1);
+    expect(reviewsOf(await channelHistory(fake, 'C0PRIVACY'), complaints)).toHaveLength(1);
+    expect(reviewsOf(await channelHistory(fake, 'C0SECURITY'), deposits)).toHaveLength(1);
+    expect(reviewsOf(await channelHistory(fake, 'C0COMPLY'), deposits)).toHaveLength(1);
     const attempts = fake.callsOf('chat.postMessage').filter((call) => call.args.channel === 'C0PRIVACY' && String(call.args.text).includes(complaints));
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     const outbox = JSON.parse((await runSteward(['outbox', '--status', 'all', '--json'], steward.env)).stdout);
@@ -107,7 +90,7 @@ describe('escalations through a failing Slack', () => {
 
 describe('a crash in the middle of a delivery', () => {
   it('is followed by no duplicate once the server is back', async () => {
-    const fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { UCRASH1: { name: 'cy' } } });
+    const fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UCRASH1: { name: 'cy' } } });
     const first = await startSteward(fake, FAST_RETRIES);
     let second: RunningSteward | undefined;
     try {
@@ -117,7 +100,7 @@ describe('a crash in the middle of a delivery', () => {
       await converse(slack, fake, 'UCRASH1', MEDIUM_PRIVACY('Crash log'));
       await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY', { timeoutMs: 60_000, what: 'the escalation post' });
       await first.crash();
-      const posted = await history(fake, 'C0PRIVACY');
+      const posted = await channelHistory(fake, 'C0PRIVACY');
       expect(posted).toHaveLength(1);
 
       second = await startSteward(fake, {}, { restartOf: first });
@@ -128,7 +111,7 @@ describe('a crash in the middle of a delivery', () => {
       expect(listed.counts.dead).toBeUndefined();
       // Slack was asked whether the post had arrived, and it had: no second post.
       expect(fake.callsOf('conversations.history').length).toBeGreaterThan(0);
-      expect(await history(fake, 'C0PRIVACY')).toHaveLength(1);
+      expect(await channelHistory(fake, 'C0PRIVACY')).toHaveLength(1);
     } finally {
       await second?.stop();
       await first.stop();
@@ -142,7 +125,7 @@ describe('ask a human, on Slack', () => {
   let steward: RunningSteward;
   let slack: SlackSide;
   beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { UASKER1: { name: 'ada', real_name: 'Ada Asker' }, UHELPER1: { name: 'hal', real_name: 'Hal Helper', display_name: 'Hal' } } });
+    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UASKER1: { name: 'ada', real_name: 'Ada Asker' }, UHELPER1: { name: 'hal', real_name: 'Hal Helper', display_name: 'Hal' } } });
     steward = await startSteward(fake, { OUTBOX_POLL_MS: '50' });
     slack = new SlackSide(steward, fake);
   });

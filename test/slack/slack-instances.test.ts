@@ -11,20 +11,12 @@ import type { FakeSlack } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, startSteward, visibleText } from './harness.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
+ 
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
-const CHANNELS = [
-  { id: 'C0SECURITY', name: 'gov-security' },
-  { id: 'C0PRIVACY', name: 'gov-privacy' },
-  { id: 'C0AIGOV', name: 'gov-ai' },
-  { id: 'C0ARCH', name: 'gov-architecture' },
-  { id: 'C0COMPLY', name: 'gov-compliance' },
-  { id: 'C0LEADS', name: 'gov-leads' },
-];
 
 /** Sends each request to the next instance in turn, as a round-robin load balancer does. */
 async function roundRobin(targets: string[]): Promise<{ url: string; served: number[]; close(): Promise<void> }> {
@@ -46,14 +38,6 @@ async function roundRobin(targets: string[]): Promise<{ url: string; served: num
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-async function history(fake: FakeSlack, channel: string): Promise<any[]> {
-  const response = await fetch(`${fake.apiUrl}conversations.history`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ channel, limit: '5000' }).toString(),
-  });
-  return ((await response.json()) as { messages: any[] }).messages;
-}
 
 describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
   let fake: FakeSlack;
@@ -64,7 +48,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
 
   beforeAll(async () => {
     database = await postgresTestUrl()!;
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { UROUND1: { name: 'rob' } } });
+    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UROUND1: { name: 'rob' } } });
     const env = { DATABASE_URL: database.url, OUTBOX_POLL_MS: '50' };
     one = await startSteward(fake, env);
     two = await startSteward(fake, env);
@@ -115,10 +99,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
     const apps = JSON.parse((await runSteward(['apps', 'list', '--json'], one.env)).stdout) as Array<{ reference: string; name: string }>;
     expect(apps.filter((app) => app.name === 'Round robin rota')).toEqual([expect.objectContaining({ reference })]);
     const deadline = Date.now() + 30_000;
-    while ((await history(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`)).length === 0 && Date.now() < deadline) {
+    while ((await channelHistory(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`)).length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect((await history(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`))).toHaveLength(1);
+    expect((await channelHistory(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`))).toHaveLength(1);
   });
 
   it('deliver a burst of 200 escalations with no duplicate and no loss, through 429s and 5xx', async () => {
@@ -132,7 +116,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
     const imported = await runSteward(['apps', 'import', file], one.env);
     expect(imported.stdout).toContain('Imported 200 app(s); 0 row(s) rejected.');
 
-    const burstIn = async () => (await history(fake, 'C0PRIVACY')).filter((message) => /Review needed: APP-\d+ "Burst app/u.test(String(message.text)));
+    const burstIn = async () => (await channelHistory(fake, 'C0PRIVACY')).filter((message) => /Review needed: APP-\d+ "Burst app/u.test(String(message.text)));
     const deadline = Date.now() + 120_000;
     while ((await burstIn()).length < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
     // Give a wrongful second delivery the time to show up before counting.

@@ -7,25 +7,17 @@ import type { FakeSlack } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
 import { converse } from './registration-flow.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const CHANNELS = [
-  { id: 'C0SECURITY', name: 'gov-security' },
-  { id: 'C0PRIVACY', name: 'gov-privacy' },
-  { id: 'C0AIGOV', name: 'gov-ai' },
-  { id: 'C0ARCH', name: 'gov-architecture' },
-  { id: 'C0COMPLY', name: 'gov-compliance' },
-  { id: 'C0LEADS', name: 'gov-leads' },
-];
 
 describe('shutting down with work in flight', () => {
   let fake: FakeSlack;
   let llm: FakeOpenAI;
   beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: { USTOP1: { name: 'sam' } } });
+    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { USTOP1: { name: 'sam' } } });
     llm = await startFakeOpenAI();
     // Descriptions yield nothing; the assessment takes 2.5 s, long enough to signal the server during it.
     llm.setDefault((request) => {
