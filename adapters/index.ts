@@ -1,5 +1,5 @@
-import { slackAdapterFactory } from './slack/index.ts';
-import { teamsAdapterFactory } from './teams/index.ts';
+import { slackAdapterFactory } from './slack/factory.ts';
+import { teamsAdapterFactory } from './teams/factory.ts';
 import type { AdapterFactory } from './types.ts';
 
 export type { AdapterContext, AdapterFactory, PlatformAdapter } from './types.ts';

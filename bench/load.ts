@@ -73,6 +73,8 @@ export interface LoadResult {
   postgresCpuSeconds: number;
   /** Interrupt handling over the measured phase (mostly loopback networking), charged to no process. */
   interruptCpuSeconds: number;
+  /** Time the hypervisor took from this machine's CPUs over the measured phase. */
+  stealCpuSeconds: number;
   /** CPU of everything else on the machine over the measured phase: other work that competed with the benchmark. */
   otherCpuSeconds: number;
   /** The whole machine's busy time over the measured phase, as a share of all its cores. */
@@ -322,6 +324,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const machineAfter = machineBusySeconds();
   const machine = machineAfter.busy - machineBefore.busy;
   const interrupts = machineAfter.interrupts - machineBefore.interrupts;
+  const steal = machineAfter.steal - machineBefore.steal;
   const postgresCpu = cpuSecondsBetween(postgresBefore, cpuSecondsByCommand('postgres'));
   const generatorCpu = (generator.user + generator.system) / 1e6;
   const endRss = rssMb(server.pid);
@@ -354,7 +357,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     generatorCpuSeconds: round(generatorCpu),
     postgresCpuSeconds: round(postgresCpu),
     interruptCpuSeconds: round(interrupts),
-    otherCpuSeconds: round(Math.max(0, machine - interrupts - cpu - generatorCpu - postgresCpu)),
+    stealCpuSeconds: round(steal),
+    otherCpuSeconds: round(Math.max(0, machine - interrupts - steal - cpu - generatorCpu - postgresCpu)),
     machineBusyPercent: round((machine / seconds / os.cpus().length) * 100),
     peakRssMb: round(peak),
     startRssMb: round(startRss),

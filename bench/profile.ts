@@ -4,6 +4,8 @@
 // by function.
 //   node --import tsx bench/profile.ts [pglite|postgres|bare-bolt] [--trace]   (BENCH_MAKERS=50, BENCH_REGISTRATIONS=3)
 // --trace (PGlite): also counts PGlite's statements and times its lock (bench/support/pglite-trace.mjs).
+// --pglite-yield: yields to the event loop before every PGlite query (bench/support/pglite-yield.mjs).
+// --node=<option>: passes a node option to the server, e.g. --node=--max-old-space-size=160.
 // postgres uses BENCH_DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres) and
 // a fresh database on it. Writes bench/results/profile-<target>.json.
 
@@ -125,7 +127,13 @@ async function main(): Promise<void> {
       makers,
       registrations,
       warmupRegistrations: 1,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...(trace ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-trace.mjs')).href] : [])],
+      nodeArgs: [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+        ...(trace ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-trace.mjs')).href] : []),
+        ...(process.argv.includes('--pglite-yield') ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-yield.mjs')).href] : []),
+        ...process.argv.filter((arg) => arg.startsWith('--node=')).map((arg) => arg.slice('--node='.length)),
+      ],
       ...(trace ? { serverEnv: { PGLITE_TRACE_FILE: trace } } : {}),
     });
     // The measured server's profile is the newest one (a PGlite run also profiles the first start).

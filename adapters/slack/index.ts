@@ -1,5 +1,5 @@
 import { App } from '@slack/bolt';
-import type { AdapterContext, AdapterFactory, PlatformAdapter } from '../types.ts';
+import type { AdapterContext, PlatformAdapter } from '../types.ts';
 import { BotAuthorization } from './bot.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { ChannelResolver, isChannelName } from './channels.ts';
@@ -107,11 +107,7 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   };
 }
 
-export const slackAdapterFactory: AdapterFactory = {
-  platform: 'slack',
-  isEnabled: (env) => parseSlackConfig(env) !== undefined,
-  create: createSlackAdapter,
-};
+export { slackAdapterFactory } from './factory.ts';
 
 function slackDestinations(policy: SlackRuntime['services']['policy']): string[] {
   const all = [...Object.values(policy.teams).flatMap((team) => team.destinations.slack), ...policy.leads.destinations.slack];

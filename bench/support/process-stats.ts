@@ -28,13 +28,14 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * Busy CPU seconds of the whole machine so far (all cores), from /proc/stat; `interrupts` is the part spent
- * in interrupt handlers (loopback networking is mostly softirq time, charged to no process).
+ * in interrupt handlers (loopback networking is mostly softirq time, charged to no process), `steal` the
+ * time the hypervisor gave to other machines.
  */
-export function machineBusySeconds(): { busy: number; interrupts: number } {
+export function machineBusySeconds(): { busy: number; interrupts: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/u).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
   const busy = fields.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
-  return { busy: busy / CLOCK_TICKS, interrupts: (fields[5]! + fields[6]!) / CLOCK_TICKS };
+  return { busy: busy / CLOCK_TICKS, interrupts: (fields[5]! + fields[6]!) / CLOCK_TICKS, steal: fields[7]! / CLOCK_TICKS };
 }
 
 /** CPU seconds so far of every process whose command name is `command` (e.g. the PostgreSQL server's backends), by pid. */
