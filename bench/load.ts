@@ -46,10 +46,11 @@ export interface LoadOptions {
   /** Extra node options for the server process, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p'] (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
   /**
-   * PGlite: measure the very first start, on an empty directory (initdb, every migration). By default the
-   * directory is created by a first start that is stopped before the measured one, as after any restart.
+   * Measure Steward's very first start: on an empty PGlite directory (initdb) or database, with every
+   * migration to apply. By default a first start creates and migrates the database and is stopped, and
+   * the measured server is a restart, as on any day but the first.
    */
-  freshPglite?: boolean;
+  firstStart?: boolean;
   /** Scrape Steward's /metrics this often during the measured phase (it is always scraped at its start and end). */
   metricsEveryMs?: number;
 }
@@ -92,7 +93,7 @@ export interface LoadResult {
   slackCallsPerTurn: Record<string, number>;
   warmupTurns: number;
   errors: number;
-  /** PGlite: the lifetime peak RSS of the first start that created the data directory (initdb + migrations). */
+  /** The lifetime peak RSS of the first start that created the database (PGlite: initdb; both: every migration). */
   firstStartPeakRssMb?: number;
   /** Steward only: its /metrics at the start and end of the measured phase, and every metricsEveryMs. */
   metrics?: { start?: MetricsSample; end?: MetricsSample; samples: MetricsSample[] };
@@ -147,7 +148,10 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`${options.target} did not start:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.target} did not start:\n${output}`);
+    }
     // Steward is ready once /readyz says so (the Slack adapter has started: a SIGTERM before that would
     // not be handled gracefully); the bare app once it answers at all.
     const up =
@@ -163,6 +167,9 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
     if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // /readyz turns ready a moment before `steward serve` installs its SIGTERM handler (it still checks the
+  // escalation channels): give it that moment, so that stopping it is always the graceful shutdown.
+  if (options.target === 'steward') await new Promise((resolve) => setTimeout(resolve, 1000));
   return {
     pid: child.pid!,
     url,
@@ -172,7 +179,8 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
-      if (child.exitCode !== 0) process.stderr.write(`${options.target} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}\n`);
+      // The bare app has no SIGTERM handler: being killed by it is its normal end.
+      if (child.exitCode !== 0 && !(options.target === 'bare-bolt' && child.signalCode === 'SIGTERM')) process.stderr.write(`${options.target} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}\n`);
     },
   };
 }
@@ -233,14 +241,20 @@ function signedEvent(user: string, text: string) {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const slack = await startLeanFakeSlack();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-bench-'));
-  const pglite = options.target === 'steward' && options.database?.kind !== 'postgres';
   let firstStartPeakRssMb: number | undefined;
-  if (pglite && !options.freshPglite) {
-    const first = await startServer(options, slack, dir);
-    firstStartPeakRssMb = Math.round(first.peakRssMb() * 10) / 10;
-    await first.stop();
+  let server: ServerProcess;
+  try {
+    if (options.target === 'steward' && !options.firstStart) {
+      const first = await startServer(options, slack, dir);
+      firstStartPeakRssMb = Math.round(first.peakRssMb() * 10) / 10;
+      await first.stop();
+    }
+    server = await startServer(options, slack, dir);
+  } catch (error) {
+    await slack.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-  const server = await startServer(options, slack, dir);
   const steward = options.target === 'steward';
   const runId = randomUUID().slice(0, 6);
   const sampleMs = options.rssSampleMs ?? 1000;

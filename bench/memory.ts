@@ -46,7 +46,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await step('node + tsx (the ESM loader hooks run on their own thread)', () => undefined);
 await step('@slack/bolt', () => import('@slack/bolt'));
-await step('botbuilder + botframework-connector (Teams; loaded even when only Slack is on)', async () => {
+await step('botbuilder + botframework-connector (Teams; `serve` loads them only when Teams is configured)', async () => {
   await import('botbuilder');
   await import('botframework-connector');
 });

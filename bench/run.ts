@@ -4,7 +4,9 @@
 //   2. guardrail retrieval latency          (bench/guardrails.bench.ts, in a child process)
 //   3. LLM calls and tokens                  (bench/llm-cost.bench.ts, in a child process)
 //   4. load: Steward on PGlite, Steward on PostgreSQL (a fresh database, dropped after) and a bare Bolt
-//      app, each a fresh server process under the same load (bench/load.ts)
+//      app, each a fresh server process under the same load (bench/load.ts). Steward's database is created
+//      and migrated by a first start that is stopped; the measured server is a restart on it (the first
+//      start's peak RSS is reported apart)
 //   5. soak: Steward on PGlite under the same load for BENCH_SOAK_SECONDS, for memory growth
 //
 // Knobs (environment):
@@ -14,10 +16,12 @@
 //   BENCH_SOAK_SECONDS=600   length of the soak
 //   BENCH_DATABASE_URL       PostgreSQL server to use (default postgresql://postgres@127.0.0.1:5432/postgres);
 //                            a fresh database steward_bench_<random> is created on it and dropped after
-//   BENCH_ONLY=rules,guardrails,llm,load,soak   run only these parts
+//   BENCH_ONLY=rules,guardrails,llm,load,soak   run only these parts; the others are taken from the
+//                            previous bench/results/summary.json (if any), so the table stays complete;
+//                            BENCH_ONLY=table runs nothing and prints the table of the last results
 //   BENCH_QUICK=1            a smoke run: 10 makers, 1 registration each, a 30 s soak, short micro-benches
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +50,16 @@ const TARGETS = {
   rulesPerSecond: 10_000,
   retrievalP99Ms: 5,
 };
+
+/** The commit measured, and whether the working tree differed from it (outside bench/results). */
+function codeVersion(): { commit: string; changedFiles: string[] } | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(here, '..'), encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', 'HEAD'), changedFiles: git('status', '--porcelain').split('\n').filter(Boolean) };
+  } catch {
+    return undefined;
+  }
+}
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -180,17 +194,38 @@ const summary: Record<string, unknown> = {
   benchmark: 'summary',
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  code: codeVersion(),
   settings: { quick, makers: MAKERS, registrationsPerMaker: REGISTRATIONS, warmupRegistrationsPerMaker: WARMUP, soakSeconds: SOAK_SECONDS, postgres: redact(ADMIN_URL) },
   targets: TARGETS,
+  method: {
+    load: 'each maker sends the 13 answers of a registration as signed Slack events to a DM, one at a time, each once the previous question has come back through the fake Slack Web API; warm-up registrations are not counted',
+    ack: 'time from sending the HTTP request to its response (Bolt acks events before running listeners)',
+    turnsPerSecond: 'answers that got their next question back, per second of the measured phase',
+    peakRss: 'lifetime = the server process VmHWM (a restart; the first start that ran initdb and migrations is reported apart); under load = highest 1 s RSS sample during the measured phase',
+    soakGrowth: '(median RSS over the last 10% of the soak - median RSS over 10-20% of it) / the latter; the first 10% (after a warm-up registration per maker) is left out',
+  },
 };
 mkdirSync(resultsDir, { recursive: true });
 const save = () => writeFileSync(path.join(resultsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
 log(`settings: ${MAKERS} makers, ${REGISTRATIONS} registration(s) each after ${WARMUP} warm-up, soak ${SOAK_SECONDS} s${quick ? ' (BENCH_QUICK)' : ''}`);
 
-let rules: RulesResult | undefined;
-let guardrails: GuardrailsResult | undefined;
-let llmCost: LlmCostResult | undefined;
+// A partial run (BENCH_ONLY) keeps the other parts of the previous summary.
+const previous = ((): Record<string, unknown> => {
+  if (!env.BENCH_ONLY) return {};
+  try {
+    return JSON.parse(readFileSync(path.join(resultsDir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+})();
+let rules = ONLY.has('rules') ? undefined : (previous.rules as RulesResult | undefined);
+let guardrails = ONLY.has('guardrails') ? undefined : (previous.guardrails as GuardrailsResult | undefined);
+let llmCost = ONLY.has('llm') ? undefined : (previous.llmCost as LlmCostResult | undefined);
+if (env.BENCH_ONLY) {
+  summary.kept = { from: previous.at, settings: previous.settings, parts: ['rules', 'guardrails', 'llm', 'load', 'soak'].filter((part) => !ONLY.has(part)), ...(previous.kept ? { previouslyKept: previous.kept } : {}) };
+  Object.assign(summary, { rules, guardrails, llmCost });
+}
 if (ONLY.has('rules')) {
   await child('rules.bench.ts', { BENCH_SECONDS: quick ? '1' : (env.BENCH_SECONDS ?? '3') });
   rules = readResult<RulesResult>('rules.json');
@@ -208,8 +243,9 @@ if (ONLY.has('llm')) {
 }
 save();
 
-const loads: Record<string, LoadResult> = {};
-const notices: string[] = [];
+const loads: Record<string, LoadResult> = ONLY.has('load') ? {} : ((previous.load as Record<string, LoadResult> | undefined) ?? {});
+if (!ONLY.has('load') && previous.load) summary.load = loads;
+const notices: string[] = ((previous.notices as string[] | undefined) ?? []).filter((notice) => (notice.startsWith('soak') ? !ONLY.has('soak') : !ONLY.has('load')));
 const describeLoad = (result: LoadResult) =>
   `${result.turns} turns in ${result.seconds} s = ${result.turnsPerSecond}/s; ack p50/p95/p99 ${result.ackMs.p50}/${result.ackMs.p95}/${result.ackMs.p99} ms; ` +
   `turn p50/p99 ${result.turnMs.p50}/${result.turnMs.p99} ms; CPU ${result.cpuPercent}% (generator ${result.generatorCpuSeconds} s, PostgreSQL ${result.postgresCpuSeconds} s, ` +
@@ -269,7 +305,8 @@ function soakBreakdown(result: LoadResult) {
   return { early: window(result.seconds * 0.1, result.seconds * 0.2), late: window(result.seconds * 0.9, result.seconds) };
 }
 
-let soak: (LoadResult & { growth: SoakGrowth; breakdown: ReturnType<typeof soakBreakdown> }) | undefined;
+let soak = ONLY.has('soak') ? undefined : (previous.soak as (LoadResult & { growth: SoakGrowth; breakdown: ReturnType<typeof soakBreakdown> }) | undefined);
+if (soak) summary.soak = soak;
 if (ONLY.has('soak')) {
   log(`soak: Steward on PGlite, ${MAKERS} makers for ${SOAK_SECONDS} s …`);
   const result = await runLoad({
@@ -326,7 +363,7 @@ for (const [name, label] of [
   });
   rows.push({ metric: `Server CPU under load (${label})`, target: '', measured: `${fmt(result.cpuPercent)}% of a core`, bare: bare ? `${fmt(bare.cpuPercent)}%` : '', ratio: '', result: '' });
   rows.push({ metric: `Peak RSS, lifetime (${label})`, target: `< ${TARGETS.peakRssMb} MB`, measured: fmt(result.peakRssMb, ' MB'), bare: bare ? fmt(bare.peakRssMb, ' MB') : '', ratio: ratio(result.peakRssMb, bare?.peakRssMb), result: verdict(result.peakRssMb < TARGETS.peakRssMb) });
-  if (result.firstStartPeakRssMb) rows.push({ metric: `Peak RSS of the first start, initdb (${label})`, target: '', measured: fmt(result.firstStartPeakRssMb, ' MB'), bare: '', ratio: '', result: '' });
+  if (result.firstStartPeakRssMb) rows.push({ metric: `Peak RSS of the first start (${label === 'PGlite' ? 'initdb, ' : ''}migrations) (${label})`, target: '', measured: fmt(result.firstStartPeakRssMb, ' MB'), bare: '', ratio: '', result: '' });
   rows.push({ metric: `Peak RSS under load (${label})`, target: `< ${TARGETS.peakRssMb} MB`, measured: fmt(result.loadPeakRssMb, ' MB'), bare: bare ? fmt(bare.loadPeakRssMb, ' MB') : '', ratio: ratio(result.loadPeakRssMb, bare?.loadPeakRssMb), result: verdict(result.loadPeakRssMb < TARGETS.peakRssMb) });
 }
 if (soak) {
@@ -341,7 +378,7 @@ if (soak) {
   rows.push({ metric: 'Soak: turns, errors, ack p99', target: '', measured: `${fmt(soak.turns)} turns, ${soak.errors} errors, ${fmt(soak.ackMs.p99)} ms`, bare: '', ratio: '', result: '' });
 }
 if (llmCost) {
-  const cost = (item: Cost) => `${fmt(item.calls)} calls, ${fmt(item.promptTokens + item.schemaTokens)} in / ${fmt(item.completionTokens)} out tokens`;
+  const cost = (item: Cost) => `${fmt(item.calls)} call${item.calls === 1 ? '' : 's'}, ${fmt(item.promptTokens + item.schemaTokens)} in / ${fmt(item.completionTokens)} out tokens`;
   rows.push({ metric: 'LLM per registration', target: '', measured: cost(llmCost.perRegistration), bare: '', ratio: '', result: '' });
   rows.push({ metric: 'LLM per on-topic question', target: '', measured: cost(llmCost.questions.onTopic.perQuestion), bare: '', ratio: '', result: '' });
   rows.push({ metric: 'LLM per off-topic question', target: '', measured: cost(llmCost.questions.offTopic.perQuestion), bare: '', ratio: '', result: '' });

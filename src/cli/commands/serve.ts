@@ -14,6 +14,15 @@ import type { HostHandler } from './chat.ts';
 export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<number> {
   const config = loadConfig(io.env);
   const logger = createLogger(config.LOG_LEVEL, 'stdout');
+  // Listen for the signal before anything is opened, so a stop during start-up still closes cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   const factories = enabledAdapterFactories(io.env);
   // Without a chat platform, escalations are printed like the console chat prints them.
   const consoleOnly = factories.length === 0;
@@ -61,14 +70,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     `Steward listening on http://${config.HOST}:${port} (${databaseSetting(config, io.cwd).kind})`,
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await stopRequested;
   // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work
   // stays in the database for the next start.
   clearInterval(slaTimer);
