@@ -93,8 +93,7 @@ export class TurnRunner {
       await this.say(request, APOLOGY_NOT_SHOWN, undefined);
       return 'failed';
     }
-    // Escalations this turn caused go out now rather than at the next poll.
-    void this.services.worker.drain().catch(() => undefined);
+    // Escalations this turn caused were handed to the outbox worker by the core.
     return 'answered';
   }
 

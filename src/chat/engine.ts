@@ -27,6 +27,8 @@ export interface TurnResult {
   replies: Reply[];
   /** True when the event had already been handled: nothing was done and nothing should be sent. */
   duplicate: boolean;
+  /** The turn may have queued outgoing messages (it submitted an app, or handed a question over). */
+  queued?: boolean;
 }
 
 export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db' | 'address' | 'turn' | 'requestHuman'> & {
@@ -60,6 +62,8 @@ export class ConversationEngine {
     private readonly db: Db,
     private readonly deps: DialogueDeps,
     private readonly observe?: TurnObserver,
+    /** Called after a turn that queued outgoing messages, so they go out now rather than at the next poll. */
+    private readonly onQueued?: () => void,
   ) {}
 
   /** Turns still running (an adapter may have acknowledged the request already). */
@@ -131,7 +135,10 @@ export class ConversationEngine {
           return [...outcome.replies, ...(committed?.replies ?? [])];
         });
         if (recovered) replies.unshift({ text: "Sorry, I lost track of where we were, so we're starting fresh.", tone: 'warning' });
-        return { replies, duplicate: false };
+        // Most turns queue nothing: only those that did wake the outbox, instead of a claim after every turn.
+        const queued = Boolean(outcome.commit) || Boolean(ctx.turn?.handedOver);
+        if (queued) this.onQueued?.();
+        return { replies, duplicate: false, queued };
       } catch (error) {
         if (error instanceof DuplicateEventError) return { replies: [], duplicate: true };
         if (error instanceof ConcurrentTurnError && attempt < MAX_ATTEMPTS) continue;

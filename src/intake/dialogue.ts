@@ -51,7 +51,7 @@ export interface DialogueContext {
   /** Posts the maker's last question to the owning team's channel ("ask a human"). */
   requestHuman?(question: LastQuestion): Promise<Reply[]>;
   /** Filled during the turn: the question answered in it, remembered for "ask a human". */
-  turn?: { asked?: LastQuestion };
+  turn?: { asked?: LastQuestion; handedOver?: boolean };
 }
 
 export interface QuestionAnswer {
@@ -120,6 +120,7 @@ export async function converse(state: ConversationState, rawText: string, ctx: D
 async function askHuman(lastQuestion: LastQuestion | undefined, ctx: DialogueContext): Promise<Reply[]> {
   if (!lastQuestion) return [{ text: 'Ask me your question first; then say *ask a human* and I will pass it to the right team.', tone: 'info' }];
   if (!ctx.requestHuman) return [{ text: 'I cannot reach the governance teams from here. Please contact them directly.', tone: 'warning' }];
+  if (ctx.turn) ctx.turn.handedOver = true;
   return ctx.requestHuman(lastQuestion);
 }
 

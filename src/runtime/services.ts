@@ -144,7 +144,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   }, (turn) => {
     metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
     metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
-  });
+  }, () => void worker.drain().catch(() => undefined));
   const worker = new OutboxWorker({
     db: db.prisma,
     leaseMs: config.OUTBOX_LEASE_MS,

@@ -53,8 +53,6 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
     }
   }
   if (open || nextOpen) await deps.references.setOpenQuestion(key, nextOpen);
-  // Escalations and notifications this turn queued go out now rather than at the next poll.
-  void deps.services.worker.drain().catch(() => undefined);
 }
 
 /** A question card with something to click. */
