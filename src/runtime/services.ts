@@ -3,9 +3,6 @@ import { databaseSetting, llmSettings } from '../config.ts';
 import { ConversationEngine } from '../chat/engine.ts';
 import type { Database } from '../db/open.ts';
 import { openDatabase } from '../db/open.ts';
-import { assessProfile } from '../assessment/assess.ts';
-import { reassessWithFloor } from '../apps/reassess.ts';
-import { extractProfileFields } from '../intake/extract.ts';
 import type { AssessmentOutcome } from '../intake/dialogue.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { createLlmClient } from '../llm/client.ts';
@@ -18,9 +15,8 @@ import type { ControlHandler } from './control.ts';
 import { StewardMetrics } from '../metrics.ts';
 import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
 import { createGuardrailAdvisor } from '../handbook/answer.ts';
+import { createDialogueDeps } from './dialogue-deps.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
-import { guardrailReplies } from '../handbook/reply.ts';
-import { requestHandoff } from '../handbook/handoff.ts';
 import { instrumentLlm } from '../llm/instrumented.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
@@ -100,48 +96,10 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     cleanups.unshift(() => control.close());
   }
 
-  const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
-    const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
-    if (result.llm && 'error' in result.llm) logger.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
-    return result;
-  };
   const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
-  const engine = new ConversationEngine(db.prisma, {
-    policy,
-    answerQuestion: async (question) => {
-      const answered = await advisor.answer(question);
-      if (answered.llm && 'error' in answered.llm) logger.warn({ llmError: answered.llm.error.kind }, 'guardrail answer fell back to the handbook excerpt');
-      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
-    },
-    requestHuman: async (question, maker) => {
-      const outcome = await requestHandoff(db.prisma, policy, {
-        question: question.question,
-        team: question.team,
-        citations: question.citations,
-        maker: {
-          platform: maker.speaker.platform,
-          userId: maker.speaker.userId,
-          channelId: maker.address.channelId,
-          ...(maker.address.threadId ? { threadId: maker.address.threadId } : {}),
-          ...(maker.speaker.displayName ? { displayName: maker.speaker.displayName } : {}),
-        },
-        deliveryPlatforms: options.deliveryPlatforms,
-      });
-      return [outcome.reply];
-    },
-    deliveryPlatforms: options.deliveryPlatforms,
-    assess,
-    reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
-    ...(llm
-      ? {
-          extract: async (description: string) => {
-            const outcome = await extractProfileFields(llm, description);
-            if (outcome.error) logger.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
-            return outcome.fields;
-          },
-        }
-      : {}),
-  }, (turn) => {
+  const dialogue = createDialogueDeps({ db: db.prisma, policy, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: options.deliveryPlatforms, logger });
+  const assess = dialogue.assess;
+  const engine = new ConversationEngine(db.prisma, dialogue, (turn) => {
     metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
     metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
   }, () => void worker.drain().catch(() => undefined));

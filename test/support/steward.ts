@@ -2,9 +2,6 @@
 import { ConversationEngine } from '../../src/chat/engine.ts';
 import type { InboundMessage } from '../../src/chat/engine.ts';
 import type { Reply } from '../../src/chat/reply.ts';
-import { assessProfile } from '../../src/assessment/assess.ts';
-import { reassessWithFloor } from '../../src/apps/reassess.ts';
-import { extractProfileFields } from '../../src/intake/extract.ts';
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { OutgoingMessage, OutboxTransport } from '../../src/outbox/transport.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
@@ -12,9 +9,8 @@ import { loadPolicy } from '../../src/policy/load.ts';
 import type { Policy } from '../../src/policy/schema.ts';
 import type { Db } from '../../src/store/types.ts';
 import { createGuardrailAdvisor } from '../../src/handbook/answer.ts';
+import { createDialogueDeps } from '../../src/runtime/dialogue-deps.ts';
 import { loadHandbook, resolveHandbookDir } from '../../src/handbook/load.ts';
-import { guardrailReplies } from '../../src/handbook/reply.ts';
-import { requestHandoff } from '../../src/handbook/handoff.ts';
 import { DEFAULT_POLICY_PATH } from '../../src/policy/load.ts';
 
 export interface TestSteward {
@@ -43,27 +39,8 @@ export function createTestSteward(db: Db, options: { llm?: LlmClient; policy?: P
   const platforms = options.platforms ?? ['console'];
   const llm = options.llm;
   const advisor = createGuardrailAdvisor({ policy, handbook: loadHandbook(resolveHandbookDir(policy, DEFAULT_POLICY_PATH), policy), ...(llm ? { llm } : {}) });
-  const engine = new ConversationEngine(db, {
-    policy,
-    answerQuestion: async (question) => {
-      const answered = await advisor.answer(question);
-      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
-    },
-    requestHuman: async (question, maker) => {
-      const outcome = await requestHandoff(db, policy, {
-        question: question.question,
-        team: question.team,
-        citations: question.citations,
-        maker: { platform: maker.speaker.platform, userId: maker.speaker.userId, channelId: maker.address.channelId },
-        deliveryPlatforms: platforms,
-      });
-      return [outcome.reply];
-    },
-    deliveryPlatforms: platforms,
-    assess: (profile) => assessProfile(profile, { policy, ...(llm ? { llm } : {}) }),
-    reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
-    ...(llm ? { extract: async (description: string) => (await extractProfileFields(llm, description)).fields } : {}),
-  });
+  // The same wiring as the server's (src/runtime/services.ts).
+  const engine = new ConversationEngine(db, createDialogueDeps({ db, policy, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: platforms }));
   const worker = new OutboxWorker({ db, transports: platforms.map((platform) => recordingTransport(platform, delivered)) });
   const sayFull = async (text: string, user = 'maker', extra: Partial<InboundMessage> = {}) => {
     const result = await engine.handle({

@@ -1,0 +1,70 @@
+import { assessProfile } from '../assessment/assess.ts';
+import { reassessWithFloor } from '../apps/reassess.ts';
+import type { DialogueDeps } from '../chat/engine.ts';
+import type { GuardrailAdvisor } from '../handbook/answer.ts';
+import { requestHandoff } from '../handbook/handoff.ts';
+import { guardrailReplies } from '../handbook/reply.ts';
+import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import { extractProfileFields } from '../intake/extract.ts';
+import type { LlmClient } from '../llm/client.ts';
+import type { Logger } from '../logger.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { AppProfile } from '../profile/schema.ts';
+import type { Db } from '../store/types.ts';
+
+// What the registration dialogue needs from the rest of the core: assessment, extraction, the
+// handbook and the human handoff. One place, used by the server and by the tests.
+
+export interface DialogueDepsOptions {
+  db: Db;
+  policy: Policy;
+  advisor: GuardrailAdvisor;
+  llm?: LlmClient;
+  deliveryPlatforms: string[];
+  logger?: Logger;
+}
+
+export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
+  const { db, policy, advisor, llm, deliveryPlatforms, logger } = options;
+  const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
+    const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
+    if (result.llm && 'error' in result.llm) logger?.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
+    return result;
+  };
+  return {
+    policy,
+    deliveryPlatforms,
+    assess,
+    reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
+    answerQuestion: async (question) => {
+      const answered = await advisor.answer(question);
+      if (answered.llm && 'error' in answered.llm) logger?.warn({ llmError: answered.llm.error.kind }, 'guardrail answer fell back to the handbook excerpt');
+      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
+    },
+    requestHuman: async (question, maker) => {
+      const outcome = await requestHandoff(db, policy, {
+        question: question.question,
+        team: question.team,
+        citations: question.citations,
+        maker: {
+          platform: maker.speaker.platform,
+          userId: maker.speaker.userId,
+          channelId: maker.address.channelId,
+          ...(maker.address.threadId ? { threadId: maker.address.threadId } : {}),
+          ...(maker.speaker.displayName ? { displayName: maker.speaker.displayName } : {}),
+        },
+        deliveryPlatforms,
+      });
+      return [outcome.reply];
+    },
+    ...(llm
+      ? {
+          extract: async (description: string) => {
+            const outcome = await extractProfileFields(llm, description);
+            if (outcome.error) logger?.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
+            return outcome.fields;
+          },
+        }
+      : {}),
+  };
+}
