@@ -7,7 +7,7 @@ import { startFakeBotConnector } from '../support/fake-bot-connector.ts';
 import type { ConnectorCall, FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { writeTestPolicy } from '../support/policy.ts';
 import { runSteward, stewardEnv } from '../support/processes.ts';
-import { fixture, migratedDatabaseDir, startStewardServer } from './steward-server.ts';
+import { action, actions, card, fixture, migratedDatabaseDir, shown, startStewardServer } from './steward-server.ts';
 import type { StewardServer } from './steward-server.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- cards and activities are read field by field */
@@ -52,44 +52,6 @@ afterAll(async () => {
 function nextId(): string {
   activityCounter += 1;
   return `17636${String(Date.now()).slice(-6)}${String(activityCounter).padStart(3, '0')}`;
-}
-
-function card(call: ConnectorCall | undefined): any {
-  return call?.activity?.attachments?.[0]?.content;
-}
-
-/** What the user sees of a posted message: its text, or its card's text blocks and facts. */
-function shown(call: ConnectorCall): string {
-  const content = card(call);
-  if (!content) return String(call.activity?.text ?? '');
-  const parts: string[] = [];
-  const walk = (element: any) => {
-    if (!element || typeof element !== 'object') return;
-    if (element.type === 'TextBlock') parts.push(element.text);
-    if (element.type === 'FactSet') for (const fact of element.facts) parts.push(`${fact.title}: ${fact.value}`);
-    for (const child of [...(element.body ?? []), ...(element.actions ?? [])]) walk(child);
-  };
-  walk(content);
-  return parts.join('\n');
-}
-
-/** Every action of a card, including those in action sets and show-cards, by title. */
-function actions(content: any): any[] {
-  const found: any[] = [];
-  const walk = (element: any) => {
-    if (!element || typeof element !== 'object') return;
-    if (typeof element.type === 'string' && element.type.startsWith('Action.')) found.push(element);
-    for (const child of [...(element.body ?? []), ...(element.actions ?? [])]) walk(child);
-    if (element.card) walk(element.card);
-  };
-  walk(content);
-  return found;
-}
-
-function action(content: any, title: string, type?: string): any {
-  const match = actions(content).find((candidate) => candidate.title === title && (!type || candidate.type === type));
-  if (!match) throw new Error(`No action "${title}" on the card: ${actions(content).map((a) => `${a.type} ${a.title}`).join(', ')}`);
-  return match;
 }
 
 /** A user's personal chat with the bot. */

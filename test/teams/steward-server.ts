@@ -1,3 +1,4 @@
+import type { ConnectorCall } from '../support/fake-bot-connector.ts';
 // The real `steward serve` in a child process, for the Teams end-to-end tests, with helpers to post
 // activities shaped like the fixtures in adapters/teams/fixtures.
 import { spawn } from 'node:child_process';
@@ -104,4 +105,46 @@ export function fixture<T extends Record<string, unknown>>(name: string, overrid
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- cards are read field by field */
+
+// Reading what the bot posted: cards, their text and their actions.
+
+export function card(call: ConnectorCall | undefined): any {
+  return call?.activity?.attachments?.[0]?.content;
+}
+
+/** What the user sees of a posted message: its text, or its card's text blocks and facts. */
+export function shown(call: ConnectorCall): string {
+  const content = card(call);
+  if (!content) return String(call.activity?.text ?? '');
+  const parts: string[] = [];
+  const walk = (element: any) => {
+    if (!element || typeof element !== 'object') return;
+    if (element.type === 'TextBlock') parts.push(element.text);
+    if (element.type === 'FactSet') for (const fact of element.facts) parts.push(`${fact.title}: ${fact.value}`);
+    for (const child of [...(element.body ?? []), ...(element.actions ?? [])]) walk(child);
+  };
+  walk(content);
+  return parts.join('\n');
+}
+
+/** Every action of a card, including those in action sets and show-cards, by title. */
+export function actions(content: any): any[] {
+  const found: any[] = [];
+  const walk = (element: any) => {
+    if (!element || typeof element !== 'object') return;
+    if (typeof element.type === 'string' && element.type.startsWith('Action.')) found.push(element);
+    for (const child of [...(element.body ?? []), ...(element.actions ?? [])]) walk(child);
+    if (element.card) walk(element.card);
+  };
+  walk(content);
+  return found;
+}
+
+export function action(content: any, title: string, type?: string): any {
+  const match = actions(content).find((candidate) => candidate.title === title && (!type || candidate.type === type));
+  if (!match) throw new Error(`No action "${title}" on the card: ${actions(content).map((a) => `${a.type} ${a.title}`).join(', ')}`);
+  return match;
 }
