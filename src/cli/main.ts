@@ -67,9 +67,7 @@ function report(result: { applied: string[] }, io: CliIO): number {
 }
 
 /** Runs a command on behalf of another `steward` process, inside the one that holds the embedded database. */
-let hostServices: Services | undefined;
 async function hostHandler(request: ControlRequest, services: Services): Promise<ControlResponse> {
-  hostServices = services;
   const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: process.cwd() });
   const [name, ...args] = request.args;
   let exitCode: number;
@@ -78,7 +76,7 @@ async function hostHandler(request: ControlRequest, services: Services): Promise
     exitCode = 0;
   } else {
     const command = COMMANDS.find((candidate) => candidate.name === name);
-    exitCode = command?.usesDatabase ? await command.run(args, { io, services: async () => hostServices as Services }) : 2;
+    exitCode = command?.usesDatabase ? await command.run(args, { io, services: async () => services }) : 2;
     if (!command?.usesDatabase) io.stderr(`"${name}" cannot run through the running Steward process.`);
   }
   return { stdout: io.out, stderr: io.err, exitCode };

@@ -336,7 +336,6 @@ async function recordAnswer(intake: IntakeState, question: Question, value: unkn
   intake.draft[question.id] = value;
   intake.inferred = intake.inferred.filter((id) => id !== question.id);
   intake.history.push(`q:${question.id}`);
-  const replies: Reply[] = [];
   if (question.id === 'name') {
     const existing = await findAppByOwnerAndName(ctx.db, ctx.speaker, String(value));
     if (existing && existing.id !== intake.updating?.appId) {
@@ -349,7 +348,7 @@ async function recordAnswer(intake: IntakeState, question: Question, value: unkn
   // Risky words are checked once there is a description (and again if the name is given after it).
   if (question.id === 'description' || (question.id === 'name' && intake.draft.description !== undefined)) await afterDescription(intake, ctx);
   advance(intake);
-  return { state: { mode: 'intake', intake }, replies: [...replies, stepReply(intake, ctx)] };
+  return { state: { mode: 'intake', intake }, replies: [stepReply(intake, ctx)] };
 }
 
 /** After the maker describes the app: infer fields (with an LLM) and queue confirm questions for risky words. */
