@@ -75,14 +75,16 @@ describe('escalations through a failing Slack', () => {
     ] as const) {
       await waitUntil(`${reference} in ${channel}`, async () => ((await reviewsOf(await channelHistory(fake, channel), reference)).length > 0 ? true : undefined));
     }
-    // Let any wrong retry happen before counting.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Wait until every delivery has settled (an uncertain one is looked up after its backoff), then count.
+    const outbox = await waitUntil('the outbox to settle', async () => {
+      const listed = JSON.parse((await runSteward(['outbox', '--status', 'all', '--json'], steward.env)).stdout);
+      return listed.counts.pending === undefined ? listed : undefined;
+    });
     expect(reviewsOf(await channelHistory(fake, 'C0PRIVACY'), complaints)).toHaveLength(1);
     expect(reviewsOf(await channelHistory(fake, 'C0SECURITY'), deposits)).toHaveLength(1);
     expect(reviewsOf(await channelHistory(fake, 'C0COMPLY'), deposits)).toHaveLength(1);
     const attempts = fake.callsOf('chat.postMessage').filter((call) => call.args.channel === 'C0PRIVACY' && String(call.args.text).includes(complaints));
     expect(attempts.length).toBeGreaterThanOrEqual(3);
-    const outbox = JSON.parse((await runSteward(['outbox', '--status', 'all', '--json'], steward.env)).stdout);
     expect(outbox.counts.dead).toBeUndefined();
     expect(outbox.counts.pending).toBeUndefined();
   });
