@@ -40,7 +40,7 @@ const REGISTRATIONS = knob('BENCH_REGISTRATIONS', 5, 1);
 const WARMUP = knob('BENCH_WARMUP', 1, 1);
 const SOAK_SECONDS = knob('BENCH_SOAK_SECONDS', 600, 30);
 const ADMIN_URL = env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const ONLY = new Set((env.BENCH_ONLY ?? 'rules,guardrails,llm,load,soak').split(',').map((part) => part.trim()));
+const ONLY = new Set((env.BENCH_ONLY ?? 'rules,guardrails,llm,understanding,load,soak').split(',').map((part) => part.trim()));
 
 const TARGETS = {
   ackP99Ms: 100,
@@ -240,6 +240,11 @@ if (ONLY.has('llm')) {
   await child('llm-cost.bench.ts', { BENCH_LLM_REGISTRATIONS: quick ? '3' : (env.BENCH_LLM_REGISTRATIONS ?? '10') });
   llmCost = readResult<LlmCostResult>('llm-cost.json');
   summary.llmCost = llmCost;
+}
+if (ONLY.has('understanding')) {
+  // Read makers' answers without an LLM: corpus accuracy and re-asks per registration (bench/understanding.bench.ts).
+  await child('understanding.bench.ts', {});
+  summary.understanding = readResult<Record<string, unknown>>('understanding.json');
 }
 save();
 

@@ -1,11 +1,12 @@
 // What each question offers besides a text box: options for choices, Yes/No only for yes-or-no questions.
 import { describe, expect, it } from 'vitest';
-import { stepReply } from '../src/intake/dialogue.ts';
-import type { DialogueContext } from '../src/intake/dialogue.ts';
+import { stepReply } from '../src/intake/render.ts';
+import type { DialogueContext } from '../src/intake/context.ts';
 import { QUESTIONS } from '../src/intake/questions.ts';
 import { loadPolicy } from '../src/policy/load.ts';
+import { defaultVocabulary } from '../src/intake/understand/vocabulary.ts';
 
-const ctx = { policy: loadPolicy() } as unknown as DialogueContext;
+const ctx = { policy: loadPolicy(), vocabulary: defaultVocabulary() } as unknown as DialogueContext;
 const intakeAt = (id: string) => ({
   draft: { aiUsed: true },
   inferred: [],
@@ -15,6 +16,8 @@ const intakeAt = (id: string) => ({
   hintAnswers: {},
   reachedSummary: false,
   extractionDone: false,
+  misses: 0,
+  llmReadings: 0,
 });
 
 describe('question replies', () => {

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ChoiceOption, Reply } from '../../src/chat/reply.ts';
 import { fieldErrors } from '../../src/apps/register.ts';
-import { questionById } from '../../src/intake/questions.ts';
+import { parseAnswer, questionById } from '../../src/intake/questions.ts';
 import type { Block } from './blocks.ts';
 import { LIMITS, mrkdwnSections, plain, renderReply, truncate } from './blocks.ts';
 
@@ -150,8 +150,9 @@ export function readRegistration(state: { values: ViewState }): RegistrationForm
   const parsed = (block: string, questionId: string, fallback?: unknown): unknown => {
     const answer = raw(block);
     if (answer === undefined) return fallback;
-    const result = questionById(questionId)?.parse(answer);
-    if (!result) return answer;
+    const question = questionById(questionId);
+    if (!question) return answer;
+    const result = parseAnswer(question, answer);
     if (result.ok) return result.value;
     errors[block] = result.hint;
     return undefined;

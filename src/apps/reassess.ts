@@ -1,5 +1,5 @@
 import { evaluateRules, sortTeams } from '../assessment/rules.ts';
-import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import type { AssessmentOutcome } from '../intake/context.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { maxTier } from '../policy/schema.ts';
 import type { Policy } from '../policy/schema.ts';

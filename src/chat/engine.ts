@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { DialogueContext } from '../intake/dialogue.ts';
+import type { DialogueContext } from '../intake/context.ts';
 import { converse } from '../intake/dialogue.ts';
 import { parseConversationState } from '../intake/state.ts';
 import type { LastQuestion } from '../intake/state.ts';

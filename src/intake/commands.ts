@@ -1,4 +1,3 @@
-import { normalize } from './answers.ts';
 
 // Words a maker can say at any point. Matched on the whole message, so answers that merely
 // contain these words ("tracks the status of complaints") are not taken as commands.
@@ -25,6 +24,16 @@ const ASK_HUMAN = /^(ask a human|ask a person|talk to a human|talk to a person|s
 const REGISTER =
   /^(register|new|new app|register an app|register a new app|register my app|add an app|add app|submit an app|i want to register(?: an| a new| my)? app|i'd like to register(?: an| a new| my)? app)$/u;
 
+/** Lower case, single spaces, no trailing punctuation: how commands are compared. */
+function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[.!?\s]+$/u, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 export function parseCommand(text: string): Command | undefined {
   const said = normalize(text).replace(/^\/?steward\s+/u, '');
   if (HELP.test(said)) return { kind: 'help' };
@@ -45,9 +54,9 @@ export function parseCommand(text: string): Command | undefined {
   return undefined;
 }
 
-const BUILT = /\b(i|we)\s*(?:'ve|have|'m|am|are)?\s*(?:just\s+)?(built|made|created|developed|wrote|written|set up|put together|building|making|creating|developing|automated)\b/u;
+const BUILT = /(?:^|\b(?:i|we)\s*(?:'ve|have|'m|am|are)?\s*)(?:just\s+)?(built|made|created|developed|wrote|written|set up|put together|building|making|creating|developing|automated)\b/u;
 const APP_WORDS =
-  /\b(app|apps|application|flow|zap|zaps|automation|bot|chatbot|gpt|copilot|power ?apps?|power ?automate|airtable|zapier|retool|macro|spreadsheet|workbook|excel|apps script|base|dashboard|tool|workflow)\b/u;
+  /\b(app|apps|application|flow|zap|zaps|automation|bot|chatbot|gpt|copilot|power ?apps?|power ?automate|airtable|zapier|retool|macro|spreadsheet|workbook|excel|apps script|base|dashboard|tool|workflow|ai|agent|assistant|portal|form|script|database|tracker|report|thing)\b/u;
 
 /** A first message like "I built a Power App for complaint tracking" starts an intake with it as the description. */
 export function looksLikeAppDescription(text: string): boolean {

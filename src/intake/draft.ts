@@ -1,6 +1,6 @@
 import type { AiDomain, AiPractice, AppPlatform, AppProfile, Audience, DataCategory, Owner } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
-import type { SystemAnswer } from './answers.ts';
+import type { SystemAnswer } from './understand/reading.ts';
 
 /** The profile being collected, one key per question. Stored as JSON in the conversation. */
 export interface Draft {

@@ -1,7 +1,13 @@
 import type { ChoiceOption } from '../chat/reply.ts';
-import type { Parsed } from './answers.ts';
-import { parseChoice, parseCount, parseMultiChoice, parseSystems, parseText, parseYesNo } from './answers.ts';
 import type { Draft, DraftKey } from './draft.ts';
+import { readChoice, readMultiChoice } from './understand/choices.ts';
+import { readCount } from './understand/count.ts';
+import { readDepartment, readName, readText } from './understand/free-text.ts';
+import type { Reading } from './understand/reading.ts';
+import { readSystems } from './understand/systems.ts';
+import type { ChoiceQuestionId, Vocabulary, YesNoQuestionId } from './understand/vocabulary.ts';
+import { defaultVocabulary } from './understand/vocabulary.ts';
+import { readYesNo } from './understand/yes-no.ts';
 
 // The intake questions, in the order they are asked. Plain words, never field names.
 
@@ -19,9 +25,28 @@ export interface Question {
   /** The value "skip" stands for; questions without one cannot be skipped. */
   skipValue?: unknown;
   appliesTo?: (draft: Draft) => boolean;
-  parse: (text: string) => Parsed<unknown>;
+  /** A wrong guess here changes the risk tier: such answers are never filled from a guess. */
+  riskRelevant?: boolean;
+  /** What the maker's words say, with the vocabulary's synonyms. */
+  read: (text: string, vocabulary: Vocabulary) => Reading;
   format: (value: unknown) => string;
 }
+
+/** A certain reading, else the hint to show: for forms (a Slack modal), where nothing is asked back. */
+export function parseAnswer(question: Question, text: string, vocabulary: Vocabulary = defaultVocabulary()): { ok: true; value: unknown } | { ok: false; hint: string } {
+  const reading = question.read(text, vocabulary);
+  if (reading.kind === 'value') return { ok: true, value: reading.value };
+  if (reading.kind === 'miss') return { ok: false, hint: reading.hint };
+  if (reading.kind === 'access') return { ok: false, hint: `Does it read from or write to ${reading.missing.join(', ')}? Say it for each system, for example: ${reading.missing[0]} (read).` };
+  return { ok: false, hint: `Please be more specific, or use the option's name.` };
+}
+
+const choice = (id: ChoiceQuestionId, options: ChoiceOption[], flags: { riskRelevant?: boolean; ordered?: boolean } = {}) =>
+  (text: string, vocabulary: Vocabulary) =>
+    readChoice(text, { options, phrases: vocabulary.choices[id] ?? [], riskRelevant: flags.riskRelevant ?? false, ordered: flags.ordered ?? false }, vocabulary);
+const multiChoice = (id: ChoiceQuestionId, options: ChoiceOption[]) => (text: string, vocabulary: Vocabulary) =>
+  readMultiChoice(text, { options, phrases: vocabulary.choices[id] ?? [], riskRelevant: true, ordered: false }, vocabulary);
+const yesNoAbout = (question: YesNoQuestionId) => (text: string, vocabulary: Vocabulary) => readYesNo(text, vocabulary, { question, riskRelevant: true });
 
 const PLATFORM_OPTIONS: ChoiceOption[] = [
   { value: 'power-apps', label: 'Power Apps' },
@@ -109,7 +134,7 @@ export const QUESTIONS: Question[] = [
     aliases: ['name', 'app name', 'title'],
     prompt: "What's the app called?",
     why: 'The name is how you and reviewers will find the app in the inventory.',
-    parse: (text) => parseText(text, { min: 1, max: 120, what: 'name', needsWords: true }),
+    read: readName,
     format: String,
   },
   {
@@ -118,7 +143,7 @@ export const QUESTIONS: Question[] = [
     aliases: ['description', 'what it does', 'purpose', 'summary'],
     prompt: 'In a sentence or two, what does it do and who uses it?',
     why: 'Reviewers read this first, so a plain description saves you follow-up questions.',
-    parse: (text) => parseText(text, { min: 1, max: 4000, what: 'description', needsWords: true }),
+    read: (text) => readText(text, { min: 1, max: 4000, what: 'description' }),
     format: String,
   },
   {
@@ -128,7 +153,7 @@ export const QUESTIONS: Question[] = [
     prompt: 'What did you build it with?',
     why: 'Each platform has its own guardrails (connectors, sharing, data location).',
     options: PLATFORM_OPTIONS,
-    parse: (text) => parseChoice(text, PLATFORM_OPTIONS),
+    read: choice('platform', PLATFORM_OPTIONS),
     format: (value) => labelOf(PLATFORM_OPTIONS, value),
   },
   {
@@ -137,7 +162,7 @@ export const QUESTIONS: Question[] = [
     aliases: ['department', 'team', 'owning team', 'business unit'],
     prompt: 'Which department or team owns it?',
     why: 'If you are away, the owning department is who we contact about the app.',
-    parse: (text) => parseText(text, { min: 1, max: 200, what: 'department', needsWords: true }),
+    read: readDepartment,
     format: String,
   },
   {
@@ -147,7 +172,7 @@ export const QUESTIONS: Question[] = [
     prompt: 'Who will use it?',
     why: 'The wider an app is shared, the more a mistake in it can affect.',
     options: AUDIENCE_OPTIONS,
-    parse: (text) => parseChoice(text, AUDIENCE_OPTIONS),
+    read: choice('audience', AUDIENCE_OPTIONS, { ordered: true }),
     format: (value) => labelOf(AUDIENCE_OPTIONS, value),
   },
   {
@@ -156,7 +181,7 @@ export const QUESTIONS: Question[] = [
     aliases: ['users', 'user count', 'number of users', 'how many users', 'users count', 'count'],
     prompt: 'Roughly how many people will use it?',
     why: 'Apps used by many people need an owner and support plan.',
-    parse: parseCount,
+    read: readCount,
     format: (value) => Number(value).toLocaleString('en-US'),
   },
   {
@@ -167,7 +192,8 @@ export const QUESTIONS: Question[] = [
     why: 'The kind of data decides most of the rules that apply: personal, health and card data need extra care.',
     options: DATA_OPTIONS,
     multiple: true,
-    parse: (text) => parseMultiChoice(text, DATA_OPTIONS),
+    riskRelevant: true,
+    read: multiChoice('dataCategories', DATA_OPTIONS),
     format: (value) => labelsOf(DATA_OPTIONS, value),
   },
   {
@@ -178,7 +204,7 @@ export const QUESTIONS: Question[] = [
       'Does it connect to other systems? List them and whether it reads or writes, e.g. "Salesforce (write), SharePoint (read)". Say none if it doesn\'t.',
     why: 'Writing to systems of record such as SAP or Salesforce needs an architecture check.',
     skipValue: [],
-    parse: parseSystems,
+    read: readSystems,
     format: (value) => {
       const systems = Array.isArray(value) ? (value as Array<{ name: string; access: string }>) : [];
       return systems.length === 0 ? 'None' : systems.map((system) => `${system.name} (${system.access})`).join(', ');
@@ -190,7 +216,8 @@ export const QUESTIONS: Question[] = [
     aliases: ['ai', 'uses ai', 'artificial intelligence'],
     prompt: 'Does it use AI, for example GPT, Copilot, or a model that predicts, ranks or generates things?',
     why: 'AI features bring their own rules (the EU AI Act, transparency to users).',
-    parse: parseYesNo,
+    riskRelevant: true,
+    read: yesNoAbout('aiUsed'),
     format: yesNo,
   },
   {
@@ -200,7 +227,8 @@ export const QUESTIONS: Question[] = [
     prompt: 'Does the AI write text, images or other content that people will read?',
     why: 'People must be told when content is AI-generated.',
     appliesTo: usesAi,
-    parse: parseYesNo,
+    riskRelevant: true,
+    read: yesNoAbout('aiGeneratesContent'),
     format: yesNo,
   },
   {
@@ -211,7 +239,8 @@ export const QUESTIONS: Question[] = [
     why: 'AI that decides about people is regulated far more strictly than AI that only assists.',
     appliesTo: usesAi,
     options: IMPACT_OPTIONS,
-    parse: (text) => parseChoice(text, IMPACT_OPTIONS),
+    riskRelevant: true,
+    read: choice('aiDecisionImpact', IMPACT_OPTIONS, { riskRelevant: true, ordered: true }),
     format: (value) => labelOf(IMPACT_OPTIONS, value),
   },
   {
@@ -221,7 +250,8 @@ export const QUESTIONS: Question[] = [
     prompt: 'Does it score, rank or predict things about individual people (profiling)?',
     why: 'Profiling individuals is always treated as high risk in sensitive areas.',
     appliesTo: usesAi,
-    parse: parseYesNo,
+    riskRelevant: true,
+    read: yesNoAbout('aiProfiling'),
     format: yesNo,
   },
   {
@@ -234,7 +264,8 @@ export const QUESTIONS: Question[] = [
     options: DOMAIN_OPTIONS,
     multiple: true,
     skipValue: [],
-    parse: (text) => parseMultiChoice(text, DOMAIN_OPTIONS),
+    riskRelevant: true,
+    read: multiChoice('aiDomains', DOMAIN_OPTIONS),
     format: (value) => labelsOf(DOMAIN_OPTIONS, value),
   },
   {
@@ -247,7 +278,8 @@ export const QUESTIONS: Question[] = [
     options: PRACTICE_OPTIONS,
     multiple: true,
     skipValue: [],
-    parse: (text) => parseMultiChoice(text, PRACTICE_OPTIONS),
+    riskRelevant: true,
+    read: multiChoice('aiPractices', PRACTICE_OPTIONS),
     format: (value) => labelsOf(PRACTICE_OPTIONS, value),
   },
   {
@@ -257,7 +289,7 @@ export const QUESTIONS: Question[] = [
     prompt: 'If it stopped working for a day, how bad would that be?',
     why: 'Business-critical apps need an owner, a backup plan and an architecture review.',
     options: CRITICALITY_OPTIONS,
-    parse: (text) => parseChoice(text, CRITICALITY_OPTIONS),
+    read: choice('criticality', CRITICALITY_OPTIONS, { ordered: true }),
     format: (value) => labelOf(CRITICALITY_OPTIONS, value),
   },
   {
@@ -268,7 +300,8 @@ export const QUESTIONS: Question[] = [
     why: 'Sharing outside the company brings contracts and data-transfer rules into play.',
     // Apps whose audience is external are shared externally by definition.
     appliesTo: (draft) => draft.audience !== 'external',
-    parse: parseYesNo,
+    riskRelevant: true,
+    read: yesNoAbout('externalSharing'),
     format: yesNo,
   },
 ];

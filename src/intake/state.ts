@@ -5,6 +5,7 @@ import { ImpliedFactsSchema } from '../policy/schema.ts';
 // so any instance can take any turn and a restart loses nothing.
 
 const DraftSchema = z.record(z.string(), z.unknown());
+const SystemAnswerSchema = z.object({ name: z.string(), access: z.enum(['read', 'write']) });
 
 export const IntakeStateSchema = z.object({
   draft: DraftSchema,
@@ -24,6 +25,20 @@ export const IntakeStateSchema = z.object({
   updating: z.object({ appId: z.string(), reference: z.string() }).optional(),
   /** The registered app with the same name, while we offer to update it. */
   duplicateOf: z.object({ appId: z.string(), reference: z.string() }).optional(),
+  /** A reading of the last answer waiting for the maker's word: "Did you mean ...?", which one, or read or write. */
+  clarify: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('confirm'), value: z.unknown(), byLlm: z.boolean().default(false) }),
+      z.object({ kind: z.literal('choose'), candidates: z.array(z.string()).min(1) }),
+      z.object({ kind: z.literal('access'), known: z.array(SystemAnswerSchema), missing: z.array(z.string()).min(1) }),
+    ])
+    .optional(),
+  /** Answers in a row to the current question that could not be read: the next refusal says something new. */
+  misses: z.number().int().min(0).default(0),
+  /** The maker's last unread answer, for "ask a human". */
+  lastMiss: z.string().max(500).optional(),
+  /** Answers interpreted by the LLM in this registration (capped per registration). */
+  llmReadings: z.number().int().min(0).default(0),
 });
 export type IntakeState = z.infer<typeof IntakeStateSchema>;
 

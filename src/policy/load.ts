@@ -72,12 +72,20 @@ export function loadPolicy(filePath: string = DEFAULT_POLICY_PATH, options: { di
 }
 
 type PathSegment = string | number;
-interface Problem {
+export interface Problem {
   path: PathSegment[];
   message: string;
 }
 
 export function loadPolicyFromText(text: string, sourceName: string): Policy {
+  return loadYamlFromText(text, sourceName, PolicySchema, findSemanticProblems) as Policy;
+}
+
+/**
+ * Parses a YAML document against a schema, then `check` for what the schema cannot see. All or nothing:
+ * the deeply frozen data, or a PolicyError naming the line and field of every problem.
+ */
+export function loadYamlFromText<T>(text: string, sourceName: string, schema: z.ZodType<T>, check?: (data: T) => Problem[]): T {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number) => {
@@ -93,8 +101,8 @@ export function loadPolicyFromText(text: string, sourceName: string): Policy {
   }
 
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
-  const parsed = PolicySchema.safeParse(raw);
-  const problems = parsed.success ? findSemanticProblems(parsed.data) : zodProblems(parsed.error);
+  const parsed = schema.safeParse(raw);
+  const problems = parsed.success ? (check?.(parsed.data) ?? []) : zodProblems(parsed.error);
   if (problems.length > 0) {
     throw new PolicyError(
       sourceName,
@@ -109,7 +117,7 @@ export function loadPolicyFromText(text: string, sourceName: string): Policy {
       }),
     );
   }
-  return deepFreeze(parsed.data as Policy);
+  return deepFreeze(parsed.data as T);
 }
 
 // ---------------------------------------------------------------- schema problems
@@ -174,6 +182,9 @@ function findSemanticProblems(policy: Policy): Problem[] {
     }
     checkCondition(rule.when, [...at, 'when'], { fields: PROFILE_FIELDS, insideRecords: false }, policy, problem);
   });
+
+  const helpTeam = policy.intake.helpTeam;
+  if (helpTeam && !teamIds.includes(helpTeam)) problem(['intake', 'helpTeam'], `unknown team "${helpTeam}" (teams: ${teamIds.join(', ')})`);
 
   const hintIds = new Set<string>();
   policy.intake.riskHints.forEach((hint, index) => {

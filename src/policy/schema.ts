@@ -272,7 +272,16 @@ export const PolicySchema = z
     systemsOfRecord: z.array(z.string().trim().min(1)).default([]),
     facts: z.record(name, ConditionSchema).default({}),
     rules: z.array(RuleSchema),
-    intake: z.object({ riskHints: z.array(RiskHintSchema).default([]) }).strict().default({ riskHints: [] }),
+    intake: z
+      .object({
+        riskHints: z.array(RiskHintSchema).default([]),
+        /** Words Steward reads makers' answers by, relative to the policy file's folder (default: the shipped policy/vocabulary.yaml). */
+        vocabulary: z.string().trim().min(1).optional(),
+        /** The team a maker stuck on an intake question can ask ("ask a human"); none: the offer is not made. */
+        helpTeam: z.string().trim().min(1).optional(),
+      })
+      .strict()
+      .default({ riskHints: [] }),
     /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
     handbook: z.object({ dir: z.string().trim().min(1).default('handbook') }).strict().default({ dir: 'handbook' }),
   })

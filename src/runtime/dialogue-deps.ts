@@ -4,8 +4,10 @@ import type { DialogueDeps } from '../chat/engine.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { requestHandoff } from '../handbook/handoff.ts';
 import { guardrailReplies } from '../handbook/reply.ts';
-import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import type { AssessmentOutcome } from '../intake/context.ts';
 import { extractProfileFields } from '../intake/extract.ts';
+import { interpretAnswer } from '../intake/interpret.ts';
+import type { Vocabulary } from '../intake/understand/vocabulary.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy/schema.ts';
@@ -18,6 +20,7 @@ import type { Db } from '../store/types.ts';
 export interface DialogueDepsOptions {
   db: Db;
   policy: Policy;
+  vocabulary: Vocabulary;
   advisor: GuardrailAdvisor;
   llm?: LlmClient;
   deliveryPlatforms: string[];
@@ -25,7 +28,7 @@ export interface DialogueDepsOptions {
 }
 
 export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
-  const { db, policy, advisor, llm, deliveryPlatforms, logger } = options;
+  const { db, policy, vocabulary, advisor, llm, deliveryPlatforms, logger } = options;
   const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
     const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
     if (result.llm && 'error' in result.llm) logger?.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
@@ -33,6 +36,7 @@ export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps &
   };
   return {
     policy,
+    vocabulary,
     deliveryPlatforms,
     assess,
     reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
@@ -63,6 +67,11 @@ export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps &
             const outcome = await extractProfileFields(llm, description);
             if (outcome.error) logger?.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
             return outcome.fields;
+          },
+          interpret: async (question, answer) => {
+            const outcome = await interpretAnswer(llm, question, answer);
+            if (outcome.error) logger?.warn({ llmError: outcome.error.kind }, 'answer interpretation failed; asking again');
+            return outcome.reading;
           },
         }
       : {}),

@@ -3,7 +3,7 @@ import { databaseSetting, llmSettings } from '../config.ts';
 import { ConversationEngine } from '../chat/engine.ts';
 import type { Database } from '../db/open.ts';
 import { openDatabase } from '../db/open.ts';
-import type { AssessmentOutcome } from '../intake/dialogue.ts';
+import type { AssessmentOutcome } from '../intake/context.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { createLlmClient } from '../llm/client.ts';
 import type { Logger } from '../logger.ts';
@@ -16,6 +16,7 @@ import { StewardMetrics } from '../metrics.ts';
 import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
 import { createGuardrailAdvisor } from '../handbook/answer.ts';
 import { createDialogueDeps } from './dialogue-deps.ts';
+import { loadVocabulary, resolveVocabularyPath } from '../intake/understand/vocabulary.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { instrumentLlm } from '../llm/instrumented.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
@@ -71,6 +72,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const policy = loadPolicy(policyFile);
   // The handbook is validated at start like the policy: a broken one stops the start.
   const handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
+  const vocabulary = loadVocabulary(resolveVocabularyPath(policy, policyFile));
   const rawLlm = createLlmClient(llmSettings(config));
   const target = databaseSetting(config, options.cwd);
 
@@ -97,7 +99,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   }
 
   const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
-  const dialogue = createDialogueDeps({ db: db.prisma, policy, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: options.deliveryPlatforms, logger });
+  const dialogue = createDialogueDeps({ db: db.prisma, policy, vocabulary, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: options.deliveryPlatforms, logger });
   const assess = dialogue.assess;
   const engine = new ConversationEngine(db.prisma, dialogue, (turn) => {
     metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });

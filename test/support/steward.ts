@@ -10,6 +10,7 @@ import type { Policy } from '../../src/policy/schema.ts';
 import type { Db } from '../../src/store/types.ts';
 import { createGuardrailAdvisor } from '../../src/handbook/answer.ts';
 import { createDialogueDeps } from '../../src/runtime/dialogue-deps.ts';
+import { defaultVocabulary } from '../../src/intake/understand/vocabulary.ts';
 import { loadHandbook, resolveHandbookDir } from '../../src/handbook/load.ts';
 import { DEFAULT_POLICY_PATH } from '../../src/policy/load.ts';
 
@@ -40,7 +41,7 @@ export function createTestSteward(db: Db, options: { llm?: LlmClient; policy?: P
   const llm = options.llm;
   const advisor = createGuardrailAdvisor({ policy, handbook: loadHandbook(resolveHandbookDir(policy, DEFAULT_POLICY_PATH), policy), ...(llm ? { llm } : {}) });
   // The same wiring as the server's (src/runtime/services.ts).
-  const engine = new ConversationEngine(db, createDialogueDeps({ db, policy, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: platforms }));
+  const engine = new ConversationEngine(db, createDialogueDeps({ db, policy, vocabulary: defaultVocabulary(), advisor, ...(llm ? { llm } : {}), deliveryPlatforms: platforms }));
   const worker = new OutboxWorker({ db, transports: platforms.map((platform) => recordingTransport(platform, delivered)) });
   const sayFull = async (text: string, user = 'maker', extra: Partial<InboundMessage> = {}) => {
     const result = await engine.handle({
