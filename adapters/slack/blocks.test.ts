@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/chat/reply.ts';
+import type { App } from '../../src/generated/prisma/client.ts';
 import { ACTION_IDS, parseQuestionBlockId, renderAnswered, renderReply } from './blocks.ts';
 import type { Block } from './blocks.ts';
+import { homeView } from './home.ts';
+import { reasonModal } from './review.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- reading Block Kit JSON */
 
@@ -82,5 +85,52 @@ describe('Reply as Block Kit', () => {
     expect(answered.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '✔ My team' }] });
     expect(answered.text).toBe('Who will use it?\n✔ My team');
     expect(renderAnswered(question, undefined).blocks.map((block) => block.type)).toEqual(['section']);
+  });
+});
+
+describe('a name as typed, escaped exactly once', () => {
+  // What a person sees in Slack: mrkdwn with Slack's three entities decoded once; plain_text as it is.
+  const NAME = 'R&D <EU> tracker 🚀 https://example.com/x?a=1&b=2';
+  const MRKDWN = 'R&amp;D &lt;EU&gt; tracker 🚀 https://example.com/x?a=1&amp;b=2';
+  const seen = (mrkdwn: string) => mrkdwn.replace(/&(amp|lt|gt);/gu, (_, name: string) => ({ amp: '&', lt: '<', gt: '>' })[name]!);
+  const texts = (blocks: unknown): Array<{ type: string; text: string }> => {
+    const found: Array<{ type: string; text: string }> = [];
+    const visit = (node: any) => {
+      if (!node || typeof node !== 'object') return;
+      if ((node.type === 'mrkdwn' || node.type === 'plain_text') && typeof node.text === 'string') found.push({ type: node.type, text: node.text });
+      Object.values(node).forEach(visit);
+    };
+    visit(blocks);
+    return found;
+  };
+
+  it('in a summary: the header and buttons raw, the text, fields and fallback escaped once', () => {
+    const { text, blocks } = renderReply({
+      title: `APP-0001 ${NAME}`,
+      text: `Registered APP-0001 "${NAME}".\nName: ${NAME}`,
+      fields: [{ label: 'Name', value: NAME }],
+      buttons: [{ label: NAME, value: 'status APP-0001' }],
+    });
+    expect(texts(blocks)).toEqual([
+      { type: 'plain_text', text: `APP-0001 ${NAME}` },
+      { type: 'mrkdwn', text: `Registered APP-0001 "${MRKDWN}".` },
+      { type: 'mrkdwn', text: `*Name*\n${MRKDWN}` },
+      { type: 'plain_text', text: NAME },
+    ]);
+    expect(text).toBe(`Registered APP-0001 "${MRKDWN}".\nName: ${MRKDWN}`);
+    expect(seen(text)).toBe(`Registered APP-0001 "${NAME}".\nName: ${NAME}`);
+  });
+
+  it('as the answer of an answered question, once', () => {
+    const answered = renderAnswered(renderReply({ text: "What's the app called?", questionId: 'q:name' }), NAME);
+    expect(answered.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `✔ ${MRKDWN}` }] });
+    expect(answered.text).toBe(`What's the app called?\n✔ ${MRKDWN}`);
+  });
+
+  it('on App Home and in the reviewer\'s reason form', () => {
+    const app = { refNumber: 1, name: NAME, status: 'registered', tier: 'medium' } as unknown as App;
+    expect(texts(homeView([app]).blocks)).toContainEqual({ type: 'mrkdwn', text: `*APP-0001 ${MRKDWN}*\nregistered · medium risk` });
+    const form = reasonModal('reject', 'review reject app 1 privacy', 'C0PRIVACY', `Review needed: APP-0001 ${NAME}`);
+    expect(texts(form.blocks)[0]).toEqual({ type: 'plain_text', text: `Review needed: APP-0001 ${NAME}` });
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseSubcommand } from './listeners/commands.ts';
-import { withoutBotMention } from './listeners/messages.ts';
 
 describe('/steward subcommands', () => {
   it.each([
@@ -19,14 +18,5 @@ describe('/steward subcommands', () => {
   it('answers an unknown subcommand, or ask without a question, with the help and a line saying why', () => {
     expect(parseSubcommand('delete everything')).toEqual({ kind: 'core', text: 'help', preface: { text: "I don't know `/steward delete`. Here's what I can do:", tone: 'info' } });
     expect(parseSubcommand('ask')).toMatchObject({ kind: 'core', text: 'help', preface: { text: expect.stringContaining('What would you like to know?') } });
-  });
-});
-
-describe('mentions', () => {
-  it("drops Steward's own mention and keeps anyone else's", () => {
-    expect(withoutBotMention('<@U0STEWARD> status APP-0001', 'U0STEWARD')).toBe('status APP-0001');
-    expect(withoutBotMention('can <@U0BOB|bob> use Airtable? <@U0STEWARD>', 'U0STEWARD')).toBe('can <@U0BOB|bob> use Airtable?');
-    expect(withoutBotMention('<@U0STEWARD>', 'U0STEWARD')).toBe('help');
-    expect(withoutBotMention('<@U0STEWARD> register', undefined)).toBe('register');
   });
 });

@@ -5,7 +5,7 @@ import { LEADS } from '../../src/policy/schema.ts';
 import type { DecisionKind, DecisionOutcome } from '../../src/review/decide.ts';
 import { parseReviewAction } from '../../src/review/decide.ts';
 import type { Services } from '../../src/runtime/services.ts';
-import { mrkdwnSections, plain } from './blocks.ts';
+import { LIMITS, escapeText, plain } from './blocks.ts';
 import type { SlackDirectory } from './directory.ts';
 import type { WebClient } from './web.ts';
 
@@ -77,7 +77,8 @@ export class ReviewDesk {
       await this.services.worker.drain().catch((error: unknown) => this.logFailure(error));
       return;
     }
-    await this.web.chat.postEphemeral({ channel, user: userId, text: outcome.text });
+    // The text names the app and reviewers, which may hold &, < and >: escaped once, as mrkdwn wants.
+    await this.web.chat.postEphemeral({ channel, user: userId, text: escapeText(outcome.text) });
   }
 
   logFailure(error: unknown): void {
@@ -106,7 +107,7 @@ export function readReasonSubmission(view: { private_metadata: string; state: { 
 
 export const REASON_REQUIRED = { [REASON_BLOCK]: 'Please give a reason: the maker sees it.' };
 
-function reasonModal(decision: DecisionKind, value: string, channel: string, subject: string | undefined): types.ModalView {
+export function reasonModal(decision: DecisionKind, value: string, channel: string, subject: string | undefined): types.ModalView {
   const rejecting = decision === 'reject';
   return {
     type: 'modal',
@@ -116,7 +117,8 @@ function reasonModal(decision: DecisionKind, value: string, channel: string, sub
     submit: plain(rejecting ? 'Reject' : 'Send', 24),
     close: plain('Cancel', 24),
     blocks: [
-      ...(subject ? mrkdwnSections(`*${subject.replace(/[<>&*]/gu, '')}*`) : []),
+      // The escalation's title as plain text: an app named "R&D <EU>" reads as typed, and links nothing.
+      ...(subject ? [{ type: 'header' as const, text: plain(subject, LIMITS.header) }] : []),
       {
         type: 'input',
         block_id: REASON_BLOCK,

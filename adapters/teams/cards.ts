@@ -86,9 +86,24 @@ export function needsCard(reply: Reply): boolean {
   return Boolean(reply.title || reply.fields?.length || reply.choices?.options.length || reply.buttons?.length);
 }
 
-/** The whole Teams message for a reply. */
+/**
+ * Words for a markdown message. Teams turns markdown messages into HTML and lets HTML through, so a
+ * typed "<EU>" would be taken for a tag: &, < and > go as entities, which markdown shows as the
+ * characters again, once. Inside `code` markdown shows entities as written, so code is left alone.
+ */
+export function escapeForMarkdown(text: string): string {
+  return text
+    .split(/(`[^`\n]*`)/u)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;')))
+    .join('');
+}
+
+/**
+ * The whole Teams message for a reply. Cards take the text as it is: Adaptive Card text has no HTML,
+ * and Teams on mobile shows entities there literally.
+ */
 export function replyActivity(reply: Reply): Partial<Activity> {
-  if (!needsCard(reply)) return { type: 'message', text: teamsMarkdown(reply.text).split('\n').join('\n\n'), textFormat: 'markdown' };
+  if (!needsCard(reply)) return { type: 'message', text: teamsMarkdown(escapeForMarkdown(reply.text)).split('\n').join('\n\n'), textFormat: 'markdown' };
   return cardActivity(renderCard(reply), promptOf(reply));
 }
 

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { InboundMessage } from '../../src/chat/engine.ts';
+import { htmlToText, plainText, tidyText } from './html-text.ts';
 import type { TeamsChannelData } from './types.ts';
 
 // Teams activities in the core's terms: who spoke, where, and what they said.
@@ -20,21 +21,31 @@ export function isPersonal(activity: Partial<Activity>): boolean {
   return type === 'personal' || (type === undefined && !activity.conversation?.isGroup);
 }
 
-/** The message text without the bot's @mention (Teams puts "<at>Steward</at>" in channel messages). */
+/** How Teams writes the bot's mention in `text`: the entity's own text, else "<at>Name</at>". */
+function botMentions(activity: Partial<Activity>): string[] {
+  const botId = activity.recipient?.id;
+  const written: string[] = [];
+  for (const entity of activity.entities ?? []) {
+    const { mentioned, text } = entity as { mentioned?: { id?: string; name?: string }; text?: string };
+    if (entity.type !== 'mention' || !botId || mentioned?.id !== botId) continue;
+    if (text) written.push(text);
+    // Teams has been seen leaving the entity's text out when a name holds "&" (botbuilder-js#2083).
+    if (mentioned.name) written.push(`<at>${mentioned.name}</at>`);
+    if (mentioned.name?.includes('&')) written.push(`<at>${mentioned.name.replace(/&/gu, '&amp;')}</at>`);
+  }
+  return written;
+}
+
+/**
+ * What the person typed: without the bot's own @mention (Teams puts "<at>Steward</at>" in channel
+ * messages), other people's mentions as their names, HTML entities decoded, and in html/xml text the
+ * markup read as text. A "<" typed in plain text stays (Teams sends it raw there, as "&lt;" in html).
+ */
 export function messageText(activity: Partial<Activity>): string {
   let text = activity.text ?? '';
-  const botId = activity.recipient?.id;
-  for (const entity of activity.entities ?? []) {
-    const mentioned = (entity as { mentioned?: { id?: string } }).mentioned;
-    const mentionText = (entity as { text?: string }).text;
-    if (entity.type === 'mention' && mentioned?.id === botId && mentionText) text = text.split(mentionText).join(' ');
-  }
-  // Other people's mentions read as their names.
-  return text
-    .replace(/<at>([^<]*)<\/at>/giu, '$1')
-    .replace(/&nbsp;/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  for (const mention of botMentions(activity)) text = text.split(mention).join(' ');
+  const format = activity.textFormat?.toLowerCase();
+  return tidyText(format === 'xml' || format === 'html' ? htmlToText(text) : plainText(text));
 }
 
 /**

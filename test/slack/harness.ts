@@ -151,12 +151,11 @@ export class SlackSide {
     return { ...response, form, body: response.text ? JSON.parse(response.text) : undefined };
   }
 
-  /** The user writes `text` in their DM with Steward; returns the envelope sent (to send it again). */
+  /** The user writes `text` (as Slack's `text` field has it) in their DM with Steward; returns the envelope sent (to send it again). */
   async dm(user: string, text: string, options: SlackRequestOptions & { eventId?: string } = {}) {
     const envelope = fixture('event_message_im');
     const ts = nextTs();
-    Object.assign(envelope.event, { user, text, channel: dmOf(user), ts, event_ts: ts, client_msg_id: randomUUID() });
-    envelope.event.blocks[0].elements[0].elements[0].text = text;
+    Object.assign(envelope.event, { user, text, channel: dmOf(user), ts, event_ts: ts, client_msg_id: randomUUID(), blocks: richTextOf(text) });
     envelope.event_id = options.eventId ?? `Ev${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`;
     const response = await this.event(envelope, options);
     return { ...response, envelope };
@@ -232,6 +231,30 @@ export class SlackSide {
     payload.view.state = { values: { reason: { answer: { type: 'plain_text_input', value: reason } } } };
     return this.interaction(payload);
   }
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+const decoded = (text: string) => text.replace(/&(amp|lt|gt);/gu, (_, name: string) => ENTITIES[name]!);
+
+/**
+ * The rich_text block Slack sends beside a message's `text` (Slack's escaped form): words unescaped,
+ * mentions, channels, groups, broadcasts and links as their own elements. Emoji stay ":name:" words.
+ */
+export function richTextOf(text: string): any[] {
+  const elements: any[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/<([^<>]*)>/gu)) {
+    if (match.index > last) elements.push({ type: 'text', text: decoded(text.slice(last, match.index)) });
+    const [target = '', label] = match[1]!.split('|');
+    if (target.startsWith('@')) elements.push({ type: 'user', user_id: target.slice(1) });
+    else if (target.startsWith('#')) elements.push({ type: 'channel', channel_id: target.slice(1) });
+    else if (target.startsWith('!subteam^')) elements.push({ type: 'usergroup', usergroup_id: target.slice('!subteam^'.length) });
+    else if (target.startsWith('!')) elements.push({ type: 'broadcast', range: target.slice(1) });
+    else elements.push({ type: 'link', url: decoded(target), ...(label ? { text: decoded(label) } : {}) });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) elements.push({ type: 'text', text: decoded(text.slice(last)) });
+  return [{ type: 'rich_text', block_id: randomUUID().slice(0, 5), elements: [{ type: 'rich_text_section', elements }] }];
 }
 
 let tsCounter = 0;

@@ -6,7 +6,7 @@ import type { FakeSlack, SlackCall } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, fixture, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, fixture, richTextOf, startSteward, visibleText } from './harness.ts';
 import { converse } from './registration-flow.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
@@ -153,7 +153,8 @@ describe('ask a human, on Slack', () => {
 
     const reply = fixture('event_message_im');
     const ts = `${Math.floor(Date.now() / 1000)}.000777`;
-    Object.assign(reply.event, { user: 'UHELPER1', text: 'Only with a signed DPA and consent; ask procurement for the template.', channel, channel_type: 'channel', thread_ts: threadTs, ts, event_ts: ts });
+    const answerText = 'Only with a signed DPA and consent; ask procurement for the template.';
+    Object.assign(reply.event, { user: 'UHELPER1', text: answerText, blocks: richTextOf(answerText), channel, channel_type: 'channel', thread_ts: threadTs, ts, event_ts: ts });
     reply.event_id = 'EvHANDOFFREPLY1';
     expect((await slack.event(reply)).status).toBe(200);
     const relayed = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('signed DPA'), {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, dmOf, fixture, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, dmOf, fixture, richTextOf, startSteward, visibleText } from './harness.ts';
 
 let fake: FakeSlack;
 let steward: RunningSteward;
@@ -27,7 +27,7 @@ describe('Socket Mode', () => {
     expect(fake.callsOf('apps.connections.open')[0]?.token).toBe('xapp-1-A0STEWARD-test');
 
     const event = fixture('event_message_im');
-    Object.assign(event.event, { user: 'USOCKET1', channel: dmOf('USOCKET1'), text: 'help' });
+    Object.assign(event.event, { user: 'USOCKET1', channel: dmOf('USOCKET1'), text: 'help', blocks: richTextOf('help') });
     event.event_id = 'EvSOCKET01';
     const eventEnvelope = randomUUID();
     const before = fake.calls.length;

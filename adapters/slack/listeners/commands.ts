@@ -4,6 +4,7 @@ import { raceAckBudget } from '../ack-budget.ts';
 import { ACTION_IDS, mrkdwnSections, plain, renderReplies } from '../blocks.ts';
 import type { SlackMessage } from '../blocks.ts';
 import type { SlackRuntime } from '../runtime.ts';
+import { plainFromSlackText } from '../text.ts';
 import { APOLOGY_NOT_SAVED, WORKING_NOTICE } from '../turns.ts';
 
 // /steward register | ask <question> | status [app] | apps | help. Answers are ephemeral (only the
@@ -56,7 +57,9 @@ export function registerCommandListeners(app: App, slack: SlackRuntime): void {
       }
     };
     try {
-      const parsed = parseSubcommand(command.text);
+      // Slack escapes a command's text like a message's ("R&amp;D"); with the manifest's should_escape
+      // off, mentions and links arrive as typed, but a "<@U1|name>" from another setup reads the same.
+      const parsed = parseSubcommand(plainFromSlackText(command.text));
       if (parsed.kind === 'register') {
         await startRegistration(slack, command, answer);
         return;

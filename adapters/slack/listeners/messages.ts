@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackRuntime } from '../runtime.ts';
 import { relayThreadReply } from '../handoffs.ts';
+import { readMessageText } from '../message-text.ts';
 
 // Direct messages (message.im) and @mentions in channels (app_mention, answered in the thread) are
 // turns of a conversation with the core. Messages from bots, Steward's own included, and edits,
@@ -11,6 +12,8 @@ interface IncomingMessage {
   bot_id?: string;
   user?: string;
   text?: string;
+  /** rich_text blocks: what was typed, unescaped; preferred over `text` (see message-text.ts). */
+  blocks?: unknown;
   channel: string;
   channel_type?: string;
   ts: string;
@@ -21,11 +24,9 @@ function fromPerson(message: IncomingMessage): message is IncomingMessage & { us
   return message.subtype === undefined && message.bot_id === undefined && typeof message.user === 'string';
 }
 
-/** "<@U0STEWARD> register" -> "register" (other people mentioned stay); a bare mention asks for help. */
-export function withoutBotMention(text: string, botUserId: string | undefined): string {
-  const mention = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'gu') : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/u;
-  const rest = text.replace(mention, ' ').replace(/\s+/gu, ' ').trim();
-  return rest === '' ? 'help' : rest;
+/** What the person typed, without Steward's mention; a bare mention asks for help. */
+async function typed(slack: SlackRuntime, message: IncomingMessage, botUserId: string | undefined): Promise<string> {
+  return (await readMessageText(message, { botUserId, directory: slack.directory })) || 'help';
 }
 
 export function registerMessageListeners(app: App, slack: SlackRuntime): void {
@@ -37,12 +38,13 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
     if (event.channel_type !== 'im') {
       const mentionsSteward = context.botUserId !== undefined && (event.text ?? '').includes(`<@${context.botUserId}`);
       if (event.thread_ts && event.thread_ts !== event.ts && !mentionsSteward) {
-        await relayThreadReply(slack, { channel: event.channel, threadTs: event.thread_ts, ts: event.ts, user: event.user, text: event.text ?? '' });
+        const text = await readMessageText(event, { botUserId: context.botUserId, directory: slack.directory });
+        await relayThreadReply(slack, { channel: event.channel, threadTs: event.thread_ts, ts: event.ts, user: event.user, text });
       }
       return;
     }
     if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
-    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: withoutBotMention(event.text ?? '', context.botUserId), eventId: body.event_id });
+    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: await typed(slack, event, context.botUserId), eventId: body.event_id });
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
@@ -55,7 +57,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       channel: mention.channel,
       // A mention starts a thread, or continues the one it was written in.
       threadTs: mention.thread_ts ?? mention.ts,
-      text: withoutBotMention(mention.text ?? '', context.botUserId),
+      text: await typed(slack, mention, context.botUserId),
       eventId: body.event_id,
     });
   });

@@ -1,0 +1,105 @@
+// A name with &, <, > and an emoji, and a description with a link, typed in Teams: the real
+// `steward serve` (emulator mode) receives them as Teams sends them, stores what was typed, and shows
+// it as typed: raw in Adaptive Cards, entity-escaped once in markdown messages.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeBotConnector } from '../support/fake-bot-connector.ts';
+import type { ConnectorCall, FakeBotConnector } from '../support/fake-bot-connector.ts';
+import { writeTestPolicy } from '../support/policy.ts';
+import { runSteward, stewardEnv } from '../support/processes.ts';
+import { NEXT_QUESTION } from '../slack/registration-flow.ts';
+import { card, fixture, migratedDatabaseDir, shown, startStewardServer } from './steward-server.ts';
+import type { StewardServer } from './steward-server.ts';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const NAME = 'R&D <EU> budget 🚀';
+const URL = 'https://example.com/x?a=1&b=2';
+const DESCRIPTION = `Tracks R&D spend per EU team, see ${URL}`;
+
+/**
+ * Each message as Teams delivers it. Typed plain text comes as typed (with the HTML copy attached); a
+ * message with a link, sent formatted, comes as markup with its entities.
+ */
+const AS_SENT: Record<string, Record<string, unknown>> = {
+  [NAME]: { text: NAME, textFormat: 'plain', attachments: [{ contentType: 'text/html', content: '<p>R&amp;D &lt;EU&gt; budget 🚀</p>' }] },
+  [DESCRIPTION]: {
+    text: '<p>Tracks R&amp;D spend per EU team, see <a href="https://example.com/x?a=1&amp;b=2" rel="noreferrer noopener" target="_blank">https://example.com/x?a=1&amp;b=2</a></p>',
+    textFormat: 'xml',
+  },
+};
+
+const ANSWERS = ['register', NAME, DESCRIPTION, 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
+
+let connector: FakeBotConnector;
+let server: StewardServer;
+let cleanupDir: () => Promise<void>;
+let databaseDir: string;
+let policyFile: string;
+
+beforeAll(async () => {
+  connector = await startFakeBotConnector();
+  const database = await migratedDatabaseDir();
+  cleanupDir = database.cleanup;
+  databaseDir = database.dir;
+  policyFile = await writeTestPolicy(path.dirname(database.dir));
+  server = await startStewardServer({ TEAMS_EMULATOR: 'true', PGLITE_DIR: database.dir, STEWARD_POLICY: policyFile });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await connector?.close();
+  await cleanupDir?.();
+});
+
+/** The text blocks and facts of a card, or a message's markdown text. */
+function textsOf(call: ConnectorCall): { cards: string[]; markdown: string[] } {
+  const content = card(call);
+  if (!content) return { cards: [], markdown: typeof call.activity?.text === 'string' ? [call.activity.text] : [] };
+  return { cards: shown(call).split('\n'), markdown: [] };
+}
+
+describe('text typed in Teams', () => {
+  it('is stored as typed and shown as typed: raw in cards, escaped once in markdown', async () => {
+    const user = { id: `29:${randomUUID()}`, name: 'Tia Typist', aadObjectId: randomUUID() };
+    const conversation = { conversationType: 'personal', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', id: `a:${randomUUID()}` };
+    const posted: ConnectorCall[] = [];
+    for (const [index, answer] of ANSWERS.entries()) {
+      const before = connector.calls.length;
+      const activity = fixture('personal-message', {
+        serviceUrl: connector.serviceUrl,
+        from: user,
+        conversation,
+        id: `1763632${String(index).padStart(6, '0')}`,
+        text: answer,
+        ...AS_SENT[answer],
+      });
+      const result = await server.postActivity(activity);
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      const turn = connector.calls.slice(before).filter((call) => call.conversationId === conversation.id);
+      const next = NEXT_QUESTION[index] ?? 'Registered APP-';
+      expect(turn.map(shown).join('\n'), `"${next}" after "${answer}"`).toContain(next);
+      posted.push(...turn);
+    }
+    const registered = posted.find((call) => /Registered APP-\d{4}/u.test(shown(call)))!;
+    const reference = /APP-\d{4,}/u.exec(shown(registered))![0];
+
+    // The inventory holds exactly what was typed.
+    const exported = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], stewardEnv({ PGLITE_DIR: databaseDir, STEWARD_POLICY: policyFile }))).stdout) as Array<Record<string, unknown>>;
+    expect(exported.find((app) => app.reference === reference)).toMatchObject({ profile: { name: NAME, description: DESCRIPTION } });
+
+    // Cards (the summary, the registration) show the words as they are: no entities.
+    const summary = posted.find((call) => card(call) && shown(call).includes('Summary'))!;
+    expect(textsOf(summary).cards).toEqual(expect.arrayContaining([`Name: ${NAME}`, expect.stringContaining(DESCRIPTION)]));
+    expect(shown(registered)).toContain(NAME);
+    for (const call of posted) {
+      for (const text of textsOf(call).cards) expect(text).not.toMatch(/&(?:amp|lt|gt);/u);
+      // Markdown messages: entities for &, < and >, once, and never a bare "<" Teams could take for a tag.
+      for (const text of textsOf(call).markdown) {
+        expect(text).not.toMatch(/&amp;(?:amp|lt|gt);/u);
+        expect(text).not.toContain('<');
+      }
+    }
+  });
+});
