@@ -53,6 +53,9 @@ function answer(request: RecordedRequest): { json: unknown; usage: Usage } {
     // Cites every section it was given, as the guardrails bench's stub does: a grounded answer.
     const given = [...String(messages[1]?.content ?? '').matchAll(/<section id="([^"]+)"/g)].map((match) => match[1]!);
     json = { answered: given.length > 0, answer: 'Answered from the sections given.', citations: given };
+  } else if (schema.includes('answer_reading')) {
+    // An answer the rules could not read: the LLM cannot either, so the maker is asked again.
+    json = { reading: null };
   } else if (schema.includes('app_profile_fields')) {
     json = { name: null, platform: 'power-apps', department: 'Customer Service', audience: null, userCount: 45, dataCategories: ['personal'], systems: null, aiUsed: false, aiGeneratesContent: null, aiDecisionImpact: null, aiProfiling: null, aiDomains: null, aiPractices: null, criticality: null, externalSharing: null };
   } else {
@@ -93,11 +96,16 @@ try {
   for (let index = 0; index < REGISTRATIONS; index += 1) {
     const user = `bench-${index}`;
     await steward.say('I built a Power App where 45 people in Customer Service track complaints with customer names and emails', user);
-    for (const reply of [`Complaint tracker ${index}`, 'department', 'none', 'medium', 'no', 'yes']) await steward.say(reply, user);
+    // One answer the rules cannot read ("it depends on the week"): one interpretation call, then re-asked.
+    for (const reply of [`Complaint tracker ${index}`, 'department', 'none', 'it depends on the week', 'medium', 'no', 'yes']) await steward.say(reply, user);
   }
   const registrationRequests = [...fake.requests];
   const perRegistration = costPer(registrationRequests, REGISTRATIONS);
-  const registrationPurposes = registrationRequests.map((request) => (JSON.stringify(request.body.response_format ?? {}).includes('app_profile_fields') ? 'extraction' : 'assessment'));
+  const purposeOf = (request: RecordedRequest) => {
+    const schema = JSON.stringify(request.body.response_format ?? {});
+    return schema.includes('app_profile_fields') ? 'extraction' : schema.includes('answer_reading') ? 'interpretation' : 'assessment';
+  };
+  const registrationPurposes = registrationRequests.map(purposeOf);
 
   // ------------------------------------------------------------ guardrail questions
   fake.reset();
@@ -128,10 +136,12 @@ try {
     tokenCounting: 'ceil(characters / 4) of what was sent: promptTokens = system + user messages, schemaTokens = response_format JSON schema, completionTokens = the JSON answered',
     registrations: REGISTRATIONS,
     perRegistration,
-    registrationCalls: { extraction: registrationPurposes.filter((p) => p === 'extraction').length / REGISTRATIONS, assessment: registrationPurposes.filter((p) => p === 'assessment').length / REGISTRATIONS },
+    registrationCalls: Object.fromEntries(
+      (['extraction', 'interpretation', 'assessment'] as const).map((purpose) => [purpose, registrationPurposes.filter((p) => p === purpose).length / REGISTRATIONS]),
+    ),
     questions: { onTopic, offTopic },
   };
-  console.log(`LLM cost per registration (description extraction + assessment), over ${REGISTRATIONS} registrations:`);
+  console.log(`LLM cost per registration (description extraction, one unreadable answer interpreted, assessment), over ${REGISTRATIONS} registrations:`);
   console.table({ registration: perRegistration });
   console.log(`LLM cost per guardrail question: ${onTopic.questions} labelled on-topic questions (${onTopic.viaLlm} answered via the LLM, ${onTopic.fallbacks} fell back, ${onTopic.noCall} without a call), ${offTopic.questions} off-topic:`);
   console.table({ 'on-topic question': onTopic.perQuestion, 'off-topic question': offTopic.perQuestion });

@@ -97,3 +97,45 @@ describe('intake with an LLM', () => {
     expect(app).toMatchObject({ tier: 'high', status: 'in_review', currentVersion: 2 });
   });
 });
+
+describe('answers the rules cannot read, with an LLM', () => {
+  let database: TestDatabase;
+  let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
+  beforeAll(async () => {
+    database = await pgliteOnly();
+    fake = await startFakeOpenAI();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await database?.cleanup();
+  });
+
+  it('are put in plain words by one call each, confirmed with the maker, at most three per registration', async () => {
+    const llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'sk-test-secret', model: 'fake-model', timeoutMs: 2000 })!;
+    const steward = createTestSteward(database.db.prisma, { llm });
+    fake.respondWith({ json: { ...NOTHING_INFERRED } });
+    await steward.say('register', 'lin');
+    for (const answer of ['Rota', 'Plans shifts', 'excel', 'Ops', 'team', '12']) await steward.say(answer, 'lin');
+
+    const start = fake.requests.length;
+    fake.respondWith({ json: { reading: 'financial' } });
+    const readBack = await steward.say('we keep what people get paid in it', 'lin');
+    expect(fake.requests.length - start).toBe(1);
+    const request = fake.requests.at(-1)!.body;
+    expect(request.messages.at(-1).content).toContain('<maker_answer>\nwe keep what people get paid in it\n</maker_answer>');
+    expect(readBack).toContain('I read that as *Financial data*. Is that right?');
+    expect(await steward.say('yes', 'lin')).toContain('connect to other systems');
+
+    // Two more unreadable answers are interpreted (one the LLM cannot read either); the fourth is not sent.
+    expect(await steward.say('none', 'lin')).toContain('use AI');
+    fake.respondWith({ json: { reading: null } });
+    expect(await steward.say('hard to tell with these tools', 'lin')).toContain('Please answer yes or no');
+    fake.respondWith({ json: { reading: 'no' } });
+    expect(await steward.say('the boss likes shiny things but we kept it simple', 'lin')).toContain('I read that as *No*');
+    expect(await steward.say('yes', 'lin')).toContain('stopped working');
+    const beforeFourth = fake.requests.length;
+    const fourth = await steward.say('hmm hard to say honestly', 'lin');
+    expect(fake.requests.length).toBe(beforeFourth);
+    expect(fourth).toContain('number from 1 to 3');
+  });
+});

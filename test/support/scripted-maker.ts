@@ -3,6 +3,7 @@
 // right option when offered a choice, and counts what a person would feel: re-asks and read-backs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { QUESTIONS } from '../../src/intake/questions.ts';
 import { DATA_CATEGORIES } from '../../src/profile/schema.ts';
 import type { AppProfile } from '../../src/profile/schema.ts';
 
@@ -50,6 +51,47 @@ function hintImplied(hintId: string, expected: Record<string, unknown>): boolean
   return implied[hintId]?.() ?? false;
 }
 
+/**
+ * What Steward waits for, read from what a person sees (for channels that show text only: the terminal,
+ * Slack and Teams messages): the last question, read-back or summary in the text.
+ */
+export function waitingForInText(text: string, hintPrompts: Array<{ id: string; confirm: string }>): string | undefined {
+  const last = (pattern: RegExp) => {
+    let at = -1;
+    for (const match of text.matchAll(pattern)) at = match.index;
+    return at;
+  };
+  const candidates: Array<[string, number]> = [
+    // The summary: its closing line, or (on a card, where Submit is a button) its heading.
+    ['summary', Math.max(last(/Reply \*?yes\*? to submit/gu), last(/^\*?Summary(?: of APP-\d+ \(new version\))?:?\*?$/gmu))],
+    ['duplicate', last(/Do you want to update that app instead/gu)],
+    ...hintPrompts.map((hint): [string, number] => [`hint:${hint.id}`, text.lastIndexOf(hint.confirm)]),
+    ...QUESTIONS.map((question): [string, number] => [`q:${question.id}`, text.lastIndexOf(question.prompt)]),
+  ];
+  const question = (id: string) => QUESTIONS.find((candidate) => candidate.id === id);
+  const readBack = last(/Did you mean |I read that as /gu);
+  const choose = last(/Which did you mean: /gu);
+  const access = /Does it only read from (.+?), or also write to it/gu;
+  let accessAt = -1;
+  let accessSystem = '';
+  for (const match of text.matchAll(access)) {
+    accessAt = match.index;
+    accessSystem = match[1]!;
+  }
+  const [best, at] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a), ['', -1] as [string, number]);
+  // A read-back follows the question it is about (the question text is not repeated then).
+  const about = (id: string) => (id.startsWith('q:') ? id : undefined);
+  const latest = Math.max(at, readBack, choose, accessAt);
+  if (latest < 0) return undefined;
+  if (latest === accessAt) return 'q:systems:access:' + accessSystem;
+  if (latest === choose || latest === readBack) {
+    // The question may have been asked in an earlier turn: "q:?" stands for it.
+    const step = about(best) && at < latest && question(best.slice(2)) ? best : 'q:?';
+    return `${step}:${latest === choose ? 'choose' : 'confirm'}`;
+  }
+  return best;
+}
+
 /** The maker's reply to what Steward waits for; undefined when the script has nothing to say (a failure). */
 function reply(maker: ScriptedMaker, heard: Heard, run: MakerRun, retried: Set<string>): string | undefined {
   const waiting = heard.waitingFor ?? '';
@@ -89,10 +131,14 @@ function reply(maker: ScriptedMaker, heard: Heard, run: MakerRun, retried: Set<s
 export async function playMaker(maker: ScriptedMaker, say: (text: string) => Promise<Heard>): Promise<MakerRun> {
   const run: MakerRun = { reasks: 0, readBacks: 0, turns: 0 };
   const retried = new Set<string>();
+  let asked: string | undefined;
   let heard = await say(maker.opener);
   for (let turn = 0; turn < 60; turn++) {
     if (/Registered APP-\d+/u.test(heard.text) && heard.waitingFor === undefined) return run;
     // After a greeting Steward shows what it can do; the maker then says what they came for.
+    // A read-back seen only as text names no question: it is about the one asked last.
+    if (heard.waitingFor?.startsWith('q:?:') && asked) heard = { ...heard, waitingFor: heard.waitingFor.replace('q:?', asked) };
+    if (heard.waitingFor && /^q:[^:?]+$/u.test(heard.waitingFor)) asked = heard.waitingFor;
     const answer = heard.waitingFor === undefined && turn === 0 ? 'I want to register an app' : reply(maker, heard, run, retried);
     if (answer === undefined) throw new Error(`${maker.id}: no scripted answer for ${heard.waitingFor ?? '(nothing)'} after: ${heard.text.slice(0, 300)}`);
     run.turns += 1;
