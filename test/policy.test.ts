@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { evaluateRules } from '../src/assessment/rules.ts';
 import { runPolicy } from '../src/cli/commands/policy.ts';
 import { memoryIO } from '../src/cli/io.ts';
+import { DEFAULT_VOCABULARY_PATH } from '../src/intake/understand/vocabulary.ts';
 import { DEFAULT_POLICY_PATH, loadPolicy, loadPolicyFromText, PolicyError, policyPath } from '../src/policy/load.ts';
 import { escalationTargets } from '../src/policy/routing.ts';
 import { DEFAULT_TEAM_IDS, type Policy } from '../src/policy/schema.ts';
@@ -336,6 +337,16 @@ describe('steward policy check', () => {
     expect(io.out).toBe('');
     expect(io.err).toContain(`broken.yaml:${lineOf(text, 'complience')}:`);
     expect(io.err).toContain('rules[5].teams[1] (rule PAYMENT-CARD-DATA): unknown team "complience"');
+  });
+
+  it('checks the vocabulary the policy names, naming its line and field', async () => {
+    const vocabulary = readFileSync(DEFAULT_VOCABULARY_PATH, 'utf8').replace('    power-apps:\n', '    powerapps:\n');
+    writeFileSync(path.join(workDir, 'words.yaml'), vocabulary);
+    writeFileSync(path.join(workDir, 'with-words.yaml'), DEFAULT_TEXT.replace('  # vocabulary: vocabulary.yaml', '  vocabulary: words.yaml'));
+    const io = memoryIO({ cwd: workDir });
+    expect(await runPolicy(['check', 'with-words.yaml'], io)).toBe(1);
+    expect(io.err).toContain(`words.yaml:${lineOf(vocabulary, 'powerapps:')}:`);
+    expect(io.err).toContain('choices.platform.powerapps');
   });
 
   it('exits 1 for a missing file and 2 for a wrong command', async () => {

@@ -120,6 +120,7 @@ describe('openers', () => {
     ['hi', 'greeting'],
     ['Hi! I want to register a new app', 'register'],
     ['can i add an app pls', 'register'],
+    ['Hey! so my boss said I gotta register this thing I made', 'register'],
     ['Can I put card numbers in Airtable?', 'other'],
   ])('%j is a %s', (typed, kind) => expect(readOpener(typed, vocabulary).kind).toBe(kind));
 

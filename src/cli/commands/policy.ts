@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { loadPolicy, PolicyError, policyPath } from '../../policy/load.ts';
+import { loadVocabulary, resolveVocabularyPath } from '../../intake/understand/vocabulary.ts';
 import type { CliIO } from '../io.ts';
 
 const USAGE = `Usage: steward policy check [file]
 
-Validates a policy file (default: STEWARD_POLICY, else the shipped policy/default.yaml) and names the
-line and field of every problem. Exit codes: 0 valid, 1 invalid, 2 invalid usage.`;
+Validates a policy file (default: STEWARD_POLICY, else the shipped policy/default.yaml) and the
+vocabulary it names (intake.vocabulary, else the shipped policy/vocabulary.yaml), and names the line
+and field of every problem. Exit codes: 0 valid, 1 invalid, 2 invalid usage.`;
 
 /** `steward policy check [file]`. */
 export async function runPolicy(args: string[], io: CliIO): Promise<number> {
@@ -23,6 +25,9 @@ export async function runPolicy(args: string[], io: CliIO): Promise<number> {
   const shown = displayPath(filePath, io.cwd);
   try {
     const policy = loadPolicy(filePath, { displayName: shown });
+    // The vocabulary the policy names (or the shipped one) is checked with it: both are read at start.
+    const vocabularyFile = resolveVocabularyPath(policy, filePath);
+    loadVocabulary(vocabularyFile, { displayName: displayPath(vocabularyFile, io.cwd) });
     const rules = policy.rules.length;
     const teams = Object.keys(policy.teams).length;
     io.stdout(`Policy ${policy.version} at ${shown} is valid: ${rules} ${rules === 1 ? 'rule' : 'rules'}, ${teams} ${teams === 1 ? 'team' : 'teams'}`);

@@ -9,6 +9,9 @@ import { applicableQuestions, findQuestionByWords, questionById } from '../quest
 import { duplicateReply, missReply, stepReply } from '../render.ts';
 import type { IntakeState } from '../state.ts';
 import type { Reading } from '../understand/reading.ts';
+import { affirmed, preview } from '../understand/reading.ts';
+import { compilePhrases, findPhrases } from '../understand/phrases.ts';
+import { tokenize } from '../understand/tokens.ts';
 import { readAccess } from '../understand/systems.ts';
 import { readYesNo } from '../understand/yes-no.ts';
 import { answerGuardrail, unchanged } from './shared.ts';
@@ -185,17 +188,28 @@ function alreadyImplied(draft: Draft, implies: ImpliedFacts): boolean {
 
 export async function hintTurn(intake: IntakeState, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
   const hintId = intake.step.slice('hint:'.length);
+  const hint = ctx.policy.intake.riskHints.find((candidate) => candidate.id === hintId);
   const said = readYesNo(text, ctx.vocabulary);
-  // A likely yes or no ("I think so") is taken here: the hint question is itself the confirmation.
-  if (said.kind !== 'value' && said.kind !== 'confirm') {
-    return unchanged({ mode: 'intake', intake }, ctx, { text: 'Please answer yes or no.', tone: 'error' });
+  // A likely yes or no ("I think so") is taken here: the hint question is itself the confirmation. An
+  // answer that describes the risk in its own words ("it emails customers about unpaid invoices") is a yes.
+  const answer = said.kind === 'value' || said.kind === 'confirm' ? said.value : hint && mentionsAffirmed(text, hint.keywords, ctx) ? true : undefined;
+  if (answer === undefined) {
+    intake.misses += 1;
+    const again = intake.misses === 1 ? 'Please answer yes or no.' : `Sorry, I need a yes or a no for this one (I couldn't tell from "${preview(text)}").`;
+    return unchanged({ mode: 'intake', intake }, ctx, { text: again, tone: 'error' });
   }
-  intake.hintAnswers[hintId] = said.value;
+  intake.hintAnswers[hintId] = answer;
   intake.pendingHints = intake.pendingHints.filter((id) => id !== hintId);
   intake.history.push(intake.step);
   advance(intake);
-  const noted: Reply[] = said.value ? [{ text: 'Noted, thanks.', tone: 'info' }] : [];
+  const noted: Reply[] = answer ? [{ text: 'Noted, thanks.', tone: 'info' }] : [];
   return stay(intake, ...noted, stepReply(intake, ctx));
+}
+
+function mentionsAffirmed(text: string, keywords: readonly string[], ctx: DialogueContext): boolean {
+  const tokens = tokenize(text);
+  const found = findPhrases(tokens, compilePhrases(keywords.map((keyword) => ({ text: keyword, meaning: true }))));
+  return affirmed(tokens, found, ctx.vocabulary).length > 0;
 }
 
 export function skipTurn(intake: IntakeState, ctx: DialogueContext): TurnOutcome {
