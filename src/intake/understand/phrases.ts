@@ -6,6 +6,8 @@ import { phraseWords } from './tokens.ts';
 
 export interface Phrase<T> {
   words: string[];
+  /** The words written together, for "powerapps" and "air table". */
+  joined: string;
   /** What the phrase stands for (an option value, "yes", a system name...). */
   meaning: T;
   /** Probably, not certainly, this meaning: asked back before it is stored. */
@@ -25,30 +27,31 @@ export function compilePhrases<T>(entries: Iterable<{ text: string; meaning: T; 
   const phrases: Phrase<T>[] = [];
   for (const entry of entries) {
     const words = phraseWords(entry.text);
-    if (words.length > 0) phrases.push({ words, meaning: entry.meaning, likely: entry.likely ?? false });
+    if (words.length > 0) phrases.push({ words, joined: words.join(''), meaning: entry.meaning, likely: entry.likely ?? false });
   }
   return phrases;
 }
 
-/** Edit distance with adjacent swaps, stopping early once over `limit`. */
+/** Edit distance with adjacent swaps (optimal string alignment), stopping early once over `limit`. */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowBest = i;
     for (let j = 1; j <= b.length; j++) {
-      if (i === 0) row.push(j);
-      else {
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-        row.push(best);
-      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      current[j] = best;
+      if (best < rowBest) rowBest = best;
     }
-    rows.push(row);
-    if (Math.min(...row) > limit) return limit + 1;
+    if (rowBest > limit) return limit + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return rows[a.length]![b.length]!;
+  return previous[b.length]!;
 }
 
 function typoAllowance(length: number): number {
@@ -59,12 +62,16 @@ type Closeness = 'exact' | 'fuzzy' | undefined;
 
 /** "apps" for "app", "ibans" for "iban", "kids'" for "kids"; numbers and short words must be exact. */
 function compare(said: string, wanted: string): Closeness {
-  const word = said.replace(/'s?$/u, '');
+  // "kids'" and "applicant's" read as "kids" and "applicant".
+  const last = said.charCodeAt(said.length - 1);
+  const word = last === 39 ? said.slice(0, -1) : said.endsWith("'s") ? said.slice(0, -2) : said;
   if (word === wanted || word === `${wanted}s` || word === `${wanted}es` || `${word}s` === wanted) return 'exact';
-  if (/\d/u.test(wanted) || /\d/u.test(word)) return undefined;
   const allowance = typoAllowance(wanted.length);
-  return allowance > 0 && distance(word, wanted, allowance) <= allowance ? 'fuzzy' : undefined;
+  if (allowance === 0 || Math.abs(word.length - wanted.length) > allowance || DIGIT.test(wanted) || DIGIT.test(word)) return undefined;
+  return distance(word, wanted, allowance) <= allowance ? 'fuzzy' : undefined;
 }
+
+const DIGIT = /\d/u;
 
 /** Does the phrase start at token `at`? Returns how many tokens it took. */
 function matchAt<T>(tokens: Token[], at: number, phrase: Phrase<T>): { length: number; fuzzy: boolean } | undefined {
@@ -83,7 +90,7 @@ function matchAt<T>(tokens: Token[], at: number, phrase: Phrase<T>): { length: n
   }
   if (wanted.includes('*')) return undefined;
   // Written together or apart ("powerapps", "air table"): the same letters over another number of words.
-  const joined = wanted.join('');
+  const joined = phrase.joined;
   let said = '';
   for (let taken = 1; taken <= wanted.length + 1 && at + taken <= tokens.length; taken++) {
     said += tokens[at + taken - 1]!.word;

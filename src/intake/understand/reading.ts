@@ -37,8 +37,9 @@ export function affirmed<T>(tokens: Token[], matches: PhraseMatch<T>[], vocabula
       const clauseSizes = new Map<number, number>();
       for (const token of between) clauseSizes.set(token.clause, (clauseSizes.get(token.clause) ?? 0) + 1);
       // ... but not past a contrast: "nothing sensitive, just public info".
+      // A list item starts its clause ("religion or ..."); "we can wait" is a clause of its own.
       const clauseStart = tokens.find((token) => token.clause === first.clause)!;
-      if (CONTRAST.has(clauseStart.word)) return false;
+      if (CONTRAST.has(clauseStart.word) || clauseStart !== first) return false;
       return match.start - negation.end <= 8 && [...clauseSizes.values()].every((size) => size <= 3);
     });
     const cancelledAfter = after.some((negation) => negation.start >= match.end && tokens[negation.start]!.sentence === first.sentence);

@@ -27,6 +27,7 @@ interface Mention {
   end: number;
 }
 
+const RENAMING = new Set(['which', 'aka', 'ie', 'namely', 'called', 'i']);
 const PREPOSITIONS = new Set(['to', 'from', 'into', 'in', 'on', 'onto', 'with', 'via', 'through', 'of']);
 
 function unknownSystems(text: string, tokens: Token[], access: Array<{ start: number; end: number }>, known: PhraseMatch<string>[]): Mention[] {
@@ -94,7 +95,14 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
   const access = joinAdjacent(tokens, affirmed(tokens, findPhrases(tokens, vocabulary.access), vocabulary));
   const sayNone = findPhrases(tokens, vocabulary.none).some((match) => match.start === 0);
   if (known.length === 0 && (sayNone || /\b(standalone|stand alone|self contained|nothing|no systems?)\b/u.test(tokens.map((token) => token.word).join(' ')))) return value([]);
-  const unknown = unknownSystems(text, tokens, access, known);
+  // "our ERP, which is Dynamics 365": the name after "which is" is the system, not a second one.
+  const renamed = (mention: Mention) =>
+    known.some((match) => {
+      const clause = tokens[match.start]!.clause;
+      const opener = tokens.find((token) => token.clause === clause)!;
+      return match.start > mention.start && RENAMING.has(opener.word) && clause === tokens[mention.end - 1]!.clause + 1;
+    });
+  const unknown = unknownSystems(text, tokens, access, known).filter((mention) => !renamed(mention));
   const systems: Mention[] = [...known.map((match) => namedAsTyped(text, tokens, match, access)), ...unknown].sort(
     (a, b) => a.start - b.start,
   );
