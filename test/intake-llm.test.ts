@@ -96,23 +96,9 @@ describe('intake with an LLM', () => {
     const app = await database.db.prisma.app.findFirstOrThrow({ where: { ownerUserId: 'wen' } });
     expect(app).toMatchObject({ tier: 'high', status: 'in_review', currentVersion: 2 });
   });
-});
-
-describe('answers the rules cannot read, with an LLM', () => {
-  let database: TestDatabase;
-  let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
-  beforeAll(async () => {
-    database = await pgliteOnly();
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await database?.cleanup();
-  });
 
   it('are put in plain words by one call each, confirmed with the maker, at most three per registration', async () => {
-    const llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'sk-test-secret', model: 'fake-model', timeoutMs: 2000 })!;
-    const steward = createTestSteward(database.db.prisma, { llm });
+    const steward = createTestSteward(database.db.prisma, { llm: llm() });
     fake.respondWith({ json: { ...NOTHING_INFERRED } });
     await steward.say('register', 'lin');
     for (const answer of ['Rota', 'Plans shifts', 'excel', 'Ops', 'team', '12']) await steward.say(answer, 'lin');

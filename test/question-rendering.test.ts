@@ -2,23 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { stepReply } from '../src/intake/render.ts';
 import type { DialogueContext } from '../src/intake/context.ts';
+import { newIntake } from '../src/intake/progress.ts';
 import { QUESTIONS } from '../src/intake/questions.ts';
 import { loadPolicy } from '../src/policy/load.ts';
 import { defaultVocabulary } from '../src/intake/understand/vocabulary.ts';
 
 const ctx = { policy: loadPolicy(), vocabulary: defaultVocabulary() } as unknown as DialogueContext;
-const intakeAt = (id: string) => ({
-  draft: { aiUsed: true },
-  inferred: [],
-  step: `q:${id}`,
-  history: [],
-  pendingHints: [],
-  hintAnswers: {},
-  reachedSummary: false,
-  extractionDone: false,
-  misses: 0,
-  llmReadings: 0,
-});
+const intakeAt = (id: string) => ({ ...newIntake(), draft: { aiUsed: true }, step: `q:${id}` });
 
 describe('question replies', () => {
   it.each(['name', 'description', 'department', 'userCount', 'systems'])('%s is answered in words, with no Yes/No buttons', (id) => {

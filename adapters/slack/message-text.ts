@@ -1,6 +1,7 @@
 import type { SlackDirectory } from './directory.ts';
 import { plainFromRichText, richTextBlocks, userIdsInRichText } from './rich-text.ts';
-import { mentionLabels, plainFromSlackText, tidy, userIdsInText, withoutBotMention } from './text.ts';
+import { tidyText } from '../tidy-text.ts';
+import { mentionLabels, plainFromSlackText, userIdsInText, withoutBotMention } from './text.ts';
 
 // What a person wrote in a Slack message (a DM, a mention, a thread reply), as they typed it, for the
 // core: rich_text when the message has it (exact characters, Unicode emoji), else the escaped `text`.
@@ -38,8 +39,8 @@ export async function readMessageText(message: SlackMessageLike, options: ReadOp
   const mentioned = [...userIdsInRichText(rich), ...userIdsInText(text)].filter((id) => id !== options.botUserId && !labels.users.has(id));
   const names = { users: await displayNames(mentioned, options.directory) };
   if (rich.length > 0) {
-    const plain = tidy(plainFromRichText(rich, { names, labels, omitUser: options.botUserId ?? 'leading' }));
+    const plain = tidyText(plainFromRichText(rich, { names, labels, omitUser: options.botUserId ?? 'leading' }));
     if (plain !== '') return plain;
   }
-  return tidy(plainFromSlackText(withoutBotMention(text, options.botUserId), names));
+  return tidyText(plainFromSlackText(withoutBotMention(text, options.botUserId), names));
 }

@@ -2,6 +2,7 @@
 // links, mentions and broadcasts as control sequences in angle brackets: "<https://x|x>", "<@U123>",
 // "<#C123|general>", "<!here>", "<!subteam^S1|@team>". See "Formatting text for app surfaces" in
 // Slack's docs. Everything here is synchronous; names Slack leaves out come in `SlackNames`.
+import { tidyText } from '../tidy-text.ts';
 
 export interface SlackNames {
   /** Display names of users, by id (looked up by the caller; Slack's text has only the id). */
@@ -102,15 +103,6 @@ export function userIdsInText(text: string): string[] {
  */
 export function withoutBotMention(text: string, botUserId: string | undefined): string {
   const mention = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'gu') : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/u;
-  return tidy(text.replace(mention, ' '));
+  return tidyText(text.replace(mention, ' '));
 }
 
-/** Runs of spaces between words (where a mention was) become one; lines keep their breaks and indentation. */
-export function tidy(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/(\S)[^\S\n]{2,}/gu, '$1 ').trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/gu, '\n\n')
-    .trim();
-}

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { InboundMessage } from '../../src/chat/engine.ts';
-import { htmlToText, plainText, tidyText } from './html-text.ts';
+import { tidyText } from '../tidy-text.ts';
+import { htmlToText, plainText } from './html-text.ts';
 import type { TeamsChannelData } from './types.ts';
 
 // Teams activities in the core's terms: who spoke, where, and what they said.

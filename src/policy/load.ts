@@ -60,15 +60,17 @@ export function policyPath(env: Record<string, string | undefined>, cwd: string)
  * the file (default: the path as given).
  */
 export function loadPolicy(filePath: string = DEFAULT_POLICY_PATH, options: { displayName?: string } = {}): Policy {
-  const sourceName = options.displayName ?? filePath;
-  let text: string;
+  return loadPolicyFromText(readDataFile(filePath, options.displayName ?? filePath), options.displayName ?? filePath);
+}
+
+/** A policy-like file's text; a file that cannot be read is a PolicyError naming it. */
+export function readDataFile(filePath: string, sourceName: string): string {
   try {
-    text = readFileSync(filePath, 'utf8');
+    return readFileSync(filePath, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new PolicyError(sourceName, [{ path: '', message: `cannot read the file (${reason})` }]);
   }
-  return loadPolicyFromText(text, sourceName);
 }
 
 type PathSegment = string | number;

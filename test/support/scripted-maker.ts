@@ -175,3 +175,25 @@ export function profileDifferences(maker: ScriptedMaker, profile: AppProfile): s
   }
   return problems;
 }
+
+const REFUSED = /couldn't (match|read)|no option|Please give|needs at least|can't be empty/u;
+
+/** What a person makes of a turn shown as text only: what Steward waits for, and whether it refused. */
+export function heardInText(text: string, hintPrompts: Array<{ id: string; confirm: string }>): Heard {
+  const waitingFor = waitingForInText(text, hintPrompts);
+  return { text, ...(waitingFor ? { waitingFor } : {}), refused: REFUSED.test(text) };
+}
+
+/**
+ * How far the exported inventory is from what the makers meant. Every reading that decides the risk
+ * tier must match; free-text spellings (a typo kept as typed, "Postgres" shown as "PostgreSQL") may
+ * differ in a few places, listed in `spelling`.
+ */
+export function inventoryDifferences(apps: Array<{ profile: AppProfile }>): { risk: string[]; spelling: string[] } {
+  const problems = SCRIPTED_MAKERS.flatMap((maker) => {
+    const app = apps.find((candidate) => candidate.profile.name === maker.expect.name);
+    return app ? profileDifferences(maker, app.profile) : [`${maker.id}: no app named ${JSON.stringify(maker.expect.name)}`];
+  });
+  const spelling = problems.filter((problem) => /\.(department|systems):/u.test(problem));
+  return { risk: problems.filter((problem) => !spelling.includes(problem)), spelling };
+}

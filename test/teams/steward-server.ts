@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.ts';
 import { pgliteOnly } from '../support/databases.ts';
+import { writeTestPolicy } from '../support/policy.ts';
 import { stewardEnv } from '../support/processes.ts';
 
 const BIN = path.join(projectRoot, 'bin', 'steward.js');
@@ -95,6 +96,29 @@ export async function migratedDatabaseDir(): Promise<{ dir: string; cleanup(): P
   await database.db.close();
   if (database.target.kind !== 'pglite') throw new Error('expected a PGlite database');
   return { dir: database.target.dir, cleanup: database.cleanup };
+}
+
+export interface EmulatorSteward {
+  server: StewardServer;
+  /** The embedded database and the test policy, for `steward` commands on the same data. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** `steward serve` in Teams emulator mode on a fresh migrated database with the test policy (`edit` changes it). */
+export async function startEmulatorSteward(edit?: Parameters<typeof writeTestPolicy>[1]): Promise<EmulatorSteward> {
+  const database = await migratedDatabaseDir();
+  const policyFile = await writeTestPolicy(path.dirname(database.dir), edit);
+  const env = { PGLITE_DIR: database.dir, STEWARD_POLICY: policyFile };
+  const server = await startStewardServer({ TEAMS_EMULATOR: 'true', ...env });
+  return {
+    server,
+    env,
+    stop: async () => {
+      await server.stop();
+      await database.cleanup();
+    },
+  };
 }
 
 /** A fixture activity with fields replaced (top-level keys; nested objects are replaced whole). */

@@ -2,15 +2,13 @@
 // `steward serve` (emulator mode) receives them as Teams sends them, stores what was typed, and shows
 // it as typed: raw in Adaptive Cards, entity-escaped once in markdown messages.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeBotConnector } from '../support/fake-bot-connector.ts';
 import type { ConnectorCall, FakeBotConnector } from '../support/fake-bot-connector.ts';
-import { writeTestPolicy } from '../support/policy.ts';
 import { runSteward, stewardEnv } from '../support/processes.ts';
 import { NEXT_QUESTION } from '../slack/registration-flow.ts';
-import { card, fixture, migratedDatabaseDir, shown, startStewardServer } from './steward-server.ts';
-import type { StewardServer } from './steward-server.ts';
+import { card, fixture, shown, startEmulatorSteward } from './steward-server.ts';
+import type { EmulatorSteward } from './steward-server.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -33,24 +31,16 @@ const AS_SENT: Record<string, Record<string, unknown>> = {
 const ANSWERS = ['register', NAME, DESCRIPTION, 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
 
 let connector: FakeBotConnector;
-let server: StewardServer;
-let cleanupDir: () => Promise<void>;
-let databaseDir: string;
-let policyFile: string;
+let steward: EmulatorSteward;
 
 beforeAll(async () => {
   connector = await startFakeBotConnector();
-  const database = await migratedDatabaseDir();
-  cleanupDir = database.cleanup;
-  databaseDir = database.dir;
-  policyFile = await writeTestPolicy(path.dirname(database.dir));
-  server = await startStewardServer({ TEAMS_EMULATOR: 'true', PGLITE_DIR: database.dir, STEWARD_POLICY: policyFile });
+  steward = await startEmulatorSteward();
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await steward?.stop();
   await connector?.close();
-  await cleanupDir?.();
 });
 
 /** The text blocks and facts of a card, or a message's markdown text. */
@@ -75,7 +65,7 @@ describe('text typed in Teams', () => {
         text: answer,
         ...AS_SENT[answer],
       });
-      const result = await server.postActivity(activity);
+      const result = await steward.server.postActivity(activity);
       expect(result.status, JSON.stringify(result.body)).toBe(200);
       const turn = connector.calls.slice(before).filter((call) => call.conversationId === conversation.id);
       const next = NEXT_QUESTION[index] ?? 'Registered APP-';
@@ -86,7 +76,7 @@ describe('text typed in Teams', () => {
     const reference = /APP-\d{4,}/u.exec(shown(registered))![0];
 
     // The inventory holds exactly what was typed.
-    const exported = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], stewardEnv({ PGLITE_DIR: databaseDir, STEWARD_POLICY: policyFile }))).stdout) as Array<Record<string, unknown>>;
+    const exported = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], stewardEnv(steward.env))).stdout) as Array<Record<string, unknown>>;
     expect(exported.find((app) => app.reference === reference)).toMatchObject({ profile: { name: NAME, description: DESCRIPTION } });
 
     // Cards (the summary, the registration) show the words as they are: no entities.

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../../paths.ts';
-import { loadYamlFromText, PolicyError } from '../../policy/load.ts';
+import { loadYamlFromText, readDataFile } from '../../policy/load.ts';
 import type { Policy } from '../../policy/schema.ts';
 import { AI_DOMAINS, AI_PRACTICES, APP_PLATFORMS, AUDIENCES, CRITICALITIES, DATA_CATEGORIES, DECISION_IMPACTS } from '../../profile/schema.ts';
 import type { Phrase } from './phrases.ts';
@@ -142,14 +141,7 @@ export function loadVocabularyFromText(text: string, sourceName: string): Vocabu
 /** Reads and validates a vocabulary file; throws PolicyError naming the line and field of each problem. */
 export function loadVocabulary(filePath: string = DEFAULT_VOCABULARY_PATH, options: { displayName?: string } = {}): Vocabulary {
   const sourceName = options.displayName ?? filePath;
-  let text: string;
-  try {
-    text = readFileSync(filePath, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new PolicyError(sourceName, [{ path: '', message: `cannot read the file (${reason})` }]);
-  }
-  return loadVocabularyFromText(text, sourceName);
+  return loadVocabularyFromText(readDataFile(filePath, sourceName), sourceName);
 }
 
 /** The policy's `intake.vocabulary` (relative to the policy file), else the shipped vocabulary. */
