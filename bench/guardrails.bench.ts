@@ -30,7 +30,9 @@ interface LabelledQuestion {
 
 const policy = loadPolicy();
 const handbook = loadHandbook(handbookDir(policy, DEFAULT_POLICY_PATH), policy);
-const labelled = JSON.parse(readFileSync(path.join(here, '../test/fixtures/guardrail-questions.json'), 'utf8')) as LabelledQuestion[];
+const labelled = JSON.parse(
+  readFileSync(path.join(here, '../test/fixtures/guardrail-questions.json'), 'utf8'),
+) as LabelledQuestion[];
 
 // ---------------------------------------------------------------- hit rates
 
@@ -41,9 +43,16 @@ interface HitRates {
 }
 
 function rates(ranked: string[][], questions: LabelledQuestion[]): HitRates {
-  const hits = questions.map((item, index) => ({ top1: ranked[index]![0] === item.expected, top3: ranked[index]!.slice(0, 3).includes(item.expected) }));
+  const hits = questions.map((item, index) => ({
+    top1: ranked[index]![0] === item.expected,
+    top3: ranked[index]!.slice(0, 3).includes(item.expected),
+  }));
   const share = (count: number) => Number((count / questions.length).toFixed(4));
-  return { questions: questions.length, top1: share(hits.filter((hit) => hit.top1).length), top3: share(hits.filter((hit) => hit.top3).length) };
+  return {
+    questions: questions.length,
+    top1: share(hits.filter((hit) => hit.top1).length),
+    top3: share(hits.filter((hit) => hit.top3).length),
+  };
 }
 
 function split(ranked: string[][]): { all: HitRates; heldOut: HitRates } {
@@ -110,18 +119,26 @@ const latency = {
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(7);
 const heldOutCount = retrieval.heldOut.questions;
-console.log(`Guardrail answers: ${labelled.length} labelled questions (${heldOutCount} held out), ${handbook.sections.length} handbook sections`);
+console.log(
+  `Guardrail answers: ${labelled.length} labelled questions (${heldOutCount} held out), ${handbook.sections.length} handbook sections`,
+);
 console.log('');
 console.log('mode                     top-1    top-3   held-out top-1   held-out top-3');
 for (const [name, result] of [
   ['retrieval only', retrieval],
   ['retrieval + LLM stub', withLlmStub],
 ] as const) {
-  console.log(`${name.padEnd(22)}  ${pct(result.all.top1)}  ${pct(result.all.top3)}          ${pct(result.heldOut.top1)}          ${pct(result.heldOut.top3)}`);
+  console.log(
+    `${name.padEnd(22)}  ${pct(result.all.top1)}  ${pct(result.all.top3)}          ${pct(result.heldOut.top1)}          ${pct(result.heldOut.top3)}`,
+  );
 }
 console.log('');
-console.log(`LLM stub: ${labelled.length} calls, ${stubFallbacks} fell back to the excerpt, ${(stubMs / labelled.length).toFixed(1)} ms per answer over loopback HTTP`);
-console.log(`retrieval latency over ${latency.queries.toLocaleString('en-US')} queries: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (target p99 < ${P99_TARGET_MS} ms: ${latency.p99Ms < P99_TARGET_MS ? 'met' : 'MISSED'})`);
+console.log(
+  `LLM stub: ${labelled.length} calls, ${stubFallbacks} fell back to the excerpt, ${(stubMs / labelled.length).toFixed(1)} ms per answer over loopback HTTP`,
+);
+console.log(
+  `retrieval latency over ${latency.queries.toLocaleString('en-US')} queries: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (target p99 < ${P99_TARGET_MS} ms: ${latency.p99Ms < P99_TARGET_MS ? 'met' : 'MISSED'})`,
+);
 console.log(`index built in ${indexBuildMs.toFixed(1)} ms`);
 
 const resultsDir = path.join(here, 'results');
@@ -136,7 +153,12 @@ writeFileSync(
       policyVersion: policy.version,
       sections: handbook.sections.length,
       retrievalOnly: retrieval,
-      withLlmStub: { ...withLlmStub, calls: labelled.length, fallbacks: stubFallbacks, msPerAnswer: Number((stubMs / labelled.length).toFixed(2)) },
+      withLlmStub: {
+        ...withLlmStub,
+        calls: labelled.length,
+        fallbacks: stubFallbacks,
+        msPerAnswer: Number((stubMs / labelled.length).toFixed(2)),
+      },
       retrievalLatency: latency,
       indexBuildMs: Number(indexBuildMs.toFixed(2)),
     },

@@ -57,11 +57,39 @@ function answer(request: RecordedRequest): { json: unknown; usage: Usage } {
     // An answer the rules could not read: the LLM cannot either, so the maker is asked again.
     json = { reading: null };
   } else if (schema.includes('app_profile_fields')) {
-    json = { name: null, platform: 'power-apps', department: 'Customer Service', audience: null, userCount: 45, dataCategories: ['personal'], systems: null, aiUsed: false, aiGeneratesContent: null, aiDecisionImpact: null, aiProfiling: null, aiDomains: null, aiPractices: null, criticality: null, externalSharing: null };
+    json = {
+      name: null,
+      platform: 'power-apps',
+      department: 'Customer Service',
+      audience: null,
+      userCount: 45,
+      dataCategories: ['personal'],
+      systems: null,
+      aiUsed: false,
+      aiGeneratesContent: null,
+      aiDecisionImpact: null,
+      aiProfiling: null,
+      aiDomains: null,
+      aiPractices: null,
+      criticality: null,
+      externalSharing: null,
+    };
   } else {
-    json = { tier: 'medium', teams: ['privacy'], rationale: 'Customer contact details are shared across the department.', missingFacts: [] };
+    json = {
+      tier: 'medium',
+      teams: ['privacy'],
+      rationale: 'Customer contact details are shared across the department.',
+      missingFacts: [],
+    };
   }
-  return { json, usage: { prompt_tokens: tokens(prompt), completion_tokens: tokens(JSON.stringify(json)), schema_tokens: tokens(schema) } };
+  return {
+    json,
+    usage: {
+      prompt_tokens: tokens(prompt),
+      completion_tokens: tokens(JSON.stringify(json)),
+      schema_tokens: tokens(schema),
+    },
+  };
 }
 
 interface Cost {
@@ -85,7 +113,10 @@ function costPer(requests: RecordedRequest[], units: number): Cost {
 const fake = await startFakeOpenAI();
 fake.setDefault(({ body, ...rest }) => {
   const { json, usage } = answer({ body, ...rest });
-  return { json, usage: { prompt_tokens: usage.prompt_tokens + usage.schema_tokens, completion_tokens: usage.completion_tokens } };
+  return {
+    json,
+    usage: { prompt_tokens: usage.prompt_tokens + usage.schema_tokens, completion_tokens: usage.completion_tokens },
+  };
 });
 const database = await pgliteOnly();
 try {
@@ -95,15 +126,31 @@ try {
   const steward = createTestSteward(database.db.prisma, { llm });
   for (let index = 0; index < REGISTRATIONS; index += 1) {
     const user = `bench-${index}`;
-    await steward.say('I built a Power App where 45 people in Customer Service track complaints with customer names and emails', user);
+    await steward.say(
+      'I built a Power App where 45 people in Customer Service track complaints with customer names and emails',
+      user,
+    );
     // One answer the rules cannot read ("it depends on the week"): one interpretation call, then re-asked.
-    for (const reply of [`Complaint tracker ${index}`, 'department', 'none', 'it depends on the week', 'medium', 'no', 'yes']) await steward.say(reply, user);
+    for (const reply of [
+      `Complaint tracker ${index}`,
+      'department',
+      'none',
+      'it depends on the week',
+      'medium',
+      'no',
+      'yes',
+    ])
+      await steward.say(reply, user);
   }
   const registrationRequests = [...fake.requests];
   const perRegistration = costPer(registrationRequests, REGISTRATIONS);
   const purposeOf = (request: RecordedRequest) => {
     const schema = JSON.stringify(request.body.response_format ?? {});
-    return schema.includes('app_profile_fields') ? 'extraction' : schema.includes('answer_reading') ? 'interpretation' : 'assessment';
+    return schema.includes('app_profile_fields')
+      ? 'extraction'
+      : schema.includes('answer_reading')
+        ? 'interpretation'
+        : 'assessment';
   };
   const registrationPurposes = registrationRequests.map(purposeOf);
 
@@ -112,7 +159,11 @@ try {
   const policy = loadPolicy();
   const handbook = loadHandbook(handbookDir(policy, DEFAULT_POLICY_PATH), policy);
   const advisor = createGuardrailAdvisor({ policy, handbook, llm });
-  const labelled = (JSON.parse(readFileSync(path.join(here, '../test/fixtures/guardrail-questions.json'), 'utf8')) as Array<{ question: string }>).map((item) => item.question);
+  const labelled = (
+    JSON.parse(readFileSync(path.join(here, '../test/fixtures/guardrail-questions.json'), 'utf8')) as Array<{
+      question: string;
+    }>
+  ).map((item) => item.question);
 
   const ask = async (questions: string[]) => {
     const before = fake.requests.length;
@@ -133,17 +184,25 @@ try {
   const result = {
     benchmark: 'llm-cost',
     at: new Date().toISOString(),
-    tokenCounting: 'ceil(characters / 4) of what was sent: promptTokens = system + user messages, schemaTokens = response_format JSON schema, completionTokens = the JSON answered',
+    tokenCounting:
+      'ceil(characters / 4) of what was sent: promptTokens = system + user messages, schemaTokens = response_format JSON schema, completionTokens = the JSON answered',
     registrations: REGISTRATIONS,
     perRegistration,
     registrationCalls: Object.fromEntries(
-      (['extraction', 'interpretation', 'assessment'] as const).map((purpose) => [purpose, registrationPurposes.filter((p) => p === purpose).length / REGISTRATIONS]),
+      (['extraction', 'interpretation', 'assessment'] as const).map((purpose) => [
+        purpose,
+        registrationPurposes.filter((p) => p === purpose).length / REGISTRATIONS,
+      ]),
     ),
     questions: { onTopic, offTopic },
   };
-  console.log(`LLM cost per registration (description extraction, one unreadable answer interpreted, assessment), over ${REGISTRATIONS} registrations:`);
+  console.log(
+    `LLM cost per registration (description extraction, one unreadable answer interpreted, assessment), over ${REGISTRATIONS} registrations:`,
+  );
   console.table({ registration: perRegistration });
-  console.log(`LLM cost per guardrail question: ${onTopic.questions} labelled on-topic questions (${onTopic.viaLlm} answered via the LLM, ${onTopic.fallbacks} fell back, ${onTopic.noCall} without a call), ${offTopic.questions} off-topic:`);
+  console.log(
+    `LLM cost per guardrail question: ${onTopic.questions} labelled on-topic questions (${onTopic.viaLlm} answered via the LLM, ${onTopic.fallbacks} fell back, ${onTopic.noCall} without a call), ${offTopic.questions} off-topic:`,
+  );
   console.table({ 'on-topic question': onTopic.perQuestion, 'off-topic question': offTopic.perQuestion });
   mkdirSync(path.join(here, 'results'), { recursive: true });
   writeFileSync(path.join(here, 'results', 'llm-cost.json'), `${JSON.stringify(result, null, 2)}\n`);

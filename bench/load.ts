@@ -8,7 +8,15 @@ import path from 'node:path';
 import { projectRoot } from '../src/paths.ts';
 import { startLeanFakeSlack } from './support/fake-slack-api.ts';
 import type { LeanFakeSlack } from './support/fake-slack-api.ts';
-import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, machineBusySeconds, peakRssMb, percentile, rssMb } from './support/process-stats.ts';
+import {
+  cpuSeconds,
+  cpuSecondsBetween,
+  cpuSecondsByCommand,
+  machineBusySeconds,
+  peakRssMb,
+  percentile,
+  rssMb,
+} from './support/process-stats.ts';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 const BOT_TOKEN = 'xoxb-bench-token';
@@ -132,11 +140,15 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
     SLACK_API_URL: slack.apiUrl,
     LOG_LEVEL: 'warn',
     ...options.serverEnv,
-    ...(options.database?.kind === 'postgres' ? { DATABASE_URL: options.database.url } : { PGLITE_DIR: path.join(dir, 'db') }),
+    ...(options.database?.kind === 'postgres'
+      ? { DATABASE_URL: options.database.url }
+      : { PGLITE_DIR: path.join(dir, 'db') }),
   };
   const args = [
     ...(options.nodeArgs ?? []),
-    ...(options.target === 'steward' ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve'] : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')]),
+    ...(options.target === 'steward'
+      ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve']
+      : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')]),
   ];
   const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The tail of the server's output, for the error when it does not start (kept short: it may log under load).
@@ -180,7 +192,10 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
       await exited;
       clearTimeout(killer);
       // The bare app has no SIGTERM handler: being killed by it is its normal end.
-      if (child.exitCode !== 0 && !(options.target === 'bare-bolt' && child.signalCode === 'SIGTERM')) process.stderr.write(`${options.target} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}\n`);
+      if (child.exitCode !== 0 && !(options.target === 'bare-bolt' && child.signalCode === 'SIGTERM'))
+        process.stderr.write(
+          `${options.target} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}\n`,
+        );
     },
   };
 }
@@ -204,11 +219,15 @@ async function scrapeMetrics(url: string, since: number): Promise<MetricsSample 
     () => '',
   );
   if (!text) return undefined;
-  const value = (name: string) => Number(new RegExp(`^steward_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'mu').exec(text)?.[1] ?? NaN);
+  const value = (name: string) =>
+    Number(new RegExp(`^steward_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'mu').exec(text)?.[1] ?? NaN);
   const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   const ms = (seconds: number) => Math.round(seconds * 1e4) / 10;
   const spaces = Object.fromEntries(
-    [...text.matchAll(/^steward_nodejs_heap_space_size_used_bytes\{space="(\w+)"\} (\S+)$/gmu)].map((match) => [match[1]!, mb(Number(match[2]))]),
+    [...text.matchAll(/^steward_nodejs_heap_space_size_used_bytes\{space="(\w+)"\} (\S+)$/gmu)].map((match) => [
+      match[1]!,
+      mb(Number(match[2])),
+    ]),
   );
   return {
     atSeconds: Math.round((performance.now() - since) / 100) / 10,
@@ -217,7 +236,11 @@ async function scrapeMetrics(url: string, since: number): Promise<MetricsSample 
     heapTotalMb: mb(value('nodejs_heap_size_total_bytes')),
     externalMb: mb(value('nodejs_external_memory_bytes')),
     heapSpacesUsedMb: spaces,
-    eventLoopLagMs: { p50: ms(value('nodejs_eventloop_lag_p50_seconds')), p99: ms(value('nodejs_eventloop_lag_p99_seconds')), max: ms(value('nodejs_eventloop_lag_max_seconds')) },
+    eventLoopLagMs: {
+      p50: ms(value('nodejs_eventloop_lag_p50_seconds')),
+      p99: ms(value('nodejs_eventloop_lag_p99_seconds')),
+      max: ms(value('nodejs_eventloop_lag_max_seconds')),
+    },
   };
 }
 
@@ -235,7 +258,14 @@ function signedEvent(user: string, text: string) {
     authorizations: [{ team_id: 'T0BENCH', user_id: 'U0STEWARD', is_bot: true }],
   });
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${now}:${body}`).digest('hex')}`;
-  return { body, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': signature } };
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(now),
+      'x-slack-signature': signature,
+    },
+  };
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -264,11 +294,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     let turns = 0;
     let errors = 0;
     for (const [says, expected] of REGISTRATION) {
-      const reply = slack.waitForMessage(`D${user}`, options.target === 'steward' ? (message) => message.text.includes(expected) : () => true);
+      const reply = slack.waitForMessage(
+        `D${user}`,
+        options.target === 'steward' ? (message) => message.text.includes(expected) : () => true,
+      );
       const request = signedEvent(user, says(label));
       const sent = performance.now();
       try {
-        const response = await fetch(`${server.url}/slack/events`, { method: 'POST', body: request.body, headers: request.headers });
+        const response = await fetch(`${server.url}/slack/events`, {
+          method: 'POST',
+          body: request.body,
+          headers: request.headers,
+        });
         record?.acks.push(performance.now() - sent);
         await response.arrayBuffer();
         if (response.status !== 200) errors += 1;
@@ -314,12 +351,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const sampler = setInterval(() => rssSamples.push(rssMb(server.pid)), sampleMs);
   const scraper =
     steward && options.metricsEveryMs
-      ? setInterval(() => void scrapeMetrics(server.url, started).then((sample) => sample && metricsSamples.push(sample)), options.metricsEveryMs)
+      ? setInterval(
+          () => void scrapeMetrics(server.url, started).then((sample) => sample && metricsSamples.push(sample)),
+          options.metricsEveryMs,
+        )
       : undefined;
   const until = options.seconds ? started + options.seconds * 1000 : Infinity;
 
   const maker = async (index: number) => {
-    for (let round = 0; options.seconds ? performance.now() < until : round < (options.registrations ?? 1); round += 1) {
+    for (
+      let round = 0;
+      options.seconds ? performance.now() < until : round < (options.registrations ?? 1);
+      round += 1
+    ) {
       const done = await register(`BENCH${runId}${index}R${round}`.toUpperCase(), `${index}-${round}`, record);
       turns += done.turns;
       errors += done.errors;
@@ -355,7 +399,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const round = (value: number) => Math.round(value * 10) / 10;
   const summary = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) };
+    return {
+      p50: round(percentile(sorted, 50)),
+      p95: round(percentile(sorted, 95)),
+      p99: round(percentile(sorted, 99)),
+      max: round(sorted.at(-1) ?? 0),
+    };
   };
   return {
     target: options.target,
@@ -384,6 +433,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     warmupTurns,
     errors,
     ...(firstStartPeakRssMb === undefined ? {} : { firstStartPeakRssMb }),
-    ...(steward ? { metrics: { ...(metricsStart ? { start: metricsStart } : {}), ...(metricsEnd ? { end: metricsEnd } : {}), samples: metricsSamples } } : {}),
+    ...(steward
+      ? {
+          metrics: {
+            ...(metricsStart ? { start: metricsStart } : {}),
+            ...(metricsEnd ? { end: metricsEnd } : {}),
+            samples: metricsSamples,
+          },
+        }
+      : {}),
   };
 }

@@ -25,7 +25,16 @@ interface Step {
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
-const statusMb = (key: string) => Math.round(Number(/\d+/u.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((line) => line.startsWith(key)) ?? '0')![0]) / 102.4) / 10;
+const statusMb = (key: string) =>
+  Math.round(
+    Number(
+      /\d+/u.exec(
+        readFileSync('/proc/self/status', 'utf8')
+          .split('\n')
+          .find((line) => line.startsWith(key)) ?? '0',
+      )![0],
+    ) / 102.4,
+  ) / 10;
 const steps: Step[] = [];
 let previous = 0;
 
@@ -36,7 +45,15 @@ async function step(name: string, run: () => unknown): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const usage = process.memoryUsage();
-  steps.push({ step: name, rssMb: mb(usage.rss), deltaRssMb: mb(usage.rss - previous), peakRssMb: statusMb('VmHWM:'), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) });
+  steps.push({
+    step: name,
+    rssMb: mb(usage.rss),
+    deltaRssMb: mb(usage.rss - previous),
+    peakRssMb: statusMb('VmHWM:'),
+    heapUsedMb: mb(usage.heapUsed),
+    heapTotalMb: mb(usage.heapTotal),
+    externalMb: mb(usage.external),
+  });
   previous = usage.rss;
 }
 
@@ -46,10 +63,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await step('node + tsx (the ESM loader hooks run on their own thread)', () => undefined);
 await step('@slack/bolt', () => import('@slack/bolt'));
-await step('botbuilder + botframework-connector (Teams; `serve` loads them only when Teams is configured)', async () => {
-  await import('botbuilder');
-  await import('botframework-connector');
-});
+await step(
+  'botbuilder + botframework-connector (Teams; `serve` loads them only when Teams is configured)',
+  async () => {
+    await import('botbuilder');
+    await import('botframework-connector');
+  },
+);
 await step('express, pino, prom-client, openai, zod, yaml, minisearch', async () => {
   for (const name of ['express', 'pino', 'prom-client', 'openai', 'zod', 'yaml', 'minisearch']) await import(name);
 });
@@ -67,16 +87,21 @@ let connection: Awaited<ReturnType<typeof connect>>;
 if (kind === 'pglite') {
   if (!where) temporary = mkdtempSync(path.join(os.tmpdir(), 'steward-memory-'));
   const dir = where ?? path.join(temporary!, 'db');
-  await step(`PGlite open (${where ? 'existing directory' : 'empty directory: initdb'}, shared_buffers=16MB)`, async () => {
-    connection = await connect({ kind: 'pglite', dir });
-  });
+  await step(
+    `PGlite open (${where ? 'existing directory' : 'empty directory: initdb'}, shared_buffers=16MB)`,
+    async () => {
+      connection = await connect({ kind: 'pglite', dir });
+    },
+  );
 } else {
   if (!where) throw new Error('postgres needs a URL');
   await step('pg pool', async () => {
     connection = await connect({ kind: 'postgres', url: where });
   });
 }
-await step('migrations (the schema engine, WebAssembly, only when some are pending)', () => applyMigrationsOn(connection!, {}));
+await step('migrations (the schema engine, WebAssembly, only when some are pending)', () =>
+  applyMigrationsOn(connection!, {}),
+);
 const prisma = new client.PrismaClient({ adapter: connection!.adapterFactory });
 await step("first query (loads Prisma's WebAssembly query compiler)", () => prisma.conversation.findMany({ take: 1 }));
 await step('200 more queries', async () => {
@@ -89,4 +114,7 @@ if (temporary) rmSync(temporary, { recursive: true, force: true });
 console.table(steps);
 const resultsDir = path.join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(path.join(resultsDir, `memory-${kind}.json`), `${JSON.stringify({ at: new Date().toISOString(), kind, database: where ? 'existing' : 'new', steps }, null, 2)}\n`);
+writeFileSync(
+  path.join(resultsDir, `memory-${kind}.json`),
+  `${JSON.stringify({ at: new Date().toISOString(), kind, database: where ? 'existing' : 'new', steps }, null, 2)}\n`,
+);

@@ -52,7 +52,8 @@ function packageOf(url: string): string | undefined {
   if (url.startsWith('wasm://')) return undefined;
   if (url.startsWith('node:') || !url.includes('/')) return undefined;
   const file = url.replace(/^file:\/\//u, '');
-  if (file.startsWith(projectRoot)) return `steward ${path.relative(projectRoot, file).split('/').slice(0, 2).join('/')}`;
+  if (file.startsWith(projectRoot))
+    return `steward ${path.relative(projectRoot, file).split('/').slice(0, 2).join('/')}`;
   return undefined;
 }
 
@@ -72,12 +73,17 @@ export function summariseProfile(profile: CpuProfile, windowSeconds?: number): P
     if (time < from || delta <= 0) continue;
     const leaf = byId.get(profile.samples[index]!)!;
     total += delta;
-    const special = /^\((?:garbage collector|idle|program)\)$/u.test(leaf.callFrame.functionName) ? leaf.callFrame.functionName : undefined;
+    const special = /^\((?:garbage collector|idle|program)\)$/u.test(leaf.callFrame.functionName)
+      ? leaf.callFrame.functionName
+      : undefined;
     let owner = special;
-    for (let id: number | undefined = leaf.id; owner === undefined && id !== undefined; id = parent.get(id)) owner = packageOf(byId.get(id)!.callFrame.url);
+    for (let id: number | undefined = leaf.id; owner === undefined && id !== undefined; id = parent.get(id))
+      owner = packageOf(byId.get(id)!.callFrame.url);
     owner ??= leaf.callFrame.url.startsWith('wasm://') ? 'wasm (caller unknown)' : 'node internals';
     packages.set(owner, (packages.get(owner) ?? 0) + delta);
-    const where = leaf.callFrame.url.startsWith('wasm://') ? `wasm in ${owner}` : `${leaf.callFrame.url.replace(/^.*node_modules\//u, '').replace(`file://${projectRoot}/`, '')}:${leaf.callFrame.lineNumber + 1}`;
+    const where = leaf.callFrame.url.startsWith('wasm://')
+      ? `wasm in ${owner}`
+      : `${leaf.callFrame.url.replace(/^.*node_modules\//u, '').replace(`file://${projectRoot}/`, '')}:${leaf.callFrame.lineNumber + 1}`;
     const key = `${leaf.callFrame.functionName}@${where}`;
     const entry = functions.get(key) ?? { name: leaf.callFrame.functionName || '(anonymous)', where, ms: 0 };
     entry.ms += delta;
@@ -86,7 +92,9 @@ export function summariseProfile(profile: CpuProfile, windowSeconds?: number): P
   const share = (ms: number) => Math.round((ms / total) * 1000) / 10;
   return {
     seconds: Math.round(total / 100) / 10,
-    byPackage: [...packages.entries()].sort((a, b) => b[1] - a[1]).map(([name, ms]) => ({ name, ms: Math.round(ms), share: share(ms) })),
+    byPackage: [...packages.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => ({ name, ms: Math.round(ms), share: share(ms) })),
     topFunctions: [...functions.values()]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 25)
@@ -96,7 +104,9 @@ export function summariseProfile(profile: CpuProfile, windowSeconds?: number): P
 
 async function main(): Promise<void> {
   const target = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'pglite';
-  const trace = process.argv.includes('--trace') ? path.join(mkdtempSync(path.join(os.tmpdir(), 'steward-trace-')), 'trace.json') : undefined;
+  const trace = process.argv.includes('--trace')
+    ? path.join(mkdtempSync(path.join(os.tmpdir(), 'steward-trace-')), 'trace.json')
+    : undefined;
   const makers = Number(process.env.BENCH_MAKERS ?? 50);
   const registrations = Number(process.env.BENCH_REGISTRATIONS ?? 3);
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'steward-cpu-prof-'));
@@ -130,8 +140,12 @@ async function main(): Promise<void> {
       nodeArgs: [
         '--cpu-prof',
         `--cpu-prof-dir=${profileDir}`,
-        ...(trace ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-trace.mjs')).href] : []),
-        ...(process.argv.includes('--pglite-yield') ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-yield.mjs')).href] : []),
+        ...(trace
+          ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-trace.mjs')).href]
+          : []),
+        ...(process.argv.includes('--pglite-yield')
+          ? ['--import', pathToFileURL(path.join(projectRoot, 'bench', 'support', 'pglite-yield.mjs')).href]
+          : []),
         ...process.argv.filter((arg) => arg.startsWith('--node=')).map((arg) => arg.slice('--node='.length)),
       ],
       ...(trace ? { serverEnv: { PGLITE_TRACE_FILE: trace } } : {}),
@@ -147,20 +161,34 @@ async function main(): Promise<void> {
       `${target}: ${result.turns} turns in ${result.seconds} s (${result.turnsPerSecond}/s), ack p50/p99 ${result.ackMs.p50}/${result.ackMs.p99} ms, turn p50 ${result.turnMs.p50} ms; ` +
         `CPU s: server ${result.cpuSeconds} (${result.cpuPercent}%), PostgreSQL ${result.postgresCpuSeconds}, generator ${result.generatorCpuSeconds}, other ${result.otherCpuSeconds}; machine ${result.machineBusyPercent}% busy`,
     );
-    if (result.metrics) console.log(`server /metrics at start and end of the measured phase: ${JSON.stringify(result.metrics.start)}\n${JSON.stringify(result.metrics.end)}`);
+    if (result.metrics)
+      console.log(
+        `server /metrics at start and end of the measured phase: ${JSON.stringify(result.metrics.start)}\n${JSON.stringify(result.metrics.end)}`,
+      );
     console.log(`Self time over the measured ${result.seconds} s, by package:`);
     console.table(summary.byPackage.slice(0, 20));
     console.log('Top functions by self time:');
     console.table(summary.topFunctions);
     let pglite: unknown;
     if (trace) {
-      const traced = JSON.parse(readFileSync(trace, 'utf8')) as { lock: unknown; statements: Array<{ sql: string; count: number; ms: number; rows: number; maxRows: number }> };
+      const traced = JSON.parse(readFileSync(trace, 'utf8')) as {
+        lock: unknown;
+        statements: Array<{ sql: string; count: number; ms: number; rows: number; maxRows: number }>;
+      };
       const turns = result.turns + result.warmupTurns;
       const perTurn = (value: number) => Math.round((value / turns) * 100) / 100;
-      const statements = traced.statements.map((entry) => ({ sql: entry.sql.slice(0, 90), perTurn: perTurn(entry.count), msPerTurn: perTurn(entry.ms), rowsPerCall: Math.round((entry.rows / entry.count) * 10) / 10, maxRows: entry.maxRows }));
+      const statements = traced.statements.map((entry) => ({
+        sql: entry.sql.slice(0, 90),
+        perTurn: perTurn(entry.count),
+        msPerTurn: perTurn(entry.ms),
+        rowsPerCall: Math.round((entry.rows / entry.count) * 10) / 10,
+        maxRows: entry.maxRows,
+      }));
       console.log(`PGlite lock (the whole server run, ${turns} turns incl. warm-up), ms:`);
       console.log(JSON.stringify(traced.lock, null, 2));
-      console.log(`PGlite statements per turn: ${perTurn(traced.statements.reduce((sum, entry) => sum + entry.count, 0))}`);
+      console.log(
+        `PGlite statements per turn: ${perTurn(traced.statements.reduce((sum, entry) => sum + entry.count, 0))}`,
+      );
       console.table(statements.slice(0, 20));
       pglite = { turns, lock: traced.lock, statements };
       rmSync(path.dirname(trace), { recursive: true, force: true });

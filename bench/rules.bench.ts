@@ -15,7 +15,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 
 const policy = loadPolicy();
-const labelled = JSON.parse(readFileSync(path.join(here, '../test/fixtures/labelled-profiles.json'), 'utf8')) as Array<{ profile: unknown }>;
+const labelled = JSON.parse(readFileSync(path.join(here, '../test/fixtures/labelled-profiles.json'), 'utf8')) as Array<{
+  profile: unknown;
+}>;
 const profiles: AppProfile[] = labelled.map((item) => AppProfileSchema.parse(item.profile));
 
 // ---------------------------------------------------------------- the baseline: the table, hard-coded
@@ -51,13 +53,17 @@ function baseline(p: AppProfile): BaselineVerdict {
     if (ai.decisionImpact === 'significant' || ai.profiling) fire('AI-HIGH-RISK', 'high', ['ai-governance']);
     else fire('AI-ANNEX-III-LIMITED', 'medium', ['ai-governance']);
   }
-  if (ai.used && ai.generatesContent && (p.audience === 'organization' || p.audience === 'external')) fire('AI-TRANSPARENCY', 'medium', ['ai-governance']);
-  if (data.includes('special-category') || data.includes('health') || data.includes('children')) fire('SPECIAL-CATEGORY-DATA', 'high', ['privacy']);
+  if (ai.used && ai.generatesContent && (p.audience === 'organization' || p.audience === 'external'))
+    fire('AI-TRANSPARENCY', 'medium', ['ai-governance']);
+  if (data.includes('special-category') || data.includes('health') || data.includes('children'))
+    fire('SPECIAL-CATEGORY-DATA', 'high', ['privacy']);
   if (data.includes('payment-card')) fire('PAYMENT-CARD-DATA', 'high', ['security', 'compliance']);
   if (data.includes('credentials')) fire('CREDENTIALS', 'high', ['security']);
   if (personal && external) fire('PERSONAL-DATA-EXTERNAL', 'high', ['privacy', 'security']);
-  if (personal && (p.audience === 'department' || p.audience === 'organization' || p.userCount > 20)) fire('PERSONAL-DATA-BROAD', 'medium', ['privacy']);
-  if ((data.includes('confidential') || data.includes('financial')) && external) fire('CONFIDENTIAL-EXTERNAL', 'high', ['security']);
+  if (personal && (p.audience === 'department' || p.audience === 'organization' || p.userCount > 20))
+    fire('PERSONAL-DATA-BROAD', 'medium', ['privacy']);
+  if ((data.includes('confidential') || data.includes('financial')) && external)
+    fire('CONFIDENTIAL-EXTERNAL', 'high', ['security']);
   if (sorWrite) fire('SYSTEM-OF-RECORD-WRITE', 'medium', ['architecture']);
   if (data.includes('financial') && sorWrite) fire('FINANCIAL-WRITE', 'high', ['compliance', 'architecture']);
   if (p.criticality === 'high') fire('BUSINESS-CRITICAL', 'medium', ['architecture']);
@@ -74,8 +80,13 @@ const disagreements = profiles.flatMap((profile) => {
   const same =
     engine.tier === expected.tier &&
     engine.teams.join() === expected.teams.join() &&
-    engine.reasons.map((reason) => reason.rule).sort().join() === [...expected.rules].sort().join();
-  return same ? [] : [`${profile.name}: engine ${engine.tier} [${engine.teams}] vs baseline ${expected.tier} [${expected.teams}]`];
+    engine.reasons
+      .map((reason) => reason.rule)
+      .sort()
+      .join() === [...expected.rules].sort().join();
+  return same
+    ? []
+    : [`${profile.name}: engine ${engine.tier} [${engine.teams}] vs baseline ${expected.tier} [${expected.teams}]`];
 });
 if (disagreements.length > 0) {
   console.error(`The engine and the baseline disagree:\n${disagreements.join('\n')}`);
@@ -108,7 +119,9 @@ const hardCoded = measure(baseline);
 const ratio = engine.perSecond / hardCoded.perSecond;
 
 const format = (value: number) => value.toLocaleString('en-US');
-console.log(`rules engine (policy ${policy.version}): ${format(engine.perSecond)} assessments/s over ${profiles.length} labelled profiles`);
+console.log(
+  `rules engine (policy ${policy.version}): ${format(engine.perSecond)} assessments/s over ${profiles.length} labelled profiles`,
+);
 console.log(`hand-written baseline:        ${format(hardCoded.perSecond)} assessments/s (no explanations)`);
 console.log(`engine / baseline: ${ratio.toFixed(2)}`);
 

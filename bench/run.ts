@@ -40,7 +40,9 @@ const REGISTRATIONS = knob('BENCH_REGISTRATIONS', 5, 1);
 const WARMUP = knob('BENCH_WARMUP', 1, 1);
 const SOAK_SECONDS = knob('BENCH_SOAK_SECONDS', 600, 30);
 const ADMIN_URL = env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const ONLY = new Set((env.BENCH_ONLY ?? 'rules,guardrails,llm,understanding,load,soak').split(',').map((part) => part.trim()));
+const ONLY = new Set(
+  (env.BENCH_ONLY ?? 'rules,guardrails,llm,understanding,load,soak').split(',').map((part) => part.trim()),
+);
 
 const TARGETS = {
   ackP99Ms: 100,
@@ -54,7 +56,8 @@ const TARGETS = {
 /** The commit measured, and whether the working tree differed from it (outside bench/results). */
 function codeVersion(): { commit: string; changedFiles: string[] } | undefined {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(here, '..'), encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: path.join(here, '..'), encoding: 'utf8' }).trim();
     return { commit: git('rev-parse', 'HEAD'), changedFiles: git('status', '--porcelain').split('\n').filter(Boolean) };
   } catch {
     return undefined;
@@ -68,7 +71,10 @@ const log = (line: string) => console.log(`[bench ${new Date().toISOString().sli
 async function child(script: string, extraEnv: Record<string, string>): Promise<void> {
   log(`${script} …`);
   await new Promise<void>((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], { stdio: 'inherit', env: { ...env, ...extraEnv } });
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], {
+      stdio: 'inherit',
+      env: { ...env, ...extraEnv },
+    });
     proc.on('error', reject);
     proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
   });
@@ -85,14 +91,18 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } |
   try {
     await admin.connect();
   } catch (error) {
-    return { skipped: `PostgreSQL unreachable at ${redact(ADMIN_URL)}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      skipped: `PostgreSQL unreachable at ${redact(ADMIN_URL)}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const name = `steward_bench_${randomBytes(6).toString('hex')}`;
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } catch (error) {
     await admin.end();
-    return { skipped: `could not create a database on ${redact(ADMIN_URL)}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      skipped: `could not create a database on ${redact(ADMIN_URL)}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   await admin.end();
   const url = new URL(ADMIN_URL);
@@ -193,22 +203,39 @@ interface LlmCostResult {
 const summary: Record<string, unknown> = {
   benchmark: 'summary',
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
   code: codeVersion(),
-  settings: { quick, makers: MAKERS, registrationsPerMaker: REGISTRATIONS, warmupRegistrationsPerMaker: WARMUP, soakSeconds: SOAK_SECONDS, postgres: redact(ADMIN_URL) },
+  settings: {
+    quick,
+    makers: MAKERS,
+    registrationsPerMaker: REGISTRATIONS,
+    warmupRegistrationsPerMaker: WARMUP,
+    soakSeconds: SOAK_SECONDS,
+    postgres: redact(ADMIN_URL),
+  },
   targets: TARGETS,
   method: {
     load: 'each maker sends the 13 answers of a registration as signed Slack events to a DM, one at a time, each once the previous question has come back through the fake Slack Web API; warm-up registrations are not counted',
     ack: 'time from sending the HTTP request to its response (Bolt acks events before running listeners)',
     turnsPerSecond: 'answers that got their next question back, per second of the measured phase',
-    peakRss: 'lifetime = the server process VmHWM (a restart; the first start that ran initdb and migrations is reported apart); under load = highest 1 s RSS sample during the measured phase',
-    soakGrowth: '(median RSS over the last 10% of the soak - median RSS over 10-20% of it) / the latter; the first 10% (after a warm-up registration per maker) is left out',
+    peakRss:
+      'lifetime = the server process VmHWM (a restart; the first start that ran initdb and migrations is reported apart); under load = highest 1 s RSS sample during the measured phase',
+    soakGrowth:
+      '(median RSS over the last 10% of the soak - median RSS over 10-20% of it) / the latter; the first 10% (after a warm-up registration per maker) is left out',
   },
 };
 mkdirSync(resultsDir, { recursive: true });
 const save = () => writeFileSync(path.join(resultsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
-log(`settings: ${MAKERS} makers, ${REGISTRATIONS} registration(s) each after ${WARMUP} warm-up, soak ${SOAK_SECONDS} s${quick ? ' (BENCH_QUICK)' : ''}`);
+log(
+  `settings: ${MAKERS} makers, ${REGISTRATIONS} registration(s) each after ${WARMUP} warm-up, soak ${SOAK_SECONDS} s${quick ? ' (BENCH_QUICK)' : ''}`,
+);
 
 // A partial run (BENCH_ONLY) keeps the other parts of the previous summary.
 const previous = ((): Record<string, unknown> => {
@@ -223,7 +250,12 @@ let rules = ONLY.has('rules') ? undefined : (previous.rules as RulesResult | und
 let guardrails = ONLY.has('guardrails') ? undefined : (previous.guardrails as GuardrailsResult | undefined);
 let llmCost = ONLY.has('llm') ? undefined : (previous.llmCost as LlmCostResult | undefined);
 if (env.BENCH_ONLY) {
-  summary.kept = { from: previous.at, settings: previous.settings, parts: ['rules', 'guardrails', 'llm', 'load', 'soak'].filter((part) => !ONLY.has(part)), ...(previous.kept ? { previouslyKept: previous.kept } : {}) };
+  summary.kept = {
+    from: previous.at,
+    settings: previous.settings,
+    parts: ['rules', 'guardrails', 'llm', 'load', 'soak'].filter((part) => !ONLY.has(part)),
+    ...(previous.kept ? { previouslyKept: previous.kept } : {}),
+  };
   Object.assign(summary, { rules, guardrails, llmCost });
 }
 if (ONLY.has('rules')) {
@@ -248,9 +280,13 @@ if (ONLY.has('understanding')) {
 }
 save();
 
-const loads: Record<string, LoadResult> = ONLY.has('load') ? {} : ((previous.load as Record<string, LoadResult> | undefined) ?? {});
+const loads: Record<string, LoadResult> = ONLY.has('load')
+  ? {}
+  : ((previous.load as Record<string, LoadResult> | undefined) ?? {});
 if (!ONLY.has('load') && previous.load) summary.load = loads;
-const notices: string[] = ((previous.notices as string[] | undefined) ?? []).filter((notice) => (notice.startsWith('soak') ? !ONLY.has('soak') : !ONLY.has('load')));
+const notices: string[] = ((previous.notices as string[] | undefined) ?? []).filter((notice) =>
+  notice.startsWith('soak') ? !ONLY.has('soak') : !ONLY.has('load'),
+);
 const describeLoad = (result: LoadResult) =>
   `${result.turns} turns in ${result.seconds} s = ${result.turnsPerSecond}/s; ack p50/p95/p99 ${result.ackMs.p50}/${result.ackMs.p95}/${result.ackMs.p99} ms; ` +
   `turn p50/p99 ${result.turnMs.p50}/${result.turnMs.p99} ms; CPU ${result.cpuPercent}% (generator ${result.generatorCpuSeconds} s, PostgreSQL ${result.postgresCpuSeconds} s, ` +
@@ -264,7 +300,9 @@ const describeLoad = (result: LoadResult) =>
 function contention(name: string, result: LoadResult): void {
   const share = result.otherCpuSeconds / result.seconds;
   if (share > 0.1) {
-    notices.push(`${name}: other processes used ${(share * 100).toFixed(0)}% of a core during the run (the machine was ${result.machineBusyPercent}% busy); its figures are pessimistic.`);
+    notices.push(
+      `${name}: other processes used ${(share * 100).toFixed(0)}% of a core during the run (the machine was ${result.machineBusyPercent}% busy); its figures are pessimistic.`,
+    );
     log(notices.at(-1)!);
   }
 }
@@ -288,7 +326,11 @@ if (ONLY.has('load')) {
     log(notices.at(-1)!);
   } else {
     try {
-      await load('steward-postgres', { target: 'steward', database: { kind: 'postgres', url: postgres.url }, registrations: REGISTRATIONS });
+      await load('steward-postgres', {
+        target: 'steward',
+        database: { kind: 'postgres', url: postgres.url },
+        registrations: REGISTRATIONS,
+      });
     } finally {
       await postgres.drop();
     }
@@ -305,12 +347,23 @@ function soakBreakdown(result: LoadResult) {
       const sorted = inside.map(pick).sort((a, b) => a - b);
       return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
     };
-    return { samples: inside.length, rssMb: median((x) => x.rssMb), heapUsedMb: median((x) => x.heapUsedMb), heapTotalMb: median((x) => x.heapTotalMb), externalMb: median((x) => x.externalMb) };
+    return {
+      samples: inside.length,
+      rssMb: median((x) => x.rssMb),
+      heapUsedMb: median((x) => x.heapUsedMb),
+      heapTotalMb: median((x) => x.heapTotalMb),
+      externalMb: median((x) => x.externalMb),
+    };
   };
-  return { early: window(result.seconds * 0.1, result.seconds * 0.2), late: window(result.seconds * 0.9, result.seconds) };
+  return {
+    early: window(result.seconds * 0.1, result.seconds * 0.2),
+    late: window(result.seconds * 0.9, result.seconds),
+  };
 }
 
-let soak = ONLY.has('soak') ? undefined : (previous.soak as (LoadResult & { growth: SoakGrowth; breakdown: ReturnType<typeof soakBreakdown> }) | undefined);
+let soak = ONLY.has('soak')
+  ? undefined
+  : (previous.soak as (LoadResult & { growth: SoakGrowth; breakdown: ReturnType<typeof soakBreakdown> }) | undefined);
 if (soak) summary.soak = soak;
 if (ONLY.has('soak')) {
   log(`soak: Steward on PGlite, ${MAKERS} makers for ${SOAK_SECONDS} s …`);
@@ -323,10 +376,16 @@ if (ONLY.has('soak')) {
     rssSampleMs: 1000,
     metricsEveryMs: Math.max(1000, (SOAK_SECONDS * 1000) / 60),
   });
-  soak = { ...result, growth: soakGrowth(result.rssSamplesMb, result.rssSampleMs, result.seconds), breakdown: soakBreakdown(result) };
+  soak = {
+    ...result,
+    growth: soakGrowth(result.rssSamplesMb, result.rssSampleMs, result.seconds),
+    breakdown: soakBreakdown(result),
+  };
   log(`soak: ${describeLoad(result)}`);
   contention('soak', result);
-  log(`soak: RSS ${soak.growth.earlyMb} MB early -> ${soak.growth.lateMb} MB late (${(soak.growth.growth * 100).toFixed(1)}%), slope ${soak.growth.slopeMbPerMinute} MB/min`);
+  log(
+    `soak: RSS ${soak.growth.earlyMb} MB early -> ${soak.growth.lateMb} MB late (${(soak.growth.growth * 100).toFixed(1)}%), slope ${soak.growth.slopeMbPerMinute} MB/min`,
+  );
   log(`soak: /metrics early ${JSON.stringify(soak.breakdown.early)}, late ${JSON.stringify(soak.breakdown.late)}`);
   summary.soak = soak;
   save();
@@ -347,8 +406,24 @@ const verdict = (pass: boolean): Row['result'] => (pass ? 'PASS' : 'MISS');
 const fmt = (value: number, unit = '') => `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })}${unit}`;
 const bare = loads['bare-bolt'];
 
-if (rules) rows.push({ metric: 'Rule assessments per second', target: `> ${fmt(TARGETS.rulesPerSecond)}`, measured: fmt(rules.engine.perSecond), bare: '', ratio: '', result: verdict(rules.engine.perSecond > TARGETS.rulesPerSecond) });
-if (guardrails) rows.push({ metric: 'Guardrail retrieval p99', target: `< ${TARGETS.retrievalP99Ms} ms`, measured: fmt(guardrails.retrievalLatency.p99Ms, ' ms'), bare: '', ratio: '', result: verdict(guardrails.retrievalLatency.p99Ms < TARGETS.retrievalP99Ms) });
+if (rules)
+  rows.push({
+    metric: 'Rule assessments per second',
+    target: `> ${fmt(TARGETS.rulesPerSecond)}`,
+    measured: fmt(rules.engine.perSecond),
+    bare: '',
+    ratio: '',
+    result: verdict(rules.engine.perSecond > TARGETS.rulesPerSecond),
+  });
+if (guardrails)
+  rows.push({
+    metric: 'Guardrail retrieval p99',
+    target: `< ${TARGETS.retrievalP99Ms} ms`,
+    measured: fmt(guardrails.retrievalLatency.p99Ms, ' ms'),
+    bare: '',
+    ratio: '',
+    result: verdict(guardrails.retrievalLatency.p99Ms < TARGETS.retrievalP99Ms),
+  });
 for (const [name, label] of [
   ['steward-pglite', 'PGlite'],
   ['steward-postgres', 'PostgreSQL'],
@@ -356,8 +431,22 @@ for (const [name, label] of [
   const result = loads[name];
   if (!result) continue;
   const ratio = (mine: number, theirs: number | undefined) => (theirs ? `${(mine / theirs).toFixed(2)}×` : '');
-  rows.push({ metric: `Ack p99, ${result.makers} conversations (${label})`, target: `< ${TARGETS.ackP99Ms} ms`, measured: fmt(result.ackMs.p99, ' ms'), bare: bare ? fmt(bare.ackMs.p99, ' ms') : '', ratio: ratio(result.ackMs.p99, bare?.ackMs.p99), result: verdict(result.ackMs.p99 < TARGETS.ackP99Ms) });
-  rows.push({ metric: `Ack p50 / p95 (${label})`, target: '', measured: `${fmt(result.ackMs.p50)} / ${fmt(result.ackMs.p95)} ms`, bare: bare ? `${fmt(bare.ackMs.p50)} / ${fmt(bare.ackMs.p95)} ms` : '', ratio: '', result: '' });
+  rows.push({
+    metric: `Ack p99, ${result.makers} conversations (${label})`,
+    target: `< ${TARGETS.ackP99Ms} ms`,
+    measured: fmt(result.ackMs.p99, ' ms'),
+    bare: bare ? fmt(bare.ackMs.p99, ' ms') : '',
+    ratio: ratio(result.ackMs.p99, bare?.ackMs.p99),
+    result: verdict(result.ackMs.p99 < TARGETS.ackP99Ms),
+  });
+  rows.push({
+    metric: `Ack p50 / p95 (${label})`,
+    target: '',
+    measured: `${fmt(result.ackMs.p50)} / ${fmt(result.ackMs.p95)} ms`,
+    bare: bare ? `${fmt(bare.ackMs.p50)} / ${fmt(bare.ackMs.p95)} ms` : '',
+    ratio: '',
+    result: '',
+  });
   rows.push({
     metric: `Turns per second (${label})`,
     target: `≥ ${TARGETS.turnsPerSecondShareOfBare}× bare Bolt`,
@@ -366,10 +455,39 @@ for (const [name, label] of [
     ratio: ratio(result.turnsPerSecond, bare?.turnsPerSecond),
     result: bare ? verdict(result.turnsPerSecond >= TARGETS.turnsPerSecondShareOfBare * bare.turnsPerSecond) : '',
   });
-  rows.push({ metric: `Server CPU under load (${label})`, target: '', measured: `${fmt(result.cpuPercent)}% of a core`, bare: bare ? `${fmt(bare.cpuPercent)}%` : '', ratio: '', result: '' });
-  rows.push({ metric: `Peak RSS, lifetime (${label})`, target: `< ${TARGETS.peakRssMb} MB`, measured: fmt(result.peakRssMb, ' MB'), bare: bare ? fmt(bare.peakRssMb, ' MB') : '', ratio: ratio(result.peakRssMb, bare?.peakRssMb), result: verdict(result.peakRssMb < TARGETS.peakRssMb) });
-  if (result.firstStartPeakRssMb) rows.push({ metric: `Peak RSS of the first start (${label === 'PGlite' ? 'initdb, ' : ''}migrations) (${label})`, target: '', measured: fmt(result.firstStartPeakRssMb, ' MB'), bare: '', ratio: '', result: '' });
-  rows.push({ metric: `Peak RSS under load (${label})`, target: `< ${TARGETS.peakRssMb} MB`, measured: fmt(result.loadPeakRssMb, ' MB'), bare: bare ? fmt(bare.loadPeakRssMb, ' MB') : '', ratio: ratio(result.loadPeakRssMb, bare?.loadPeakRssMb), result: verdict(result.loadPeakRssMb < TARGETS.peakRssMb) });
+  rows.push({
+    metric: `Server CPU under load (${label})`,
+    target: '',
+    measured: `${fmt(result.cpuPercent)}% of a core`,
+    bare: bare ? `${fmt(bare.cpuPercent)}%` : '',
+    ratio: '',
+    result: '',
+  });
+  rows.push({
+    metric: `Peak RSS, lifetime (${label})`,
+    target: `< ${TARGETS.peakRssMb} MB`,
+    measured: fmt(result.peakRssMb, ' MB'),
+    bare: bare ? fmt(bare.peakRssMb, ' MB') : '',
+    ratio: ratio(result.peakRssMb, bare?.peakRssMb),
+    result: verdict(result.peakRssMb < TARGETS.peakRssMb),
+  });
+  if (result.firstStartPeakRssMb)
+    rows.push({
+      metric: `Peak RSS of the first start (${label === 'PGlite' ? 'initdb, ' : ''}migrations) (${label})`,
+      target: '',
+      measured: fmt(result.firstStartPeakRssMb, ' MB'),
+      bare: '',
+      ratio: '',
+      result: '',
+    });
+  rows.push({
+    metric: `Peak RSS under load (${label})`,
+    target: `< ${TARGETS.peakRssMb} MB`,
+    measured: fmt(result.loadPeakRssMb, ' MB'),
+    bare: bare ? fmt(bare.loadPeakRssMb, ' MB') : '',
+    ratio: ratio(result.loadPeakRssMb, bare?.loadPeakRssMb),
+    result: verdict(result.loadPeakRssMb < TARGETS.peakRssMb),
+  });
 }
 if (soak) {
   rows.push({
@@ -380,13 +498,42 @@ if (soak) {
     ratio: '',
     result: verdict(soak.growth.growth < TARGETS.soakGrowth),
   });
-  rows.push({ metric: 'Soak: turns, errors, ack p99', target: '', measured: `${fmt(soak.turns)} turns, ${soak.errors} errors, ${fmt(soak.ackMs.p99)} ms`, bare: '', ratio: '', result: '' });
+  rows.push({
+    metric: 'Soak: turns, errors, ack p99',
+    target: '',
+    measured: `${fmt(soak.turns)} turns, ${soak.errors} errors, ${fmt(soak.ackMs.p99)} ms`,
+    bare: '',
+    ratio: '',
+    result: '',
+  });
 }
 if (llmCost) {
-  const cost = (item: Cost) => `${fmt(item.calls)} call${item.calls === 1 ? '' : 's'}, ${fmt(item.promptTokens + item.schemaTokens)} in / ${fmt(item.completionTokens)} out tokens`;
-  rows.push({ metric: 'LLM per registration', target: '', measured: cost(llmCost.perRegistration), bare: '', ratio: '', result: '' });
-  rows.push({ metric: 'LLM per on-topic question', target: '', measured: cost(llmCost.questions.onTopic.perQuestion), bare: '', ratio: '', result: '' });
-  rows.push({ metric: 'LLM per off-topic question', target: '', measured: cost(llmCost.questions.offTopic.perQuestion), bare: '', ratio: '', result: '' });
+  const cost = (item: Cost) =>
+    `${fmt(item.calls)} call${item.calls === 1 ? '' : 's'}, ${fmt(item.promptTokens + item.schemaTokens)} in / ${fmt(item.completionTokens)} out tokens`;
+  rows.push({
+    metric: 'LLM per registration',
+    target: '',
+    measured: cost(llmCost.perRegistration),
+    bare: '',
+    ratio: '',
+    result: '',
+  });
+  rows.push({
+    metric: 'LLM per on-topic question',
+    target: '',
+    measured: cost(llmCost.questions.onTopic.perQuestion),
+    bare: '',
+    ratio: '',
+    result: '',
+  });
+  rows.push({
+    metric: 'LLM per off-topic question',
+    target: '',
+    measured: cost(llmCost.questions.offTopic.perQuestion),
+    bare: '',
+    ratio: '',
+    result: '',
+  });
 }
 
 const columns: Array<[keyof Row, string]> = [
@@ -399,14 +546,22 @@ const columns: Array<[keyof Row, string]> = [
 ];
 const widths = columns.map(([key, title]) => Math.max(title.length, ...rows.map((row) => row[key].length)));
 const line = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`;
-const table = [line(columns.map(([, title]) => title)), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map((row) => line(columns.map(([key]) => row[key])))].join('\n');
+const table = [
+  line(columns.map(([, title]) => title)),
+  `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+  ...rows.map((row) => line(columns.map(([key]) => row[key]))),
+].join('\n');
 
 console.log('');
-console.log(`Steward benchmarks, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}${quick ? ' (BENCH_QUICK smoke run)' : ''}`);
+console.log(
+  `Steward benchmarks, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}${quick ? ' (BENCH_QUICK smoke run)' : ''}`,
+);
 console.log(table);
 for (const notice of notices) console.log(`Note: ${notice}`);
 const missed = rows.filter((row) => row.result === 'MISS').length;
-console.log(`${rows.filter((row) => row.result === 'PASS').length} targets met, ${missed} missed. Details: ${path.relative(process.cwd(), path.join(resultsDir, 'summary.json'))}`);
+console.log(
+  `${rows.filter((row) => row.result === 'PASS').length} targets met, ${missed} missed. Details: ${path.relative(process.cwd(), path.join(resultsDir, 'summary.json'))}`,
+);
 
 summary.table = rows;
 summary.notices = notices;

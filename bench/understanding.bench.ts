@@ -60,4 +60,7 @@ const registrations = {
 console.table(corpora);
 console.table([registrations]);
 mkdirSync(path.join(here, 'results'), { recursive: true });
-writeFileSync(path.join(here, 'results', 'understanding.json'), `${JSON.stringify({ corpora, registrations }, null, 2)}\n`);
+writeFileSync(
+  path.join(here, 'results', 'understanding.json'),
+  `${JSON.stringify({ corpora, registrations }, null, 2)}\n`,
+);

@@ -31,7 +31,10 @@ function nearPolyline(x: number, y: number, points: Point[], halfWidth: number):
   for (let i = 0; i + 1 < points.length; i += 1) {
     const [ax, ay] = points[i]!;
     const [bx, by] = points[i + 1]!;
-    const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+    const t = Math.max(
+      0,
+      Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+    );
     if (Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) <= halfWidth) return true;
   }
   return false;

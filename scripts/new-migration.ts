@@ -82,7 +82,8 @@ export async function createMigration(
   return { dir, sql };
 }
 
-const USAGE = 'Usage: node --import tsx scripts/new-migration.ts <name> [--migrations <dir>] [--schema <schema.prisma>]';
+const USAGE =
+  'Usage: node --import tsx scripts/new-migration.ts <name> [--migrations <dir>] [--schema <schema.prisma>]';
 
 async function main(argv: string[]): Promise<number> {
   const words: string[] = [];

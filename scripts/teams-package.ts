@@ -18,7 +18,9 @@ interface Manifest {
 function main(): number {
   const appId = process.env.MICROSOFT_APP_ID?.trim();
   if (appId && !GUID.test(appId)) {
-    console.error('MICROSOFT_APP_ID: must be the bot\'s Microsoft App ID, a GUID such as 3f2a1b0c-1234-4cde-9f00-1234567890ab');
+    console.error(
+      "MICROSOFT_APP_ID: must be the bot's Microsoft App ID, a GUID such as 3f2a1b0c-1234-4cde-9f00-1234567890ab",
+    );
     return 1;
   }
   const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'manifest.json'), 'utf8')) as Manifest;
@@ -32,7 +34,10 @@ function main(): number {
   zip.writeZip(PACKAGE_ZIP);
 
   console.log(`Wrote ${path.relative(process.cwd(), PACKAGE_ZIP)} (manifest.json, color.png, outline.png).`);
-  if (!appId) console.warn(`The bot id is the placeholder ${PLACEHOLDER_BOT_ID}: set MICROSOFT_APP_ID and run this again before uploading.`);
+  if (!appId)
+    console.warn(
+      `The bot id is the placeholder ${PLACEHOLDER_BOT_ID}: set MICROSOFT_APP_ID and run this again before uploading.`,
+    );
   return 0;
 }
 

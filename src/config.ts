@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { projectRoot } from './paths.ts';
 
 // Every setting comes from the environment and is validated once, at start, with messages naming the variable.
 
@@ -66,5 +65,3 @@ export function llmSettings(config: Config) {
     timeoutMs: config.LLM_TIMEOUT_MS,
   };
 }
-
-export { projectRoot };

@@ -5,7 +5,7 @@ export type { Logger };
 
 // Structured JSON logs. Secrets and personal data are redacted by key wherever they appear in a log
 // object; messages themselves are written never to carry them.
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'token',
   'apiKey',
   'password',
@@ -20,9 +20,18 @@ export const REDACTED_KEYS = [
   'description',
 ];
 
-const REDACT = [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`), 'req.headers.authorization', 'headers.authorization', 'headers.cookie'];
+const REDACT = [
+  ...REDACTED_KEYS,
+  ...REDACTED_KEYS.map((key) => `*.${key}`),
+  'req.headers.authorization',
+  'headers.authorization',
+  'headers.cookie',
+];
 
 export function createLogger(level: string, destination: 'stdout' | 'stderr' | DestinationStream = 'stdout'): Logger {
-  const stream = typeof destination === 'string' ? pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true }) : destination;
+  const stream =
+    typeof destination === 'string'
+      ? pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true })
+      : destination;
   return pino({ level, base: { service: 'steward' }, redact: { paths: REDACT, censor: '[redacted]' } }, stream);
 }

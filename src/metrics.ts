@@ -17,7 +17,12 @@ export class StewardMetrics {
   constructor(db: Db, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'steward_' });
-    this.turns = new Counter({ name: 'steward_turns_total', help: 'Conversation turns handled', labelNames: ['platform', 'outcome'], registers });
+    this.turns = new Counter({
+      name: 'steward_turns_total',
+      help: 'Conversation turns handled',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
     this.ackLatency = new Histogram({
       name: 'steward_ack_latency_seconds',
       help: 'Time from receiving a platform request to acknowledging it',
@@ -32,8 +37,18 @@ export class StewardMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.llmCalls = new Counter({ name: 'steward_llm_calls_total', help: 'LLM calls by purpose and outcome (ok or the error kind)', labelNames: ['purpose', 'outcome'], registers });
-    this.llmTokens = new Counter({ name: 'steward_llm_tokens_total', help: 'LLM tokens used', labelNames: ['purpose', 'kind'], registers });
+    this.llmCalls = new Counter({
+      name: 'steward_llm_calls_total',
+      help: 'LLM calls by purpose and outcome (ok or the error kind)',
+      labelNames: ['purpose', 'outcome'],
+      registers,
+    });
+    this.llmTokens = new Counter({
+      name: 'steward_llm_tokens_total',
+      help: 'LLM tokens used',
+      labelNames: ['purpose', 'kind'],
+      registers,
+    });
     this.llmLatency = new Histogram({
       name: 'steward_llm_latency_seconds',
       help: 'LLM call latency',
@@ -41,7 +56,12 @@ export class StewardMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
       registers,
     });
-    this.deliveries = new Counter({ name: 'steward_outbox_deliveries_total', help: 'Outbox delivery attempts by outcome', labelNames: ['platform', 'outcome'], registers });
+    this.deliveries = new Counter({
+      name: 'steward_outbox_deliveries_total',
+      help: 'Outbox delivery attempts by outcome',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
 
     new Gauge({
       name: 'steward_outbox_depth',
@@ -56,7 +76,11 @@ export class StewardMetrics {
       help: 'Age of the oldest undelivered outbox message',
       registers,
       async collect() {
-        const oldest = await db.outboxMessage.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+        const oldest = await db.outboxMessage.findFirst({
+          where: { status: 'pending' },
+          orderBy: { createdAt: 'asc' },
+          select: { createdAt: true },
+        });
         this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
       },
     });

@@ -6,11 +6,18 @@ import { CORPORA, loadCorpus, score } from './support/answer-corpus.ts';
 
 describe.each(CORPORA)('the answers in %s', (name) => {
   const scored = loadCorpus(name).map((entry) => score(entry, defaultVocabulary()));
-  const misread = scored.filter((result) => !result.right).map((result) => `${result.entry.question}: ${JSON.stringify(result.entry.answer)} -> ${JSON.stringify(result.reading)}`);
+  const misread = scored
+    .filter((result) => !result.right)
+    .map(
+      (result) =>
+        `${result.entry.question}: ${JSON.stringify(result.entry.answer)} -> ${JSON.stringify(result.reading)}`,
+    );
 
   it('are read right at the first answer at least 95% of the time', () => {
     expect(scored.length).toBeGreaterThanOrEqual(200);
-    expect(scored.filter((result) => result.right).length / scored.length, misread.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(scored.filter((result) => result.right).length / scored.length, misread.join('\n')).toBeGreaterThanOrEqual(
+      0.95,
+    );
   });
 
   it('never fill a risk-relevant field silently with a wrong reading', () => {

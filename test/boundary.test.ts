@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/paths.ts';
 
-const PLATFORM_SDK = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@slack\/[^'"]+|botbuilder[^'"]*|botframework-[^'"]+|@microsoft\/teams[^'"]*)['"]/u;
+const PLATFORM_SDK =
+  /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@slack\/[^'"]+|botbuilder[^'"]*|botframework-[^'"]+|@microsoft\/teams[^'"]*)['"]/u;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -72,7 +72,13 @@ describe('steward classify --json', () => {
   it('reads standard input with -', async () => {
     const { code, out } = await classify(['-', '--json'], { stdin: JSON.stringify(plainApp) });
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ tier: 'low', teams: [], reasons: [], assessedBy: 'rules', policyVersion: '2026.11.1' });
+    expect(JSON.parse(out)).toEqual({
+      tier: 'low',
+      teams: [],
+      reasons: [],
+      assessedBy: 'rules',
+      policyVersion: '2026.11.1',
+    });
   });
 });
 
@@ -90,7 +96,10 @@ describe('steward classify (human-readable)', () => {
 
 describe('invalid input: exit 2, every field at fault on stderr, nothing on stdout', () => {
   it('an invalid profile', async () => {
-    const { code, out, err } = await classify([writeJson('bad.json', { ...cardApp, audience: 'everyone', userCount: -3, platform: undefined }), '--json']);
+    const { code, out, err } = await classify([
+      writeJson('bad.json', { ...cardApp, audience: 'everyone', userCount: -3, platform: undefined }),
+      '--json',
+    ]);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toMatch(/^ {2}platform: /m);
@@ -99,7 +108,10 @@ describe('invalid input: exit 2, every field at fault on stderr, nothing on stdo
   });
 
   it('an array with an invalid item names the item', async () => {
-    const { code, out, err } = await classify([writeJson('mixed.json', [cardApp, { ...cardApp, systems: [{ name: 'SAP', access: 'delete' }] }]), '--json']);
+    const { code, out, err } = await classify([
+      writeJson('mixed.json', [cardApp, { ...cardApp, systems: [{ name: 'SAP', access: 'delete' }] }]),
+      '--json',
+    ]);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toContain('[1] systems[0].access: ');
@@ -130,16 +142,28 @@ describe('policy and LLM settings come from the environment', () => {
       .replace('version: "2026.11.1"', 'version: "local-1"');
     expect(cardsMedium).not.toBe(defaultText);
     writeFileSync(path.join(workDir, 'cards-medium.yaml'), cardsMedium);
-    const { out } = await classify([writeJson('card.json', cardApp), '--json'], { env: { STEWARD_POLICY: 'cards-medium.yaml' } });
+    const { out } = await classify([writeJson('card.json', cardApp), '--json'], {
+      env: { STEWARD_POLICY: 'cards-medium.yaml' },
+    });
     expect(JSON.parse(out)).toMatchObject({ tier: 'medium', policyVersion: 'local-1' });
   });
 
   it('an invalid STEWARD_POLICY: exit 1 with the line at fault, no assessment', async () => {
-    writeFileSync(path.join(workDir, 'bad-policy.yaml'), readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace('teams: [security, compliance]', 'teams: [security, complience]'));
-    const { code, out, err } = await classify([writeJson('card.json', cardApp), '--json'], { env: { STEWARD_POLICY: 'bad-policy.yaml' } });
+    writeFileSync(
+      path.join(workDir, 'bad-policy.yaml'),
+      readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(
+        'teams: [security, compliance]',
+        'teams: [security, complience]',
+      ),
+    );
+    const { code, out, err } = await classify([writeJson('card.json', cardApp), '--json'], {
+      env: { STEWARD_POLICY: 'bad-policy.yaml' },
+    });
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toMatch(/bad-policy\.yaml:\d+:\d+: rules\[5\]\.teams\[1\] \(rule PAYMENT-CARD-DATA\): unknown team "complience"/);
+    expect(err).toMatch(
+      /bad-policy\.yaml:\d+:\d+: rules\[5\]\.teams\[1\] \(rule PAYMENT-CARD-DATA\): unknown team "complience"/,
+    );
   });
 
   describe('with OPENAI_BASE_URL set', () => {
@@ -152,18 +176,33 @@ describe('policy and LLM settings come from the environment', () => {
     });
 
     it('adds the AI assessment, using OPENAI_MODEL', async () => {
-      fake.respondWith({ json: { tier: 'critical', teams: ['privacy'], rationale: 'Card numbers are read out on recorded calls.', missingFacts: [] } });
-      const { code, out } = await classify([writeJson('card.json', cardApp), '--json'], { env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_MODEL: 'local-llama' } });
+      fake.respondWith({
+        json: {
+          tier: 'critical',
+          teams: ['privacy'],
+          rationale: 'Card numbers are read out on recorded calls.',
+          missingFacts: [],
+        },
+      });
+      const { code, out } = await classify([writeJson('card.json', cardApp), '--json'], {
+        env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_MODEL: 'local-llama' },
+      });
       expect(code).toBe(0);
       const output = JSON.parse(out);
-      expect(output).toMatchObject({ tier: 'critical', teams: ['security', 'privacy', 'compliance'], assessedBy: 'rules+llm' });
+      expect(output).toMatchObject({
+        tier: 'critical',
+        teams: ['security', 'privacy', 'compliance'],
+        assessedBy: 'rules+llm',
+      });
       expect(output.reasons[0]).toMatchObject({ rule: 'AI-ASSESSMENT', source: 'AI assessment (local-llama)' });
       expect(fake.requests.at(-1)!.body.model).toBe('local-llama');
     });
 
     it('when the LLM fails: the rules verdict, exit 0, and the failure on stderr', async () => {
       fake.respondWith({ status: 500 });
-      const { code, out, err } = await classify([writeJson('card.json', cardApp), '--json'], { env: { OPENAI_BASE_URL: fake.baseUrl } });
+      const { code, out, err } = await classify([writeJson('card.json', cardApp), '--json'], {
+        env: { OPENAI_BASE_URL: fake.baseUrl },
+      });
       expect(code).toBe(0);
       expect(JSON.parse(out)).toMatchObject({ tier: 'high', assessedBy: 'rules' });
       expect(err).toContain('Phone order capture: AI assessment failed, rules only (server-error');
@@ -174,11 +213,23 @@ describe('policy and LLM settings come from the environment', () => {
 describe('npx steward classify, as a user runs it', () => {
   it('assesses profiles piped to it, and refuses an invalid one with exit code 2', async () => {
     const npx = ['npx', '--no-install', 'steward'];
-    const valid = await runSteward(['classify', '-', '--json'], stewardEnv({}), JSON.stringify([plainApp, cardApp]), npx);
+    const valid = await runSteward(
+      ['classify', '-', '--json'],
+      stewardEnv({}),
+      JSON.stringify([plainApp, cardApp]),
+      npx,
+    );
     expect(valid.code).toBe(0);
-    expect(JSON.parse(valid.stdout).map((item: { tier: string; assessedBy: string }) => `${item.tier} ${item.assessedBy}`)).toEqual(['low rules', 'high rules']);
+    expect(
+      JSON.parse(valid.stdout).map((item: { tier: string; assessedBy: string }) => `${item.tier} ${item.assessedBy}`),
+    ).toEqual(['low rules', 'high rules']);
 
-    const invalid = await runSteward(['classify', '-', '--json'], stewardEnv({}), JSON.stringify({ ...cardApp, audience: 'everyone' }), npx);
+    const invalid = await runSteward(
+      ['classify', '-', '--json'],
+      stewardEnv({}),
+      JSON.stringify({ ...cardApp, audience: 'everyone' }),
+      npx,
+    );
     expect(invalid.code).toBe(2);
     expect(invalid.stdout).toBe('');
     expect(invalid.stderr).toContain('audience: Invalid option');

@@ -40,10 +40,21 @@ describe.each(testLabels())('racing turns on %s', (label) => {
   it('the same event delivered to two instances at once is handled once', async () => {
     const one = createTestSteward(database.db.prisma);
     const two = createTestSteward((second ?? database.db).prisma);
-    const message = { platform: 'console', channelId: 'dm', user: { userId: 'sol' }, text: 'register', eventId: 'evt-race' };
+    const message = {
+      platform: 'console',
+      channelId: 'dm',
+      user: { userId: 'sol' },
+      text: 'register',
+      eventId: 'evt-race',
+    };
     const results = await Promise.all([one.engine.handle(message), two.engine.handle(message)]);
     expect(results.filter((result) => result.duplicate)).toHaveLength(1);
-    expect(results.find((result) => !result.duplicate)?.replies.map((reply) => reply.text).join()).toContain("What's the app called?");
+    expect(
+      results
+        .find((result) => !result.duplicate)
+        ?.replies.map((reply) => reply.text)
+        .join(),
+    ).toContain("What's the app called?");
     const conversation = await database.db.prisma.conversation.findFirstOrThrow({ where: { userId: 'sol' } });
     expect(conversation.version).toBe(1);
   });

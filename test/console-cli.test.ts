@@ -30,7 +30,21 @@ function startChat(env: NodeJS.ProcessEnv): ChatProcess {
   return chat;
 }
 
-const MEDIUM_RISK = ['register', 'Complaint tracker', 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
+const MEDIUM_RISK = [
+  'register',
+  'Complaint tracker',
+  'Tracks customer complaints',
+  'power apps',
+  'Customer Service',
+  'department',
+  '45',
+  'personal',
+  'none',
+  'no',
+  'medium',
+  'no',
+  'yes',
+];
 
 describe('npm run chat', () => {
   it('registers an app from piped input, prints escalations with their destination, and `steward apps list` lists it', async () => {
@@ -45,7 +59,13 @@ describe('npm run chat', () => {
     const listed = await runSteward(['apps', 'list', '--json'], env);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([
-      expect.objectContaining({ reference: 'APP-0001', name: 'Complaint tracker', status: 'submitted', tier: 'medium', owner: expect.objectContaining({ userId: 'priya' }) }),
+      expect.objectContaining({
+        reference: 'APP-0001',
+        name: 'Complaint tracker',
+        status: 'submitted',
+        tier: 'medium',
+        owner: expect.objectContaining({ userId: 'priya' }),
+      }),
     ]);
     const table = await runSteward(['apps', 'list'], env);
     expect(table.stdout).toMatch(/APP-0001\s+Complaint tracker\s+console:priya/u);

@@ -51,7 +51,9 @@ class PtyChat {
   }
 
   static start(env: NodeJS.ProcessEnv): PtyChat {
-    const command = [process.execPath, path.join(projectRoot, 'bin', 'steward.js'), 'chat'].map((word) => `'${word.replace(/'/gu, `'\\''`)}'`).join(' ');
+    const command = [process.execPath, path.join(projectRoot, 'bin', 'steward.js'), 'chat']
+      .map((word) => `'${word.replace(/'/gu, `'\\''`)}'`)
+      .join(' ');
     return new PtyChat(spawn('script', ['-qfec', command, '/dev/null'], { cwd: projectRoot, env }));
   }
 
@@ -76,7 +78,8 @@ class PtyChat {
     for (;;) {
       const shown = this.screen.slice(this.mark);
       if (pattern.test(shown)) return shown;
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`Expected ${pattern} on the terminal; it shows:\n${this.screen}`);
+      if (this.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`Expected ${pattern} on the terminal; it shows:\n${this.screen}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -99,7 +102,9 @@ describe.runIf(hasScript)('npm run chat in a terminal', () => {
     await chat.expectNext(/Steward console: you are "tty-maker"\. Type "help" to start, Ctrl\+D to leave\.\nyou> $/u);
     chat.type('help\r');
     // The typed word is echoed after the prompt, the answer follows under "steward>", then a new prompt.
-    expect(await chat.expectNext(/\nyou> $/u)).toMatch(/^help\nsteward> I'm Steward\.[^]*\n {9}• my apps: your apps and their status\n[^]*• help: this message\n\nyou> $/u);
+    expect(await chat.expectNext(/\nyou> $/u)).toMatch(
+      /^help\nsteward> I'm Steward\.[^]*\n {9}• my apps: your apps and their status\n[^]*• help: this message\n\nyou> $/u,
+    );
     // Colour on a terminal (NO_COLOR is unset): Steward's prefix and the prompt stand out.
     expect(chat.rawOutput).toContain(`${ESC}[1;36msteward>${ESC}[0m`);
     expect(chat.rawOutput).toContain(`${ESC}[1;32myou>${ESC}[0m`);
@@ -119,7 +124,9 @@ describe.runIf(hasScript)('npm run chat in a terminal', () => {
 
     chat.type('Tracks who orders lunch\r');
     // Numbered choices a person can type.
-    expect(await chat.expectNext(/\nyou> $/u)).toMatch(/steward> What did you build it with\?\n {12}1\. Power Apps\n[^]*\n {11}10\. Something else\n {11}Type a number or the answer\.\n\nyou> $/u);
+    expect(await chat.expectNext(/\nyou> $/u)).toMatch(
+      /steward> What did you build it with\?\n {12}1\. Power Apps\n[^]*\n {11}10\. Something else\n {11}Type a number or the answer\.\n\nyou> $/u,
+    );
     chat.type('7\r');
     await chat.expectNext(/steward> Which department or team owns it\?\n\nyou> $/u);
     // A line that looks like a secret is answered but never kept in the history.
@@ -153,11 +160,21 @@ describe.runIf(hasScript)('npm run chat in a terminal', () => {
 describe('the terminal chat rendering', () => {
   const audience: Reply = {
     text: 'Who will use it?',
-    choices: { multiple: false, options: ['Just me', 'My team', 'My department'].map((label) => ({ value: label.toLowerCase(), label })) },
+    choices: {
+      multiple: false,
+      options: ['Just me', 'My team', 'My department'].map((label) => ({ value: label.toLowerCase(), label })),
+    },
     questionId: 'q:audience',
     tone: 'question',
   };
-  const yesNo: Reply = { text: 'Does it use *AI*?', buttons: [{ label: 'Yes', value: 'yes' }, { label: 'No', value: 'no' }], questionId: 'q:aiUsed' };
+  const yesNo: Reply = {
+    text: 'Does it use *AI*?',
+    buttons: [
+      { label: 'Yes', value: 'yes' },
+      { label: 'No', value: 'no' },
+    ],
+    questionId: 'q:aiUsed',
+  };
 
   it('puts Steward\'s lines under "steward>", numbers the choices, and names the words that answer', () => {
     expect(renderTurn([{ text: 'Noted.\nNext:' }, audience, yesNo], { color: false })).toBe(
@@ -175,22 +192,40 @@ describe('the terminal chat rendering', () => {
         '           Type yes or no.',
       ].join('\n'),
     );
-    const handoff: Reply = { text: 'I can ask the Security team.', buttons: [{ label: 'Ask a human', value: 'ask a human' }] };
-    const duplicate: Reply = { text: 'Update it?', buttons: [{ label: 'Update APP-0001', value: 'update' }, { label: 'Register a new one', value: 'rename' }], questionId: 'duplicate' };
+    const handoff: Reply = {
+      text: 'I can ask the Security team.',
+      buttons: [{ label: 'Ask a human', value: 'ask a human' }],
+    };
+    const duplicate: Reply = {
+      text: 'Update it?',
+      buttons: [
+        { label: 'Update APP-0001', value: 'update' },
+        { label: 'Register a new one', value: 'rename' },
+      ],
+      questionId: 'duplicate',
+    };
     expect(renderTurn([handoff], { color: false })).toContain('\n           Type "ask a human".');
-    expect(renderTurn([duplicate], { color: false })).toContain('\n           Type update (Update APP-0001) or rename (Register a new one).');
+    expect(renderTurn([duplicate], { color: false })).toContain(
+      '\n           Type update (Update APP-0001) or rename (Register a new one).',
+    );
   });
 
   it('wraps long lines to the terminal under their bullet, and colours only when asked', () => {
     const text = '• Never: Full card numbers in Airtable, Excel, Power Apps, SharePoint lists, Dataverse or Retool.';
     expect(renderTurn([{ text }], { color: false, columns: 60 })).toBe(
       // 60 columns: 9 for the prefix, 50 for the text, the last one free.
-      ['steward> • Never: Full card numbers in Airtable, Excel,', '           Power Apps, SharePoint lists, Dataverse or', '           Retool.'].join('\n'),
+      [
+        'steward> • Never: Full card numbers in Airtable, Excel,',
+        '           Power Apps, SharePoint lists, Dataverse or',
+        '           Retool.',
+      ].join('\n'),
     );
     const colored = renderTurn([audience, { text: 'Please give a number.', tone: 'error' }], { color: true });
     expect(colored).toContain(`${ESC}[1;36msteward>${ESC}[0m Who will use it?`);
     expect(colored).toContain(`${ESC}[33mPlease give a number.${ESC}[0m`);
-    expect(visible(colored)).toBe(visible(renderTurn([audience, { text: 'Please give a number.', tone: 'error' }], { color: false })));
+    expect(visible(colored)).toBe(
+      visible(renderTurn([audience, { text: 'Please give a number.', tone: 'error' }], { color: false })),
+    );
 
     expect(colorWanted({ isTTY: true }, {})).toBe(true);
     expect(colorWanted({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
@@ -198,9 +233,17 @@ describe('the terminal chat rendering', () => {
     expect(colorWanted({ isTTY: false }, {})).toBe(false);
   });
 
-  it('leaves the piped chat\'s text as it was: plain replies, choices numbered, yes/no in brackets', () => {
+  it("leaves the piped chat's text as it was: plain replies, choices numbered, yes/no in brackets", () => {
     expect(renderReplies([audience, yesNo])).toBe(
-      ['Who will use it?', '  1. Just me', '  2. My team', '  3. My department', '', 'Does it use AI?', '  (yes / no)'].join('\n'),
+      [
+        'Who will use it?',
+        '  1. Just me',
+        '  2. My team',
+        '  3. My department',
+        '',
+        'Does it use AI?',
+        '  (yes / no)',
+      ].join('\n'),
     );
   });
 });
@@ -222,7 +265,16 @@ describe('the terminal chat history', () => {
     ]) {
       expect(looksSecret(secret), secret).toBe(true);
     }
-    for (const line of ['register', 'Team lunch rota', '45', '2, 4', 'Salesforce (write), SharePoint (read)', 'status APP-0042', 'Can I put card numbers in Airtable?', 'https://contoso.sharepoint.com/sites/facilities/lists/lunch-rota-2024']) {
+    for (const line of [
+      'register',
+      'Team lunch rota',
+      '45',
+      '2, 4',
+      'Salesforce (write), SharePoint (read)',
+      'status APP-0042',
+      'Can I put card numbers in Airtable?',
+      'https://contoso.sharepoint.com/sites/facilities/lists/lunch-rota-2024',
+    ]) {
       expect(looksSecret(line), line).toBe(false);
     }
   });

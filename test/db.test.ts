@@ -43,7 +43,10 @@ async function tmp() {
 
 async function localMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 async function tableNames({ db }: TestDatabase): Promise<string[]> {
@@ -62,7 +65,13 @@ describe.each(testLabels())('database layer on %s', (label) => {
     expect(await tableNames(t)).toEqual(TABLES);
 
     const rows = await t.db.prisma.$queryRaw<
-      { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[]
+      {
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        rolled_back_at: Date | null;
+        applied_steps_count: number;
+      }[]
     >`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
       FROM "_prisma_migrations" ORDER BY migration_name`;
     const names = await localMigrations();
@@ -166,7 +175,13 @@ describe.each(testLabels())('database layer on %s', (label) => {
   it('claims outbox rows with SELECT ... FOR UPDATE SKIP LOCKED inside a transaction', async () => {
     const { db } = await open(label);
     await db.prisma.outboxMessage.createMany({
-      data: ['a', 'b', 'c'].map((k) => ({ dedupeKey: k, kind: 'notice', platform: 'slack', destination: 'C1', payload: { k } })),
+      data: ['a', 'b', 'c'].map((k) => ({
+        dedupeKey: k,
+        kind: 'notice',
+        platform: 'slack',
+        destination: 'C1',
+        payload: { k },
+      })),
     });
     const claimed = await db.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: string; dedupeKey: string }[]>`
@@ -179,7 +194,10 @@ describe.each(testLabels())('database layer on %s', (label) => {
       return { keys: rows.map((r) => r.dedupeKey), n };
     });
     expect(claimed).toEqual({ keys: ['a', 'b'], n: 2 });
-    const locked = await db.prisma.outboxMessage.findMany({ where: { lockedUntil: { not: null } }, orderBy: { dedupeKey: 'asc' } });
+    const locked = await db.prisma.outboxMessage.findMany({
+      where: { lockedUntil: { not: null } },
+      orderBy: { dedupeKey: 'asc' },
+    });
     expect(locked.map((m) => [m.dedupeKey, m.attempts])).toEqual([
       ['a', 1],
       ['b', 1],
@@ -189,7 +207,13 @@ describe.each(testLabels())('database layer on %s', (label) => {
   it('keeps two concurrent claimers apart', async () => {
     const { db } = await open(label);
     await db.prisma.outboxMessage.createMany({
-      data: ['a', 'b'].map((k) => ({ dedupeKey: k, kind: 'notice', platform: 'slack', destination: 'C1', payload: {} })),
+      data: ['a', 'b'].map((k) => ({
+        dedupeKey: k,
+        kind: 'notice',
+        platform: 'slack',
+        destination: 'C1',
+        payload: {},
+      })),
     });
     type Tx = Parameters<Parameters<typeof db.prisma.$transaction>[0]>[0];
     const claimOne = async (tx: Tx) => {
@@ -298,7 +322,9 @@ describe('PostgreSQL messages', () => {
     const url = 'postgresql://steward:hunter2@127.0.0.1:1/steward';
     const error = await openDatabase({ kind: 'postgres', url }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/steward: .*ECONNREFUSED/);
+    expect((error as Error).message).toMatch(
+      /^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/steward: .*ECONNREFUSED/,
+    );
     expect((error as Error).message).not.toContain('hunter2');
   });
 });
@@ -310,10 +336,22 @@ describe('scripts/new-migration.ts', () => {
     await cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
     const schemaPath = path.join(dir, 'schema.prisma');
     const schema = await readFile(DEFAULT_SCHEMA_PATH, 'utf8');
-    await writeFile(schemaPath, `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`);
+    await writeFile(
+      schemaPath,
+      `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`,
+    );
     const root = path.resolve(DEFAULT_MIGRATIONS_DIR, '..', '..');
     const run = promisify(execFile);
-    const args = ['--import', 'tsx', 'scripts/new-migration.ts', 'Add note', '--migrations', migrationsDir, '--schema', schemaPath];
+    const args = [
+      '--import',
+      'tsx',
+      'scripts/new-migration.ts',
+      'Add note',
+      '--migrations',
+      migrationsDir,
+      '--schema',
+      schemaPath,
+    ];
     const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 60_000 });
     expect(stdout).toMatch(/Wrote .*_add_note[/\\]migration\.sql/u);
     const written = (await localMigrations(migrationsDir)).find((name) => name.endsWith('_add_note'))!;

@@ -13,7 +13,8 @@ function check(reply: string, expected: Expect | Expect[], turn: string) {
   for (const expectation of Array.isArray(expected) ? expected : [expected]) {
     if (typeof expectation === 'string') expect(reply, `after "${turn.slice(0, 60)}"`).toContain(expectation);
     else if (expectation instanceof RegExp) expect(reply, `after "${turn.slice(0, 60)}"`).toMatch(expectation);
-    else if (typeof expectation.not === 'string') expect(reply, `after "${turn.slice(0, 60)}"`).not.toContain(expectation.not);
+    else if (typeof expectation.not === 'string')
+      expect(reply, `after "${turn.slice(0, 60)}"`).not.toContain(expectation.not);
     else expect(reply, `after "${turn.slice(0, 60)}"`).not.toMatch(expectation.not);
   }
 }
@@ -30,7 +31,10 @@ const lowRiskTurns = (): Turn[] => {
     [description!, 'What did you build it with?'],
     ...rest.slice(0, -1).map((answer): Turn => [answer, { not: 'Summary' }]),
     [rest.at(-1)!, ['Summary:', `Name: ${name}`, 'Built with: Excel or macros', 'Number of users: 8']],
-    ['yes', [/Registered APP-\d{4,} "Team lunch rota"/u, 'Risk tier: LOW', 'policy rules only', 'No policy rule applies.']],
+    [
+      'yes',
+      [/Registered APP-\d{4,} "Team lunch rota"/u, 'Risk tier: LOW', 'policy rules only', 'No policy rule applies.'],
+    ],
     ['status team lunch rota', ['Approved', 'Risk tier: low']],
   ];
 };
@@ -60,7 +64,10 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     await play(
       steward,
       [
-        ['I built a Power App for complaint tracking', ["I'll use what you wrote as the description", "What's the app called?"]],
+        [
+          'I built a Power App for complaint tracking',
+          ["I'll use what you wrote as the description", "What's the app called?"],
+        ],
         ['Complaint tracker', 'Which department'],
         ['Customer Service', 'Who will use it?'],
         ['3', 'how many people'],
@@ -69,8 +76,23 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['Dynamics 365 Customer Service (write), SharePoint (read)', 'use AI'],
         ['no', 'stopped working'],
         ['2', 'outside the company'],
-        ['no', ['What it does: I built a Power App for complaint tracking', 'Built with: Power Apps (inferred)', 'Connected systems: Dynamics 365 Customer Service (write), SharePoint (read)']],
-        ['submit', ['Risk tier: MEDIUM', 'PERSONAL-DATA-BROAD', 'SYSTEM-OF-RECORD-WRITE', 'Reviewers informed: #gov-privacy, #gov-architecture']],
+        [
+          'no',
+          [
+            'What it does: I built a Power App for complaint tracking',
+            'Built with: Power Apps (inferred)',
+            'Connected systems: Dynamics 365 Customer Service (write), SharePoint (read)',
+          ],
+        ],
+        [
+          'submit',
+          [
+            'Risk tier: MEDIUM',
+            'PERSONAL-DATA-BROAD',
+            'SYSTEM-OF-RECORD-WRITE',
+            'Reviewers informed: #gov-privacy, #gov-architecture',
+          ],
+        ],
       ],
       'ben',
     );
@@ -82,7 +104,11 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     const delivered = steward.delivered.filter((message) => message.payload.team !== undefined);
     expect(delivered.map((message) => message.destination).sort()).toEqual(['#gov-architecture', '#gov-privacy']);
     expect(delivered[0]!.reply.text).toContain('Maker: ben');
-    expect(delivered[0]!.reply.buttons?.map((button) => button.label)).toEqual(['Approve', 'Reject', 'Request changes']);
+    expect(delivered[0]!.reply.buttons?.map((button) => button.label)).toEqual([
+      'Approve',
+      'Reject',
+      'Request changes',
+    ]);
   });
 
   it('understands back, skip, help, status and my apps without losing answers', async () => {
@@ -123,7 +149,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['🚀🚀🚀', ['needs at least one letter or digit', "What's the app called?"]],
         ['<script>alert(1)</script>', ['plain text, without HTML', "What's the app called?"]],
         ['x'.repeat(20_000), ['20,000 characters', 'Nothing was changed', "What's the app called?"]],
-        ["Robert'); DROP TABLE \"App\";--", 'what does it do'],
+        ['Robert\'); DROP TABLE "App";--', 'what does it do'],
         ['Schedules the cleaning rota 🧹', 'build it with'],
         ['banana', ['couldn\'t match "banana"', 'number from 1 to 10']],
         ['11', ['no option 11', 'still couldn\'t read "11"', 'say *ask a human*']],
@@ -142,20 +168,27 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['no', ['OK, not that', 'use AI']],
         ['no', 'stopped working'],
         ['low', 'outside the company'],
-        ['no', ["Name: Robert'); DROP TABLE \"App\";--", 'Number of users: 1,200', 'Connected systems: Salesforce (read)']],
+        [
+          'no',
+          ['Name: Robert\'); DROP TABLE "App";--', 'Number of users: 1,200', 'Connected systems: Salesforce (read)'],
+        ],
         ['yes', ['Registered', 'BROAD-USE']],
       ],
       'dana',
     );
     const app = await prisma().app.findFirstOrThrow({ where: { ownerUserId: 'dana' } });
-    expect(app.name).toBe("Robert'); DROP TABLE \"App\";--");
+    expect(app.name).toBe('Robert\'); DROP TABLE "App";--');
     expect(await prisma().app.count()).toBeGreaterThan(0);
   });
 
   it('edits answers from the summary and returns to it', async () => {
     const steward = createTestSteward(prisma());
     const [name, description, ...rest] = LOW_RISK_ANSWERS;
-    await play(steward, [['register', 'called'], [name!, 'does'], [description!, 'build'], ...rest.map((answer): Turn => [answer, /./u])], 'eve');
+    await play(
+      steward,
+      [['register', 'called'], [name!, 'does'], [description!, 'build'], ...rest.map((answer): Turn => [answer, /./u])],
+      'eve',
+    );
     await play(
       steward,
       [
@@ -175,7 +208,16 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
 
   it('cancel discards the draft and registers nothing', async () => {
     const steward = createTestSteward(prisma());
-    await play(steward, [['register', 'called'], ['Scratch app', 'does'], ['cancel', 'Cancelled. Nothing was registered.'], ['back', "There's nothing in progress"]], 'finn');
+    await play(
+      steward,
+      [
+        ['register', 'called'],
+        ['Scratch app', 'does'],
+        ['cancel', 'Cancelled. Nothing was registered.'],
+        ['back', "There's nothing in progress"],
+      ],
+      'finn',
+    );
     expect(await prisma().app.count({ where: { ownerUserId: 'finn' } })).toBe(0);
   });
 
@@ -187,14 +229,17 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
       [
         ['register', 'called'],
         ['team lunch  ROTA', ['You already registered APP-', 'update that app instead']],
-        ['update', ['we\'ll update APP-', 'Summary of APP-', 'Number of users: 8']],
+        ['update', ["we'll update APP-", 'Summary of APP-', 'Number of users: 8']],
         ['change number of users', 'how many'],
         ['30', 'Summary of APP-'],
         ['yes', ['Updated APP-', '(version 2)']],
       ],
       'gus',
     );
-    const app = await prisma().app.findFirstOrThrow({ where: { ownerUserId: 'gus' }, include: { versions: { orderBy: { version: 'asc' } } } });
+    const app = await prisma().app.findFirstOrThrow({
+      where: { ownerUserId: 'gus' },
+      include: { versions: { orderBy: { version: 'asc' } } },
+    });
     expect(app.currentVersion).toBe(2);
     expect(app.versions.map((version) => (version.profile as { userCount: number }).userCount)).toEqual([8, 30]);
     expect(await prisma().assessment.count({ where: { appId: app.id } })).toBe(2);
@@ -255,8 +300,20 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     for (const answer of ['register', name!, description!, ...rest]) await steward.say(answer, 'jo');
     await steward.say('change data', 'jo');
     await steward.say('health', 'jo');
-    const first = await steward.engine.handle({ platform: 'console', channelId: 'dm', user: { userId: 'jo' }, text: 'yes', eventId: 'evt-1' });
-    const again = await steward.engine.handle({ platform: 'console', channelId: 'dm', user: { userId: 'jo' }, text: 'yes', eventId: 'evt-1' });
+    const first = await steward.engine.handle({
+      platform: 'console',
+      channelId: 'dm',
+      user: { userId: 'jo' },
+      text: 'yes',
+      eventId: 'evt-1',
+    });
+    const again = await steward.engine.handle({
+      platform: 'console',
+      channelId: 'dm',
+      user: { userId: 'jo' },
+      text: 'yes',
+      eventId: 'evt-1',
+    });
     expect(first.replies.map((reply) => reply.text).join()).toContain('Risk tier: HIGH');
     expect(again).toEqual({ replies: [], duplicate: true });
     expect(await prisma().app.count({ where: { ownerUserId: 'jo' } })).toBe(1);
@@ -293,7 +350,9 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     );
     const app = await prisma().app.findFirstOrThrow({ where: { ownerUserId: 'kai' } });
     expect(app.status).toBe('in_review');
-    const destinations = (await prisma().outboxMessage.findMany({ where: { appId: app.id } })).map((message) => message.destination);
+    const destinations = (await prisma().outboxMessage.findMany({ where: { appId: app.id } })).map(
+      (message) => message.destination,
+    );
     expect(destinations).toEqual(expect.arrayContaining(['#gov-ai', '#gov-privacy', '#gov-leads']));
     expect(new Set(destinations).size).toBe(destinations.length);
   });

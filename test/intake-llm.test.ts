@@ -8,9 +8,21 @@ import { startFakeOpenAI } from './support/fake-openai.ts';
 import { createTestSteward } from './support/steward.ts';
 
 const NOTHING_INFERRED = {
-  name: null, platform: null, department: null, audience: null, userCount: null, dataCategories: null, systems: null,
-  aiUsed: null, aiGeneratesContent: null, aiDecisionImpact: null, aiProfiling: null, aiDomains: null, aiPractices: null,
-  criticality: null, externalSharing: null,
+  name: null,
+  platform: null,
+  department: null,
+  audience: null,
+  userCount: null,
+  dataCategories: null,
+  systems: null,
+  aiUsed: null,
+  aiGeneratesContent: null,
+  aiDecisionImpact: null,
+  aiProfiling: null,
+  aiDomains: null,
+  aiPractices: null,
+  criticality: null,
+  externalSharing: null,
 };
 
 describe('intake with an LLM', () => {
@@ -24,15 +36,26 @@ describe('intake with an LLM', () => {
     await fake?.close();
     await database?.cleanup();
   });
-  const llm = () => createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'sk-test-secret', model: 'fake-model', timeoutMs: 2000 })!;
+  const llm = () =>
+    createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'sk-test-secret', model: 'fake-model', timeoutMs: 2000 })!;
 
   it('asks only for what the description leaves open and marks inferred fields in the summary', async () => {
     const steward = createTestSteward(database.db.prisma, { llm: llm() });
     fake.respondWith({
-      json: { ...NOTHING_INFERRED, platform: 'power-apps', department: 'Customer Service', userCount: 45, dataCategories: ['personal'], aiUsed: false },
+      json: {
+        ...NOTHING_INFERRED,
+        platform: 'power-apps',
+        department: 'Customer Service',
+        userCount: 45,
+        dataCategories: ['personal'],
+        aiUsed: false,
+      },
     });
     const start = fake.requests.length;
-    const opening = await steward.say('I built a Power App for complaint tracking; 45 people in Customer Service log customer names and emails in it', 'uma');
+    const opening = await steward.say(
+      'I built a Power App for complaint tracking; 45 people in Customer Service log customer names and emails in it',
+      'uma',
+    );
     expect(fake.requests.length - start).toBe(1);
     const request = fake.requests.at(-1)!.body;
     expect(request.messages[0].role).toBe('system');
@@ -40,7 +63,8 @@ describe('intake with an LLM', () => {
     expect(opening).toContain("What's the app called?");
 
     const asked: string[] = [];
-    for (const answer of ['Complaint tracker', 'department', 'none', 'medium', 'no']) asked.push(await steward.say(answer, 'uma'));
+    for (const answer of ['Complaint tracker', 'department', 'none', 'medium', 'no'])
+      asked.push(await steward.say(answer, 'uma'));
     expect(asked.join('\n')).not.toContain('What did you build it with?');
     expect(asked.join('\n')).not.toContain('how many people');
     expect(asked.join('\n')).not.toContain('kinds of data');
@@ -49,7 +73,14 @@ describe('intake with an LLM', () => {
     expect(summary).toContain('Number of users: 45 (inferred)');
     expect(summary).toContain('Items marked (inferred) come from your description');
 
-    fake.respondWith({ json: { tier: 'medium', teams: ['privacy'], rationale: 'Customer contact data shared across a department.', missingFacts: [] } });
+    fake.respondWith({
+      json: {
+        tier: 'medium',
+        teams: ['privacy'],
+        rationale: 'Customer contact data shared across a department.',
+        missingFacts: [],
+      },
+    });
     const registered = await steward.say('yes', 'uma');
     expect(registered).toContain('Risk tier: MEDIUM');
     expect(registered).toContain('policy rules and AI assessment');
@@ -61,7 +92,19 @@ describe('intake with an LLM', () => {
     const opening = await steward.say('We made a Zap that copies new leads from Typeform into HubSpot', 'vic');
     expect(opening).toContain("What's the app called?");
     const replies = [];
-    for (const answer of ['Lead copier', 'zapier', 'Marketing', 'team', '5', 'personal', 'HubSpot (write)', 'no', 'low', 'no']) replies.push(await steward.say(answer, 'vic'));
+    for (const answer of [
+      'Lead copier',
+      'zapier',
+      'Marketing',
+      'team',
+      '5',
+      'personal',
+      'HubSpot (write)',
+      'no',
+      'low',
+      'no',
+    ])
+      replies.push(await steward.say(answer, 'vic'));
     expect(replies.join('\n')).toContain('What did you build it with?');
     expect(replies.at(-1)).not.toContain('(inferred)');
     fake.respondWith({ content: 'this is not json' });
@@ -73,7 +116,18 @@ describe('intake with an LLM', () => {
     const steward = createTestSteward(database.db.prisma, { llm: llm() });
     fake.respondWith({ json: { ...NOTHING_INFERRED } });
     await steward.say('register', 'wen');
-    for (const answer of ['Clinic rota', 'Plans which nurse covers which ward each week', 'excel', 'Nursing', 'team', '12', 'internal', 'none', 'no', 'medium']) {
+    for (const answer of [
+      'Clinic rota',
+      'Plans which nurse covers which ward each week',
+      'excel',
+      'Nursing',
+      'team',
+      '12',
+      'internal',
+      'none',
+      'no',
+      'medium',
+    ]) {
       await steward.say(answer, 'wen');
     }
     await steward.say('no', 'wen');
@@ -82,7 +136,19 @@ describe('intake with an LLM', () => {
         tier: 'low',
         teams: [],
         rationale: 'A staff rota.',
-        missingFacts: [{ fact: 'The rota probably records staff sickness absence, which is health data.', implies: { dataCategories: ['health'], aiDomains: null, aiPractices: null, aiUsed: null, profiling: null, decisionImpact: null } }],
+        missingFacts: [
+          {
+            fact: 'The rota probably records staff sickness absence, which is health data.',
+            implies: {
+              dataCategories: ['health'],
+              aiDomains: null,
+              aiPractices: null,
+              aiUsed: null,
+              profiling: null,
+              decisionImpact: null,
+            },
+          },
+        ],
       },
     });
     const registered = await steward.say('yes', 'wen');
@@ -108,7 +174,9 @@ describe('intake with an LLM', () => {
     const readBack = await steward.say('we keep what people get paid in it', 'lin');
     expect(fake.requests.length - start).toBe(1);
     const request = fake.requests.at(-1)!.body;
-    expect(request.messages.at(-1).content).toContain('<maker_answer>\nwe keep what people get paid in it\n</maker_answer>');
+    expect(request.messages.at(-1).content).toContain(
+      '<maker_answer>\nwe keep what people get paid in it\n</maker_answer>',
+    );
     expect(readBack).toContain('I read that as *Financial data*. Is that right?');
     expect(await steward.say('yes', 'lin')).toContain('connect to other systems');
 
@@ -117,7 +185,9 @@ describe('intake with an LLM', () => {
     fake.respondWith({ json: { reading: null } });
     expect(await steward.say('hard to tell with these tools', 'lin')).toContain('Please answer yes or no');
     fake.respondWith({ json: { reading: 'no' } });
-    expect(await steward.say('the boss likes shiny things but we kept it simple', 'lin')).toContain('I read that as *No*');
+    expect(await steward.say('the boss likes shiny things but we kept it simple', 'lin')).toContain(
+      'I read that as *No*',
+    );
     expect(await steward.say('yes', 'lin')).toContain('stopped working');
     const beforeFourth = fake.requests.length;
     const fourth = await steward.say('hmm hard to say honestly', 'lin');

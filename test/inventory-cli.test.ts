@@ -9,7 +9,8 @@ import { memoryIO } from '../src/cli/io.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { writeTestPolicy } from './support/policy.ts';
 
-const HEADER = 'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,aiDecisionImpact,aiProfiling,aiDomains,criticality,externalSharing,ownerUserId,ownerEmail';
+const HEADER =
+  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,aiDecisionImpact,aiProfiling,aiDomains,criticality,externalSharing,ownerUserId,ownerEmail';
 const ROWS = [
   'Desk booking,Books hot desks,power-apps,Facilities,organization,400,internal,,false,,,,medium,false,ana,ana@example.com',
   'Leads sync,Copies leads to HubSpot,zapier,Marketing,team,6,personal,HubSpot:write,false,,,,low,false,ben,',
@@ -44,7 +45,11 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
 
     const listed = JSON.parse((await run('apps', 'list', '--json')).out);
     expect(listed.map((app: { name: string }) => app.name)).toEqual(['Desk booking', 'Leads sync', 'CV ranker']);
-    expect(listed[0]).toMatchObject({ tier: 'medium', status: 'submitted', owner: { platform: 'import', userId: 'ana' } });
+    expect(listed[0]).toMatchObject({
+      tier: 'medium',
+      status: 'submitted',
+      owner: { platform: 'import', userId: 'ana' },
+    });
 
     // Importing the same file again registers nothing twice.
     const again = await run('apps', 'import', 'apps.csv');
@@ -57,11 +62,20 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
     expect(csv.code).toBe(0);
     const records = parse(csv.out, { columns: true }) as Array<Record<string, string>>;
     expect(records.map((record) => record.name)).toEqual(['Desk booking', 'Leads sync', 'CV ranker']);
-    expect(records[1]).toMatchObject({ systems: 'HubSpot:write', dataCategories: 'personal', ownerUserId: 'ben', tier: 'low' });
+    expect(records[1]).toMatchObject({
+      systems: 'HubSpot:write',
+      dataCategories: 'personal',
+      ownerUserId: 'ben',
+      tier: 'low',
+    });
     expect(records[2]).toMatchObject({ aiUsed: 'true', aiDomains: 'employment', aiDecisionImpact: 'significant' });
 
     const json = JSON.parse((await run('apps', 'export', '--format', 'json')).out);
-    expect(json[2]).toMatchObject({ reference: expect.stringMatching(/^APP-/u), tier: 'high', profile: { name: 'CV ranker', ai: { domains: ['employment'] } } });
+    expect(json[2]).toMatchObject({
+      reference: expect.stringMatching(/^APP-/u),
+      tier: 'high',
+      profile: { name: 'CV ranker', ai: { domains: ['employment'] } },
+    });
 
     await writeFile(path.join(dir, 'export.csv'), csv.out);
     const fresh = { ...env, PGLITE_DIR: path.join(dir, 'db2') };
@@ -73,11 +87,25 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
   it('exports the audit trail as CSV and JSON', async () => {
     const csv = await run('audit', 'export', '--format', 'csv', '--output', 'audit.csv');
     expect(csv.code).toBe(0);
-    const records = parse(await readFile(path.join(dir, 'audit.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const records = parse(await readFile(path.join(dir, 'audit.csv'), 'utf8'), { columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(records.filter((record) => record.action === 'app.registered')).toHaveLength(3);
-    expect(Object.keys(records[0]!)).toEqual(['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details']);
+    expect(Object.keys(records[0]!)).toEqual([
+      'id',
+      'at',
+      'actorPlatform',
+      'actorId',
+      'actorName',
+      'action',
+      'appId',
+      'details',
+    ]);
     const json = JSON.parse((await run('audit', 'export', '--format', 'json')).out);
-    expect(json.find((event: { action: string }) => event.action === 'app.assessed').details).toMatchObject({ tier: expect.any(String), policyVersion: '2026.11.1' });
+    expect(json.find((event: { action: string }) => event.action === 'app.assessed').details).toMatchObject({
+      tier: expect.any(String),
+      policyVersion: '2026.11.1',
+    });
   });
 
   it('lists reviews past their SLA for a given date', async () => {
@@ -85,7 +113,9 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
     expect(now.out).toContain('No overdue reviews.');
     const later = await run('reviews', '--overdue', '--json', '--now', '2030-01-01T00:00:00Z');
     const overdue = JSON.parse(later.out);
-    expect(overdue.map((review: { name: string }) => review.name)).toEqual(expect.arrayContaining(['CV ranker', 'Desk booking']));
+    expect(overdue.map((review: { name: string }) => review.name)).toEqual(
+      expect.arrayContaining(['CV ranker', 'Desk booking']),
+    );
     expect((await run('reviews', '--overdue', '--now', 'someday')).code).toBe(2);
   });
 
@@ -109,9 +139,16 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
       const app = await db.prisma.app.findFirstOrThrow({ where: { name: 'Leads sync' } });
       expect(app).toMatchObject({ tier: 'medium', currentVersion: 2, status: 'submitted' });
       const outbox = await db.prisma.outboxMessage.findMany({ where: { appId: app.id } });
-      expect(outbox.find((message) => message.kind === 'notification')).toMatchObject({ platform: 'import', destination: 'user:ben' });
-      expect(JSON.stringify(outbox.find((message) => message.kind === 'notification')?.payload)).toContain('rose from low to MEDIUM');
-      expect(outbox.filter((message) => message.kind === 'escalation').map((message) => message.destination)).toEqual(['#gov-privacy']);
+      expect(outbox.find((message) => message.kind === 'notification')).toMatchObject({
+        platform: 'import',
+        destination: 'user:ben',
+      });
+      expect(JSON.stringify(outbox.find((message) => message.kind === 'notification')?.payload)).toContain(
+        'rose from low to MEDIUM',
+      );
+      expect(outbox.filter((message) => message.kind === 'escalation').map((message) => message.destination)).toEqual([
+        '#gov-privacy',
+      ]);
     } finally {
       await db.close();
     }
@@ -122,14 +159,20 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
     let deadId: string;
     try {
       const message = await db.prisma.outboxMessage.findFirstOrThrow({ where: { kind: 'escalation' } });
-      await db.prisma.outboxMessage.update({ where: { id: message.id }, data: { status: 'dead', attempts: 8, lastError: 'channel_not_found' } });
+      await db.prisma.outboxMessage.update({
+        where: { id: message.id },
+        data: { status: 'dead', attempts: 8, lastError: 'channel_not_found' },
+      });
       deadId = message.id;
     } finally {
       await db.close();
     }
     const listed = JSON.parse((await run('outbox', '--json')).out);
     expect(listed.counts.dead).toBe(1);
-    expect(listed.messages.find((message: { id: string }) => message.id === deadId)).toMatchObject({ status: 'dead', lastError: 'channel_not_found' });
+    expect(listed.messages.find((message: { id: string }) => message.id === deadId)).toMatchObject({
+      status: 'dead',
+      lastError: 'channel_not_found',
+    });
     const retried = await run('outbox', 'retry', deadId);
     expect(retried.out).toContain('1 message(s) queued for delivery again.');
     expect(JSON.parse((await run('outbox', '--json')).out).counts.dead).toBeUndefined();

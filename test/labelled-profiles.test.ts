@@ -14,7 +14,9 @@ interface LabelledProfile {
   profile: unknown;
 }
 
-const labelled = JSON.parse(readFileSync(new URL('./fixtures/labelled-profiles.json', import.meta.url), 'utf8')) as LabelledProfile[];
+const labelled = JSON.parse(
+  readFileSync(new URL('./fixtures/labelled-profiles.json', import.meta.url), 'utf8'),
+) as LabelledProfile[];
 const policy = loadPolicy();
 
 describe('labelled profiles', () => {
@@ -28,7 +30,10 @@ describe('labelled profiles', () => {
   it.each(labelled.map((item) => [item.id, item] as const))('%s', (_id, item) => {
     const profile = AppProfileSchema.parse(item.profile);
     const verdict = evaluateRules(profile, policy);
-    expect({ tier: verdict.tier, teams: verdict.teams }).toEqual({ tier: item.expected.tier, teams: item.expected.teams });
+    expect({ tier: verdict.tier, teams: verdict.teams }).toEqual({
+      tier: item.expected.tier,
+      teams: item.expected.teams,
+    });
     expect(verdict.reasons.map((reason) => reason.rule).sort()).toEqual([...item.expected.rules].sort());
   });
 });

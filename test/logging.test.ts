@@ -35,7 +35,16 @@ describe('logs', () => {
       'something happened',
     );
     const written = lines.join('');
-    for (const secret of ['xoxb-123-secret', 'abc123', 'xoxb-456', 'ana@example.com', 'Ana Lopez', 'hunter2', 'eyJhbGciOi']) expect(written).not.toContain(secret);
+    for (const secret of [
+      'xoxb-123-secret',
+      'abc123',
+      'xoxb-456',
+      'ana@example.com',
+      'Ana Lopez',
+      'hunter2',
+      'eyJhbGciOi',
+    ])
+      expect(written).not.toContain(secret);
     expect(JSON.parse(written).user).toEqual({ email: '[redacted]', displayName: '[redacted]', id: 'U123' });
   });
 });

@@ -11,7 +11,13 @@ import { openTestDatabase, testLabels } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 
 function message(key: string, extra: Record<string, unknown> = {}) {
-  return { dedupeKey: key, kind: 'escalation' as const, platform: 'fake', destination: '#gov-test', payload: { reply: { text: key }, ...extra } };
+  return {
+    dedupeKey: key,
+    kind: 'escalation' as const,
+    platform: 'fake',
+    destination: '#gov-test',
+    payload: { reply: { text: key }, ...extra },
+  };
 }
 
 /** A transport that fails as told, per message text, and records what it delivered. */
@@ -54,14 +60,20 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     const { transport, delivered } = scriptedTransport({ a: ['429', '429', 'ok'], b: ['fatal'], c: ['500', 'ok'] });
     // Backoff is shortened for the test; the schedule itself is covered by backoffMs.
     const worker = new OutboxWorker({ db, transports: [transport], maxAttempts: 5 });
-    const fastForward = setInterval(() => void db.outboxMessage.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } }), 20);
+    const fastForward = setInterval(
+      () => void db.outboxMessage.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } }),
+      20,
+    );
     try {
       await drainUntilSettled(worker, database.db);
     } finally {
       clearInterval(fastForward);
     }
     expect(delivered.map((outgoing) => outgoing.reply.text).sort()).toEqual(['a', 'c']);
-    const rows = await db.outboxMessage.findMany({ where: { dedupeKey: { in: ['a', 'b', 'c'] } }, orderBy: { dedupeKey: 'asc' } });
+    const rows = await db.outboxMessage.findMany({
+      where: { dedupeKey: { in: ['a', 'b', 'c'] } },
+      orderBy: { dedupeKey: 'asc' },
+    });
     expect(rows.map((row) => [row.dedupeKey, row.status, row.attempts])).toEqual([
       ['a', 'delivered', 3],
       ['b', 'dead', 1],
@@ -85,10 +97,13 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
       await new Promise((resolve) => setTimeout(resolve, 60));
       await worker.drain();
     }
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'd' } })).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'd' } })).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+    });
   });
 
-  it('delivers an update only after the message it edits, with that message\'s receipt', async () => {
+  it("delivers an update only after the message it edits, with that message's receipt", async () => {
     const db = database.db.prisma;
     await enqueueOutbox(db, [message('e')]);
     const original = await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'e' } });
@@ -98,9 +113,15 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     await worker.drain();
     // The original failed once, so the update must wait rather than post an edit of nothing.
     expect(delivered).toEqual([]);
-    await db.outboxMessage.updateMany({ where: { dedupeKey: { in: ['e', 'e-update'] } }, data: { nextAttemptAt: new Date(0) } });
+    await db.outboxMessage.updateMany({
+      where: { dedupeKey: { in: ['e', 'e-update'] } },
+      data: { nextAttemptAt: new Date(0) },
+    });
     await worker.drain();
-    await db.outboxMessage.updateMany({ where: { dedupeKey: 'e-update', status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+    await db.outboxMessage.updateMany({
+      where: { dedupeKey: 'e-update', status: 'pending' },
+      data: { nextAttemptAt: new Date(0) },
+    });
     await worker.drain();
     expect(delivered.map((outgoing) => outgoing.reply.text)).toEqual(['e', 'e-update']);
     expect(delivered[1]!.original).toMatchObject({ id: original.id, receipt: { ts: expect.any(String) } });
@@ -111,7 +132,13 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     const burst = Array.from({ length: 200 }, (_, index) => message(`burst-${index}`));
     await enqueueOutbox(db, burst);
     // On PostgreSQL each worker has its own connection pool, like separate instances.
-    const extra: Database[] = database.target.kind === 'postgres' ? await Promise.all([openDatabase(database.target, { migrate: false }), openDatabase(database.target, { migrate: false })]) : [];
+    const extra: Database[] =
+      database.target.kind === 'postgres'
+        ? await Promise.all([
+            openDatabase(database.target, { migrate: false }),
+            openDatabase(database.target, { migrate: false }),
+          ])
+        : [];
     try {
       const delivered: string[] = [];
       const transport: OutboxTransport = {
@@ -129,7 +156,9 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
       const burstDelivered = delivered.filter((text) => text.startsWith('burst-'));
       expect(burstDelivered).toHaveLength(200);
       expect(new Set(burstDelivered).size).toBe(200);
-      expect(await db.outboxMessage.count({ where: { dedupeKey: { startsWith: 'burst-' }, status: 'delivered' } })).toBe(200);
+      expect(
+        await db.outboxMessage.count({ where: { dedupeKey: { startsWith: 'burst-' }, status: 'delivered' } }),
+      ).toBe(200);
     } finally {
       for (const other of extra) await other.close();
     }
@@ -158,7 +187,10 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     onPlatform.add((await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'posted-before-crash' } })).id);
     await new OutboxWorker({ db, transports: [transport] }).drain();
     expect(posted).toEqual(['lost-in-crash']);
-    const rows = await db.outboxMessage.findMany({ where: { dedupeKey: { in: ['posted-before-crash', 'lost-in-crash'] } }, orderBy: { dedupeKey: 'asc' } });
+    const rows = await db.outboxMessage.findMany({
+      where: { dedupeKey: { in: ['posted-before-crash', 'lost-in-crash'] } },
+      orderBy: { dedupeKey: 'asc' },
+    });
     expect(rows.map((row) => [row.dedupeKey, row.status, (row.receipt as { ts: string }).ts])).toEqual([
       ['lost-in-crash', 'delivered', 'new'],
       ['posted-before-crash', 'delivered', 'found'],

@@ -84,7 +84,11 @@ describe('the shipped default policy', () => {
       compliance: ['#gov-compliance'],
     });
     expect(policy.leads.destinations.slack).toEqual(['#gov-leads']);
-    expect(Object.values(policy.teams).every((team) => team.reviewers.slack.length === 0 && team.reviewers.teams.length === 0)).toBe(true);
+    expect(
+      Object.values(policy.teams).every(
+        (team) => team.reviewers.slack.length === 0 && team.reviewers.teams.length === 0,
+      ),
+    ).toBe(true);
   });
 
   it('says what each tier means for the maker and what status and review it gets', () => {
@@ -105,7 +109,17 @@ describe('the shipped default policy', () => {
 
   it('has the thresholds and systems of record of the issue', () => {
     expect(policy.thresholds).toEqual({ broadUseUsers: 100, broadPersonalDataUsers: 20 });
-    expect(policy.systemsOfRecord).toEqual(['SAP', 'Salesforce', 'Workday', 'Dynamics 365', 'NetSuite', 'Oracle E-Business Suite', 'ServiceNow', 'Epic', 'Guidewire']);
+    expect(policy.systemsOfRecord).toEqual([
+      'SAP',
+      'Salesforce',
+      'Workday',
+      'Dynamics 365',
+      'NetSuite',
+      'Oracle E-Business Suite',
+      'ServiceNow',
+      'Epic',
+      'Guidewire',
+    ]);
   });
 
   it('gives the intake risk hints for hiring, credit, health, biometrics, cards, credentials, children and money', () => {
@@ -136,15 +150,17 @@ describe('an admin edits the policy, no code changes', () => {
     expect(evaluateRules(team30, loadPolicy()).tier).toBe('medium');
     const raised = editedPolicy((data) => (data.thresholds.broadPersonalDataUsers = 50));
     expect(evaluateRules(team30, raised)).toEqual({ tier: 'low', teams: [], reasons: [] });
-    expect(evaluateRules(riskProfile({ dataCategories: ['personal'], userCount: 51 }), raised).reasons[0]?.explanation).toContain(
-      'the threshold is 50',
-    );
+    expect(
+      evaluateRules(riskProfile({ dataCategories: ['personal'], userCount: 51 }), raised).reasons[0]?.explanation,
+    ).toContain('the threshold is 50');
   });
 
   it('removing a rule stops it firing', () => {
     const critical = riskProfile({ criticality: 'high' });
     expect(evaluateRules(critical, loadPolicy()).tier).toBe('medium');
-    const without = editedPolicy((data) => (data.rules = data.rules.filter((rule: { id: string }) => rule.id !== 'BUSINESS-CRITICAL')));
+    const without = editedPolicy(
+      (data) => (data.rules = data.rules.filter((rule: { id: string }) => rule.id !== 'BUSINESS-CRITICAL')),
+    );
     expect(evaluateRules(critical, without).tier).toBe('low');
   });
 
@@ -164,9 +180,19 @@ describe('an admin edits the policy, no code changes', () => {
     expect(verdict).toEqual({
       tier: 'high',
       teams: ['legal'],
-      reasons: [{ rule: 'EXTERNAL-AIRTABLE', tier: 'high', teams: ['legal'], explanation: 'The app is an Airtable base shared with team users.', source: '' }],
+      reasons: [
+        {
+          rule: 'EXTERNAL-AIRTABLE',
+          tier: 'high',
+          teams: ['legal'],
+          explanation: 'The app is an Airtable base shared with team users.',
+          source: '',
+        },
+      ],
     });
-    expect(escalationTargets(verdict, policy)).toEqual([{ team: 'legal', platform: 'slack', destination: '#gov-legal' }]);
+    expect(escalationTargets(verdict, policy)).toEqual([
+      { team: 'legal', platform: 'slack', destination: '#gov-legal' },
+    ]);
   });
 
   it('adding a system of record makes writes to it count', () => {
@@ -179,7 +205,10 @@ describe('an admin edits the policy, no code changes', () => {
   it('changing what "personal data" means changes every rule built on it', () => {
     const financialOutside = riskProfile({ dataCategories: ['financial'], externalSharing: true });
     const policy = editedPolicy((data) => data.facts.personalData.includesAny.push('financial'));
-    expect(evaluateRules(financialOutside, policy).reasons.map((reason) => reason.rule)).toEqual(['PERSONAL-DATA-EXTERNAL', 'CONFIDENTIAL-EXTERNAL']);
+    expect(evaluateRules(financialOutside, policy).reasons.map((reason) => reason.rule)).toEqual([
+      'PERSONAL-DATA-EXTERNAL',
+      'CONFIDENTIAL-EXTERNAL',
+    ]);
   });
 
   it('STEWARD_POLICY names the file to use, relative to the working directory', () => {
@@ -285,7 +314,10 @@ describe('an invalid policy is refused with the line and field at fault', () => 
   });
 
   it('facts that depend on each other in a loop', () => {
-    const text = editText('  systemOfRecordWrite:\n', '  loop:\n    fact: loopBack\n  loopBack:\n    any: [{ fact: loop }]\n  systemOfRecordWrite:\n');
+    const text = editText(
+      '  systemOfRecordWrite:\n',
+      '  loop:\n    fact: loopBack\n  loopBack:\n    any: [{ fact: loop }]\n  systemOfRecordWrite:\n',
+    );
     const error = refusal(text);
     expect(error.message).toContain('facts.loop: fact "loop" depends on itself: loop -> loopBack -> loop');
     expect(error.issues[0]?.line).toBe(lineOf(text, '  loop:'));
@@ -319,7 +351,10 @@ describe('steward policy check', () => {
   });
 
   it('checks the file given, or else STEWARD_POLICY', async () => {
-    writeFileSync(path.join(workDir, 'next.yaml'), DEFAULT_TEXT.replace('version: "2026.11.1"', 'version: "2026.12.0"'));
+    writeFileSync(
+      path.join(workDir, 'next.yaml'),
+      DEFAULT_TEXT.replace('version: "2026.11.1"', 'version: "2026.12.0"'),
+    );
     const given = memoryIO({ cwd: workDir });
     expect(await runPolicy(['check', 'next.yaml'], given)).toBe(0);
     expect(given.out).toContain('Policy 2026.12.0 at next.yaml is valid');
@@ -342,7 +377,10 @@ describe('steward policy check', () => {
   it('checks the vocabulary the policy names, naming its line and field', async () => {
     const vocabulary = readFileSync(DEFAULT_VOCABULARY_PATH, 'utf8').replace('    power-apps:\n', '    powerapps:\n');
     writeFileSync(path.join(workDir, 'words.yaml'), vocabulary);
-    writeFileSync(path.join(workDir, 'with-words.yaml'), DEFAULT_TEXT.replace('  # vocabulary: vocabulary.yaml', '  vocabulary: words.yaml'));
+    writeFileSync(
+      path.join(workDir, 'with-words.yaml'),
+      DEFAULT_TEXT.replace('  # vocabulary: vocabulary.yaml', '  vocabulary: words.yaml'),
+    );
     const io = memoryIO({ cwd: workDir });
     expect(await runPolicy(['check', 'with-words.yaml'], io)).toBe(1);
     expect(io.err).toContain(`words.yaml:${lineOf(vocabulary, 'powerapps:')}:`);

@@ -11,11 +11,14 @@ const ctx = { policy: loadPolicy(), vocabulary: defaultVocabulary() } as unknown
 const intakeAt = (id: string) => ({ ...newIntake(), draft: { aiUsed: true }, step: `q:${id}` });
 
 describe('question replies', () => {
-  it.each(['name', 'description', 'department', 'userCount', 'systems'])('%s is answered in words, with no Yes/No buttons', (id) => {
-    const reply = stepReply(intakeAt(id), ctx);
-    expect(reply.buttons).toBeUndefined();
-    expect(reply.choices).toBeUndefined();
-  });
+  it.each(['name', 'description', 'department', 'userCount', 'systems'])(
+    '%s is answered in words, with no Yes/No buttons',
+    (id) => {
+      const reply = stepReply(intakeAt(id), ctx);
+      expect(reply.buttons).toBeUndefined();
+      expect(reply.choices).toBeUndefined();
+    },
+  );
 
   it.each(['aiUsed', 'aiGeneratesContent', 'aiProfiling', 'externalSharing'])('%s offers Yes and No', (id) => {
     expect(stepReply(intakeAt(id), ctx).buttons?.map((button) => button.value)).toEqual(['yes', 'no']);

@@ -12,12 +12,28 @@ const policy = testPolicy();
 /** Registers a HIGH-risk app (health data -> privacy) as `maker` on Slack and returns its escalation. */
 async function registerHighRisk(database: TestDatabase, maker: string) {
   const steward = createTestSteward(database.db.prisma, { policy, platforms: ['slack', 'teams'] });
-  const answers = ['register', `Sick-leave tracker ${maker}`, 'Records sick days and the reasons staff give', 'power apps', 'HR', 'department', '30', 'health', 'none', 'no', 'medium', 'no', 'yes'];
+  const answers = [
+    'register',
+    `Sick-leave tracker ${maker}`,
+    'Records sick days and the reasons staff give',
+    'power apps',
+    'HR',
+    'department',
+    '30',
+    'health',
+    'none',
+    'no',
+    'medium',
+    'no',
+    'yes',
+  ];
   let reply = '';
   for (const answer of answers) reply = await steward.say(answer, maker, { platform: 'slack' });
   expect(reply).toContain('Risk tier: HIGH');
   const app = await database.db.prisma.app.findFirstOrThrow({ where: { ownerUserId: maker } });
-  const escalation = await database.db.prisma.outboxMessage.findFirstOrThrow({ where: { appId: app.id, kind: 'escalation', platform: 'slack' } });
+  const escalation = await database.db.prisma.outboxMessage.findFirstOrThrow({
+    where: { appId: app.id, kind: 'escalation', platform: 'slack' },
+  });
   const buttons = (escalation.payload as { reply: { buttons: Array<{ label: string; value: string }> } }).reply.buttons;
   return { steward, app, escalation, buttons };
 }
@@ -38,7 +54,10 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('lets a reviewer of the team approve; the maker is told and every copy is updated', async () => {
     const { app, buttons } = await registerHighRisk(database, 'UMAKER1');
     const action = parseReviewAction(buttons[0]!.value)!;
-    const outcome = await decide(database.db.prisma, policy, { ...action, reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' } });
+    const outcome = await decide(database.db.prisma, policy, {
+      ...action,
+      reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' },
+    });
     expect(outcome).toMatchObject({ kind: 'decided', status: 'approved' });
     expect(outcome.text).toContain('Approved by Pia (Privacy)');
     expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('approved');
@@ -49,7 +68,9 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     expect(JSON.stringify(toMaker?.payload)).toContain('was approved by Pia (Privacy)');
     const escalations = outbox.filter((message) => message.kind === 'escalation');
     const updates = outbox.filter((message) => message.kind === 'update');
-    expect(updates.map((update) => (update.payload as { updateOf: string }).updateOf).sort()).toEqual(escalations.map((e) => e.id).sort());
+    expect(updates.map((update) => (update.payload as { updateOf: string }).updateOf).sort()).toEqual(
+      escalations.map((e) => e.id).sort(),
+    );
     expect(JSON.stringify(updates[0]!.payload)).toContain('Approved by Pia');
     expect((updates[0]!.payload as { reply: { buttons?: unknown } }).reply.buttons).toBeUndefined();
 
@@ -60,12 +81,21 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('refuses non-reviewers, reviewers of other teams and makers deciding on their own app, and audits each attempt', async () => {
     const { app, buttons } = await registerHighRisk(database, 'UPRIVACY1');
     const action = parseReviewAction(buttons[0]!.value)!;
-    const stranger = await decide(database.db.prisma, policy, { ...action, reviewer: { platform: 'slack', userId: 'URANDOM' } });
+    const stranger = await decide(database.db.prisma, policy, {
+      ...action,
+      reviewer: { platform: 'slack', userId: 'URANDOM' },
+    });
     expect(stranger).toMatchObject({ kind: 'refused', reason: 'not-reviewer' });
     expect(stranger.text).toContain('Only reviewers of Privacy');
-    const otherTeam = await decide(database.db.prisma, policy, { ...action, reviewer: { platform: 'slack', userId: 'UARCH1' } });
+    const otherTeam = await decide(database.db.prisma, policy, {
+      ...action,
+      reviewer: { platform: 'slack', userId: 'UARCH1' },
+    });
     expect(otherTeam).toMatchObject({ kind: 'refused', reason: 'not-reviewer' });
-    const own = await decide(database.db.prisma, policy, { ...action, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } });
+    const own = await decide(database.db.prisma, policy, {
+      ...action,
+      reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
+    });
     expect(own).toMatchObject({ kind: 'refused', reason: 'own-app' });
     const refusals = await database.db.prisma.auditEvent.count({ where: { appId: app.id, action: 'review.refused' } });
     expect(refusals).toBe(3);
@@ -87,9 +117,17 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('needs a reason to reject or request changes', async () => {
     const { buttons } = await registerHighRisk(database, 'UMAKER3');
     const reject = parseReviewAction(buttons[1]!.value)!;
-    expect(await decide(database.db.prisma, policy, { ...reject, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } })).toMatchObject({ kind: 'refused', reason: 'reason-required' });
+    expect(
+      await decide(database.db.prisma, policy, { ...reject, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } }),
+    ).toMatchObject({ kind: 'refused', reason: 'reason-required' });
     const changes = parseReviewAction(buttons[2]!.value)!;
-    expect(await decide(database.db.prisma, policy, { ...changes, reason: '   ', reviewer: { platform: 'teams', userId: 'aad-privacy-1' } })).toMatchObject({ kind: 'refused', reason: 'reason-required' });
+    expect(
+      await decide(database.db.prisma, policy, {
+        ...changes,
+        reason: '   ',
+        reviewer: { platform: 'teams', userId: 'aad-privacy-1' },
+      }),
+    ).toMatchObject({ kind: 'refused', reason: 'reason-required' });
   });
 
   it('first decision wins: a later click, even on another platform, is told who decided', async () => {
@@ -97,8 +135,16 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     const changes = parseReviewAction(buttons[2]!.value)!;
     const reject = parseReviewAction(buttons[1]!.value)!;
     const [first, second] = await Promise.all([
-      decide(database.db.prisma, policy, { ...changes, reason: 'Keep sickness reasons out of the app', reviewer: { platform: 'teams', userId: 'aad-privacy-1', displayName: 'Priya' } }),
-      decide(database.db.prisma, policy, { ...reject, reason: 'No', reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' } }),
+      decide(database.db.prisma, policy, {
+        ...changes,
+        reason: 'Keep sickness reasons out of the app',
+        reviewer: { platform: 'teams', userId: 'aad-privacy-1', displayName: 'Priya' },
+      }),
+      decide(database.db.prisma, policy, {
+        ...reject,
+        reason: 'No',
+        reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' },
+      }),
     ]);
     const outcomes = [first, second];
     expect(outcomes.filter((outcome) => outcome.kind === 'decided')).toHaveLength(1);
@@ -114,8 +160,14 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('after changes are requested, the maker resubmits; the new version is re-assessed and the old buttons are stale', async () => {
     const { steward, app, buttons } = await registerHighRisk(database, 'UMAKER5');
     const changes = parseReviewAction(buttons[2]!.value)!;
-    await decide(database.db.prisma, policy, { ...changes, reason: 'Do not store the reasons', reviewer: { platform: 'slack', userId: 'UPRIVACY1' } });
-    expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('changes_requested');
+    await decide(database.db.prisma, policy, {
+      ...changes,
+      reason: 'Do not store the reasons',
+      reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
+    });
+    expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe(
+      'changes_requested',
+    );
     await steward.say(`update ${app.name}`, 'UMAKER5', { platform: 'slack' });
     await steward.say('change data', 'UMAKER5', { platform: 'slack' });
     await steward.say('internal', 'UMAKER5', { platform: 'slack' });
@@ -123,7 +175,10 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     expect(resubmitted).toContain('(version 2)');
     expect(resubmitted).toContain('Risk tier: LOW');
     expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('approved');
-    const stale = await decide(database.db.prisma, policy, { ...parseReviewAction(buttons[0]!.value)!, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } });
+    const stale = await decide(database.db.prisma, policy, {
+      ...parseReviewAction(buttons[0]!.value)!,
+      reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
+    });
     expect(stale).toMatchObject({ kind: 'refused', reason: 'stale-version' });
   });
 });

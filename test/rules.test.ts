@@ -22,18 +22,66 @@ describe('evaluateRules: no rule', () => {
 
 describe('each rule carries its tier, teams and source', () => {
   it.each([
-    ['AI-PROHIBITED', { ai: { used: true, practices: ['manipulation'] } }, 'critical', ['privacy', 'ai-governance'], 'EU AI Act Art. 5'],
-    ['AI-HIGH-RISK', { ai: { used: true, domains: ['employment'], decisionImpact: 'significant' } }, 'high', ['ai-governance'], 'EU AI Act Annex III, Art. 6(3) profiling override'],
-    ['AI-ANNEX-III-LIMITED', { ai: { used: true, domains: ['employment'] } }, 'medium', ['ai-governance'], 'EU AI Act Art. 6(3)'],
-    ['AI-TRANSPARENCY', { audience: 'organization', ai: { used: true, generatesContent: true } }, 'medium', ['ai-governance'], 'EU AI Act Art. 50'],
+    [
+      'AI-PROHIBITED',
+      { ai: { used: true, practices: ['manipulation'] } },
+      'critical',
+      ['privacy', 'ai-governance'],
+      'EU AI Act Art. 5',
+    ],
+    [
+      'AI-HIGH-RISK',
+      { ai: { used: true, domains: ['employment'], decisionImpact: 'significant' } },
+      'high',
+      ['ai-governance'],
+      'EU AI Act Annex III, Art. 6(3) profiling override',
+    ],
+    [
+      'AI-ANNEX-III-LIMITED',
+      { ai: { used: true, domains: ['employment'] } },
+      'medium',
+      ['ai-governance'],
+      'EU AI Act Art. 6(3)',
+    ],
+    [
+      'AI-TRANSPARENCY',
+      { audience: 'organization', ai: { used: true, generatesContent: true } },
+      'medium',
+      ['ai-governance'],
+      'EU AI Act Art. 50',
+    ],
     ['SPECIAL-CATEGORY-DATA', { dataCategories: ['health'] }, 'high', ['privacy'], 'GDPR Art. 8 and 9, HIPAA'],
     ['PAYMENT-CARD-DATA', { dataCategories: ['payment-card'] }, 'high', ['security', 'compliance'], 'PCI DSS'],
     ['CREDENTIALS', { dataCategories: ['credentials'] }, 'high', ['security'], ''],
-    ['PERSONAL-DATA-EXTERNAL', { dataCategories: ['personal'], externalSharing: true }, 'high', ['security', 'privacy'], 'GDPR Art. 28, 44'],
-    ['PERSONAL-DATA-BROAD', { dataCategories: ['personal'], audience: 'department' }, 'medium', ['privacy'], 'sharing threshold as in the Power Platform CoE kit'],
-    ['CONFIDENTIAL-EXTERNAL', { dataCategories: ['confidential'], externalSharing: true }, 'high', ['security'], 'data classification'],
+    [
+      'PERSONAL-DATA-EXTERNAL',
+      { dataCategories: ['personal'], externalSharing: true },
+      'high',
+      ['security', 'privacy'],
+      'GDPR Art. 28, 44',
+    ],
+    [
+      'PERSONAL-DATA-BROAD',
+      { dataCategories: ['personal'], audience: 'department' },
+      'medium',
+      ['privacy'],
+      'sharing threshold as in the Power Platform CoE kit',
+    ],
+    [
+      'CONFIDENTIAL-EXTERNAL',
+      { dataCategories: ['confidential'], externalSharing: true },
+      'high',
+      ['security'],
+      'data classification',
+    ],
     ['SYSTEM-OF-RECORD-WRITE', { systems: [{ name: 'SAP S/4HANA', access: 'write' }] }, 'medium', ['architecture'], ''],
-    ['FINANCIAL-WRITE', { dataCategories: ['financial'], systems: [{ name: 'SAP S/4HANA', access: 'write' }] }, 'high', ['architecture', 'compliance'], 'SOX IT general controls'],
+    [
+      'FINANCIAL-WRITE',
+      { dataCategories: ['financial'], systems: [{ name: 'SAP S/4HANA', access: 'write' }] },
+      'high',
+      ['architecture', 'compliance'],
+      'SOX IT general controls',
+    ],
     ['BUSINESS-CRITICAL', { criticality: 'high' }, 'medium', ['architecture'], 'FIPS 199 availability'],
     ['BROAD-USE', { audience: 'organization' }, 'medium', ['architecture'], ''],
   ] as const)('%s', (rule, overrides, tier, teams, source) => {
@@ -61,18 +109,29 @@ describe('AI-PROHIBITED', () => {
 
 describe('AI-HIGH-RISK and AI-ANNEX-III-LIMITED', () => {
   it.each(AI_DOMAINS)('a significant decision in %s is high risk', (domain) => {
-    const verdict = evaluateRules(riskProfile({ ai: { used: true, domains: [domain], decisionImpact: 'significant' } }), policy);
+    const verdict = evaluateRules(
+      riskProfile({ ai: { used: true, domains: [domain], decisionImpact: 'significant' } }),
+      policy,
+    );
     expect(verdict.tier).toBe('high');
     expect(verdict.reasons.map((reason) => reason.rule)).toEqual(['AI-HIGH-RISK']);
   });
   it('profiling makes an assistive AI in a high-risk area high risk (the Art. 6(3) override)', () => {
-    expect(fired({ ai: { used: true, domains: ['education'], decisionImpact: 'assistive', profiling: true } })).toEqual(['AI-HIGH-RISK']);
+    expect(fired({ ai: { used: true, domains: ['education'], decisionImpact: 'assistive', profiling: true } })).toEqual(
+      ['AI-HIGH-RISK'],
+    );
   });
-  it.each(['none', 'assistive'] as const)('an AI with %s decision impact and no profiling is only limited', (decisionImpact) => {
-    const verdict = evaluateRules(riskProfile({ ai: { used: true, domains: ['employment'], decisionImpact } }), policy);
-    expect(verdict).toMatchObject({ tier: 'medium', teams: ['ai-governance'] });
-    expect(verdict.reasons.map((reason) => reason.rule)).toEqual(['AI-ANNEX-III-LIMITED']);
-  });
+  it.each(['none', 'assistive'] as const)(
+    'an AI with %s decision impact and no profiling is only limited',
+    (decisionImpact) => {
+      const verdict = evaluateRules(
+        riskProfile({ ai: { used: true, domains: ['employment'], decisionImpact } }),
+        policy,
+      );
+      expect(verdict).toMatchObject({ tier: 'medium', teams: ['ai-governance'] });
+      expect(verdict.reasons.map((reason) => reason.rule)).toEqual(['AI-ANNEX-III-LIMITED']);
+    },
+  );
   it('exactly one of the two fires whenever AI is used in a high-risk area', () => {
     for (const decisionImpact of ['none', 'assistive', 'significant'] as const) {
       for (const profiling of [false, true]) {
@@ -95,8 +154,12 @@ describe('AI-TRANSPARENCY', () => {
     expect(fired({ audience, ai: { used: true, generatesContent: true } })).not.toContain('AI-TRANSPARENCY');
   });
   it('does not fire when the AI generates no content, or no AI is used', () => {
-    expect(fired({ audience: 'external', ai: { used: true, generatesContent: false } })).not.toContain('AI-TRANSPARENCY');
-    expect(fired({ audience: 'external', ai: { used: false, generatesContent: true } })).not.toContain('AI-TRANSPARENCY');
+    expect(fired({ audience: 'external', ai: { used: true, generatesContent: false } })).not.toContain(
+      'AI-TRANSPARENCY',
+    );
+    expect(fired({ audience: 'external', ai: { used: false, generatesContent: true } })).not.toContain(
+      'AI-TRANSPARENCY',
+    );
   });
 });
 
@@ -138,11 +201,17 @@ describe('data categories, one at a time, for an internal team app', () => {
 
 describe('external: audience external or externalSharing', () => {
   it('either one makes personal data external', () => {
-    expect(fired({ dataCategories: ['personal'], audience: 'external', userCount: 5 })).toEqual(['PERSONAL-DATA-EXTERNAL']);
-    expect(fired({ dataCategories: ['personal'], audience: 'team', externalSharing: true })).toEqual(['PERSONAL-DATA-EXTERNAL']);
+    expect(fired({ dataCategories: ['personal'], audience: 'external', userCount: 5 })).toEqual([
+      'PERSONAL-DATA-EXTERNAL',
+    ]);
+    expect(fired({ dataCategories: ['personal'], audience: 'team', externalSharing: true })).toEqual([
+      'PERSONAL-DATA-EXTERNAL',
+    ]);
   });
   it('neither means internal', () => {
-    expect(fired({ dataCategories: ['personal', 'confidential'], audience: 'team', externalSharing: false })).toEqual([]);
+    expect(fired({ dataCategories: ['personal', 'confidential'], audience: 'team', externalSharing: false })).toEqual(
+      [],
+    );
   });
 });
 
@@ -151,16 +220,22 @@ describe('PERSONAL-DATA-BROAD: more than 20 users, or a department or organizati
     [20, false],
     [21, true],
   ])('%i users of a team app', (userCount, fires) => {
-    expect(fired({ dataCategories: ['personal'], audience: 'team', userCount }).includes('PERSONAL-DATA-BROAD')).toBe(fires);
+    expect(fired({ dataCategories: ['personal'], audience: 'team', userCount }).includes('PERSONAL-DATA-BROAD')).toBe(
+      fires,
+    );
   });
   it.each(['department', 'organization'] as const)('fires for a %s audience whatever the user count', (audience) => {
     expect(fired({ dataCategories: ['personal'], audience, userCount: 3 })).toContain('PERSONAL-DATA-BROAD');
   });
   it('says how many users and what the threshold is', () => {
-    expect(reasonFor({ dataCategories: ['personal'], userCount: 21 }, 'PERSONAL-DATA-BROAD')?.explanation).toContain('21 users; the threshold is 20');
+    expect(reasonFor({ dataCategories: ['personal'], userCount: 21 }, 'PERSONAL-DATA-BROAD')?.explanation).toContain(
+      '21 users; the threshold is 20',
+    );
   });
   it('needs personal data: 500 users of internal data do not fire it', () => {
-    expect(fired({ dataCategories: ['internal'], audience: 'team', userCount: 500 })).not.toContain('PERSONAL-DATA-BROAD');
+    expect(fired({ dataCategories: ['internal'], audience: 'team', userCount: 500 })).not.toContain(
+      'PERSONAL-DATA-BROAD',
+    );
   });
 });
 
@@ -183,22 +258,44 @@ describe('systems of record', () => {
     expect(writesTo('SAP S/4HANA', 'write')).toEqual(['SYSTEM-OF-RECORD-WRITE']);
     expect(writesTo('SAP S/4HANA', 'read')).toEqual([]);
   });
-  it.each(['SAP Concur', 'sap', 'Dynamics 365 Sales', 'dynamics  365 Finance', 'Salesforce Service Cloud', 'Workday HCM', 'NetSuite', 'Oracle E-Business Suite 12.2', 'ServiceNow ITSM', 'Epic Hyperspace', 'Guidewire PolicyCenter', 'SAP-HR'])(
-    '%s is a system of record',
-    (name) => expect(writesTo(name)).toEqual(['SYSTEM-OF-RECORD-WRITE']),
-  );
+  it.each([
+    'SAP Concur',
+    'sap',
+    'Dynamics 365 Sales',
+    'dynamics  365 Finance',
+    'Salesforce Service Cloud',
+    'Workday HCM',
+    'NetSuite',
+    'Oracle E-Business Suite 12.2',
+    'ServiceNow ITSM',
+    'Epic Hyperspace',
+    'Guidewire PolicyCenter',
+    'SAP-HR',
+  ])('%s is a system of record', (name) => expect(writesTo(name)).toEqual(['SYSTEM-OF-RECORD-WRITE']));
   it.each(['Sapphire LIMS', 'Epicor Kinetic', 'Dynamics 366', 'Oracle Database', 'SharePoint', 'Salesforced', 'Jira'])(
     '%s is not (whole words only)',
     (name) => expect(writesTo(name)).toEqual([]),
   );
   it('the write must go to the system of record itself', () => {
-    expect(fired({ systems: [{ name: 'SAP S/4HANA', access: 'read' }, { name: 'SharePoint', access: 'write' }] })).toEqual([]);
+    expect(
+      fired({
+        systems: [
+          { name: 'SAP S/4HANA', access: 'read' },
+          { name: 'SharePoint', access: 'write' },
+        ],
+      }),
+    ).toEqual([]);
   });
   it('FINANCIAL-WRITE needs financial data written to a system of record', () => {
-    expect(fired({ dataCategories: ['financial'], systems: [{ name: 'NetSuite', access: 'write' }] })).toEqual(['FINANCIAL-WRITE', 'SYSTEM-OF-RECORD-WRITE']);
+    expect(fired({ dataCategories: ['financial'], systems: [{ name: 'NetSuite', access: 'write' }] })).toEqual([
+      'FINANCIAL-WRITE',
+      'SYSTEM-OF-RECORD-WRITE',
+    ]);
     expect(fired({ dataCategories: ['financial'], systems: [{ name: 'NetSuite', access: 'read' }] })).toEqual([]);
     expect(fired({ dataCategories: ['financial'], systems: [{ name: 'Google Sheets', access: 'write' }] })).toEqual([]);
-    expect(fired({ dataCategories: ['confidential'], systems: [{ name: 'NetSuite', access: 'write' }] })).toEqual(['SYSTEM-OF-RECORD-WRITE']);
+    expect(fired({ dataCategories: ['confidential'], systems: [{ name: 'NetSuite', access: 'write' }] })).toEqual([
+      'SYSTEM-OF-RECORD-WRITE',
+    ]);
   });
 });
 

@@ -28,7 +28,7 @@ describe('twenty scripted makers in the terminal chat', () => {
       for (const maker of SCRIPTED_MAKERS) {
         const run = await playMaker(maker, async (line) => {
           const text = await chat.send(line);
-        return heardInText(text, hints);
+          return heardInText(text, hints);
         });
         reasks += run.reasks;
       }

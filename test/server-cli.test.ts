@@ -27,7 +27,11 @@ describe('npm start', () => {
     const { dir, cleanup } = await pgliteTestDir();
     cleanups.push(cleanup);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const server = spawn('npm', ['start', '-s'], { cwd: projectRoot, detached: true, env: stewardEnv({ PGLITE_DIR: `${dir}/db`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }) });
+    const server = spawn('npm', ['start', '-s'], {
+      cwd: projectRoot,
+      detached: true,
+      env: stewardEnv({ PGLITE_DIR: `${dir}/db`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+    });
     let output = '';
     server.stdout.on('data', (chunk) => (output += chunk));
     server.stderr.on('data', (chunk) => (output += chunk));
@@ -49,7 +53,12 @@ describe('npm start', () => {
       throw new Error(`${String(error)}\n${output}`);
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', database: 'pglite', llm: 'off', outbox: { pending: 0, dead: 0 } });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      database: 'pglite',
+      llm: 'off',
+      outbox: { pending: 0, dead: 0 },
+    });
     expect(output).toContain('Steward listening');
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
 
@@ -59,7 +68,16 @@ describe('npm start', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
 
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    for (const name of ['steward_turns_total', 'steward_ack_latency_seconds', 'steward_llm_calls_total', 'steward_outbox_depth 0', 'steward_outbox_oldest_age_seconds 0', 'steward_outbox_dead_letters 0', 'steward_sla_breaches 0', 'steward_process_resident_memory_bytes']) {
+    for (const name of [
+      'steward_turns_total',
+      'steward_ack_latency_seconds',
+      'steward_llm_calls_total',
+      'steward_outbox_depth 0',
+      'steward_outbox_oldest_age_seconds 0',
+      'steward_outbox_dead_letters 0',
+      'steward_sla_breaches 0',
+      'steward_process_resident_memory_bytes',
+    ]) {
       expect(metrics).toContain(name);
     }
 
@@ -77,7 +95,10 @@ describe('npm start', () => {
 
 describe('configuration and admin commands', () => {
   it('refuses a bad setting by naming the variable, without echoing secrets', async () => {
-    const result = await runSteward(['serve'], stewardEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://user:hunter2@db/x' }));
+    const result = await runSteward(
+      ['serve'],
+      stewardEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://user:hunter2@db/x' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT');
     expect(result.stderr).toContain('DATABASE_URL: must be a postgresql:// connection string');
@@ -88,7 +109,21 @@ describe('configuration and admin commands', () => {
     const result = await runSteward(['schema'], stewardEnv({}));
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout);
-    expect(schema.required).toEqual(expect.arrayContaining(['name', 'description', 'platform', 'department', 'audience', 'userCount', 'dataCategories', 'systems', 'ai', 'criticality', 'externalSharing']));
+    expect(schema.required).toEqual(
+      expect.arrayContaining([
+        'name',
+        'description',
+        'platform',
+        'department',
+        'audience',
+        'userCount',
+        'dataCategories',
+        'systems',
+        'ai',
+        'criticality',
+        'externalSharing',
+      ]),
+    );
     expect(schema.properties.audience.enum).toEqual(['personal', 'team', 'department', 'organization', 'external']);
     expect(schema.properties.name.maxLength).toBe(120);
   });

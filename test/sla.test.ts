@@ -30,7 +30,22 @@ describe('SLA reminders', () => {
 
   it('reminds the channel once a high-risk review is late, then tells the leads at twice the SLA, once each', async () => {
     const steward = createTestSteward(database.db.prisma, { policy, platforms: ['slack'] });
-    for (const answer of ['register', 'Payroll fixer', 'Corrects payroll errors', 'yes', 'excel', 'Finance', 'team', '4', 'payment card numbers', 'none', 'no', 'low', 'no', 'yes']) {
+    for (const answer of [
+      'register',
+      'Payroll fixer',
+      'Corrects payroll errors',
+      'yes',
+      'excel',
+      'Finance',
+      'team',
+      '4',
+      'payment card numbers',
+      'none',
+      'no',
+      'low',
+      'no',
+      'yes',
+    ]) {
       await steward.say(answer, 'UFIN', { platform: 'slack' });
     }
     const app = await database.db.prisma.app.findFirstOrThrow({ where: { ownerUserId: 'UFIN' } });
@@ -62,7 +77,13 @@ describe('SLA reminders', () => {
     expect(await sendSlaReminders(db, policy, veryLate, ['slack'])).toMatchObject({ leadEscalations: 0 });
 
     // Once decided, it is no longer overdue.
-    await decide(db, policy, { appId: app.id, appVersion: 1, team: 'security', decision: 'approve', reviewer: { platform: 'slack', userId: 'USECURITY1' } });
+    await decide(db, policy, {
+      appId: app.id,
+      appVersion: 1,
+      team: 'security',
+      decision: 'approve',
+      reviewer: { platform: 'slack', userId: 'USECURITY1' },
+    });
     expect(await overdueReviews(db, policy, veryLate)).toEqual([]);
   });
 });

@@ -64,15 +64,31 @@ describe('manifest.json', () => {
   });
 
   it('declares what the adapter uses: one request URL, the command, the shortcut, App Home, the events and scopes', () => {
-    const urls = [manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url, manifest.features.slash_commands[0].url];
+    const urls = [
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+      manifest.features.slash_commands[0].url,
+    ];
     expect(new Set(urls).size).toBe(1);
     expect(urls[0]).toMatch(new RegExp(`^https://[^/]+${SLACK_EVENTS_PATH}$`, 'u'));
     expect(manifest.features.slash_commands.map((command: { command: string }) => command.command)).toEqual([COMMAND]);
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'global', callback_id: REGISTER_SHORTCUT_ID, name: 'Register an app' })]);
-    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'global', callback_id: REGISTER_SHORTCUT_ID, name: 'Register an app' }),
+    ]);
+    expect(manifest.features.app_home).toMatchObject({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: false,
+    });
     expect(manifest.features.bot_user.display_name).toBe('Steward');
     // Channel messages: reviewers' replies in the thread of a handed-over question.
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      'app_mention',
+      'message.channels',
+      'message.groups',
+      'message.im',
+    ]);
     // Each scope is used: mentions, DMs (read, open), posting, slash command and shortcut, channel names
     // (public, private), channel history (handoff threads; finding a post interrupted by a crash),
     // display names, reviewer groups. Nothing more.

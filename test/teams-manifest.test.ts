@@ -54,7 +54,11 @@ describe('Teams app manifest', () => {
   it('is checked with a schema that means the same in draft-07 and needs no network', () => {
     const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
     const all = [...entries(schema)];
-    expect(all.filter(([key, value]) => (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean')).toEqual([]);
+    expect(
+      all.filter(
+        ([key, value]) => (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean',
+      ),
+    ).toEqual([]);
     expect(all.filter(([key, value]) => key === 'id' && typeof value === 'string')).toEqual([]);
     const refs = all.filter(([key]) => key === '$ref').map(([, value]) => String(value));
     expect(refs.length).toBeGreaterThan(0);
@@ -74,14 +78,19 @@ describe('Teams app manifest', () => {
     delete broken.developer.privacyUrl;
     expect(validate(broken)).toBe(false);
     expect(validate.errors?.map((error) => `${error.instancePath} ${error.message}`)).toEqual(
-      expect.arrayContaining(['/developer must have required property \'privacyUrl\'', expect.stringMatching(/^\/bots\/0\/botId must match pattern/u)]),
+      expect.arrayContaining([
+        "/developer must have required property 'privacyUrl'",
+        expect.stringMatching(/^\/bots\/0\/botId must match pattern/u),
+      ]),
     );
   });
 
   it('offers the bot in personal chats and teams, with its commands', () => {
     const [bot] = manifest().bots;
     expect(bot.scopes).toEqual(['personal', 'team']);
-    expect(bot.commandLists[0].commands.map((command: any) => command.title)).toEqual(expect.arrayContaining(['register', 'my apps', 'status', 'help']));
+    expect(bot.commandLists[0].commands.map((command: any) => command.title)).toEqual(
+      expect.arrayContaining(['register', 'my apps', 'status', 'help']),
+    );
   });
 });
 
@@ -123,7 +132,12 @@ describe('npm run teams:package', () => {
     const result = await npm(['run', '-s', 'teams:package'], { MICROSOFT_APP_ID: appId });
     expect(result.code, result.output).toBe(0);
     const zip = new AdmZip(ZIP);
-    expect(zip.getEntries().map((entry) => entry.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      zip
+        .getEntries()
+        .map((entry) => entry.entryName)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const packaged = JSON.parse(zip.readAsText('manifest.json'));
     expect(packaged.bots[0].botId).toBe(appId);
     expect(validate(packaged)).toBe(true);
@@ -134,7 +148,9 @@ describe('npm run teams:package', () => {
     const result = await npm(['run', '-s', 'teams:package'], {});
     expect(result.code).toBe(0);
     expect(result.output).toContain('placeholder 00000000-0000-0000-0000-000000000000');
-    expect(JSON.parse(new AdmZip(ZIP).readAsText('manifest.json')).bots[0].botId).toBe('00000000-0000-0000-0000-000000000000');
+    expect(JSON.parse(new AdmZip(ZIP).readAsText('manifest.json')).bots[0].botId).toBe(
+      '00000000-0000-0000-0000-000000000000',
+    );
   });
 
   it('refuses a MICROSOFT_APP_ID that is not a GUID', async () => {
@@ -146,7 +162,10 @@ describe('npm run teams:package', () => {
 
 function npm(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: projectRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    const child = spawn('npm', args, {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -169,12 +188,19 @@ function readPng(file: string): Png {
   expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   expect(bytes.toString('latin1', 12, 16)).toBe('IHDR');
   const idat: Buffer[] = [];
-  for (let offset = 8; offset < bytes.length; ) {
+  for (let offset = 8; offset < bytes.length;) {
     const length = bytes.readUInt32BE(offset);
-    if (bytes.toString('latin1', offset + 4, offset + 8) === 'IDAT') idat.push(bytes.subarray(offset + 8, offset + 8 + length));
+    if (bytes.toString('latin1', offset + 4, offset + 8) === 'IDAT')
+      idat.push(bytes.subarray(offset + 8, offset + 8 + length));
     offset += length + 12;
   }
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bitDepth: bytes[24]!, colorType: bytes[25]!, data: Buffer.concat(idat) };
+  return {
+    width: bytes.readUInt32BE(16),
+    height: bytes.readUInt32BE(20),
+    bitDepth: bytes[24]!,
+    colorType: bytes[25]!,
+    data: Buffer.concat(idat),
+  };
 }
 
 function predictor(filter: number, left: number, up: number, upLeft: number): number {

@@ -14,7 +14,7 @@ export { createConsoleTransport } from './transport.ts';
 // The console adapter: a terminal chat with the core. Interactive on a TTY (a prompt, echo, line
 // editing, history); when stdin is piped, one line is one message and it exits after the last reply.
 
-export interface ConsoleTerminal {
+interface ConsoleTerminal {
   /** Where the interactive chat is shown (stdout): the prompt and what is typed are echoed there. */
   output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** ANSI colours (see colorWanted). */

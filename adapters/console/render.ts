@@ -46,7 +46,7 @@ export function paint(text: string, color: boolean, ...styles: Paint[]): string 
   return `\u001b[${styles.map((style) => SGR[style]).join(';')}m${text}\u001b[0m`;
 }
 
-export const BOT_PREFIX = 'steward> ';
+const BOT_PREFIX = 'steward> ';
 export const USER_PROMPT = 'you> ';
 
 export interface TerminalStyle {
@@ -71,11 +71,14 @@ function replyLines(reply: Reply): Line[] {
   // The summary's choices are "change <item>", which its text already explains.
   if (reply.choices && reply.questionId !== 'summary') {
     const width = String(reply.choices.options.length).length;
-    reply.choices.options.forEach((option, index) => lines.push({ text: `  ${String(index + 1).padStart(width)}. ${option.label}`, kind: 'choice' }));
+    reply.choices.options.forEach((option, index) =>
+      lines.push({ text: `  ${String(index + 1).padStart(width)}. ${option.label}`, kind: 'choice' }),
+    );
     if (!reply.choices.multiple) lines.push({ text: '  Type a number or the answer.', kind: 'hint' });
   }
   // A maker's buttons are words they can type: "Type yes or no.", "Type "ask a human".".
-  if (reply.buttons && reply.buttons.length > 0 && !reply.choices) lines.push({ text: `  Type ${typeable(reply.buttons)}.`, kind: 'hint' });
+  if (reply.buttons && reply.buttons.length > 0 && !reply.choices)
+    lines.push({ text: `  Type ${typeable(reply.buttons)}.`, kind: 'hint' });
   return lines;
 }
 
@@ -92,7 +95,7 @@ function hangingIndent(line: string): number {
   return /^\s*(?:(?:•|-|\d+\.)\s+)?/u.exec(line)?.[0].length ?? 0;
 }
 
-export function wrapLine(line: string, width: number): string[] {
+function wrapLine(line: string, width: number): string[] {
   if (width < 20 || line.length <= width) return [line];
   const indent = ' '.repeat(Math.min(hangingIndent(line), Math.floor(width / 2)));
   const rows: string[] = [];
@@ -129,8 +132,17 @@ export function renderTurn(replies: Reply[], style: TerminalStyle): string {
   replies.forEach((reply, index) => {
     if (index > 0) rows.push('');
     for (const line of replyLines(reply)) {
-      for (const text of Number.isFinite(width) ? wrapLine(line.text, width) : [line.text]) rows.push(paintLine(line, text, style.color));
+      for (const text of Number.isFinite(width) ? wrapLine(line.text, width) : [line.text])
+        rows.push(paintLine(line, text, style.color));
     }
   });
-  return rows.map((row, index) => (index === 0 ? `${paint(BOT_PREFIX.trimEnd(), style.color, 'bold', 'cyan')} ${row}` : row === '' ? '' : `${indent}${row}`)).join('\n');
+  return rows
+    .map((row, index) =>
+      index === 0
+        ? `${paint(BOT_PREFIX.trimEnd(), style.color, 'bold', 'cyan')} ${row}`
+        : row === ''
+          ? ''
+          : `${indent}${row}`,
+    )
+    .join('\n');
 }

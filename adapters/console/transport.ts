@@ -2,7 +2,10 @@ import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import { paint, renderReply } from './render.ts';
 
 /** Prints outgoing escalations and notifications with their destination, e.g. "[#gov-privacy] ...". */
-export function createConsoleTransport(write: (text: string) => void, options: { color?: boolean } = {}): OutboxTransport {
+export function createConsoleTransport(
+  write: (text: string) => void,
+  options: { color?: boolean } = {},
+): OutboxTransport {
   return {
     platform: 'console',
     async deliver(message) {

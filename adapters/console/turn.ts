@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { ConsoleAdapterConfig } from './index.ts';
 
-export const APOLOGY = "Sorry, something went wrong on my side and that message wasn't saved. Please try again.";
+const APOLOGY = "Sorry, something went wrong on my side and that message wasn't saved. Please try again.";
 
 /**
  * One message and its answer, written as one piece: the replies (as `render` shows them), then the
  * escalations the turn caused, then a blank line. The caller may have held the output already, to
  * write the message first.
  */
-export async function takeTurn(config: ConsoleAdapterConfig, userId: string, text: string, render: (replies: Reply[]) => string): Promise<void> {
+export async function takeTurn(
+  config: ConsoleAdapterConfig,
+  userId: string,
+  text: string,
+  render: (replies: Reply[]) => string,
+): Promise<void> {
   const { output } = config;
   output.hold();
   try {

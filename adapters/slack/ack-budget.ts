@@ -2,7 +2,7 @@
 // longer (the LLM, a busy database) races this budget: if it wins, its result goes in the ack itself;
 // if not, the ack says "working on it" and the result follows (response_url, views.update).
 
-export const ACK_BUDGET_MS = 2000;
+const ACK_BUDGET_MS = 2000;
 
 export type Raced<T> = { done: true; value: T } | { done: false; later: Promise<T> };
 

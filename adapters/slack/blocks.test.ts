@@ -8,29 +8,46 @@ import { reasonModal } from './review.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- reading Block Kit JSON */
 
-const options = (count: number) => Array.from({ length: count }, (_, index) => ({ value: `v${index}`, label: `Option ${index + 1}` }));
+const options = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ value: `v${index}`, label: `Option ${index + 1}` }));
 const actionsOf = (blocks: Block[]): any[] => (blocks.find((block) => block.type === 'actions') as any)?.elements ?? [];
 
 describe('Reply as Block Kit', () => {
   it('shows up to five choices as buttons that send their value', () => {
-    const { blocks } = renderReply({ text: 'Who will use it?', choices: { multiple: false, options: options(5) }, questionId: 'q:audience' }, { askedTo: 'U1' });
+    const { blocks } = renderReply(
+      { text: 'Who will use it?', choices: { multiple: false, options: options(5) }, questionId: 'q:audience' },
+      { askedTo: 'U1' },
+    );
     const buttons = actionsOf(blocks);
-    expect(buttons.map((button) => [button.type, button.text.text, button.value])).toEqual(options(5).map((option) => ['button', option.label, option.value]));
+    expect(buttons.map((button) => [button.type, button.text.text, button.value])).toEqual(
+      options(5).map((option) => ['button', option.label, option.value]),
+    );
     expect(new Set(buttons.map((button) => button.action_id)).size).toBe(5);
     expect(parseQuestionBlockId((blocks.at(-1) as any).block_id)).toEqual({ askedTo: 'U1', questionId: 'q:audience' });
   });
 
   it('shows more than five choices as a select menu', () => {
-    const [menu] = actionsOf(renderReply({ text: 'Built with?', choices: { multiple: false, options: options(10) } }).blocks);
+    const [menu] = actionsOf(
+      renderReply({ text: 'Built with?', choices: { multiple: false, options: options(10) } }).blocks,
+    );
     expect(menu).toMatchObject({ type: 'static_select', action_id: ACTION_IDS.select });
     expect(menu.options).toHaveLength(10);
   });
 
   it('shows a multiple choice as checkboxes with a Done button, or a multi-select past ten options', () => {
-    const labelled = [{ value: 'personal', label: 'Personal data (names, emails, phone numbers of people)' }, ...options(3)];
-    const [boxes, done] = actionsOf(renderReply({ text: 'Data?', choices: { multiple: true, options: labelled } }).blocks);
+    const labelled = [
+      { value: 'personal', label: 'Personal data (names, emails, phone numbers of people)' },
+      ...options(3),
+    ];
+    const [boxes, done] = actionsOf(
+      renderReply({ text: 'Data?', choices: { multiple: true, options: labelled } }).blocks,
+    );
     expect(boxes.type).toBe('checkboxes');
-    expect(boxes.options[0]).toMatchObject({ value: 'personal', text: { text: 'Personal data' }, description: { text: 'names, emails, phone numbers of people' } });
+    expect(boxes.options[0]).toMatchObject({
+      value: 'personal',
+      text: { text: 'Personal data' },
+      description: { text: 'names, emails, phone numbers of people' },
+    });
     expect(done).toMatchObject({ type: 'button', action_id: ACTION_IDS.submitPicks, text: { text: 'Done' } });
     const [menu] = actionsOf(renderReply({ text: 'Data?', choices: { multiple: true, options: options(11) } }).blocks);
     expect(menu.type).toBe('multi_static_select');
@@ -53,9 +70,14 @@ describe('Reply as Block Kit', () => {
     };
     const { blocks, text } = renderReply(summary);
     expect(blocks.map((block) => block.type)).toEqual(['header', 'section', 'section', 'actions']);
-    expect((blocks[1] as any).fields.map((field: any) => field.text)).toEqual(['*Name*\nTracker', '*Who uses it*\nMy team _(inferred)_']);
+    expect((blocks[1] as any).fields.map((field: any) => field.text)).toEqual([
+      '*Name*\nTracker',
+      '*Who uses it*\nMy team _(inferred)_',
+    ]);
     expect((blocks[2] as any).text.text).toBe('Reply *yes* to submit.');
-    expect(actionsOf(blocks).map((element) => [element.type, element.text?.text ?? element.placeholder.text, element.style])).toEqual([
+    expect(
+      actionsOf(blocks).map((element) => [element.type, element.text?.text ?? element.placeholder.text, element.style]),
+    ).toEqual([
       ['static_select', 'Change an answer…', undefined],
       ['button', 'Submit', 'primary'],
       ['button', 'Cancel', 'danger'],
@@ -64,7 +86,10 @@ describe('Reply as Block Kit', () => {
   });
 
   it('escapes what Slack would read as mentions or links in user-provided text', () => {
-    const { text, blocks } = renderReply({ text: 'Registered "<!channel> & <@U123>"', fields: [{ label: 'Name', value: '<https://evil.example|click>' }] });
+    const { text, blocks } = renderReply({
+      text: 'Registered "<!channel> & <@U123>"',
+      fields: [{ label: 'Name', value: '<https://evil.example|click>' }],
+    });
     expect(text).toBe('Registered "&lt;!channel&gt; &amp; &lt;@U123&gt;"');
     expect(JSON.stringify(blocks)).not.toMatch(/<!channel>|<@U123>|<https/u);
   });
@@ -79,7 +104,11 @@ describe('Reply as Block Kit', () => {
   });
 
   it('redraws an answered question without its controls, with the answer', () => {
-    const question = renderReply({ text: 'Who will use it?', choices: { multiple: false, options: options(3) }, questionId: 'q:audience' });
+    const question = renderReply({
+      text: 'Who will use it?',
+      choices: { multiple: false, options: options(3) },
+      questionId: 'q:audience',
+    });
     const answered = renderAnswered(question, 'My team');
     expect(answered.blocks.some((block) => block.type === 'actions')).toBe(false);
     expect(answered.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '✔ My team' }] });
@@ -92,12 +121,14 @@ describe('a name as typed, escaped exactly once', () => {
   // What a person sees in Slack: mrkdwn with Slack's three entities decoded once; plain_text as it is.
   const NAME = 'R&D <EU> tracker 🚀 https://example.com/x?a=1&b=2';
   const MRKDWN = 'R&amp;D &lt;EU&gt; tracker 🚀 https://example.com/x?a=1&amp;b=2';
-  const seen = (mrkdwn: string) => mrkdwn.replace(/&(amp|lt|gt);/gu, (_, name: string) => ({ amp: '&', lt: '<', gt: '>' })[name]!);
+  const seen = (mrkdwn: string) =>
+    mrkdwn.replace(/&(amp|lt|gt);/gu, (_, name: string) => ({ amp: '&', lt: '<', gt: '>' })[name]!);
   const texts = (blocks: unknown): Array<{ type: string; text: string }> => {
     const found: Array<{ type: string; text: string }> = [];
     const visit = (node: any) => {
       if (!node || typeof node !== 'object') return;
-      if ((node.type === 'mrkdwn' || node.type === 'plain_text') && typeof node.text === 'string') found.push({ type: node.type, text: node.text });
+      if ((node.type === 'mrkdwn' || node.type === 'plain_text') && typeof node.text === 'string')
+        found.push({ type: node.type, text: node.text });
       Object.values(node).forEach(visit);
     };
     visit(blocks);
@@ -127,9 +158,12 @@ describe('a name as typed, escaped exactly once', () => {
     expect(answered.text).toBe(`What's the app called?\n✔ ${MRKDWN}`);
   });
 
-  it('on App Home and in the reviewer\'s reason form', () => {
+  it("on App Home and in the reviewer's reason form", () => {
     const app = { refNumber: 1, name: NAME, status: 'registered', tier: 'medium' } as unknown as App;
-    expect(texts(homeView([app]).blocks)).toContainEqual({ type: 'mrkdwn', text: `*APP-0001 ${MRKDWN}*\nregistered · medium risk` });
+    expect(texts(homeView([app]).blocks)).toContainEqual({
+      type: 'mrkdwn',
+      text: `*APP-0001 ${MRKDWN}*\nregistered · medium risk`,
+    });
     const form = reasonModal('reject', 'review reject app 1 privacy', 'C0PRIVACY', `Review needed: APP-0001 ${NAME}`);
     expect(texts(form.blocks)[0]).toEqual({ type: 'plain_text', text: `Review needed: APP-0001 ${NAME}` });
   });

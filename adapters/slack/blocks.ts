@@ -28,7 +28,15 @@ export const ACTION_IDS = {
 } as const;
 
 /** Slack's limits (Block Kit reference). */
-export const LIMITS = { buttonText: 75, optionText: 75, optionValue: 150, header: 150, section: 3000, fieldText: 2000, fieldsPerSection: 10 } as const;
+export const LIMITS = {
+  buttonText: 75,
+  optionText: 75,
+  optionValue: 150,
+  header: 150,
+  section: 3000,
+  fieldText: 2000,
+  fieldsPerSection: 10,
+} as const;
 
 /** Choices up to this many are buttons; more become a select menu. */
 const MAX_CHOICE_BUTTONS = 5;
@@ -64,7 +72,7 @@ export function mrkdwnSections(text: string): types.SectionBlock[] {
  * The block id of a question's controls says whom the question was asked, so a click by someone
  * else in a channel thread is not taken as that person's answer.
  */
-export function questionBlockId(askedTo: string | undefined, questionId: string | undefined): string {
+function questionBlockId(askedTo: string | undefined, questionId: string | undefined): string {
   return `steward_q|${askedTo ?? ''}|${questionId ?? ''}`;
 }
 
@@ -77,7 +85,12 @@ export function parseQuestionBlockId(blockId: string): { askedTo?: string; quest
 function option(choice: ChoiceOption, withDescription = false): types.PlainTextOption {
   // "Personal data (names, emails...)": the parenthesis becomes the description where Slack has one.
   const split = withDescription ? /^(.+?) \((.+)\)$/u.exec(choice.label) : null;
-  if (split) return { text: plain(split[1]!, LIMITS.optionText), description: plain(split[2]!, LIMITS.optionText), value: choice.value.slice(0, LIMITS.optionValue) };
+  if (split)
+    return {
+      text: plain(split[1]!, LIMITS.optionText),
+      description: plain(split[2]!, LIMITS.optionText),
+      value: choice.value.slice(0, LIMITS.optionValue),
+    };
   return { text: plain(choice.label, LIMITS.optionText), value: choice.value.slice(0, LIMITS.optionValue) };
 }
 
@@ -87,13 +100,33 @@ function choiceElements(choices: NonNullable<Reply['choices']>, asButtons: boole
     const picker: ActionsElement =
       options.length <= MAX_CHECKBOXES
         ? { type: 'checkboxes', action_id: ACTION_IDS.pick, options: options.map((choice) => option(choice, true)) }
-        : { type: 'multi_static_select', action_id: ACTION_IDS.pick, placeholder: plain('Pick all that apply'), options: options.map((choice) => option(choice)) };
-    return [picker, { type: 'button', action_id: ACTION_IDS.submitPicks, text: plain('Done'), value: 'submit', style: 'primary' }];
+        : {
+            type: 'multi_static_select',
+            action_id: ACTION_IDS.pick,
+            placeholder: plain('Pick all that apply'),
+            options: options.map((choice) => option(choice)),
+          };
+    return [
+      picker,
+      { type: 'button', action_id: ACTION_IDS.submitPicks, text: plain('Done'), value: 'submit', style: 'primary' },
+    ];
   }
   if (asButtons && options.length <= MAX_CHOICE_BUTTONS) {
-    return options.map((choice, index) => ({ type: 'button', action_id: `${ACTION_IDS.button}:c${index}`, text: plain(choice.label), value: choice.value }));
+    return options.map((choice, index) => ({
+      type: 'button',
+      action_id: `${ACTION_IDS.button}:c${index}`,
+      text: plain(choice.label),
+      value: choice.value,
+    }));
   }
-  return [{ type: 'static_select', action_id: ACTION_IDS.select, placeholder: plain(asButtons ? 'Choose…' : 'Change an answer…'), options: options.map((choice) => option(choice)) }];
+  return [
+    {
+      type: 'static_select',
+      action_id: ACTION_IDS.select,
+      placeholder: plain(asButtons ? 'Choose…' : 'Change an answer…'),
+      options: options.map((choice) => option(choice)),
+    },
+  ];
 }
 
 function buttonElements(buttons: NonNullable<Reply['buttons']>): ActionsElement[] {
@@ -117,7 +150,10 @@ function fieldSections(fields: ReplyField[]): types.SectionBlock[] {
       type: 'section',
       fields: fields.slice(start, start + LIMITS.fieldsPerSection).map((field) => ({
         type: 'mrkdwn',
-        text: truncate(`*${escapeText(field.label)}*\n${escapeText(field.value)}${field.inferred ? ' _(inferred)_' : ''}`, LIMITS.fieldText),
+        text: truncate(
+          `*${escapeText(field.label)}*\n${escapeText(field.value)}${field.inferred ? ' _(inferred)_' : ''}`,
+          LIMITS.fieldText,
+        ),
       })),
     });
   }
@@ -159,7 +195,8 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   // The summary's "change" list is long and secondary: a menu next to the submit buttons.
   const choices = reply.choices ? choiceElements(reply.choices, buttons.length === 0) : [];
   const elements = [...choices, ...buttonElements(buttons)];
-  if (elements.length > 0) blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply.questionId), elements });
+  if (elements.length > 0)
+    blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply.questionId), elements });
   return { text: escapeText(`${mark}${reply.text}`), blocks };
 }
 
@@ -171,7 +208,10 @@ export function renderAnswered(question: SlackMessage, answer: string | undefine
   const blocks: Block[] = question.blocks.filter((block) => block.type !== 'actions');
   if (answer === undefined) return { text: question.text, blocks };
   const line = escapeText(truncate(`✔ ${answer}`, LIMITS.section - 100));
-  return { text: `${question.text}\n${line}`, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }] };
+  return {
+    text: `${question.text}\n${line}`,
+    blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+  };
 }
 
 /** A short status line, e.g. "⏳ Working on it…". */
@@ -182,5 +222,8 @@ export function renderNotice(text: string): SlackMessage {
 export function renderReplies(replies: Reply[], options: RenderOptions = {}): SlackMessage {
   const rendered = replies.map((reply) => renderReply(reply, options));
   // A message holds at most 50 blocks; the text fallback keeps everything.
-  return { text: rendered.map((message) => message.text).join('\n\n'), blocks: rendered.flatMap((message) => message.blocks).slice(0, 50) };
+  return {
+    text: rendered.map((message) => message.text).join('\n\n'),
+    blocks: rendered.flatMap((message) => message.blocks).slice(0, 50),
+  };
 }

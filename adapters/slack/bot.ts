@@ -29,7 +29,12 @@ export class BotAuthorization {
     this.asking ??= this.web.auth
       .test()
       .then((result) => {
-        this.known = { botUserId: String(result.user_id), botId: String(result.bot_id ?? ''), userName: String(result.user ?? ''), team: String(result.team ?? '') };
+        this.known = {
+          botUserId: String(result.user_id),
+          botId: String(result.bot_id ?? ''),
+          userName: String(result.user ?? ''),
+          team: String(result.team ?? ''),
+        };
         return this.known;
       })
       .finally(() => {

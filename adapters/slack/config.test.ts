@@ -25,13 +25,26 @@ describe('Slack settings', () => {
 
   it('turn on HTTP with a signing secret and a bot token, on Slack’s Web API unless told otherwise', () => {
     expect(slackAdapterFactory.isEnabled({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toBe(true);
-    expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toEqual({ botToken: BOT, mode: { kind: 'http', signingSecret: SECRET }, apiUrl: SLACK_DEFAULT_API_URL, requestTimeoutMs: 10_000 });
-    expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: 'http://127.0.0.1:9/api' })?.apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT })).toEqual({
+      botToken: BOT,
+      mode: { kind: 'http', signingSecret: SECRET },
+      apiUrl: SLACK_DEFAULT_API_URL,
+      requestTimeoutMs: 10_000,
+    });
+    expect(
+      parseSlackConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: 'http://127.0.0.1:9/api' })
+        ?.apiUrl,
+    ).toBe('http://127.0.0.1:9/api/');
   });
 
   it('turn on Socket Mode with an app-level token', () => {
-    expect(parseSlackConfig({ SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT })?.mode).toEqual({ kind: 'socket', appToken: APP });
-    expect(parseSlackConfig({ SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET })?.mode.kind).toBe('socket');
+    expect(parseSlackConfig({ SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT })?.mode).toEqual({
+      kind: 'socket',
+      appToken: APP,
+    });
+    expect(
+      parseSlackConfig({ SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET })?.mode.kind,
+    ).toBe('socket');
   });
 
   it('name the missing variable when half-configured, never echoing a value', () => {
@@ -47,6 +60,8 @@ describe('Slack settings', () => {
     const wrongToken = problems({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxp-user-token-123' });
     expect(wrongToken).toContain('SLACK_BOT_TOKEN: must be a bot token (xoxb-...)');
     expect(wrongToken).not.toContain('xoxp-user-token-123');
-    expect(problems({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: 'slack.com/api' })).toContain('SLACK_API_URL: must be an http(s) URL');
+    expect(problems({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: 'slack.com/api' })).toContain(
+      'SLACK_API_URL: must be an http(s) URL',
+    );
   });
 });

@@ -16,7 +16,9 @@ const secret = (prefix: string | undefined, what: string) =>
     z
       .string()
       .trim()
-      .refine((value) => prefix === undefined || value.startsWith(prefix), { message: `must be ${what} (${prefix}...)` })
+      .refine((value) => prefix === undefined || value.startsWith(prefix), {
+        message: `must be ${what} (${prefix}...)`,
+      })
       .optional(),
   );
 
@@ -29,11 +31,16 @@ const SlackEnvSchema = z.object({
     z
       .string()
       .trim()
-      .refine((value) => URL.canParse(value) && /^https?:$/u.test(new URL(value).protocol), { message: 'must be an http(s) URL such as https://slack.com/api/' })
+      .refine((value) => URL.canParse(value) && /^https?:$/u.test(new URL(value).protocol), {
+        message: 'must be an http(s) URL such as https://slack.com/api/',
+      })
       .default(SLACK_DEFAULT_API_URL),
   ),
   /** How long a Web API call may take before it counts as failed (and, for the outbox, is retried). */
-  SLACK_REQUEST_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
+  SLACK_REQUEST_TIMEOUT_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ),
 });
 
 export interface SlackAdapterConfig {
@@ -51,12 +58,21 @@ export interface SlackAdapterConfig {
  */
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackAdapterConfig | undefined {
   const parsed = SlackEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_API_URL, SLACK_REQUEST_TIMEOUT_MS } = parsed.data;
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const {
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_APP_TOKEN: appToken,
+    SLACK_API_URL,
+    SLACK_REQUEST_TIMEOUT_MS,
+  } = parsed.data;
   if (!signingSecret && !botToken && !appToken) return undefined;
   if (!botToken) {
     const present = signingSecret ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN';
-    throw new ConfigError([`SLACK_BOT_TOKEN: is required when ${present} is set (the bot token, xoxb-..., from OAuth & Permissions)`]);
+    throw new ConfigError([
+      `SLACK_BOT_TOKEN: is required when ${present} is set (the bot token, xoxb-..., from OAuth & Permissions)`,
+    ]);
   }
   if (!signingSecret && !appToken) {
     throw new ConfigError([
@@ -65,6 +81,8 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
   }
   const apiUrl = SLACK_API_URL.endsWith('/') ? SLACK_API_URL : `${SLACK_API_URL}/`;
   // An app-level token means Socket Mode, even when a signing secret is also set.
-  const mode: SlackAdapterConfig['mode'] = appToken ? { kind: 'socket', appToken } : { kind: 'http', signingSecret: signingSecret as string };
+  const mode: SlackAdapterConfig['mode'] = appToken
+    ? { kind: 'socket', appToken }
+    : { kind: 'http', signingSecret: signingSecret as string };
   return { botToken, mode, apiUrl, requestTimeoutMs: SLACK_REQUEST_TIMEOUT_MS };
 }

@@ -29,7 +29,8 @@ export class SlackDirectory {
     if (cached && cached.until > Date.now()) return cached.value;
     try {
       const { user } = await this.web.users.info({ user: userId });
-      const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || undefined;
+      const name =
+        user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || undefined;
       this.names.set(userId, { value: name, until: Date.now() + NAME_TTL_MS });
       return name;
     } catch (error) {

@@ -5,17 +5,25 @@ import type { SlackRuntime } from './runtime.ts';
 // "Ask a human" on Slack: the question posted in the team's channel becomes a thread, and what a
 // reviewer writes in that thread is relayed to the maker.
 
-export function handoffThreadKey(channel: string, ts: string): string {
+function handoffThreadKey(channel: string, ts: string): string {
   return `slack:${channel}:${ts}`;
 }
 
 /** Wraps the transport so a delivered handoff question remembers its thread. */
-export function recordingSlackHandoffThreads(transport: OutboxTransport, db: SlackRuntime['services']['db']['prisma']): OutboxTransport {
-  return recordingHandoffThreads(transport, db, (receipt) => (receipt.channel && receipt.ts ? handoffThreadKey(receipt.channel, receipt.ts) : undefined));
+export function recordingSlackHandoffThreads(
+  transport: OutboxTransport,
+  db: SlackRuntime['services']['db']['prisma'],
+): OutboxTransport {
+  return recordingHandoffThreads(transport, db, (receipt) =>
+    receipt.channel && receipt.ts ? handoffThreadKey(receipt.channel, receipt.ts) : undefined,
+  );
 }
 
 /** A person's message in a channel thread: if the thread is a handed-over question, it is the answer. */
-export async function relayThreadReply(slack: SlackRuntime, reply: { channel: string; threadTs: string; ts: string; user: string; text: string }): Promise<void> {
+export async function relayThreadReply(
+  slack: SlackRuntime,
+  reply: { channel: string; threadTs: string; ts: string; user: string; text: string },
+): Promise<void> {
   const displayName = await slack.directory.displayName(reply.user);
   const outcome = await relayHumanAnswer(slack.services.db.prisma, {
     threadKey: handoffThreadKey(reply.channel, reply.threadTs),

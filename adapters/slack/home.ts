@@ -13,11 +13,21 @@ export function homeView(apps: App[]): types.HomeView {
   const list = appListReply(apps);
   const blocks: Block[] = [
     { type: 'header', text: plain('Steward', 150) },
-    ...mrkdwnSections('Register the apps you build (Power Apps, flows, Zaps, custom GPTs, macros…) and see which guardrails apply. You can also message me: say *register*, *my apps* or *help*.'),
+    ...mrkdwnSections(
+      'Register the apps you build (Power Apps, flows, Zaps, custom GPTs, macros…) and see which guardrails apply. You can also message me: say *register*, *my apps* or *help*.',
+    ),
     {
       type: 'actions',
       block_id: 'steward_home',
-      elements: [{ type: 'button', action_id: ACTION_IDS.openRegistration, text: plain('Register an app'), style: 'primary', value: 'register' }],
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_IDS.openRegistration,
+          text: plain('Register an app'),
+          style: 'primary',
+          value: 'register',
+        },
+      ],
     },
     { type: 'divider' },
     { type: 'header', text: plain('Your apps', 150) },
@@ -26,10 +36,18 @@ export function homeView(apps: App[]): types.HomeView {
     blocks.push(...mrkdwnSections(escapeText(list.text)));
   } else {
     for (const field of (list.fields ?? []).slice(0, MAX_LISTED_APPS)) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${escapeText(field.label)}*\n${escapeText(field.value)}` } });
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*${escapeText(field.label)}*\n${escapeText(field.value)}` },
+      });
     }
     if (apps.length > MAX_LISTED_APPS) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${apps.length - MAX_LISTED_APPS} more: say *my apps* in a message to me.` }] });
+      blocks.push({
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `…and ${apps.length - MAX_LISTED_APPS} more: say *my apps* in a message to me.` },
+        ],
+      });
     }
   }
   return { type: 'home', blocks };

@@ -25,7 +25,10 @@ import { classifySlackError, createWebClients } from './web.ts';
 
 export async function createSlackAdapter({ services, env, logger }: AdapterContext): Promise<PlatformAdapter> {
   const config = parseSlackConfig(env);
-  if (!config) throw new Error('Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or SLACK_APP_TOKEN and SLACK_BOT_TOKEN).');
+  if (!config)
+    throw new Error(
+      'Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or SLACK_APP_TOKEN and SLACK_BOT_TOKEN).',
+    );
   const { interactive, delivery } = createWebClients(config, logger);
   const bot = new BotAuthorization(interactive, config.botToken);
   const { receiver, router } = createReceiver(config, logger);
@@ -86,7 +89,10 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
       try {
         const identity = await bot.check();
         connection = { status: 'ok', bot: identity.userName, team: identity.team };
-        logger.info({ bot: identity.userName, team: identity.team }, `Slack connected as @${identity.userName} in ${identity.team}`);
+        logger.info(
+          { bot: identity.userName, team: identity.team },
+          `Slack connected as @${identity.userName} in ${identity.team}`,
+        );
       } catch (error) {
         // Keep serving: requests retry auth.test, and /healthz says what is wrong.
         const failure = classifySlackError(error, 'auth.test');
@@ -102,7 +108,11 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
       await inFlight.settle();
     },
     async health() {
-      return { ...connection, mode: config.mode.kind, ...(unreachable.length > 0 ? { unreachableChannels: unreachable } : {}) };
+      return {
+        ...connection,
+        mode: config.mode.kind,
+        ...(unreachable.length > 0 ? { unreachableChannels: unreachable } : {}),
+      };
     },
   };
 }
@@ -110,20 +120,34 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
 export { slackAdapterFactory } from './factory.ts';
 
 function slackDestinations(policy: SlackRuntime['services']['policy']): string[] {
-  const all = [...Object.values(policy.teams).flatMap((team) => team.destinations.slack), ...policy.leads.destinations.slack];
+  const all = [
+    ...Object.values(policy.teams).flatMap((team) => team.destinations.slack),
+    ...policy.leads.destinations.slack,
+  ];
   // Ids need no lookup; names ('#gov-privacy') are checked.
   return [...new Set(all)].filter(isChannelName);
 }
 
 /** Escalation channels Steward cannot find (not created yet, or private without Steward in them). */
-async function unreachableDestinations(channels: ChannelResolver, destinations: string[], logger: SlackRuntime['logger']): Promise<string[]> {
+async function unreachableDestinations(
+  channels: ChannelResolver,
+  destinations: string[],
+  logger: SlackRuntime['logger'],
+): Promise<string[]> {
   const missing: string[] = [];
   try {
     for (const destination of destinations) if (!(await channels.resolve(destination))) missing.push(destination);
   } catch (error) {
-    logger.warn({ error: classifySlackError(error, 'conversations.list').message }, 'Slack: could not check the escalation channels');
+    logger.warn(
+      { error: classifySlackError(error, 'conversations.list').message },
+      'Slack: could not check the escalation channels',
+    );
     return [];
   }
-  if (missing.length > 0) logger.warn({ channels: missing }, 'Slack: escalation channels not found; create them, or invite @Steward to private ones');
+  if (missing.length > 0)
+    logger.warn(
+      { channels: missing },
+      'Slack: escalation channels not found; create them, or invite @Steward to private ones',
+    );
   return missing;
 }

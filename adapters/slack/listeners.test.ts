@@ -16,7 +16,15 @@ describe('/steward subcommands', () => {
   });
 
   it('answers an unknown subcommand, or ask without a question, with the help and a line saying why', () => {
-    expect(parseSubcommand('delete everything')).toEqual({ kind: 'core', text: 'help', preface: { text: "I don't know `/steward delete`. Here's what I can do:", tone: 'info' } });
-    expect(parseSubcommand('ask')).toMatchObject({ kind: 'core', text: 'help', preface: { text: expect.stringContaining('What would you like to know?') } });
+    expect(parseSubcommand('delete everything')).toEqual({
+      kind: 'core',
+      text: 'help',
+      preface: { text: "I don't know `/steward delete`. Here's what I can do:", tone: 'info' },
+    });
+    expect(parseSubcommand('ask')).toMatchObject({
+      kind: 'core',
+      text: 'help',
+      preface: { text: expect.stringContaining('What would you like to know?') },
+    });
   });
 });

@@ -6,7 +6,8 @@ import { readMessageText } from './message-text.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
-const fixture = (name: string): any => JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
 
 /** A directory that knows Mia, and counts its lookups. */
 function directory() {
@@ -41,11 +42,26 @@ describe('a Slack message as typed', () => {
   it("falls back to Slack's escaped text when there is no rich_text", async () => {
     const { event } = fixture('event_app_mention');
     expect(await readMessageText(event, { botUserId: 'U0STEWARD' })).toBe('help');
-    expect(await readMessageText({ text: 'R&amp;D &lt;EU&gt; <https://example.com/x?a=1&amp;b=2>' })).toBe('R&D <EU> https://example.com/x?a=1&b=2');
+    expect(await readMessageText({ text: 'R&amp;D &lt;EU&gt; <https://example.com/x?a=1&amp;b=2>' })).toBe(
+      'R&D <EU> https://example.com/x?a=1&b=2',
+    );
   });
 
   it("is empty for a bare mention of Steward, and keeps people's names when the directory fails", async () => {
-    expect(await readMessageText({ text: '<@U0STEWARD>', blocks: [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U0STEWARD' }] }] }] }, { botUserId: 'U0STEWARD' })).toBe('');
+    expect(
+      await readMessageText(
+        {
+          text: '<@U0STEWARD>',
+          blocks: [
+            {
+              type: 'rich_text',
+              elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U0STEWARD' }] }],
+            },
+          ],
+        },
+        { botUserId: 'U0STEWARD' },
+      ),
+    ).toBe('');
     const failing = { displayName: () => Promise.reject(new Error('users.info failed')) };
     expect(await readMessageText({ text: 'thanks <@U0MIA>' }, { directory: failing })).toBe('thanks @U0MIA');
   });

@@ -36,7 +36,9 @@ export async function readMessageText(message: SlackMessageLike, options: ReadOp
   const text = message.text ?? '';
   const rich = richTextBlocks(message.blocks);
   const labels = mentionLabels(text);
-  const mentioned = [...userIdsInRichText(rich), ...userIdsInText(text)].filter((id) => id !== options.botUserId && !labels.users.has(id));
+  const mentioned = [...userIdsInRichText(rich), ...userIdsInText(text)].filter(
+    (id) => id !== options.botUserId && !labels.users.has(id),
+  );
   const names = { users: await displayNames(mentioned, options.directory) };
   if (rich.length > 0) {
     const plain = tidyText(plainFromRichText(rich, { names, labels, omitUser: options.botUserId ?? 'leading' }));

@@ -6,19 +6,35 @@ import { blockForErrorKey, readRegistration, registrationModal } from './modal.t
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
-const submission = () => JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'view_submission.json'), 'utf8'));
+const submission = () =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'view_submission.json'), 'utf8'));
 
 describe('the registration form', () => {
   it('asks for every profile field within Slack’s limits, each input named after its field', () => {
     const view = registrationModal();
     const inputs = view.blocks.filter((block) => block.type === 'input') as any[];
     expect(inputs.map((block) => block.block_id)).toEqual([
-      'name', 'description', 'platform', 'department', 'audience', 'userCount', 'dataCategories', 'systems',
-      'ai.used', 'ai.generatesContent', 'ai.decisionImpact', 'ai.profiling', 'ai.domains', 'ai.practices', 'criticality', 'externalSharing',
+      'name',
+      'description',
+      'platform',
+      'department',
+      'audience',
+      'userCount',
+      'dataCategories',
+      'systems',
+      'ai.used',
+      'ai.generatesContent',
+      'ai.decisionImpact',
+      'ai.profiling',
+      'ai.domains',
+      'ai.practices',
+      'criticality',
+      'externalSharing',
     ]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(view.title.text.length).toBeLessThanOrEqual(24);
-    for (const block of inputs) for (const option of block.element.options ?? []) expect(option.text.text.length).toBeLessThanOrEqual(75);
+    for (const block of inputs)
+      for (const option of block.element.options ?? []) expect(option.text.text.length).toBeLessThanOrEqual(75);
   });
 
   it('reads a submitted form into a valid profile', () => {
@@ -41,7 +57,14 @@ describe('the registration form', () => {
     const state = submission().view.state;
     state.values['ai.used'].answer.selected_option = { value: 'yes' };
     state.values['ai.domains'].answer.selected_options = [{ value: 'employment' }];
-    expect(readRegistration(state).input.ai).toEqual({ used: true, generatesContent: false, decisionImpact: 'none', profiling: false, domains: ['employment'], practices: [] });
+    expect(readRegistration(state).input.ai).toEqual({
+      used: true,
+      generatesContent: false,
+      decisionImpact: 'none',
+      profiling: false,
+      domains: ['employment'],
+      practices: [],
+    });
     state.values['ai.used'].answer.selected_option = { value: 'no' };
     expect(readRegistration(state).input.ai).toEqual({ used: false });
   });

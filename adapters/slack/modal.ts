@@ -13,7 +13,13 @@ export const REGISTRATION_CALLBACK_ID = 'steward_register';
 /** The action id of the one element inside each input block. */
 const ANSWER = 'answer';
 
-type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
+type ViewState = Record<
+  string,
+  Record<
+    string,
+    { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }
+  >
+>;
 type InputElement = types.InputBlockElement;
 
 const YES_NO: ChoiceOption[] = [
@@ -27,7 +33,12 @@ function optionsOf(id: string): ChoiceOption[] {
 
 function staticOption(choice: ChoiceOption, withDescription = false): types.PlainTextOption {
   const split = withDescription ? /^(.+?) \((.+)\)$/u.exec(choice.label) : null;
-  if (split) return { text: plain(split[1]!, LIMITS.optionText), description: plain(split[2]!, LIMITS.optionText), value: choice.value };
+  if (split)
+    return {
+      text: plain(split[1]!, LIMITS.optionText),
+      description: plain(split[2]!, LIMITS.optionText),
+      value: choice.value,
+    };
   return { text: plain(choice.label, LIMITS.optionText), value: choice.value };
 }
 
@@ -38,9 +49,22 @@ const text = (maxLength: number, multiline = false, placeholder?: string): Input
   multiline,
   ...(placeholder ? { placeholder: plain(placeholder, 150) } : {}),
 });
-const select = (options: ChoiceOption[]): InputElement => ({ type: 'static_select', action_id: ANSWER, placeholder: plain('Choose…'), options: options.map((choice) => staticOption(choice)) });
-const radios = (options: ChoiceOption[]): InputElement => ({ type: 'radio_buttons', action_id: ANSWER, options: options.map((choice) => staticOption(choice)) });
-const checkboxes = (options: ChoiceOption[]): InputElement => ({ type: 'checkboxes', action_id: ANSWER, options: options.map((choice) => staticOption(choice, true)) });
+const select = (options: ChoiceOption[]): InputElement => ({
+  type: 'static_select',
+  action_id: ANSWER,
+  placeholder: plain('Choose…'),
+  options: options.map((choice) => staticOption(choice)),
+});
+const radios = (options: ChoiceOption[]): InputElement => ({
+  type: 'radio_buttons',
+  action_id: ANSWER,
+  options: options.map((choice) => staticOption(choice)),
+});
+const checkboxes = (options: ChoiceOption[]): InputElement => ({
+  type: 'checkboxes',
+  action_id: ANSWER,
+  options: options.map((choice) => staticOption(choice, true)),
+});
 
 interface FormField {
   /** The profile path this input fills; also its block id. */
@@ -57,8 +81,18 @@ const FIELDS: FormField[] = [
   { block: 'platform', label: 'Built with', element: select(optionsOf('platform')) },
   { block: 'department', label: 'Department or team that owns it', element: text(200) },
   { block: 'audience', label: 'Who will use it?', element: radios(optionsOf('audience')) },
-  { block: 'userCount', label: 'Roughly how many people will use it?', element: { type: 'number_input', action_id: ANSWER, is_decimal_allowed: false, min_value: '0' } },
-  { block: 'dataCategories', label: 'Data it handles', element: checkboxes(optionsOf('dataCategories')), optional: true, hint: 'Tick all that apply; leave empty if none do.' },
+  {
+    block: 'userCount',
+    label: 'Roughly how many people will use it?',
+    element: { type: 'number_input', action_id: ANSWER, is_decimal_allowed: false, min_value: '0' },
+  },
+  {
+    block: 'dataCategories',
+    label: 'Data it handles',
+    element: checkboxes(optionsOf('dataCategories')),
+    optional: true,
+    hint: 'Tick all that apply; leave empty if none do.',
+  },
   {
     block: 'systems',
     label: 'Connected systems',
@@ -66,14 +100,51 @@ const FIELDS: FormField[] = [
     optional: true,
     hint: 'Each system and whether the app reads from it or writes to it. Leave empty if it connects to nothing.',
   },
-  { block: 'ai.used', label: 'Does it use AI (GPT, Copilot, a model that predicts, ranks or generates)?', element: radios(YES_NO) },
-  { block: 'ai.generatesContent', label: 'Does the AI write text, images or other content people read?', element: radios(YES_NO), optional: true },
-  { block: 'ai.decisionImpact', label: "How much do the AI's outputs affect decisions about people?", element: select(optionsOf('aiDecisionImpact')), optional: true },
-  { block: 'ai.profiling', label: 'Does it score, rank or predict things about individual people?', element: radios(YES_NO), optional: true },
-  { block: 'ai.domains', label: 'Is the AI used in any of these areas?', element: checkboxes(optionsOf('aiDomains')), optional: true },
-  { block: 'ai.practices', label: 'Does the AI do any of these?', element: checkboxes(optionsOf('aiPractices')), optional: true },
-  { block: 'criticality', label: 'If it stopped working for a day, how bad would that be?', element: radios(optionsOf('criticality')) },
-  { block: 'externalSharing', label: 'Is the app or its data shared outside the company (customers, suppliers, partners)?', element: radios(YES_NO) },
+  {
+    block: 'ai.used',
+    label: 'Does it use AI (GPT, Copilot, a model that predicts, ranks or generates)?',
+    element: radios(YES_NO),
+  },
+  {
+    block: 'ai.generatesContent',
+    label: 'Does the AI write text, images or other content people read?',
+    element: radios(YES_NO),
+    optional: true,
+  },
+  {
+    block: 'ai.decisionImpact',
+    label: "How much do the AI's outputs affect decisions about people?",
+    element: select(optionsOf('aiDecisionImpact')),
+    optional: true,
+  },
+  {
+    block: 'ai.profiling',
+    label: 'Does it score, rank or predict things about individual people?',
+    element: radios(YES_NO),
+    optional: true,
+  },
+  {
+    block: 'ai.domains',
+    label: 'Is the AI used in any of these areas?',
+    element: checkboxes(optionsOf('aiDomains')),
+    optional: true,
+  },
+  {
+    block: 'ai.practices',
+    label: 'Does the AI do any of these?',
+    element: checkboxes(optionsOf('aiPractices')),
+    optional: true,
+  },
+  {
+    block: 'criticality',
+    label: 'If it stopped working for a day, how bad would that be?',
+    element: radios(optionsOf('criticality')),
+  },
+  {
+    block: 'externalSharing',
+    label: 'Is the app or its data shared outside the company (customers, suppliers, partners)?',
+    element: radios(YES_NO),
+  },
 ];
 
 const BLOCK_IDS = FIELDS.map((field) => field.block);
@@ -92,7 +163,9 @@ function inputBlock(field: FormField): types.InputBlock {
 export function registrationModal(): types.ModalView {
   const aiStart = FIELDS.findIndex((field) => field.block === 'ai.generatesContent');
   const blocks: Block[] = [
-    ...mrkdwnSections('Tell us about your app. Steward assesses its risk with the governance policy and tells the right reviewers.'),
+    ...mrkdwnSections(
+      'Tell us about your app. Steward assesses its risk with the governance policy and tells the right reviewers.',
+    ),
     ...FIELDS.slice(0, aiStart).map(inputBlock),
     { type: 'context', elements: [{ type: 'mrkdwn', text: '*Only if it uses AI:*' }] },
     ...FIELDS.slice(aiStart).map(inputBlock),
@@ -109,7 +182,13 @@ export function registrationModal(): types.ModalView {
 
 /** A modal that only shows a message: the registration's result, or that it is still running. */
 export function messageModal(title: string, reply: Reply): types.ModalView {
-  return { type: 'modal', callback_id: `${REGISTRATION_CALLBACK_ID}_result`, title: plain(title, 24), close: plain('Close', 24), blocks: renderReply(reply).blocks.slice(0, 100) };
+  return {
+    type: 'modal',
+    callback_id: `${REGISTRATION_CALLBACK_ID}_result`,
+    title: plain(title, 24),
+    close: plain('Close', 24),
+    blocks: renderReply(reply).blocks.slice(0, 100),
+  };
 }
 
 const FRIENDLY: Record<string, string> = {

@@ -20,7 +20,9 @@ export interface SlackReceiver {
 }
 
 export function createReceiver(config: SlackAdapterConfig, logger: Logger): SlackReceiver {
-  return config.mode.kind === 'http' ? createHttpReceiver(config.mode.signingSecret, logger) : { receiver: createSocketReceiver(config.mode.appToken, config.apiUrl, logger) };
+  return config.mode.kind === 'http'
+    ? createHttpReceiver(config.mode.signingSecret, logger)
+    : { receiver: createSocketReceiver(config.mode.appToken, config.apiUrl, logger) };
 }
 
 function createHttpReceiver(signingSecret: string, logger: Logger): { receiver: ExpressReceiver; router: Router } {

@@ -45,7 +45,10 @@ export class ReviewDesk {
     const reviewer = await this.reviewer(click.user, action.team);
     const allowed = isReviewer(this.services.policy, action.team, 'slack', reviewer.userId, reviewer.groupIds);
     if (allowed && action.decision !== 'approve') {
-      await this.web.views.open({ trigger_id: click.triggerId, view: reasonModal(action.decision, click.value, click.channel, click.subject) });
+      await this.web.views.open({
+        trigger_id: click.triggerId,
+        view: reasonModal(action.decision, click.value, click.channel, click.subject),
+      });
       return;
     }
     // Approvals decide now; anyone else's click is refused by the core, which records the attempt.
@@ -65,7 +68,10 @@ export class ReviewDesk {
   private async reviewer(user: { id: string; username?: string }, team: string) {
     const displayName = (await this.directory.displayName(user.id)) ?? user.username;
     // Group memberships cost a Web API call: only asked for when the team's reviewers include groups.
-    const listed = team === LEADS ? this.services.policy.leads.reviewers.slack : (this.services.policy.teams[team]?.reviewers.slack ?? []);
+    const listed =
+      team === LEADS
+        ? this.services.policy.leads.reviewers.slack
+        : (this.services.policy.teams[team]?.reviewers.slack ?? []);
     const groupIds = listed.some((id) => id.startsWith('S')) ? await this.directory.groupsOf(user.id) : [];
     return { platform: 'slack', userId: user.id, ...(displayName ? { displayName } : {}), groupIds };
   }
@@ -92,14 +98,19 @@ export function isReviewAction(value: string): boolean {
 }
 
 /** The reason typed in the modal, and which escalation it is about. */
-export function readReasonSubmission(view: { private_metadata: string; state: { values: Record<string, Record<string, { value?: string | null }>> } }): {
+export function readReasonSubmission(view: {
+  private_metadata: string;
+  state: { values: Record<string, Record<string, { value?: string | null }>> };
+}): {
   metadata?: ReasonMetadata;
   reason: string;
 } {
   const reason = view.state.values[REASON_BLOCK]?.[ANSWER]?.value?.trim() ?? '';
   try {
     const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
-    return typeof metadata.value === 'string' && typeof metadata.channel === 'string' ? { metadata, reason } : { reason };
+    return typeof metadata.value === 'string' && typeof metadata.channel === 'string'
+      ? { metadata, reason }
+      : { reason };
   } catch {
     return { reason };
   }
@@ -107,7 +118,12 @@ export function readReasonSubmission(view: { private_metadata: string; state: { 
 
 export const REASON_REQUIRED = { [REASON_BLOCK]: 'Please give a reason: the maker sees it.' };
 
-export function reasonModal(decision: DecisionKind, value: string, channel: string, subject: string | undefined): types.ModalView {
+export function reasonModal(
+  decision: DecisionKind,
+  value: string,
+  channel: string,
+  subject: string | undefined,
+): types.ModalView {
   const rejecting = decision === 'reject';
   return {
     type: 'modal',
@@ -129,4 +145,3 @@ export function reasonModal(decision: DecisionKind, value: string, channel: stri
     ],
   };
 }
-

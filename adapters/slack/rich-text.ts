@@ -47,7 +47,10 @@ export interface RichTextOptions {
 
 export function richTextBlocks(blocks: unknown): RichTextBlock[] {
   if (!Array.isArray(blocks)) return [];
-  return blocks.filter((block): block is RichTextBlock => (block as { type?: unknown })?.type === 'rich_text' && Array.isArray((block as { elements?: unknown }).elements));
+  return blocks.filter(
+    (block): block is RichTextBlock =>
+      (block as { type?: unknown })?.type === 'rich_text' && Array.isArray((block as { elements?: unknown }).elements),
+  );
 }
 
 /** "1f680" -> 🚀; "1f44d-1f3fb" -> 👍🏻. Undefined when it is not a list of code points. */
@@ -85,7 +88,9 @@ function inline(element: RichTextElement, options: RichTextOptions): string {
     case 'emoji':
       return emojiFromUnicode(element.unicode) ?? `:${element.name ?? ''}:`;
     case 'date':
-      return element.fallback ?? (element.timestamp !== undefined ? new Date(element.timestamp * 1000).toISOString() : '');
+      return (
+        element.fallback ?? (element.timestamp !== undefined ? new Date(element.timestamp * 1000).toISOString() : '')
+      );
     case 'color':
       return element.value ?? '';
     case 'team':
@@ -95,7 +100,10 @@ function inline(element: RichTextElement, options: RichTextOptions): string {
   }
 }
 
-function sectionText(elements: Array<RichTextElement | RichTextContainer> | undefined, options: RichTextOptions): string {
+function sectionText(
+  elements: Array<RichTextElement | RichTextContainer> | undefined,
+  options: RichTextOptions,
+): string {
   return (elements ?? []).map((element) => inline(element as RichTextElement, options)).join('');
 }
 
@@ -161,7 +169,8 @@ export function plainFromRichText(blocks: RichTextBlock[], options: RichTextOpti
 export function userIdsInRichText(blocks: RichTextBlock[]): string[] {
   const ids: string[] = [];
   const visit = (element: RichTextElement | RichTextContainer) => {
-    if (element.type === 'user' && (element as RichTextElement).user_id) ids.push((element as RichTextElement).user_id!);
+    if (element.type === 'user' && (element as RichTextElement).user_id)
+      ids.push((element as RichTextElement).user_id!);
     for (const child of (element as RichTextContainer).elements ?? []) visit(child);
   };
   for (const block of blocks) block.elements.forEach(visit);

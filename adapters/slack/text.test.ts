@@ -1,7 +1,14 @@
 // Slack's escaped `text` read back as typed (Slack's formatting reference: only &, < and > are
 // escaped; links, mentions and broadcasts are control sequences in angle brackets).
 import { describe, expect, it } from 'vitest';
-import { decodeSlackEntities, mentionLabels, plainFromSlackText, readableLink, userIdsInText, withoutBotMention } from './text.ts';
+import {
+  decodeSlackEntities,
+  mentionLabels,
+  plainFromSlackText,
+  readableLink,
+  userIdsInText,
+  withoutBotMention,
+} from './text.ts';
 
 const names = { users: new Map([['U0MIA', 'Mia']]) };
 

@@ -39,7 +39,9 @@ export function readableLink(url: string, label: string | undefined): string {
 
 function split(inner: string): { target: string; label: string | undefined } {
   const bar = inner.indexOf('|');
-  return bar === -1 ? { target: inner, label: undefined } : { target: inner.slice(0, bar), label: inner.slice(bar + 1) };
+  return bar === -1
+    ? { target: inner, label: undefined }
+    : { target: inner.slice(0, bar), label: inner.slice(bar + 1) };
 }
 
 const at = (name: string) => (name.startsWith('@') ? name : `@${name}`);
@@ -105,4 +107,3 @@ export function withoutBotMention(text: string, botUserId: string | undefined): 
   const mention = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'gu') : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/u;
   return tidyText(text.replace(mention, ' '));
 }
-

@@ -13,12 +13,18 @@ import { createWebClients } from './web.ts';
 // The outbox transport against a fake Web API: where messages go, and how failures map to retries.
 
 const TOKEN = 'xoxb-transport-test';
-const reply: Reply = { title: 'Review needed: APP-0007 Tracker', text: 'Review needed: APP-0007 Tracker', buttons: [{ label: 'Approve', value: 'review approve a 1 privacy', style: 'primary' }] };
+const reply: Reply = {
+  title: 'Review needed: APP-0007 Tracker',
+  text: 'Review needed: APP-0007 Tracker',
+  buttons: [{ label: 'Approve', value: 'review approve a 1 privacy', style: 'primary' }],
+};
 
 /** The PlatformReference rows the resolver keeps, in memory. */
 function memoryDb(): { db: Db; rows: Map<string, unknown> } {
   const rows = new Map<string, unknown>();
-  const keyOf = (where: any) => `${where.platform_key?.platform ?? where.platform}/${where.platform_key?.key ?? where.key}`; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Prisma's where clause, as the resolver sends it
+  const keyOf = (where: any) =>
+    `${where.platform_key?.platform ?? where.platform}/${where.platform_key?.key ?? where.key}`;
   const platformReference = {
     findUnique: async ({ where }: any) => (rows.has(keyOf(where)) ? { reference: rows.get(keyOf(where)) } : null), // eslint-disable-line @typescript-eslint/no-explicit-any
     upsert: async ({ where, create }: any) => rows.set(keyOf(where), create.reference), // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,15 +48,30 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 function setup(token = TOKEN) {
-  const { delivery } = createWebClients({ botToken: token, apiUrl: fake.apiUrl, mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 }, createLogger('silent'));
+  const { delivery } = createWebClients(
+    { botToken: token, apiUrl: fake.apiUrl, mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 },
+    createLogger('silent'),
+  );
   const memory = memoryDb();
   return { transport: createSlackTransport(delivery, new ChannelResolver(delivery, memory.db)), rows: memory.rows };
 }
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ id: 'o1', kind: 'escalation', platform: 'slack', destination: '#gov-privacy', reply, payload: {}, attempt: 1, ...overrides });
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  id: 'o1',
+  kind: 'escalation',
+  platform: 'slack',
+  destination: '#gov-privacy',
+  reply,
+  payload: {},
+  attempt: 1,
+  ...overrides,
+});
 
 async function failure(run: Promise<unknown>): Promise<DeliveryError> {
-  const error = await run.then(() => undefined, (caught: unknown) => caught);
+  const error = await run.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(DeliveryError);
   return error as DeliveryError;
 }
@@ -63,7 +84,10 @@ describe('Slack outbox transport', () => {
     expect(receipt).toEqual({ channel: 'C0PRIVACY', ts: expect.any(String) });
     const calls = fake.calls.slice(before);
     expect(calls.filter((call) => call.method === 'conversations.list')).toHaveLength(2);
-    expect(calls.find((call) => call.method === 'chat.postMessage')?.args).toMatchObject({ channel: 'C0PRIVACY', text: reply.text });
+    expect(calls.find((call) => call.method === 'chat.postMessage')?.args).toMatchObject({
+      channel: 'C0PRIVACY',
+      text: reply.text,
+    });
     expect(rows.get('slack/channel:#gov-privacy')).toEqual({ id: 'C0PRIVACY' });
     await transport.deliver(message());
     expect(fake.calls.slice(before).filter((call) => call.method === 'conversations.list')).toHaveLength(2);
@@ -75,11 +99,27 @@ describe('Slack outbox transport', () => {
     expect(notified.receipt).toMatchObject({ channel: 'DMAKER9' });
     const original = await transport.deliver(message({ destination: 'C0SECURITY' }));
     const before = fake.calls.length;
-    const updated = await transport.deliver(message({ kind: 'update', destination: 'C0SECURITY', reply: { text: 'Approved' }, original: { id: 'o1', destination: 'C0SECURITY', receipt: original.receipt! } }));
+    const updated = await transport.deliver(
+      message({
+        kind: 'update',
+        destination: 'C0SECURITY',
+        reply: { text: 'Approved' },
+        original: { id: 'o1', destination: 'C0SECURITY', receipt: original.receipt! },
+      }),
+    );
     expect(updated.receipt).toEqual(original.receipt);
-    expect(fake.calls.slice(before).map((call) => [call.method, call.args.ts])).toEqual([['chat.update', original.receipt!.ts]]);
+    expect(fake.calls.slice(before).map((call) => [call.method, call.args.ts])).toEqual([
+      ['chat.update', original.receipt!.ts],
+    ]);
     // Without a receipt, or when the original is gone, the update is posted as a new message.
-    const gone = await transport.deliver(message({ kind: 'update', destination: 'C0SECURITY', reply: { text: 'Approved' }, original: { id: 'o2', destination: 'C0SECURITY', receipt: { channel: 'C0SECURITY', ts: '1.2' } } }));
+    const gone = await transport.deliver(
+      message({
+        kind: 'update',
+        destination: 'C0SECURITY',
+        reply: { text: 'Approved' },
+        original: { id: 'o2', destination: 'C0SECURITY', receipt: { channel: 'C0SECURITY', ts: '1.2' } },
+      }),
+    );
     expect(gone.receipt?.ts).not.toBe('1.2');
   });
 
@@ -95,10 +135,15 @@ describe('Slack outbox transport', () => {
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
     const notIn = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(notIn.retryable).toBe(false);
-    expect(notIn.message).toContain('not_in_channel: Steward is not a member of the channel: invite it with /invite @Steward');
+    expect(notIn.message).toContain(
+      'not_in_channel: Steward is not a member of the channel: invite it with /invite @Steward',
+    );
 
     const missing = await failure(transport.deliver(message({ destination: '#gov-nowhere' })));
-    expect([missing.retryable, missing.message]).toEqual([false, 'Slack channel #gov-nowhere not found: create it, or invite @Steward if it is private']);
+    expect([missing.retryable, missing.message]).toEqual([
+      false,
+      'Slack channel #gov-nowhere not found: create it, or invite @Steward if it is private',
+    ]);
   });
 
   it('refuses with a clear message and without the token when Slack rejects it', async () => {
@@ -110,7 +155,15 @@ describe('Slack outbox transport', () => {
   });
 
   it('retries when the Web API cannot be reached', async () => {
-    const { delivery } = createWebClients({ botToken: TOKEN, apiUrl: 'http://127.0.0.1:9/api/', mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 }, createLogger('silent'));
+    const { delivery } = createWebClients(
+      {
+        botToken: TOKEN,
+        apiUrl: 'http://127.0.0.1:9/api/',
+        mode: { kind: 'http', signingSecret: 's' },
+        requestTimeoutMs: 2000,
+      },
+      createLogger('silent'),
+    );
     const transport = createSlackTransport(delivery, new ChannelResolver(delivery, memoryDb().db));
     const unreachable = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(unreachable.retryable).toBe(true);

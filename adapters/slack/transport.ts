@@ -10,7 +10,7 @@ import { classifySlackError, slackErrorCode } from './web.ts';
 // Delivers the outbox on Slack: escalations and reminders to reviewers' channels, notifications to a
 // maker's DM ('user:U123'), and updates of messages delivered before (by the receipt { channel, ts }).
 
-export interface SlackReceipt extends Record<string, string> {
+interface SlackReceipt extends Record<string, string> {
   channel: string;
   ts: string;
 }
@@ -27,12 +27,20 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
     if (!isChannelName(destination)) return { channel: destination, cached: false };
     const resolved = await call('conversations.list', destination, () => channels.resolve(destination));
     if (!resolved) {
-      throw new DeliveryError(`Slack channel ${destination} not found: create it, or invite @Steward if it is private`, false);
+      throw new DeliveryError(
+        `Slack channel ${destination} not found: create it, or invite @Steward if it is private`,
+        false,
+      );
     }
     return { channel: resolved.id, cached: resolved.cached };
   }
 
-  async function post(destination: string, message: SlackMessage, outboxId?: string, threadTs?: string): Promise<SlackReceipt> {
+  async function post(
+    destination: string,
+    message: SlackMessage,
+    outboxId?: string,
+    threadTs?: string,
+  ): Promise<SlackReceipt> {
     const { channel, cached } = await channelFor(destination);
     try {
       const result = await web.chat.postMessage({
@@ -49,7 +57,10 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
       // A cached id may belong to a channel since deleted or recreated: look the name up again next time.
       if (cached && slackErrorCode(error) === 'channel_not_found') {
         await channels.forget(destination);
-        throw new DeliveryError(`Slack chat.postMessage to ${destination}: the remembered channel id is gone; it will be looked up again`, true);
+        throw new DeliveryError(
+          `Slack chat.postMessage to ${destination}: the remembered channel id is gone; it will be looked up again`,
+          true,
+        );
       }
       throw toDeliveryError(error, 'chat.postMessage', destination);
     }
@@ -74,7 +85,11 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
       const rendered = renderReply(message.reply);
       // An answer to a question the maker asked in a channel thread goes back into that thread.
       const { channelId, threadId } = message.payload;
-      const inThread = message.destination.startsWith('user:') && typeof channelId === 'string' && typeof threadId === 'string' && !channelId.startsWith('D');
+      const inThread =
+        message.destination.startsWith('user:') &&
+        typeof channelId === 'string' &&
+        typeof threadId === 'string' &&
+        !channelId.startsWith('D');
       const receipt =
         message.kind === 'update'
           ? await update(message, rendered)
@@ -88,14 +103,17 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
       if (message.kind === 'update') return undefined; // editing twice changes nothing
       let { channel } = await channelFor(message.destination);
       if (message.destination.startsWith('user:')) {
-        const opened = await call('conversations.open', message.destination, () => web.conversations.open({ users: channel }));
+        const opened = await call('conversations.open', message.destination, () =>
+          web.conversations.open({ users: channel }),
+        );
         channel = opened.channel?.id ?? channel;
       }
       const history = await call('conversations.history', message.destination, () =>
         web.conversations.history({ channel, limit: 100, include_all_metadata: true }),
       );
       const found = history.messages?.find((candidate) => {
-        const metadata = candidate.metadata as { event_type?: string; event_payload?: { outbox_id?: unknown } } | undefined;
+        const metadata = candidate.metadata as
+          { event_type?: string; event_payload?: { outbox_id?: unknown } } | undefined;
         return metadata?.event_type === OUTBOX_EVENT && metadata.event_payload?.outbox_id === message.id;
       });
       return found?.ts ? { receipt: { channel, ts: found.ts } } : undefined;
@@ -112,7 +130,7 @@ async function call<T>(method: string, destination: string, run: () => Promise<T
 }
 
 /** 429 -> retry after Retry-After; 5xx, timeouts, unreachable -> retry; anything else Slack refuses -> dead letter. */
-export function toDeliveryError(error: unknown, method: string, destination: string): DeliveryError {
+function toDeliveryError(error: unknown, method: string, destination: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const failure = classifySlackError(error, method);
   const message = `${failure.message} (destination ${destination})`;

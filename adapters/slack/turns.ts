@@ -13,8 +13,9 @@ import type { WebClient } from './web.ts';
 // shows "⏳ Working on it…" first, which then becomes the first reply.
 
 export const WORKING_NOTICE = '⏳ Working on it…';
-export const APOLOGY_NOT_SAVED = "Sorry, something went wrong on my side and that message wasn't saved. Please try again in a moment.";
-export const APOLOGY_NOT_SHOWN = "Sorry, I couldn't show you my whole answer. Say *status* to see where we are.";
+export const APOLOGY_NOT_SAVED =
+  "Sorry, something went wrong on my side and that message wasn't saved. Please try again in a moment.";
+const APOLOGY_NOT_SHOWN = "Sorry, I couldn't show you my whole answer. Say *status* to see where we are.";
 
 /** After this long without an answer from the core, the user sees the working notice. */
 const WORKING_NOTICE_AFTER_MS = 1500;
@@ -97,7 +98,12 @@ export class TurnRunner {
     return 'answered';
   }
 
-  private async postReplies(place: TurnRequest, key: string, replies: Reply[], noticeTs: string | undefined): Promise<void> {
+  private async postReplies(
+    place: TurnRequest,
+    key: string,
+    replies: Reply[],
+    noticeTs: string | undefined,
+  ): Promise<void> {
     let reuse = noticeTs;
     let pending: PendingQuestion | undefined;
     for (const reply of replies) {
@@ -130,7 +136,12 @@ export class TurnRunner {
     const askedAgain = replies.some((reply) => reply.questionId === pending.questionId);
     const answered = renderAnswered(pending.message, askedAgain ? undefined : answer);
     try {
-      await this.web.chat.update({ channel: pending.channel, ts: pending.ts, text: answered.text, blocks: answered.blocks });
+      await this.web.chat.update({
+        channel: pending.channel,
+        ts: pending.ts,
+        text: answered.text,
+        blocks: answered.blocks,
+      });
     } catch (error) {
       // The conversation goes on; the old buttons are refused as stale if clicked.
       this.logger.warn({ err: describe(error) }, 'could not mark the answered question');
@@ -138,7 +149,9 @@ export class TurnRunner {
   }
 
   private async loadPending(key: string): Promise<PendingQuestion | undefined> {
-    const row = await this.services.db.prisma.platformReference.findUnique({ where: { platform_key: { platform: PLATFORM, key } } });
+    const row = await this.services.db.prisma.platformReference.findUnique({
+      where: { platform_key: { platform: PLATFORM, key } },
+    });
     return (row?.reference as PendingQuestion | null) ?? undefined;
   }
 
@@ -155,7 +168,11 @@ export class TurnRunner {
     let posting: Promise<string | undefined> | undefined;
     const timer = setTimeout(() => {
       posting = this.web.chat
-        .postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...renderNotice(WORKING_NOTICE) })
+        .postMessage({
+          channel: place.channel,
+          ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+          ...renderNotice(WORKING_NOTICE),
+        })
         .then((posted) => (posted.ts ? String(posted.ts) : undefined))
         .catch(() => undefined);
     }, WORKING_NOTICE_AFTER_MS);
@@ -176,7 +193,12 @@ export class TurnRunner {
     const message = renderReply({ text, tone: 'error' });
     try {
       if (noticeTs) await this.web.chat.update({ channel: place.channel, ts: noticeTs, ...message });
-      else await this.web.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...message });
+      else
+        await this.web.chat.postMessage({
+          channel: place.channel,
+          ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+          ...message,
+        });
     } catch (error) {
       this.logger.error({ err: describe(error), channel: place.channel }, 'could not tell the user about a failure');
     }

@@ -9,11 +9,25 @@ import type { SlackAdapterConfig } from './config.ts';
 
 export type WebClient = webApi.WebClient;
 
-export function createWebClients(config: SlackAdapterConfig, logger: Logger): { interactive: WebClient; delivery: WebClient } {
-  const shared = { slackApiUrl: config.apiUrl, logger: createBoltLogger(logger.child({ component: 'slack-web-api' })), timeout: config.requestTimeoutMs };
+export function createWebClients(
+  config: SlackAdapterConfig,
+  logger: Logger,
+): { interactive: WebClient; delivery: WebClient } {
+  const shared = {
+    slackApiUrl: config.apiUrl,
+    logger: createBoltLogger(logger.child({ component: 'slack-web-api' })),
+    timeout: config.requestTimeoutMs,
+  };
   return {
-    interactive: new webApi.WebClient(config.botToken, { ...shared, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true } }),
-    delivery: new webApi.WebClient(config.botToken, { ...shared, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+    interactive: new webApi.WebClient(config.botToken, {
+      ...shared,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true },
+    }),
+    delivery: new webApi.WebClient(config.botToken, {
+      ...shared,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    }),
   };
 }
 
@@ -29,7 +43,13 @@ export interface SlackFailure {
   message: string;
 }
 
-const TRANSIENT_CODES = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const TRANSIENT_CODES = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 const HINTS: Record<string, string> = {
   channel_not_found: 'the channel does not exist, or it is private and Steward is not a member (invite @Steward)',
@@ -61,7 +81,11 @@ export function classifySlackError(error: unknown, method: string): SlackFailure
   switch (failure.code) {
     case 'slack_webapi_rate_limited_error': {
       const seconds = typeof failure.retryAfter === 'number' ? failure.retryAfter : 1;
-      return { kind: 'rate-limited', retryAfterMs: seconds * 1000, message: `Slack ${method}: rate limited, retry after ${seconds} s` };
+      return {
+        kind: 'rate-limited',
+        retryAfterMs: seconds * 1000,
+        message: `Slack ${method}: rate limited, retry after ${seconds} s`,
+      };
     }
     case 'slack_webapi_http_error': {
       const status = Number(failure.statusCode);
@@ -71,22 +95,37 @@ export function classifySlackError(error: unknown, method: string): SlackFailure
     case 'slack_webapi_request_error': {
       // Connection refused, DNS, timeouts: the error name or code is enough; its text may carry the URL.
       const original = failure.original ?? {};
-      const why = String(original.cause?.code ?? original.code ?? original.cause?.message ?? original.name ?? 'request failed').slice(0, 80);
+      const why = String(
+        original.cause?.code ?? original.code ?? original.cause?.message ?? original.name ?? 'request failed',
+      ).slice(0, 80);
       // Only a refused connection proves the request never arrived; a timeout or a dropped connection may have posted.
-      return { kind: 'unavailable', uncertain: !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/u.test(why), message: `Slack ${method}: could not reach the Web API (${why})` };
+      return {
+        kind: 'unavailable',
+        uncertain: !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/u.test(why),
+        message: `Slack ${method}: could not reach the Web API (${why})`,
+      };
     }
     case 'slack_webapi_platform_error': {
       const code = String(failure.data?.error ?? 'unknown_error');
       const needed = typeof failure.data?.needed === 'string' ? ` (needed: ${failure.data.needed})` : '';
       const hint = HINTS[code] ? `: ${HINTS[code]}${needed}` : needed;
-      return { kind: TRANSIENT_CODES.has(code) ? 'unavailable' : 'refused', code, message: `Slack ${method} failed with ${code}${hint}` };
+      return {
+        kind: TRANSIENT_CODES.has(code) ? 'unavailable' : 'refused',
+        code,
+        message: `Slack ${method} failed with ${code}${hint}`,
+      };
     }
     default:
-      return { kind: 'unavailable', message: `Slack ${method}: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        kind: 'unavailable',
+        message: `Slack ${method}: ${error instanceof Error ? error.message : String(error)}`,
+      };
   }
 }
 
 export function slackErrorCode(error: unknown): string | undefined {
   const failure = (error ?? {}) as MaybeSlackError;
-  return failure.code === 'slack_webapi_platform_error' && typeof failure.data?.error === 'string' ? failure.data.error : undefined;
+  return failure.code === 'slack_webapi_platform_error' && typeof failure.data?.error === 'string'
+    ? failure.data.error
+    : undefined;
 }

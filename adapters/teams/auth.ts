@@ -1,6 +1,11 @@
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { AuthenticationConstants, AuthenticationError, ServiceClientCredentialsFactory, TokenCredentials } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  ServiceClientCredentialsFactory,
+  TokenCredentials,
+} from 'botframework-connector';
 import type { AuthenticateRequestResult, ServiceClientCredentials } from 'botframework-connector';
 import type { TeamsAdapterConfig } from './config.ts';
 
@@ -20,7 +25,8 @@ class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentic
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (error) {
-      if (error instanceof Error && TOKEN_ERRORS.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, 401);
+      if (error instanceof Error && TOKEN_ERRORS.has(error.name))
+        throw new AuthenticationError(`Unauthorized. ${error.message}`, 401);
       throw error;
     }
   }
@@ -36,7 +42,10 @@ export function createBotFrameworkAuthentication(config: TeamsAdapterConfig): Co
     ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
     ...(config.openIdMetadataUrl ? publicCloudEndpoints(config.openIdMetadataUrl) : {}),
   };
-  const credentials = config.oauthTokenUrl && config.appPassword ? new ClientCredentialsFactory(config.appId, config.appPassword, config.oauthTokenUrl) : undefined;
+  const credentials =
+    config.oauthTokenUrl && config.appPassword
+      ? new ClientCredentialsFactory(config.appId, config.appPassword, config.oauthTokenUrl)
+      : undefined;
   return new TeamsBotFrameworkAuthentication(options, credentials);
 }
 
@@ -62,7 +71,7 @@ function publicCloudEndpoints(openIdMetadataUrl: string): ConfigurationBotFramew
  * botbuilder's own credentials go through MSAL, which only talks to https Microsoft Entra authorities;
  * this lets a local token server stand in for Entra in tests.
  */
-export class ClientCredentialsFactory extends ServiceClientCredentialsFactory {
+class ClientCredentialsFactory extends ServiceClientCredentialsFactory {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
 
   constructor(
@@ -98,12 +107,18 @@ export class ClientCredentialsFactory extends ServiceClientCredentialsFactory {
     const response = await fetch(this.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.appId, client_secret: this.appPassword, scope }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: this.appId,
+        client_secret: this.appPassword,
+        scope,
+      }),
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`The token endpoint (TEAMS_OAUTH_TOKEN_URL) answered ${response.status}`);
     const body = (await response.json()) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof body.access_token !== 'string') throw new Error('The token endpoint (TEAMS_OAUTH_TOKEN_URL) returned no access_token');
+    if (typeof body.access_token !== 'string')
+      throw new Error('The token endpoint (TEAMS_OAUTH_TOKEN_URL) returned no access_token');
     const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 3600) * 1000;
     // Renew a minute early so a token never expires in flight.
     this.tokens.set(scope, { token: body.access_token, expiresAt: Date.now() + lifetimeMs - 60_000 });

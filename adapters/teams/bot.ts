@@ -47,9 +47,16 @@ export function createTeamsBot(deps: TeamsBotDeps): (context: TurnContext) => Pr
     } catch (error) {
       // A 5xx makes Teams deliver the activity again, to this instance's successor.
       if (error instanceof ShuttingDownError) throw error;
-      deps.logger.error({ activityType: activity.type, name: activity.name, error: describe(error) }, 'Teams: turn failed');
+      deps.logger.error(
+        { activityType: activity.type, name: activity.name, error: describe(error) },
+        'Teams: turn failed',
+      );
       if (activity.type === ActivityTypes.Invoke) {
-        await respond(context, { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: SORRY } });
+        await respond(context, {
+          statusCode: 500,
+          type: 'application/vnd.microsoft.error',
+          value: { code: 'InternalError', message: SORRY },
+        });
       } else if (activity.type === ActivityTypes.Message) {
         await context.sendActivity(replyActivity({ text: SORRY, tone: 'error' })).catch(() => undefined);
       }
@@ -75,9 +82,17 @@ async function onInvoke(context: TurnContext, deps: TeamsBotDeps): Promise<void>
   if (action?.kind === 'review') return respond(context, await reviewFromInvoke(context, deps, action));
   if (action?.kind === 'answer') {
     await handleMessage(context, deps, action);
-    return respond(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: `✔ ${action.label}` });
+    return respond(context, {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: `✔ ${action.label}`,
+    });
   }
-  return respond(context, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Unknown card action.' } });
+  return respond(context, {
+    statusCode: 400,
+    type: 'application/vnd.microsoft.error',
+    value: { code: 'BadRequest', message: 'Unknown card action.' },
+  });
 }
 
 async function respond(context: TurnContext, body: CardActionResponse): Promise<void> {
@@ -85,7 +100,7 @@ async function respond(context: TurnContext, body: CardActionResponse): Promise<
 }
 
 /** An error as a log line: name, message and the Bot Connector's status, never request headers (they carry tokens). */
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { statusCode, code } = error as { statusCode?: number; code?: string };
   return [error.name, statusCode, code, error.message].filter((part) => part !== undefined && part !== '').join(' ');

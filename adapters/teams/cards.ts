@@ -12,7 +12,7 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 export const MAX_CHOICE_BUTTONS = 5;
 const MAX_PROMPT_LENGTH = 300;
 
-export type AdaptiveElement = Record<string, unknown>;
+type AdaptiveElement = Record<string, unknown>;
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: string;
@@ -62,9 +62,18 @@ export function readCardAction(value: unknown): CardAction | undefined {
   const data = parsed.data;
   if (data.steward === 'review') return { kind: 'review', action: data.action, reason: data.reason?.trim() ?? '' };
   const common = { ...(data.questionId ? { questionId: data.questionId } : {}), prompt: data.prompt };
-  if (data.steward === 'answer') return { kind: 'answer', text: data.answer, label: data.label || data.answer, ...common };
-  const picked = (data.choice ?? '').split(',').map((value) => value.trim()).filter(Boolean);
-  return { kind: 'answer', text: picked.join(', '), label: picked.map((value) => data.labels[value] ?? value).join(', '), ...common };
+  if (data.steward === 'answer')
+    return { kind: 'answer', text: data.answer, label: data.label || data.answer, ...common };
+  const picked = (data.choice ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
+  return {
+    kind: 'answer',
+    text: picked.join(', '),
+    label: picked.map((value) => data.labels[value] ?? value).join(', '),
+    ...common,
+  };
 }
 
 // ---------------------------------------------------------------------------------- rendering
@@ -94,7 +103,9 @@ export function needsCard(reply: Reply): boolean {
 export function escapeForMarkdown(text: string): string {
   return text
     .split(/(`[^`\n]*`)/u)
-    .map((part, index) => (index % 2 === 1 ? part : part.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;')))
+    .map((part, index) =>
+      index % 2 === 1 ? part : part.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;'),
+    )
     .join('');
 }
 
@@ -103,7 +114,12 @@ export function escapeForMarkdown(text: string): string {
  * and Teams on mobile shows entities there literally.
  */
 export function replyActivity(reply: Reply): Partial<Activity> {
-  if (!needsCard(reply)) return { type: 'message', text: teamsMarkdown(escapeForMarkdown(reply.text)).split('\n').join('\n\n'), textFormat: 'markdown' };
+  if (!needsCard(reply))
+    return {
+      type: 'message',
+      text: teamsMarkdown(escapeForMarkdown(reply.text)).split('\n').join('\n\n'),
+      textFormat: 'markdown',
+    };
   return cardActivity(renderCard(reply), promptOf(reply));
 }
 
@@ -115,7 +131,15 @@ export function renderCard(reply: Reply): AdaptiveCard {
   const prompt = promptOf(reply);
   const body: AdaptiveElement[] = [];
   const actions: AdaptiveElement[] = [];
-  if (reply.title) body.push({ type: 'TextBlock', text: reply.title, weight: 'Bolder', size: 'Medium', wrap: true, ...toneColor(reply.tone) });
+  if (reply.title)
+    body.push({
+      type: 'TextBlock',
+      text: reply.title,
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+      ...toneColor(reply.tone),
+    });
   for (const [index, line] of textLines(reply).entries()) {
     body.push({ type: 'TextBlock', text: teamsMarkdown(line), wrap: true, spacing: index === 0 ? 'Small' : 'None' });
   }
@@ -142,16 +166,31 @@ export function renderCard(reply: Reply): AdaptiveCard {
       {
         type: 'ActionSet',
         actions: [
-          { type: 'Action.Submit', title: reply.questionId === 'summary' ? 'Change' : 'Send', data: { steward: 'choice', ...common, labels } },
+          {
+            type: 'Action.Submit',
+            title: reply.questionId === 'summary' ? 'Change' : 'Send',
+            data: { steward: 'choice', ...common, labels },
+          },
           ...(choices.multiple
-            ? [{ type: 'Action.Submit', title: 'None of these', associatedInputs: 'none', data: { steward: 'answer', answer: 'none', label: 'None of these', ...common } }]
+            ? [
+                {
+                  type: 'Action.Submit',
+                  title: 'None of these',
+                  associatedInputs: 'none',
+                  data: { steward: 'answer', answer: 'none', label: 'None of these', ...common },
+                },
+              ]
             : []),
         ],
       },
     );
   } else if (choices) {
     for (const option of choices.options) {
-      actions.push({ type: 'Action.Submit', title: option.label, data: { steward: 'answer', answer: option.value, label: option.label, ...common } });
+      actions.push({
+        type: 'Action.Submit',
+        title: option.label,
+        data: { steward: 'answer', answer: option.value, label: option.label, ...common },
+      });
     }
   }
   for (const button of reply.buttons ?? []) actions.push(buttonAction(button, common, independent));
@@ -186,11 +225,22 @@ export function answeredCard(prompt: string, answer: string): AdaptiveCard {
  * Reviewer buttons ("review approve|reject|changes ...") are Universal Actions (Action.Execute), so the
  * bot can answer the clicker alone; reject and request changes first ask for the reason.
  */
-function buttonAction(button: ReplyButton, common: Record<string, string>, independent: Record<string, string>): AdaptiveElement {
-  const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
+function buttonAction(
+  button: ReplyButton,
+  common: Record<string, string>,
+  independent: Record<string, string>,
+): AdaptiveElement {
+  const style =
+    button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
   const review = parseReviewAction(button.value);
   if (!review) {
-    return { type: 'Action.Submit', title: button.label, ...style, ...independent, data: { steward: 'answer', answer: button.value, label: button.label, ...common } };
+    return {
+      type: 'Action.Submit',
+      title: button.label,
+      ...style,
+      ...independent,
+      data: { steward: 'answer', answer: button.value, label: button.label, ...common },
+    };
   }
   const data = { steward: 'review', action: button.value, label: button.label };
   const execute = (title: string) => ({
@@ -231,7 +281,12 @@ function gist(text: string): string {
 
 /** The reply's text without the lines its fields already show (and headings left with nothing under them). */
 function textLines(reply: Reply): string[] {
-  const shown = new Set((reply.fields ?? []).flatMap((field) => [gist(`${field.label}${field.value}`), gist(`${field.label}${field.value}inferred`)]));
+  const shown = new Set(
+    (reply.fields ?? []).flatMap((field) => [
+      gist(`${field.label}${field.value}`),
+      gist(`${field.label}${field.value}inferred`),
+    ]),
+  );
   const lines = reply.text
     .split('\n')
     .filter((line) => line.trim() !== '' && !shown.has(gist(line)))
@@ -241,10 +296,21 @@ function textLines(reply: Reply): string[] {
 }
 
 function factSet(fields: ReplyField[]): AdaptiveElement {
-  return { type: 'FactSet', facts: fields.map((field) => ({ title: field.label, value: `${field.value}${field.inferred ? ' (inferred)' : ''}` })) };
+  return {
+    type: 'FactSet',
+    facts: fields.map((field) => ({
+      title: field.label,
+      value: `${field.value}${field.inferred ? ' (inferred)' : ''}`,
+    })),
+  };
 }
 
 function toneColor(tone: Reply['tone']): Record<string, string> {
-  const colors: Record<string, string> = { success: 'Good', warning: 'Warning', error: 'Attention', question: 'Accent' };
+  const colors: Record<string, string> = {
+    success: 'Good',
+    warning: 'Warning',
+    error: 'Attention',
+    question: 'Accent',
+  };
   return tone && colors[tone] ? { color: colors[tone] } : {};
 }

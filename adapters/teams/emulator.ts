@@ -25,6 +25,8 @@ export function loopbackOnly(onRefused: (serviceUrl: string) => void): RequestHa
     const serviceUrl: unknown = (req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl;
     if (isLoopbackUrl(serviceUrl)) return next();
     onRefused(typeof serviceUrl === 'string' ? serviceUrl.slice(0, 200) : String(serviceUrl));
-    res.status(403).json({ error: 'TEAMS_EMULATOR accepts activities only from a loopback serviceUrl (127.0.0.0/8, ::1, localhost).' });
+    res.status(403).json({
+      error: 'TEAMS_EMULATOR accepts activities only from a loopback serviceUrl (127.0.0.0/8, ::1, localhost).',
+    });
   };
 }

@@ -36,13 +36,23 @@ export function deliveryErrorFrom(error: unknown, destination: string): Delivery
     return new DeliveryError(`Teams throttled the bot (429) posting to ${destination}`, true, retryAfterMs(header));
   }
   if (status === 403 && code === 'BotNotInConversationRoster') {
-    return new DeliveryError(`Steward is not installed where "${destination}" is (403 BotNotInConversationRoster): add the app to that team, or to the user's chat`, false);
+    return new DeliveryError(
+      `Steward is not installed where "${destination}" is (403 BotNotInConversationRoster): add the app to that team, or to the user's chat`,
+      false,
+    );
   }
-  if (status === 403 && code === 'ConversationBlockedByUser') return new DeliveryError(`The user behind ${destination} blocked Steward (403 ConversationBlockedByUser)`, false);
-  if (status === 401) return new DeliveryError(`The Bot Connector refused the bot's credentials (401) posting to ${destination}: check MICROSOFT_APP_ID and its secret`, false);
-  if (status !== undefined && status >= 500) return new DeliveryError(`The Bot Connector failed (${detail}) posting to ${destination}`, true);
+  if (status === 403 && code === 'ConversationBlockedByUser')
+    return new DeliveryError(`The user behind ${destination} blocked Steward (403 ConversationBlockedByUser)`, false);
+  if (status === 401)
+    return new DeliveryError(
+      `The Bot Connector refused the bot's credentials (401) posting to ${destination}: check MICROSOFT_APP_ID and its secret`,
+      false,
+    );
+  if (status !== undefined && status >= 500)
+    return new DeliveryError(`The Bot Connector failed (${detail}) posting to ${destination}`, true);
   if (status === 408) return new DeliveryError(`The Bot Connector timed out (408) posting to ${destination}`, true);
-  if (status !== undefined) return new DeliveryError(`The Bot Connector refused the post to ${destination} (${detail})`, false);
+  if (status !== undefined)
+    return new DeliveryError(`The Bot Connector refused the post to ${destination} (${detail})`, false);
   // No HTTP status: the connection failed or timed out, which is worth another try.
   const reason = error instanceof Error ? (code ?? error.name) : 'unknown error';
   return new DeliveryError(`Could not reach the Bot Connector for ${destination} (${reason})`, true);

@@ -86,4 +86,3 @@ export function htmlToText(html: string): string {
 export function plainText(text: string): string {
   return decodeHtmlEntities(text.replace(/<at\b[^>]*>(.*?)<\/at\s*>/giu, '$1'));
 }
-

@@ -30,7 +30,8 @@ export { teamsAdapterFactory } from './factory.ts';
 
 export async function createTeamsAdapter({ services, env, logger }: AdapterContext): Promise<PlatformAdapter> {
   const config = loadTeamsConfig(env);
-  if (!config) throw new ConfigError(['MICROSOFT_APP_ID: required for Teams (or TEAMS_EMULATOR=true for local testing)']);
+  if (!config)
+    throw new ConfigError(['MICROSOFT_APP_ID: required for Teams (or TEAMS_EMULATOR=true for local testing)']);
   const emulator = config.mode === 'emulator';
 
   const adapter = new CloudAdapter(createBotFrameworkAuthentication(config));
@@ -42,10 +43,20 @@ export async function createTeamsAdapter({ services, env, logger }: AdapterConte
 
   return {
     platform: PLATFORM,
-    transport: recordingTeamsHandoffThreads(createTeamsTransport({ references, proactive, observer: reachability }), services.db.prisma),
+    transport: recordingTeamsHandoffThreads(
+      createTeamsTransport({ references, proactive, observer: reachability }),
+      services.db.prisma,
+    ),
     mount(app) {
       const guard = emulator
-        ? [loopbackOnly((serviceUrl) => logger.warn({ serviceUrl }, 'Teams: refused an unauthenticated activity whose serviceUrl is not on this machine'))]
+        ? [
+            loopbackOnly((serviceUrl) =>
+              logger.warn(
+                { serviceUrl },
+                'Teams: refused an unauthenticated activity whose serviceUrl is not on this machine',
+              ),
+            ),
+          ]
         : [];
       app.post(MESSAGES_PATH, express.json({ limit: '1mb' }), ...guard, async (req, res) => {
         // While shutting down, Teams is told to come back: it redelivers, and the next instance answers.

@@ -34,7 +34,10 @@ export class TeamsProactive {
   /** Replaces a message the bot posted earlier. */
   async update(stored: StoredReference, posted: PostedMessage, activity: Partial<Activity>): Promise<void> {
     const base: Partial<ConversationReference> = stored.kind === 'member' ? memberReference(stored) : stored.reference;
-    const reference = { ...base, conversation: { ...base.conversation, id: posted.conversationId } } as Partial<ConversationReference>;
+    const reference = {
+      ...base,
+      conversation: { ...base.conversation, id: posted.conversationId },
+    } as Partial<ConversationReference>;
     await this.inConversation(reference, async (context) => {
       await context.updateActivity({ ...activity, id: posted.activityId });
     });
@@ -47,7 +50,10 @@ export class TeamsProactive {
     });
   }
 
-  private async inConversation<T>(reference: Partial<ConversationReference>, work: (context: TurnContext) => Promise<T>): Promise<T> {
+  private async inConversation<T>(
+    reference: Partial<ConversationReference>,
+    work: (context: TurnContext) => Promise<T>,
+  ): Promise<T> {
     this.checkServiceUrl(reference.serviceUrl);
     let result: T | undefined;
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
@@ -57,7 +63,11 @@ export class TeamsProactive {
     return result as T;
   }
 
-  private async openPersonalChat(stored: Extract<StoredReference, { kind: 'member' }>, activity: Partial<Activity>, aadObjectId?: string): Promise<PostedMessage> {
+  private async openPersonalChat(
+    stored: Extract<StoredReference, { kind: 'member' }>,
+    activity: Partial<Activity>,
+    aadObjectId?: string,
+  ): Promise<PostedMessage> {
     this.checkServiceUrl(stored.serviceUrl);
     let posted: PostedMessage | undefined;
     const parameters: ConversationParameters = {
@@ -67,14 +77,21 @@ export class TeamsProactive {
       ...(stored.tenantId ? { tenantId: stored.tenantId } : {}),
       channelData: stored.tenantId ? { tenant: { id: stored.tenantId } } : {},
     };
-    await this.adapter.createConversationAsync(this.appId, stored.channelId, stored.serviceUrl, AuthenticationConstants.ToChannelFromBotOAuthScope, parameters, async (context) => {
-      const reference = { ...TurnContext.getConversationReference(context.activity), user: stored.user };
-      delete reference.activityId;
-      if (aadObjectId) await this.references.saveUser(aadObjectId, { kind: 'personal', reference });
-      sendAsNewMessages(context);
-      const sent = await context.sendActivity(activity);
-      posted = { conversationId: context.activity.conversation.id, activityId: sent?.id ?? '' };
-    });
+    await this.adapter.createConversationAsync(
+      this.appId,
+      stored.channelId,
+      stored.serviceUrl,
+      AuthenticationConstants.ToChannelFromBotOAuthScope,
+      parameters,
+      async (context) => {
+        const reference = { ...TurnContext.getConversationReference(context.activity), user: stored.user };
+        delete reference.activityId;
+        if (aadObjectId) await this.references.saveUser(aadObjectId, { kind: 'personal', reference });
+        sendAsNewMessages(context);
+        const sent = await context.sendActivity(activity);
+        posted = { conversationId: context.activity.conversation.id, activityId: sent?.id ?? '' };
+      },
+    );
     if (!posted) throw new Error('Teams did not open a personal chat');
     return posted;
   }
@@ -98,5 +115,11 @@ function sendAsNewMessages(context: TurnContext): void {
 }
 
 function memberReference(stored: Extract<StoredReference, { kind: 'member' }>): Partial<ConversationReference> {
-  return { channelId: stored.channelId, serviceUrl: stored.serviceUrl, bot: stored.bot, user: stored.user, conversation: { id: '', isGroup: false, conversationType: 'personal', name: '' } };
+  return {
+    channelId: stored.channelId,
+    serviceUrl: stored.serviceUrl,
+    bot: stored.bot,
+    user: stored.user,
+    conversation: { id: '', isGroup: false, conversationType: 'personal', name: '' },
+  };
 }

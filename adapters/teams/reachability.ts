@@ -18,7 +18,8 @@ export interface UnreachableDestination {
 }
 
 const PROBE_TIMEOUT_MS = 5000;
-const NO_REFERENCE = 'no stored conversation reference: add the Steward app to this team (the team and channel names must match the policy)';
+const NO_REFERENCE =
+  'no stored conversation reference: add the Steward app to this team (the team and channel names must match the policy)';
 
 export class TeamsReachability implements DeliveryObserver {
   /** Destinations (lower-cased) a probe or a delivery found unreachable, with why. */
@@ -60,7 +61,9 @@ export class TeamsReachability implements DeliveryObserver {
 
   /** For /healthz: stored references are re-read, so a team added since the start counts at once. */
   async report(): Promise<UnreachableDestination[]> {
-    const stored = new Set((await this.deps.references.channelDestinations()).map((destination) => destination.toLowerCase()));
+    const stored = new Set(
+      (await this.deps.references.channelDestinations()).map((destination) => destination.toLowerCase()),
+    );
     return this.destinations().flatMap((destination) => {
       if (!stored.has(destination.toLowerCase())) return [{ destination, reason: NO_REFERENCE }];
       const refused = this.refused.get(destination.toLowerCase());

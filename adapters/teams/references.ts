@@ -13,8 +13,21 @@ const PLATFORM = 'teams';
 export type StoredReference =
   | { kind: 'personal'; reference: Partial<ConversationReference> }
   /** Seen in a channel but not yet in a personal chat: enough to open one (POST /v3/conversations). */
-  | { kind: 'member'; serviceUrl: string; channelId: string; tenantId?: string; bot: ChannelAccount; user: ChannelAccount }
-  | { kind: 'channel'; reference: Partial<ConversationReference>; teamId: string; teamName: string; channelName: string };
+  | {
+      kind: 'member';
+      serviceUrl: string;
+      channelId: string;
+      tenantId?: string;
+      bot: ChannelAccount;
+      user: ChannelAccount;
+    }
+  | {
+      kind: 'channel';
+      reference: Partial<ConversationReference>;
+      teamId: string;
+      teamName: string;
+      channelName: string;
+    };
 
 /** The card waiting for an answer; it is in the conversation the next message comes from. */
 export interface OpenQuestion {
@@ -33,11 +46,11 @@ export interface TeamChannels {
   bot: ChannelAccount;
 }
 
-export function userKey(aadObjectId: string): string {
+function userKey(aadObjectId: string): string {
   return `user:${aadObjectId}`;
 }
 
-export function channelKey(team: string, channel: string): string {
+function channelKey(team: string, channel: string): string {
   return `channel:${team}/${channel}`;
 }
 
@@ -48,15 +61,23 @@ export class TeamsReferences {
   async find(destination: string): Promise<StoredReference | undefined> {
     const key = destination.startsWith('user:') ? destination : `channel:${destination}`;
     // Team and channel names are matched case-insensitively: policies are typed by hand.
-    const row = await this.db.platformReference.findFirst({ where: { platform: PLATFORM, key: { equals: key, mode: 'insensitive' } }, orderBy: { updatedAt: 'desc' } });
+    const row = await this.db.platformReference.findFirst({
+      where: { platform: PLATFORM, key: { equals: key, mode: 'insensitive' } },
+      orderBy: { updatedAt: 'desc' },
+    });
     return row ? (row.reference as unknown as StoredReference) : undefined;
   }
 
-  async saveUser(aadObjectId: string, stored: Extract<StoredReference, { kind: 'personal' | 'member' }>): Promise<void> {
+  async saveUser(
+    aadObjectId: string,
+    stored: Extract<StoredReference, { kind: 'personal' | 'member' }>,
+  ): Promise<void> {
     const key = userKey(aadObjectId);
     if (stored.kind === 'member') {
       // A personal chat is the better way to reach someone: never replace it with a channel sighting.
-      const existing = await this.db.platformReference.findUnique({ where: { platform_key: { platform: PLATFORM, key } } });
+      const existing = await this.db.platformReference.findUnique({
+        where: { platform_key: { platform: PLATFORM, key } },
+      });
       if ((existing?.reference as StoredReference | null)?.kind === 'personal') return;
     }
     await this.upsert(key, stored);
@@ -69,13 +90,31 @@ export class TeamsReferences {
         channelId: team.channelId,
         serviceUrl: team.serviceUrl,
         bot: team.bot,
-        conversation: { id: channel.id, isGroup: true, conversationType: 'channel', name: channel.name, ...(team.tenantId ? { tenantId: team.tenantId } : {}) },
+        conversation: {
+          id: channel.id,
+          isGroup: true,
+          conversationType: 'channel',
+          name: channel.name,
+          ...(team.tenantId ? { tenantId: team.tenantId } : {}),
+        },
       };
-      const stored: StoredReference = { kind: 'channel', reference, teamId: team.team.id, teamName: team.team.name, channelName: channel.name };
+      const stored: StoredReference = {
+        kind: 'channel',
+        reference,
+        teamId: team.team.id,
+        teamName: team.team.name,
+        channelName: channel.name,
+      };
       return { key: channelKey(team.team.name, channel.name), stored };
     });
     await this.db.$transaction(async (tx) => {
-      await tx.platformReference.deleteMany({ where: { platform: PLATFORM, key: { startsWith: 'channel:' }, reference: { path: ['teamId'], equals: team.team.id } } });
+      await tx.platformReference.deleteMany({
+        where: {
+          platform: PLATFORM,
+          key: { startsWith: 'channel:' },
+          reference: { path: ['teamId'], equals: team.team.id },
+        },
+      });
       for (const row of rows) await upsertIn(tx, row.key, row.stored);
     });
     return rows.map((row) => row.key.slice('channel:'.length));
@@ -83,7 +122,11 @@ export class TeamsReferences {
 
   /** Forgets a team the app was removed from; returns the "Team/Channel" destinations it had. */
   async removeTeam(teamId: string): Promise<string[]> {
-    const where = { platform: PLATFORM, key: { startsWith: 'channel:' }, reference: { path: ['teamId'], equals: teamId } };
+    const where = {
+      platform: PLATFORM,
+      key: { startsWith: 'channel:' },
+      reference: { path: ['teamId'], equals: teamId },
+    };
     const rows = await this.db.platformReference.findMany({ where, select: { key: true } });
     await this.db.platformReference.deleteMany({ where });
     return rows.map((row) => row.key.slice('channel:'.length));
@@ -91,7 +134,10 @@ export class TeamsReferences {
 
   /** "Team/Channel" of every stored channel. */
   async channelDestinations(): Promise<string[]> {
-    const rows = await this.db.platformReference.findMany({ where: { platform: PLATFORM, key: { startsWith: 'channel:' } }, select: { key: true } });
+    const rows = await this.db.platformReference.findMany({
+      where: { platform: PLATFORM, key: { startsWith: 'channel:' } },
+      select: { key: true },
+    });
     return rows.map((row) => row.key.slice('channel:'.length));
   }
 
@@ -102,7 +148,9 @@ export class TeamsReferences {
   }
 
   async openQuestion(conversationKey: string): Promise<OpenQuestion | undefined> {
-    const row = await this.db.platformReference.findUnique({ where: { platform_key: { platform: PLATFORM, key: `question:${conversationKey}` } } });
+    const row = await this.db.platformReference.findUnique({
+      where: { platform_key: { platform: PLATFORM, key: `question:${conversationKey}` } },
+    });
     return row ? (row.reference as unknown as OpenQuestion) : undefined;
   }
 
@@ -111,7 +159,11 @@ export class TeamsReferences {
   }
 }
 
-async function upsertIn(db: Db | Prisma.TransactionClient, key: string, value: StoredReference | OpenQuestion): Promise<void> {
+async function upsertIn(
+  db: Db | Prisma.TransactionClient,
+  key: string,
+  value: StoredReference | OpenQuestion,
+): Promise<void> {
   const reference = value as unknown as Prisma.InputJsonValue;
   await db.platformReference.upsert({
     where: { platform_key: { platform: PLATFORM, key } },

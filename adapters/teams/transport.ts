@@ -16,7 +16,11 @@ export interface DeliveryObserver {
   unreachable(destination: string, reason: string): void;
 }
 
-export function createTeamsTransport(deps: { references: TeamsReferences; proactive: TeamsProactive; observer: DeliveryObserver }): OutboxTransport {
+export function createTeamsTransport(deps: {
+  references: TeamsReferences;
+  proactive: TeamsProactive;
+  observer: DeliveryObserver;
+}): OutboxTransport {
   const { references, proactive, observer } = deps;
   return {
     platform: PLATFORM,

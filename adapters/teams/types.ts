@@ -1,7 +1,7 @@
 // The parts of Teams' activity payloads Steward reads (channelData is untyped in botbuilder's Activity).
 // See https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events
 
-export type TeamsEventType =
+type TeamsEventType =
   | 'teamMemberAdded'
   | 'teamMemberRemoved'
   | 'channelCreated'

@@ -3,7 +3,11 @@
 //   SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=... SLACK_API_URL=... PORT=... node --import tsx bench/support/bare-bolt.ts
 import { App, HTTPReceiver } from '@slack/bolt';
 
-const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false });
+const receiver = new HTTPReceiver({
+  signingSecret: process.env.SLACK_SIGNING_SECRET!,
+  endpoints: '/slack/events',
+  processBeforeResponse: false,
+});
 const app = new App({
   token: process.env.SLACK_BOT_TOKEN!,
   receiver,

@@ -14,7 +14,11 @@ export interface LeanFakeSlack {
   /** Calls so far, by Web API method. */
   callsByMethod: Record<string, number>;
   /** Resolves with the first message posted to `channel` (after now) that satisfies `match`. */
-  waitForMessage(channel: string, match: (message: PostedMessage) => boolean, timeoutMs?: number): Promise<PostedMessage>;
+  waitForMessage(
+    channel: string,
+    match: (message: PostedMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<PostedMessage>;
   close(): Promise<void>;
 }
 
@@ -29,7 +33,10 @@ function textOf(args: Record<string, unknown>): string {
 }
 
 export async function startLeanFakeSlack(): Promise<LeanFakeSlack> {
-  const waiters = new Map<string, Array<{ match: (message: PostedMessage) => boolean; resolve: (message: PostedMessage) => void }>>();
+  const waiters = new Map<
+    string,
+    Array<{ match: (message: PostedMessage) => boolean; resolve: (message: PostedMessage) => void }>
+  >();
   let ts = 1_700_000_000_000;
   const state = { calls: 0 };
   const byMethod: Record<string, number> = {};
@@ -50,15 +57,32 @@ export async function startLeanFakeSlack(): Promise<LeanFakeSlack> {
         const message = { channel, text: textOf(args) };
         const list = waiters.get(channel) ?? [];
         const matched = list.filter((waiter) => waiter.match(message));
-        waiters.set(channel, list.filter((waiter) => !matched.includes(waiter)));
+        waiters.set(
+          channel,
+          list.filter((waiter) => !matched.includes(waiter)),
+        );
         for (const waiter of matched) waiter.resolve(message);
         ts += 1;
-        return reply({ channel, ts: args.ts ?? `${Math.floor(ts / 1000)}.${String(ts % 1000).padStart(6, '0')}`, message: { text: args.text } });
+        return reply({
+          channel,
+          ts: args.ts ?? `${Math.floor(ts / 1000)}.${String(ts % 1000).padStart(6, '0')}`,
+          message: { text: args.text },
+        });
       }
-      if (method === 'auth.test') return reply({ user_id: 'U0STEWARD', bot_id: 'B0STEWARD', team_id: 'T0BENCH', user: 'steward' });
-      if (method === 'users.info') return reply({ user: { id: args.user, name: `user-${String(args.user)}`, real_name: 'Bench Maker', profile: { display_name: 'Bench Maker' } } });
+      if (method === 'auth.test')
+        return reply({ user_id: 'U0STEWARD', bot_id: 'B0STEWARD', team_id: 'T0BENCH', user: 'steward' });
+      if (method === 'users.info')
+        return reply({
+          user: {
+            id: args.user,
+            name: `user-${String(args.user)}`,
+            real_name: 'Bench Maker',
+            profile: { display_name: 'Bench Maker' },
+          },
+        });
       if (method === 'conversations.list') return reply({ channels: [], response_metadata: { next_cursor: '' } });
-      if (method === 'conversations.open') return reply({ channel: { id: String(args.users ?? 'U').replace(/^U/u, 'D') } });
+      if (method === 'conversations.open')
+        return reply({ channel: { id: String(args.users ?? 'U').replace(/^U/u, 'D') } });
       return reply({});
     });
   });

@@ -53,23 +53,31 @@ proto.query = async function (sql, params, options) {
 
 const transaction = proto.transaction;
 proto.transaction = function (callback) {
-  return kind.run('transaction', () => transaction.call(this, async (tx) => {
-    const wrapped = Object.create(tx);
-    wrapped.query = async (sql, params, options) => {
-      const started = performance.now();
-      const result = await tx.query(sql, params, options);
-      record(`[tx] ${sql}`, performance.now() - started, result?.rows?.length ?? 0);
-      return result;
-    };
-    return kind.run('in-transaction', () => callback(wrapped));
-  }));
+  return kind.run('transaction', () =>
+    transaction.call(this, async (tx) => {
+      const wrapped = Object.create(tx);
+      wrapped.query = async (sql, params, options) => {
+        const started = performance.now();
+        const result = await tx.query(sql, params, options);
+        record(`[tx] ${sql}`, performance.now() - started, result?.rows?.length ?? 0);
+        return result;
+      };
+      return kind.run('in-transaction', () => callback(wrapped));
+    }),
+  );
 };
 
 function summary(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
   const round = (value) => Math.round(value * 100) / 100;
-  return { count: sorted.length, totalMs: round(sorted.reduce((a, b) => a + b, 0)), p50: round(at(50)), p99: round(at(99)), max: round(sorted.at(-1) ?? 0) };
+  return {
+    count: sorted.length,
+    totalMs: round(sorted.reduce((a, b) => a + b, 0)),
+    p50: round(at(50)),
+    p99: round(at(99)),
+    max: round(sorted.at(-1) ?? 0),
+  };
 }
 
 process.on('exit', () => {
@@ -79,7 +87,10 @@ process.on('exit', () => {
     file,
     JSON.stringify(
       {
-        lock: { waitMs: summary(lock.waits), holdMs: Object.fromEntries(Object.entries(lock.holds).map(([held, values]) => [held, summary(values)])) },
+        lock: {
+          waitMs: summary(lock.waits),
+          holdMs: Object.fromEntries(Object.entries(lock.holds).map(([held, values]) => [held, summary(values)])),
+        },
         statements: [...statements.values()].sort((a, b) => b.ms - a.ms),
       },
       null,

@@ -35,7 +35,11 @@ export function machineBusySeconds(): { busy: number; interrupts: number; steal:
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/u).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
   const busy = fields.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
-  return { busy: busy / CLOCK_TICKS, interrupts: (fields[5]! + fields[6]!) / CLOCK_TICKS, steal: fields[7]! / CLOCK_TICKS };
+  return {
+    busy: busy / CLOCK_TICKS,
+    interrupts: (fields[5]! + fields[6]!) / CLOCK_TICKS,
+    steal: fields[7]! / CLOCK_TICKS,
+  };
 }
 
 /** CPU seconds so far of every process whose command name is `command` (e.g. the PostgreSQL server's backends), by pid. */

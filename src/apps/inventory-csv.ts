@@ -6,7 +6,7 @@ import { AppProfileSchema, describeIssues } from '../profile/schema.ts';
 // The inventory as CSV: one row per app, lists joined with ";", systems as "Name:access".
 // The same columns are read back by `steward apps import`.
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'reference',
   'name',
   'description',
@@ -74,7 +74,8 @@ export function inventoryToCsv(rows: InventoryRow[]): string {
   );
 }
 
-export type ImportRow = { row: number; ok: true; profile: AppProfile; owner: Owner } | { row: number; ok: false; errors: string[] };
+export type ImportRow =
+  { row: number; ok: true; profile: AppProfile; owner: Owner } | { row: number; ok: false; errors: string[] };
 
 // Header spellings from other tools' exports (e.g. the Power Platform admin centre) mapped to ours.
 const HEADER_ALIASES: Record<string, string> = {

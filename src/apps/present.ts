@@ -8,7 +8,7 @@ import { formatReference } from '../store/apps.ts';
 
 // How apps, profiles and assessments read in chat. Shared by the maker's and the reviewers' messages.
 
-export interface ReasonView {
+interface ReasonView {
   rule: string;
   tier: string;
   teams: string[];
@@ -40,7 +40,10 @@ export function statusLabel(status: string): string {
 
 export function profileFields(profile: AppProfile): ReplyField[] {
   const draft = profileToDraft(profile);
-  return applicableQuestions(draft).map((question) => ({ label: question.label, value: question.format(draft[question.id]) }));
+  return applicableQuestions(draft).map((question) => ({
+    label: question.label,
+    value: question.format(draft[question.id]),
+  }));
 }
 
 export function teamNames(policy: Policy, teams: string[]): string {
@@ -59,9 +62,11 @@ export function assessedByLabel(assessment: AssessmentView): string {
 }
 
 export function appListReply(apps: App[]): Reply {
-  if (apps.length === 0) return { text: "You haven't registered any apps yet. Say *register* to add one.", tone: 'info' };
+  if (apps.length === 0)
+    return { text: "You haven't registered any apps yet. Say *register* to add one.", tone: 'info' };
   const lines = apps.map(
-    (app) => `${formatReference(app.refNumber)}  ${app.name} — ${statusLabel(app.status)}${app.tier ? `, ${app.tier} risk` : ''}`,
+    (app) =>
+      `${formatReference(app.refNumber)}  ${app.name} — ${statusLabel(app.status)}${app.tier ? `, ${app.tier} risk` : ''}`,
   );
   return {
     title: 'Your apps',

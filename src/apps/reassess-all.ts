@@ -22,9 +22,12 @@ export interface ReassessChange {
   rose: boolean;
 }
 
-export async function reassessAll(
-  deps: { db: Db; policy: Policy; assess(profile: AppProfile): Promise<AssessmentOutcome>; deliveryPlatforms: string[] },
-): Promise<{ assessed: ReassessChange[]; unchanged: number }> {
+export async function reassessAll(deps: {
+  db: Db;
+  policy: Policy;
+  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  deliveryPlatforms: string[];
+}): Promise<{ assessed: ReassessChange[]; unchanged: number }> {
   const { db, policy } = deps;
   const apps = await db.app.findMany({ where: { status: { not: 'retired' } }, orderBy: { refNumber: 'asc' } });
   const assessed: ReassessChange[] = [];
@@ -72,7 +75,9 @@ export async function reassessAll(
                   'Why:',
                   ...reasonLines(assessment),
                   `What happens next: ${policy.tiers[assessment.tier].nextSteps}`,
-                  result.escalatedTo.length > 0 ? `Reviewers informed: ${result.escalatedTo.map((d) => d.destination).join(', ')}.` : '',
+                  result.escalatedTo.length > 0
+                    ? `Reviewers informed: ${result.escalatedTo.map((d) => d.destination).join(', ')}.`
+                    : '',
                 ]
                   .filter(Boolean)
                   .join('\n'),

@@ -33,7 +33,12 @@ export function fieldErrors(input: unknown): Record<string, string> | undefined 
   return errors;
 }
 
-export async function registerProfile(deps: RegisterDeps, owner: Owner, input: unknown, options: { eventId?: string } = {}): Promise<RegisterOutcome> {
+export async function registerProfile(
+  deps: RegisterDeps,
+  owner: Owner,
+  input: unknown,
+  options: { eventId?: string } = {},
+): Promise<RegisterOutcome> {
   const errors = fieldErrors(input);
   if (errors) return { ok: false, errors };
   const profile: AppProfile = { ...AppProfileSchema.parse(input), owner };
@@ -44,13 +49,24 @@ export async function registerProfile(deps: RegisterDeps, owner: Owner, input: u
         const inserted = await tx.processedEvent.createMany({ data: [{ id: options.eventId }], skipDuplicates: true });
         if (inserted.count === 0) return undefined;
       }
-      return submitApp(tx, { owner, profile, assessment, policy: deps.policy, deliveryPlatforms: deps.deliveryPlatforms });
+      return submitApp(tx, {
+        owner,
+        profile,
+        assessment,
+        policy: deps.policy,
+        deliveryPlatforms: deps.deliveryPlatforms,
+      });
     });
     if (!result) return { ok: false, duplicate: true, errors: {} };
     return { ok: true, result, assessment, reply: submittedReply(result, profile, assessment, deps.policy) };
   } catch (error) {
     if (error instanceof DuplicateAppNameError) {
-      return { ok: false, errors: { name: `You already registered an app with this name (${error.reference}). Update it instead, or choose another name.` } };
+      return {
+        ok: false,
+        errors: {
+          name: `You already registered an app with this name (${error.reference}). Update it instead, or choose another name.`,
+        },
+      };
     }
     throw error;
   }

@@ -31,7 +31,7 @@ export interface SubmitRequest {
   actor?: Actor;
 }
 
-export interface Delivery {
+interface Delivery {
   team: string;
   platform: string;
   destination: string;
@@ -54,11 +54,12 @@ export class DuplicateAppNameError extends Error {
 }
 
 /** Where each escalation goes on the platforms running here. Without Slack or Teams, the console shows Slack's channel names. */
-export function deliveriesFor(assessment: AssessmentView, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
+function deliveriesFor(assessment: AssessmentView, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const target of escalationTargets(assessment, policy)) {
     if (deliveryPlatforms.includes(target.platform)) deliveries.push(target);
-    else if (deliveryPlatforms.includes('console') && target.platform === 'slack') deliveries.push({ ...target, platform: 'console' });
+    else if (deliveryPlatforms.includes('console') && target.platform === 'slack')
+      deliveries.push({ ...target, platform: 'console' });
   }
   return deliveries;
 }
@@ -67,11 +68,18 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   const { owner, profile, assessment, policy } = request;
   const status = policy.tiers[assessment.tier].initialStatus;
   const key = nameKey(profile.name);
-  const actor = request.actor ?? { platform: owner.platform, userId: owner.userId, ...(owner.displayName ? { displayName: owner.displayName } : {}) };
+  const actor = request.actor ?? {
+    platform: owner.platform,
+    userId: owner.userId,
+    ...(owner.displayName ? { displayName: owner.displayName } : {}),
+  };
   const sameName = await tx.app.findUnique({
-    where: { ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: key } },
+    where: {
+      ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: key },
+    },
   });
-  if (sameName && sameName.id !== request.updatingAppId) throw new DuplicateAppNameError(formatReference(sameName.refNumber));
+  if (sameName && sameName.id !== request.updatingAppId)
+    throw new DuplicateAppNameError(formatReference(sameName.refNumber));
 
   let appId: string;
   let refNumber: number;
@@ -105,7 +113,9 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   }
   const reference = formatReference(refNumber);
   const profileJson = profile as unknown as Prisma.InputJsonValue;
-  await tx.appVersion.create({ data: { appId, version, profile: profileJson, createdBy: `${actor.platform}:${actor.userId}` } });
+  await tx.appVersion.create({
+    data: { appId, version, profile: profileJson, createdBy: `${actor.platform}:${actor.userId}` },
+  });
   await recordAssessment(tx, appId, version, assessment);
   await recordAudit(tx, {
     actor,
@@ -140,7 +150,16 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
       payload: {
         team: delivery.team,
         appVersion: version,
-        reply: escalationMessage({ reference, version, appId, profile, owner, assessment, policy, team: delivery.team }),
+        reply: escalationMessage({
+          reference,
+          version,
+          appId,
+          profile,
+          owner,
+          assessment,
+          policy,
+          team: delivery.team,
+        }),
       } as unknown as Prisma.InputJsonValue,
     })),
   );
@@ -156,7 +175,12 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
 }
 
 /** Stores an assessment of one version of an app, as assessed (reasons, source, LLM outcome). */
-export async function recordAssessment(tx: Tx, appId: string, version: number, assessment: AssessmentRecord): Promise<void> {
+export async function recordAssessment(
+  tx: Tx,
+  appId: string,
+  version: number,
+  assessment: AssessmentRecord,
+): Promise<void> {
   await tx.assessment.create({
     data: {
       appId,
@@ -172,7 +196,7 @@ export async function recordAssessment(tx: Tx, appId: string, version: number, a
 }
 
 /** What reviewers see in their channel: the whole profile, the tier, every reason, the maker, and the decision buttons. */
-export function escalationMessage(input: {
+function escalationMessage(input: {
   reference: string;
   version: number;
   appId: string;
@@ -184,7 +208,9 @@ export function escalationMessage(input: {
   team: string;
 }): Reply {
   const { reference, version, appId, profile, owner, assessment, policy, team } = input;
-  const maker = owner.displayName ? `${owner.displayName} (${owner.platform}:${owner.userId})` : `${owner.platform}:${owner.userId}`;
+  const maker = owner.displayName
+    ? `${owner.displayName} (${owner.platform}:${owner.userId})`
+    : `${owner.platform}:${owner.userId}`;
   const tierSettings = policy.tiers[assessment.tier];
   const lines = [
     `Review needed: ${reference} "${profile.name}"${version > 1 ? ` (version ${version})` : ''} — ${assessment.tier.toUpperCase()} risk.`,

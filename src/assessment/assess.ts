@@ -5,11 +5,8 @@ import { DECISION_IMPACTS, type AppProfile } from '../profile/schema.ts';
 import { askLlmAssessor, type LlmOpinion, type SuggestedFact } from './llm-assessor.ts';
 import { evaluateRules, sortTeams, type Reason, type RulesVerdict } from './rules.ts';
 
-export type { Reason, RulesVerdict } from './rules.ts';
-export type { SuggestedFact } from './llm-assessor.ts';
-
 /** How the AI part went: usage when it answered, the failure when the rules' verdict stood alone. */
-export type LlmOutcome =
+type LlmOutcome =
   | { model: string; promptTokens: number; completionTokens: number; cachedPromptTokens?: number; latencyMs: number }
   | { error: { kind: LlmErrorKind; message: string } };
 
@@ -40,7 +37,10 @@ export interface ClassifyOutput {
  * Rules first; then, when an LLM is given, its opinion may raise the tier or add teams, never lower.
  * Never throws because of the LLM: any failure leaves the rules' verdict, marked as rules only.
  */
-export async function assessProfile(profile: AppProfile, options: { policy: Policy; llm?: LlmClient }): Promise<AssessmentResult> {
+export async function assessProfile(
+  profile: AppProfile,
+  options: { policy: Policy; llm?: LlmClient },
+): Promise<AssessmentResult> {
   const { policy, llm } = options;
   const verdict = evaluateRules(profile, policy);
   const rulesOnly = { ...verdict, assessedBy: 'rules' as const, policyVersion: policy.version, suggestedFacts: [] };
@@ -62,7 +62,13 @@ export async function assessProfile(profile: AppProfile, options: { policy: Poli
     assessedBy: 'rules+llm',
     policyVersion: policy.version,
     suggestedFacts: opinion.suggestedFacts,
-    llm: { model, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, ...cached(usage.cachedPromptTokens), latencyMs },
+    llm: {
+      model,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      ...cached(usage.cachedPromptTokens),
+      latencyMs,
+    },
   };
 }
 
@@ -70,7 +76,7 @@ export async function assessProfile(profile: AppProfile, options: { policy: Poli
  * Final tier = max(rules, AI); teams = rules' teams plus the AI's. The AI reason is added only when it
  * raised the tier or added a team: an opinion at or below the rules changes nothing, whatever it says.
  */
-export function combineWithOpinion(
+function combineWithOpinion(
   verdict: RulesVerdict,
   opinion: Pick<LlmOpinion, 'tier' | 'teams' | 'rationale' | 'model'>,
   policy: Policy,
@@ -107,7 +113,10 @@ export function applyConfirmedFacts(profile: AppProfile, facts: ImpliedFacts | r
     next.ai.practices = union(next.ai.practices, fact.aiPractices);
     if (fact.aiUsed) next.ai.used = true;
     if (fact.profiling) next.ai.profiling = true;
-    if (fact.decisionImpact && DECISION_IMPACTS.indexOf(fact.decisionImpact) > DECISION_IMPACTS.indexOf(next.ai.decisionImpact)) {
+    if (
+      fact.decisionImpact &&
+      DECISION_IMPACTS.indexOf(fact.decisionImpact) > DECISION_IMPACTS.indexOf(next.ai.decisionImpact)
+    ) {
       next.ai.decisionImpact = fact.decisionImpact;
     }
   }
@@ -118,7 +127,13 @@ export function toClassifyOutput(result: AssessmentResult): ClassifyOutput {
   return {
     tier: result.tier,
     teams: [...result.teams],
-    reasons: result.reasons.map(({ rule, tier, teams, explanation, source }) => ({ rule, tier, teams: [...teams], explanation, source })),
+    reasons: result.reasons.map(({ rule, tier, teams, explanation, source }) => ({
+      rule,
+      tier,
+      teams: [...teams],
+      explanation,
+      source,
+    })),
     assessedBy: result.assessedBy,
     policyVersion: result.policyVersion,
   };
@@ -127,7 +142,10 @@ export function toClassifyOutput(result: AssessmentResult): ClassifyOutput {
 /** Plain text for a terminal or a chat message. With the policy, the tier's meaning is spelled out. */
 export function formatAssessment(result: AssessmentResult, policy?: Policy): string {
   const meaning = policy ? ` — ${policy.tiers[result.tier].meaning}` : '';
-  const lines = [`Tier: ${result.tier}${meaning}`, `Teams: ${result.teams.length > 0 ? result.teams.join(', ') : 'none'}`];
+  const lines = [
+    `Tier: ${result.tier}${meaning}`,
+    `Teams: ${result.teams.length > 0 ? result.teams.join(', ') : 'none'}`,
+  ];
   if (result.reasons.length === 0) lines.push('Reasons: no rule applies.');
   else {
     lines.push('Reasons:');
@@ -148,7 +166,8 @@ export function formatAssessment(result: AssessmentResult, policy?: Policy): str
 function assessedByLine(result: AssessmentResult): string {
   const llm = result.llm;
   if (!llm) return 'Assessed by: rules only (no AI assessor configured).';
-  if ('error' in llm) return `Assessed by: rules only — the AI assessment failed (${llm.error.kind}: ${llm.error.message}).`;
+  if ('error' in llm)
+    return `Assessed by: rules only — the AI assessment failed (${llm.error.kind}: ${llm.error.message}).`;
   return `Assessed by: rules and AI assessment (${llm.model}, ${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ${llm.latencyMs} ms).`;
 }
 

@@ -1,5 +1,14 @@
 import type { AppProfile } from '../profile/schema.ts';
-import { NAMED_LISTS, TIER_ORDER, type Condition, type NumberOperand, type Policy, type Rule, type TeamId, type Tier } from '../policy/schema.ts';
+import {
+  NAMED_LISTS,
+  TIER_ORDER,
+  type Condition,
+  type NumberOperand,
+  type Policy,
+  type Rule,
+  type TeamId,
+  type Tier,
+} from '../policy/schema.ts';
 
 // The rules engine: evaluates a policy's declarative rules against a profile. Conditions are compiled
 // once per policy into closures (cached per policy object), so an assessment is a handful of calls.
@@ -153,7 +162,10 @@ function compilePolicy(policy: Policy): CompiledPolicy {
   const teamRank = new Map(teamOrder.map((team, index) => [team, index]));
   const compiler = new ConditionCompiler(policy);
   const rules = policy.rules.map((rule) => {
-    const teamBits = rule.teams.reduce((bits, team) => (teamRank.has(team) ? bits | (1 << teamRank.get(team)!) : bits), 0);
+    const teamBits = rule.teams.reduce(
+      (bits, team) => (teamRank.has(team) ? bits | (1 << teamRank.get(team)!) : bits),
+      0,
+    );
     return {
       rule,
       test: compiler.compile(rule.when, `rule ${rule.id}`),
@@ -265,9 +277,10 @@ function getter(path: string): Getter {
   }
   if (parts.length === 2) {
     const [outer, inner] = parts as [string, string];
-    return (subject) => ((subject as Record<string, Record<string, unknown> | undefined> | undefined)?.[outer])?.[inner];
+    return (subject) => (subject as Record<string, Record<string, unknown> | undefined> | undefined)?.[outer]?.[inner];
   }
-  return (subject) => parts.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], subject);
+  return (subject) =>
+    parts.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], subject);
 }
 
 function every(predicates: Predicate[]): Predicate {

@@ -32,7 +32,10 @@ export interface TurnResult {
 }
 
 export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db' | 'address' | 'turn' | 'requestHuman'> & {
-  requestHuman?(question: LastQuestion, maker: { speaker: Owner; address: { channelId: string; threadId?: string } }): Promise<Reply[]>;
+  requestHuman?(
+    question: LastQuestion,
+    maker: { speaker: Owner; address: { channelId: string; threadId?: string } },
+  ): Promise<Reply[]>;
 };
 
 export function conversationKey(message: Pick<InboundMessage, 'platform' | 'channelId' | 'threadId' | 'user'>): string {
@@ -85,7 +88,11 @@ export class ConversationEngine {
     this.inflight.add(turn);
     try {
       const result = await turn;
-      this.observe?.({ platform: message.platform, outcome: result.duplicate ? 'duplicate' : 'ok', seconds: (performance.now() - started) / 1000 });
+      this.observe?.({
+        platform: message.platform,
+        outcome: result.duplicate ? 'duplicate' : 'ok',
+        seconds: (performance.now() - started) / 1000,
+      });
       return result;
     } catch (error) {
       this.observe?.({ platform: message.platform, outcome: 'error', seconds: (performance.now() - started) / 1000 });
@@ -115,7 +122,8 @@ export class ConversationEngine {
     if (requestHuman) ctx.requestHuman = (question) => requestHuman(question, { speaker, address: ctx.address! });
     for (let attempt = 1; ; attempt += 1) {
       // Cheap early exit for redeliveries; the insert inside the transaction is what really guards.
-      if (eventKey && (await this.db.processedEvent.findUnique({ where: { id: eventKey } }))) return { replies: [], duplicate: true };
+      if (eventKey && (await this.db.processedEvent.findUnique({ where: { id: eventKey } })))
+        return { replies: [], duplicate: true };
       const conversation = await this.loadConversation(key, message);
       const { state, recovered } = parseConversationState(conversation.state);
       const outcome = await converse(state, message.text, ctx);
@@ -134,7 +142,8 @@ export class ConversationEngine {
           if (saved.count !== 1) throw new ConcurrentTurnError(key);
           return [...outcome.replies, ...(committed?.replies ?? [])];
         });
-        if (recovered) replies.unshift({ text: "Sorry, I lost track of where we were, so we're starting fresh.", tone: 'warning' });
+        if (recovered)
+          replies.unshift({ text: "Sorry, I lost track of where we were, so we're starting fresh.", tone: 'warning' });
         // Most turns queue nothing: only those that did wake the outbox, instead of a claim after every turn.
         const queued = Boolean(outcome.commit) || Boolean(ctx.turn?.handedOver);
         if (queued) this.onQueued?.();

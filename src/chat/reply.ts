@@ -31,7 +31,3 @@ export interface Reply {
   /** Set on questions: once answered, adapters may update this message in place to show the answer. */
   questionId?: string;
 }
-
-export function say(text: string, extra: Omit<Reply, 'text'> = {}): Reply {
-  return { text, ...extra };
-}

@@ -19,7 +19,8 @@ export function processIO(): CliIO {
     stderr: (text) => void process.stderr.write(withNewline(text)),
     async readStdin() {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      for await (const chunk of process.stdin)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
@@ -34,7 +35,9 @@ export interface MemoryIO extends CliIO {
 }
 
 /** An in-memory CliIO: for tests, and for running a command from inside the app. */
-export function memoryIO(options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): MemoryIO {
+export function memoryIO(
+  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {},
+): MemoryIO {
   let out = '';
   let err = '';
   return {

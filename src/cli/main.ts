@@ -22,24 +22,106 @@ import { runAudit, runOutbox, runReassess, runReviews } from './commands/governa
 // `steward <command>`: one entry point for the server, the console chat and admin commands.
 
 const COMMANDS: CliCommand[] = [
-  { name: 'serve', usage: 'steward serve', summary: 'Run the HTTP server (what `npm start` runs).', usesDatabase: false, run: (_args, ctx) => runServe(ctx.io, hostHandler) },
-  { name: 'chat', usage: 'steward chat', summary: 'Chat with Steward in this terminal (what `npm run chat` runs).', usesDatabase: false, run: (_args, ctx) => runChat(ctx.io, hostHandler) },
-  { name: 'migrate', usage: 'steward migrate', summary: 'Apply pending database migrations.', usesDatabase: true, run: runMigrate },
-  { name: 'apps', usage: 'steward apps list|export|import ...', summary: 'List, export (CSV/JSON) or import (CSV) the app inventory.', usesDatabase: true, run: runApps },
-  { name: 'reviews', usage: 'steward reviews --overdue [--json] [--now <date>]', summary: 'List reviews past their SLA.', usesDatabase: true, run: runReviews },
-  { name: 'audit', usage: 'steward audit export [--format csv|json] [--output <file>]', summary: 'Export the audit trail.', usesDatabase: true, run: runAudit },
-  { name: 'outbox', usage: 'steward outbox [--status S] [--json] | outbox retry <id>|--dead', summary: 'Show undelivered messages; retry dead letters.', usesDatabase: true, run: runOutbox },
-  { name: 'reassess', usage: 'steward reassess [--json]', summary: 'Re-assess every app under the current policy.', usesDatabase: true, run: runReassess },
-  { name: 'classify', usage: 'steward classify <file.json | -> [--json]', summary: 'Assess app profiles against the policy.', usesDatabase: false, run: (args, ctx) => runClassify(args, ctx.io) },
-  { name: 'ask', usage: 'steward ask "<question>" [--json]', summary: 'Answer a guardrail question from the handbook.', usesDatabase: false, run: (args, ctx) => runAsk(args, ctx.io) },
-  { name: 'policy', usage: 'steward policy check [file]', summary: 'Validate a policy file.', usesDatabase: false, run: (args, ctx) => runPolicy(args, ctx.io) },
-  { name: 'schema', usage: 'steward schema', summary: 'Print the app profile as JSON Schema.', usesDatabase: false, run: runSchema },
-  { name: 'help', usage: 'steward help', summary: 'Show this help.', usesDatabase: false, run: async (_args, ctx) => (ctx.io.stdout(helpText()), 0) },
+  {
+    name: 'serve',
+    usage: 'steward serve',
+    summary: 'Run the HTTP server (what `npm start` runs).',
+    usesDatabase: false,
+    run: (_args, ctx) => runServe(ctx.io, hostHandler),
+  },
+  {
+    name: 'chat',
+    usage: 'steward chat',
+    summary: 'Chat with Steward in this terminal (what `npm run chat` runs).',
+    usesDatabase: false,
+    run: (_args, ctx) => runChat(ctx.io, hostHandler),
+  },
+  {
+    name: 'migrate',
+    usage: 'steward migrate',
+    summary: 'Apply pending database migrations.',
+    usesDatabase: true,
+    run: runMigrate,
+  },
+  {
+    name: 'apps',
+    usage: 'steward apps list|export|import ...',
+    summary: 'List, export (CSV/JSON) or import (CSV) the app inventory.',
+    usesDatabase: true,
+    run: runApps,
+  },
+  {
+    name: 'reviews',
+    usage: 'steward reviews --overdue [--json] [--now <date>]',
+    summary: 'List reviews past their SLA.',
+    usesDatabase: true,
+    run: runReviews,
+  },
+  {
+    name: 'audit',
+    usage: 'steward audit export [--format csv|json] [--output <file>]',
+    summary: 'Export the audit trail.',
+    usesDatabase: true,
+    run: runAudit,
+  },
+  {
+    name: 'outbox',
+    usage: 'steward outbox [--status S] [--json] | outbox retry <id>|--dead',
+    summary: 'Show undelivered messages; retry dead letters.',
+    usesDatabase: true,
+    run: runOutbox,
+  },
+  {
+    name: 'reassess',
+    usage: 'steward reassess [--json]',
+    summary: 'Re-assess every app under the current policy.',
+    usesDatabase: true,
+    run: runReassess,
+  },
+  {
+    name: 'classify',
+    usage: 'steward classify <file.json | -> [--json]',
+    summary: 'Assess app profiles against the policy.',
+    usesDatabase: false,
+    run: (args, ctx) => runClassify(args, ctx.io),
+  },
+  {
+    name: 'ask',
+    usage: 'steward ask "<question>" [--json]',
+    summary: 'Answer a guardrail question from the handbook.',
+    usesDatabase: false,
+    run: (args, ctx) => runAsk(args, ctx.io),
+  },
+  {
+    name: 'policy',
+    usage: 'steward policy check [file]',
+    summary: 'Validate a policy file.',
+    usesDatabase: false,
+    run: (args, ctx) => runPolicy(args, ctx.io),
+  },
+  {
+    name: 'schema',
+    usage: 'steward schema',
+    summary: 'Print the app profile as JSON Schema.',
+    usesDatabase: false,
+    run: runSchema,
+  },
+  {
+    name: 'help',
+    usage: 'steward help',
+    summary: 'Show this help.',
+    usesDatabase: false,
+    run: async (_args, ctx) => (ctx.io.stdout(helpText()), 0),
+  },
 ];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));
-  return ['Usage: steward <command>', '', ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`)].join('\n');
+  return [
+    'Usage: steward <command>',
+    '',
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
 }
 
 async function runSchema(_args: string[], ctx: CommandContext): Promise<number> {
@@ -62,7 +144,11 @@ async function runMigrate(_args: string[], ctx: CommandContext): Promise<number>
 }
 
 function report(result: { applied: string[] }, io: CliIO): number {
-  io.stdout(result.applied.length === 0 ? 'The database is up to date.' : `Applied ${result.applied.length} migration(s):\n${result.applied.map((name) => `  ${name}`).join('\n')}`);
+  io.stdout(
+    result.applied.length === 0
+      ? 'The database is up to date.'
+      : `Applied ${result.applied.length} migration(s):\n${result.applied.map((name) => `  ${name}`).join('\n')}`,
+  );
   return 0;
 }
 
@@ -84,7 +170,9 @@ async function hostHandler(request: ControlRequest, services: Services): Promise
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name = 'help', ...args] = argv;
-  const command = COMMANDS.find((candidate) => candidate.name === name || (name === '--help' && candidate.name === 'help'));
+  const command = COMMANDS.find(
+    (candidate) => candidate.name === name || (name === '--help' && candidate.name === 'help'),
+  );
   if (!command) {
     io.stderr(`Unknown command "${name}".\n${helpText()}`);
     return 2;

@@ -87,10 +87,14 @@ async function withEngine<T>(
  * no schema engine at all (it costs ~0.5 s and tens of MB); anything else goes to the engine, which
  * applies, or reports edited and failed migrations as the stock CLI does.
  */
-export async function isUpToDate(conn: Connection, migrationsList: MigrationList): Promise<boolean> {
+async function isUpToDate(conn: Connection, migrationsList: MigrationList): Promise<boolean> {
   const adapter = await conn.adapterFactory.connect();
   try {
-    const exists = await adapter.queryRaw({ sql: `SELECT to_regclass('"_prisma_migrations"')::text AS name`, args: [], argTypes: [] });
+    const exists = await adapter.queryRaw({
+      sql: `SELECT to_regclass('"_prisma_migrations"')::text AS name`,
+      args: [],
+      argTypes: [],
+    });
     if (exists.rows[0]?.[0] === null || exists.rows[0]?.[0] === undefined) return false;
     const applied = await adapter.queryRaw({
       sql: `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
@@ -100,7 +104,9 @@ export async function isUpToDate(conn: Connection, migrationsList: MigrationList
     const checksums = new Map(applied.rows.map((row) => [String(row[0]), String(row[1])]));
     return migrationsList.migrationDirectories.every((dir) => {
       const content = dir.migrationFile.content;
-      return content.tag === 'ok' && checksums.get(dir.path) === createHash('sha256').update(content.value).digest('hex');
+      return (
+        content.tag === 'ok' && checksums.get(dir.path) === createHash('sha256').update(content.value).digest('hex')
+      );
     });
   } finally {
     await adapter.dispose();
@@ -122,7 +128,7 @@ export async function applyMigrationsOn(conn: Connection, opts: MigrateOptions =
 }
 
 /** Reads the migration status over an open connection. */
-export async function migrationStatusOn(conn: Connection, opts: MigrateOptions = {}): Promise<MigrationStatus> {
+async function migrationStatusOn(conn: Connection, opts: MigrateOptions = {}): Promise<MigrationStatus> {
   const migrationsList = await readMigrationsList(opts.migrationsDir);
   const local = migrationsList.migrationDirectories.map((d) => d.path);
   try {

@@ -109,7 +109,9 @@ async function connectPGlite(dir: string): Promise<Connection> {
     await mkdir(key, { recursive: true }); // PGlite does not create parent directories
     // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
     // small, and 16 MB keeps an embedded process at about half the memory.
-    client = new PGlite(key, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'] });
+    client = new PGlite(key, {
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
+    });
     await client.waitReady;
   } catch (error) {
     openPGliteDirs.delete(key);
@@ -137,7 +139,11 @@ async function connectPostgres(url: string, poolMax?: number): Promise<Connectio
   if (!/^postgres(ql)?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
     throw new Error('Invalid PostgreSQL URL: expected postgresql://user:password@host:port/database');
   }
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, ...(poolMax ? { max: poolMax } : {}) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    ...(poolMax ? { max: poolMax } : {}),
+  });
   // An idle client dropped by the server emits 'error' on the pool; unhandled it would crash the process.
   // The next query simply gets a fresh connection.
   pool.on('error', () => {});
@@ -264,7 +270,12 @@ function withOverrides(adapter: SqlDriverAdapter, overrides: Partial<SqlDriverAd
   };
 }
 
-const ISOLATION_LEVELS = new Set<IsolationLevel>(['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']);
+const ISOLATION_LEVELS = new Set<IsolationLevel>([
+  'READ UNCOMMITTED',
+  'READ COMMITTED',
+  'REPEATABLE READ',
+  'SERIALIZABLE',
+]);
 
 /**
  * pglite-prisma-adapter 0.7.2, corrected:
@@ -328,7 +339,7 @@ export function pgliteAdapterFactory(client: PGlite): SqlMigrationAwareDriverAda
  *   query, which PostgreSQL runs as a single implicit transaction (as the native engine does).
  * - no shadow database: new migrations are diffed on PGlite (scripts/new-migration.ts).
  */
-export function postgresAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+function postgresAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
   const stock = new PrismaPg(pool);
   return {
     provider: 'postgres',

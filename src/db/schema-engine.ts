@@ -16,14 +16,7 @@ import type {
 } from '@prisma/schema-engine-wasm';
 import type * as EngineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
-export type {
-  DiagnoseMigrationHistoryOutput,
-  DiffTarget,
-  MigrationDirectory,
-  MigrationList,
-  SchemaContainer,
-  SchemaFilter,
-} from '@prisma/schema-engine-wasm';
+export type { DiffTarget, MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 
 type Bindings = typeof EngineBindings;
 
@@ -100,7 +93,7 @@ async function tracked<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** Loads and starts the wasm module once per process (about 1 s: a 5 MB module is compiled). */
-export function loadSchemaEngineWasm(): Promise<Bindings> {
+function loadSchemaEngineWasm(): Promise<Bindings> {
   state.bindings ??= (async () => {
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const require = createRequire(import.meta.url);
@@ -126,7 +119,7 @@ export function loadSchemaEngineWasm(): Promise<Bindings> {
  * The engine's messages end in a Rust span trace ("   0: sql_schema_connector::... at ...rs:113"). Keeps
  * the message, names the migration from the trace, and drops the generic "external connector error".
  */
-export function tidyEngineMessage(raw: string): string {
+function tidyEngineMessage(raw: string): string {
   const lines = raw.split('\n');
   const traceStart = lines.findIndex((line) => /^\s*\d+: \S/.test(line));
   const head = traceStart === -1 ? lines : lines.slice(0, traceStart);
@@ -142,7 +135,7 @@ export function tidyEngineMessage(raw: string): string {
 }
 
 /** One readable Error from what the engine threw (an Error, sometimes with a Prisma code, or a value). */
-export function engineError(error: unknown, what: string): Error {
+function engineError(error: unknown, what: string): Error {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const prefix = typeof code === 'string' ? `${what} (${code})` : what;

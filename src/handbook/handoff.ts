@@ -16,8 +16,8 @@ import { sourcesLine } from './reply.ts';
 // One question goes to one channel (the team's first destination, on the maker's own platform when it
 // runs here): one thread, one conversation, one person answering, and one threadKey to match replies by.
 
-export const HANDOFF_OPEN = 'open';
-export const HANDOFF_ANSWERED = 'answered';
+const HANDOFF_OPEN = 'open';
+const HANDOFF_ANSWERED = 'answered';
 const MAX_TEXT = 2000;
 
 export interface HandoffMaker {
@@ -55,11 +55,14 @@ export function handoffDestination(
 ): { platform: string; destination: string } | undefined {
   const destinations = policy.teams[team]?.destinations;
   if (!destinations) return undefined;
-  const platforms = [...new Set([makerPlatform, ...deliveryPlatforms])].filter((platform) => deliveryPlatforms.includes(platform));
+  const platforms = [...new Set([makerPlatform, ...deliveryPlatforms])].filter((platform) =>
+    deliveryPlatforms.includes(platform),
+  );
   for (const platform of platforms) {
     const teamsChannel = destinations.teams[0];
     if (platform === 'slack' && destinations.slack[0]) return { platform, destination: destinations.slack[0] };
-    if (platform === 'teams' && teamsChannel) return { platform, destination: `${teamsChannel.team}/${teamsChannel.channel}` };
+    if (platform === 'teams' && teamsChannel)
+      return { platform, destination: `${teamsChannel.team}/${teamsChannel.channel}` };
     // The terminal shows Slack's channel names, as escalations do (see deliveriesFor in apps/submit.ts).
     if (platform === 'console' && destinations.slack[0]) return { platform, destination: destinations.slack[0] };
   }
@@ -71,14 +74,24 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
   const { maker, team } = request;
   const teamSettings = policy.teams[team];
   if (!teamSettings) {
-    return { kind: 'unavailable', reason: 'unknown-team', reply: { text: "I couldn't tell which team should answer that. Please ask your governance team directly.", tone: 'warning' } };
+    return {
+      kind: 'unavailable',
+      reason: 'unknown-team',
+      reply: {
+        text: "I couldn't tell which team should answer that. Please ask your governance team directly.",
+        tone: 'warning',
+      },
+    };
   }
   const target = handoffDestination(policy, team, maker.platform, request.deliveryPlatforms);
   if (!target) {
     return {
       kind: 'unavailable',
       reason: 'no-destination',
-      reply: { text: `The ${teamSettings.name} team has no channel I can post to from here. Please contact them directly.`, tone: 'warning' },
+      reply: {
+        text: `The ${teamSettings.name} team has no channel I can post to from here. Please contact them directly.`,
+        tone: 'warning',
+      },
     };
   }
 
@@ -91,7 +104,10 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
       return {
         kind: 'already-requested' as const,
         handoffId: open.id,
-        reply: { text: `I've already asked the ${teamSettings.name} team about that. I'll pass their answer on here as soon as someone replies.`, tone: 'info' as const },
+        reply: {
+          text: `I've already asked the ${teamSettings.name} team about that. I'll pass their answer on here as soon as someone replies.`,
+          tone: 'info' as const,
+        },
       };
     }
     const handoff = await tx.handoff.create({
@@ -117,7 +133,10 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
         kind: 'notification',
         platform: target.platform,
         destination: target.destination,
-        payload: { reply: questionForTeam(question, maker, teamSettings.name, request.citations ?? []), handoffId: handoff.id } as unknown as Prisma.InputJsonValue,
+        payload: {
+          reply: questionForTeam(question, maker, teamSettings.name, request.citations ?? []),
+          handoffId: handoff.id,
+        } as unknown as Prisma.InputJsonValue,
       },
     ]);
     return {
@@ -140,7 +159,10 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
  * handoff is unknown or already has a different thread.
  */
 export async function recordHandoffThread(db: DbOrTx, handoffId: string, threadKey: string): Promise<boolean> {
-  const updated = await db.handoff.updateMany({ where: { id: handoffId, OR: [{ threadKey: null }, { threadKey }] }, data: { threadKey } });
+  const updated = await db.handoff.updateMany({
+    where: { id: handoffId, OR: [{ threadKey: null }, { threadKey }] },
+    data: { threadKey },
+  });
   return updated.count === 1;
 }
 
@@ -159,7 +181,10 @@ export function recordingHandoffThreads(
       const delivered = await transport.deliver(message);
       const handoffId = message.payload.handoffId;
       // Only the post to the team's channel opens a thread; the answer relayed to the maker carries the id too.
-      const key = typeof handoffId === 'string' && !message.destination.startsWith('user:') && delivered.receipt ? threadKeyOf(delivered.receipt) : undefined;
+      const key =
+        typeof handoffId === 'string' && !message.destination.startsWith('user:') && delivered.receipt
+          ? threadKeyOf(delivered.receipt)
+          : undefined;
       if (typeof handoffId === 'string' && key) await recordHandoffThread(db, handoffId, key);
       return delivered;
     },
@@ -177,7 +202,11 @@ export interface HumanAnswer {
 }
 
 export type RelayOutcome =
-  | { kind: 'relayed'; handoffId: string; /** False for follow-up replies after the first answer. */ firstAnswer: boolean }
+  | {
+      kind: 'relayed';
+      handoffId: string;
+      /** False for follow-up replies after the first answer. */ firstAnswer: boolean;
+    }
   | { kind: 'duplicate'; handoffId: string }
   | { kind: 'ignored'; reason: 'unknown-handoff' | 'empty-answer' | 'maker-reply' };
 
@@ -189,13 +218,20 @@ export type RelayOutcome =
 export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<RelayOutcome> {
   const answer = clip(request.answer.trim());
   if (answer === '') return { kind: 'ignored', reason: 'empty-answer' };
-  const where = request.handoffId ? { id: request.handoffId } : request.threadKey ? { threadKey: request.threadKey } : undefined;
+  const where = request.handoffId
+    ? { id: request.handoffId }
+    : request.threadKey
+      ? { threadKey: request.threadKey }
+      : undefined;
   const handoff = where ? await db.handoff.findUnique({ where }) : null;
   if (!handoff) return { kind: 'ignored', reason: 'unknown-handoff' };
   const { reviewer } = request;
-  if (reviewer.platform === handoff.makerPlatform && reviewer.userId === handoff.makerUserId) return { kind: 'ignored', reason: 'maker-reply' };
+  if (reviewer.platform === handoff.makerPlatform && reviewer.userId === handoff.makerUserId)
+    return { kind: 'ignored', reason: 'maker-reply' };
 
-  const messageKey = request.messageId ?? createHash('sha256').update(`${reviewer.platform}:${reviewer.userId}\n${answer}`).digest('hex').slice(0, 24);
+  const messageKey =
+    request.messageId ??
+    createHash('sha256').update(`${reviewer.platform}:${reviewer.userId}\n${answer}`).digest('hex').slice(0, 24);
   return db.$transaction(async (tx) => {
     const queued = await enqueueOutbox(tx, [
       {
@@ -225,8 +261,15 @@ export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<Re
   });
 }
 
-function questionForTeam(question: string, maker: HandoffMaker, teamName: string, citations: readonly Citation[]): Reply {
-  const who = maker.displayName ? `${maker.displayName} (${maker.platform}:${maker.userId})` : `${maker.platform}:${maker.userId}`;
+function questionForTeam(
+  question: string,
+  maker: HandoffMaker,
+  teamName: string,
+  citations: readonly Citation[],
+): Reply {
+  const who = maker.displayName
+    ? `${maker.displayName} (${maker.platform}:${maker.userId})`
+    : `${maker.platform}:${maker.userId}`;
   const lines = [`${who} asked Steward:`, `“${question}”`];
   if (citations.length > 0) lines.push(`Steward pointed them to the handbook. ${sourcesLine(citations)}`);
   lines.push("Reply in this thread: I'll pass your reply on to them.");
@@ -234,11 +277,19 @@ function questionForTeam(question: string, maker: HandoffMaker, teamName: string
 }
 
 function answerForMaker(question: string, answer: string, reviewerName: string): Reply {
-  return { title: 'Answer from a reviewer', text: `${reviewerName} answered your question “${clip(question, 200)}”:\n${answer}`, tone: 'info' };
+  return {
+    title: 'Answer from a reviewer',
+    text: `${reviewerName} answered your question “${clip(question, 200)}”:\n${answer}`,
+    tone: 'info',
+  };
 }
 
 function actorOf(person: { platform: string; userId: string; displayName?: string }): Actor {
-  return { platform: person.platform, userId: person.userId, ...(person.displayName ? { displayName: person.displayName } : {}) };
+  return {
+    platform: person.platform,
+    userId: person.userId,
+    ...(person.displayName ? { displayName: person.displayName } : {}),
+  };
 }
 
 function clip(text: string, length = MAX_TEXT): string {

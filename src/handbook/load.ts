@@ -48,7 +48,9 @@ export class HandbookError extends Error {
     readonly issues: HandbookIssue[],
   ) {
     const lines = issues.map((issue) => {
-      const where = issue.file ? `${issue.file}${issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`}` : dir;
+      const where = issue.file
+        ? `${issue.file}${issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`}`
+        : dir;
       return `  ${where}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
     });
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
@@ -97,9 +99,18 @@ export function loadHandbook(dir: string, policy: Policy): Handbook {
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
-    throw new HandbookError(dir, [{ file: '', field: '', message: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    throw new HandbookError(dir, [
+      {
+        file: '',
+        field: '',
+        message: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      },
+    ]);
   }
-  if (names.length === 0) throw new HandbookError(dir, [{ file: '', field: '', message: 'no sections: add Markdown files with front matter (see README.md)' }]);
+  if (names.length === 0)
+    throw new HandbookError(dir, [
+      { file: '', field: '', message: 'no sections: add Markdown files with front matter (see README.md)' },
+    ]);
 
   const files = names.map((name) => {
     try {
@@ -112,7 +123,11 @@ export function loadHandbook(dir: string, policy: Policy): Handbook {
 }
 
 /** The checks of loadHandbook on files already read: for callers that keep sections elsewhere, and tests. */
-export function parseHandbookFiles(dir: string, files: Array<{ name: string; text?: string; error?: string }>, policy: Policy): Handbook {
+export function parseHandbookFiles(
+  dir: string,
+  files: Array<{ name: string; text?: string; error?: string }>,
+  policy: Policy,
+): Handbook {
   const issues: HandbookIssue[] = [];
   const sections: HandbookSection[] = [];
   const firstFileOfId = new Map<string, string>();
@@ -130,10 +145,21 @@ export function parseHandbookFiles(dir: string, files: Array<{ name: string; tex
     }
     const { section, locate } = parsed;
     const earlier = firstFileOfId.get(section.id);
-    if (earlier !== undefined) issues.push({ file: file.name, ...locate('id'), field: 'id', message: `duplicate id "${section.id}" (also in ${earlier})` });
+    if (earlier !== undefined)
+      issues.push({
+        file: file.name,
+        ...locate('id'),
+        field: 'id',
+        message: `duplicate id "${section.id}" (also in ${earlier})`,
+      });
     else firstFileOfId.set(section.id, file.name);
     if (!teamIds.includes(section.team)) {
-      issues.push({ file: file.name, ...locate('team'), field: 'team', message: `unknown team "${section.team}" (teams: ${teamIds.join(', ')})` });
+      issues.push({
+        file: file.name,
+        ...locate('team'),
+        field: 'team',
+        message: `unknown team "${section.team}" (teams: ${teamIds.join(', ')})`,
+      });
     }
     sections.push(section);
   }
@@ -150,10 +176,25 @@ function parseSectionFile(
   const text = rawText.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   if (lines[0]?.trim() !== '---') {
-    return { issues: [{ file, line: 1, column: 1, field: '', message: 'missing front matter: start the file with a line "---", then id, title and team, then "---"' }] };
+    return {
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          field: '',
+          message: 'missing front matter: start the file with a line "---", then id, title and team, then "---"',
+        },
+      ],
+    };
   }
   const closing = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
-  if (closing === -1) return { issues: [{ file, line: 1, column: 1, field: '', message: 'the front matter is not closed: add a line "---" after it' }] };
+  if (closing === -1)
+    return {
+      issues: [
+        { file, line: 1, column: 1, field: '', message: 'the front matter is not closed: add a line "---" after it' },
+      ],
+    };
 
   // The YAML starts on the file's second line.
   const lineCounter = new LineCounter();
@@ -164,7 +205,12 @@ function parseSectionFile(
   };
   if (doc.errors.length > 0) {
     return {
-      issues: doc.errors.map((error) => ({ file, ...toPosition(error.pos[0]), field: '', message: `YAML syntax: ${error.message.split('\n')[0]!.trim()}` })),
+      issues: doc.errors.map((error) => ({
+        file,
+        ...toPosition(error.pos[0]),
+        field: '',
+        message: `YAML syntax: ${error.message.split('\n')[0]!.trim()}`,
+      })),
     };
   }
   const locate = (field: string): Position => {
@@ -178,16 +224,40 @@ function parseSectionFile(
     for (const issue of parsed.error.issues) {
       const at = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) issues.push({ file, ...locate(key), field: key, message: `unknown field "${key}" (fields: ${Object.keys(FrontMatterSchema.shape).join(', ')})` });
+        for (const key of issue.keys)
+          issues.push({
+            file,
+            ...locate(key),
+            field: key,
+            message: `unknown field "${key}" (fields: ${Object.keys(FrontMatterSchema.shape).join(', ')})`,
+          });
         continue;
       }
-      const field = at.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.').replace('.[', '[');
+      const field = at
+        .map((part) => (typeof part === 'number' ? `[${part}]` : part))
+        .join('.')
+        .replace('.[', '[');
       const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
-      issues.push({ file, ...locate(String(at[0] ?? '')), field: field || '(front matter)', message: missing ? `missing (expected ${issue.expected})` : issue.message });
+      issues.push({
+        file,
+        ...locate(String(at[0] ?? '')),
+        field: field || '(front matter)',
+        message: missing ? `missing (expected ${issue.expected})` : issue.message,
+      });
     }
   }
-  const body = lines.slice(closing + 1).join('\n').trim();
-  if (body === '') issues.push({ file, line: closing + 2, column: 1, field: 'body', message: 'the section has no text after the front matter' });
+  const body = lines
+    .slice(closing + 1)
+    .join('\n')
+    .trim();
+  if (body === '')
+    issues.push({
+      file,
+      line: closing + 2,
+      column: 1,
+      field: 'body',
+      message: 'the section has no text after the front matter',
+    });
   if (issues.length > 0 || !parsed.success) return { issues };
 
   const { id, title, team, summary, keywords } = parsed.data;

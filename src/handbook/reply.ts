@@ -4,8 +4,8 @@ import type { Citation, GuardrailAnswer } from './answer.ts';
 // A guardrail answer as the core's neutral reply: the answer, where it comes from, and a way to a person.
 
 /** What the maker sends back by clicking; the dialogue turns it into a handoff of their last question. */
-export const ASK_A_HUMAN_VALUE = 'ask a human';
-export const ASK_A_HUMAN_BUTTON: ReplyButton = { label: 'Ask a human', value: ASK_A_HUMAN_VALUE };
+const ASK_A_HUMAN_VALUE = 'ask a human';
+const ASK_A_HUMAN_BUTTON: ReplyButton = { label: 'Ask a human', value: ASK_A_HUMAN_VALUE };
 
 export interface GuardrailReplyOptions {
   /**

@@ -118,13 +118,16 @@ const SYNONYMS: Record<string, string> = {
 };
 
 export function tokenize(text: string): string[] {
-  let normalised = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let normalised = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   for (const [pattern, replacement] of PHRASES) normalised = normalised.replace(pattern, replacement);
   return normalised.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /** A stop word or a one-letter token gives null; anything else its stem, or the synonym of its stem. */
-export function normaliseTerm(term: string): string | null {
+function normaliseTerm(term: string): string | null {
   const word = term.toLowerCase();
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
   const synonym = SYNONYMS[word];
@@ -151,7 +154,12 @@ export function stemWord(word: string): string {
   } else if (/(ches|shes|sses|xes)$/.test(stem)) stem = stem.slice(0, -2);
   else if (stem.endsWith('s')) stem = stem.slice(0, -1);
 
-  const withoutEnding = stem.endsWith('ing') && stem.length >= 7 ? stem.slice(0, -3) : stem.endsWith('ed') && stem.length >= 6 ? stem.slice(0, -2) : stem;
+  const withoutEnding =
+    stem.endsWith('ing') && stem.length >= 7
+      ? stem.slice(0, -3)
+      : stem.endsWith('ed') && stem.length >= 6
+        ? stem.slice(0, -2)
+        : stem;
   if (withoutEnding !== stem) {
     stem = withoutEnding;
     // Doubled consonants left by -ing/-ed: "shipped" -> "shipp" -> "ship".

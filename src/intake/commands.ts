@@ -1,4 +1,3 @@
-
 // Words a maker can say at any point. Matched on the whole message, so answers that merely
 // contain these words ("tracks the status of complaints") are not taken as commands.
 
@@ -20,7 +19,8 @@ const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
 const BACK = /^(back|go back|previous|previous question)$/u;
 const SKIP = /^(skip|pass|skip it|skip this|skip this one|i don't know|not sure)$/u;
 const MY_APPS = /^(my apps|apps|list my apps|show my apps|my applications|list apps)$/u;
-const ASK_HUMAN = /^(ask a human|ask a person|talk to a human|talk to a person|speak to a human|speak to someone|human|a human please|ask someone|ask the team)$/u;
+const ASK_HUMAN =
+  /^(ask a human|ask a person|talk to a human|talk to a person|speak to a human|speak to someone|human|a human please|ask someone|ask the team)$/u;
 const REGISTER =
   /^(register|new|new app|register an app|register a new app|register my app|add an app|add app|submit an app|i want to register(?: an| a new| my)? app|i'd like to register(?: an| a new| my)? app)$/u;
 
@@ -48,13 +48,21 @@ export function parseCommand(text: string): Command | undefined {
   const change = /^(?:change|edit|fix|correct)\s+(?:the\s+)?(.+)$/u.exec(said);
   if (change?.[1]) return { kind: 'change', field: change[1] };
   const ask = /^ask\s+(.+)$/u.exec(said);
-  if (ask?.[1]) return { kind: 'ask', question: text.trim().replace(/^\/?steward\s+/iu, '').replace(/^ask\s+/iu, '') };
+  if (ask?.[1])
+    return {
+      kind: 'ask',
+      question: text
+        .trim()
+        .replace(/^\/?steward\s+/iu, '')
+        .replace(/^ask\s+/iu, ''),
+    };
   const update = /^update\s+(?:my\s+)?(?:app\s+)?(.+)$/u.exec(said);
   if (update?.[1]) return { kind: 'update', target: update[1] };
   return undefined;
 }
 
-const BUILT = /(?:^|\b(?:i|we)\s*(?:'ve|have|'m|am|are)?\s*)(?:just\s+)?(built|made|created|developed|wrote|written|set up|put together|building|making|creating|developing|automated)\b/u;
+const BUILT =
+  /(?:^|\b(?:i|we)\s*(?:'ve|have|'m|am|are)?\s*)(?:just\s+)?(built|made|created|developed|wrote|written|set up|put together|building|making|creating|developing|automated)\b/u;
 const APP_WORDS =
   /\b(app|apps|application|flow|zap|zaps|automation|bot|chatbot|gpt|copilot|power ?apps?|power ?automate|airtable|zapier|retool|macro|spreadsheet|workbook|excel|apps script|base|dashboard|tool|workflow|ai|agent|assistant|portal|form|script|database|tracker|report|thing)\b/u;
 
@@ -63,12 +71,13 @@ export function looksLikeAppDescription(text: string): boolean {
   const said = normalize(text);
   if (said.endsWith('?') || /^(can|may|should|do|does|is|are|how|what|why|where|when|who)\b/u.test(said)) return false;
   const words = said.split(' ').length;
-  return (BUILT.test(said) && APP_WORDS.test(said)) || (APP_WORDS.test(said) && words >= 6 && /\b(for|to|that|which)\b/u.test(said));
+  return (
+    (BUILT.test(said) && APP_WORDS.test(said)) ||
+    (APP_WORDS.test(said) && words >= 6 && /\b(for|to|that|which)\b/u.test(said))
+  );
 }
 
 export function looksLikeQuestion(text: string): boolean {
   const said = text.trim().toLowerCase();
   return said.endsWith('?') || /^(can|may|should|do|does|is|are|how|what|why|where|when|who|am i)\b/u.test(said);
 }
-
-export const GREETING = /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo|howdy)\b/u;

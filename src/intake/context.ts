@@ -15,7 +15,7 @@ export interface AssessmentOutcome extends AssessmentRecord {
   suggestedFacts: Array<{ fact: string; implies?: ImpliedFacts }>;
 }
 
-export interface QuestionAnswer {
+interface QuestionAnswer {
   replies: Reply[];
   /** The team that owns the answer, who would take the question if the maker wants a person. */
   team?: string;
@@ -49,7 +49,7 @@ export interface DialogueContext {
   turn?: { asked?: LastQuestion; handedOver?: boolean };
 }
 
-export interface CommitResult {
+interface CommitResult {
   replies: Reply[];
   state?: ConversationState;
 }

@@ -18,7 +18,7 @@ import { questionById } from './questions.ts';
 // (help, cancel, back, status, ask a human) are handled here once; each mode has its own module.
 // Pure of I/O except reads and the LLM; writes happen in `commit`, inside the turn's transaction.
 
-export const MAX_MESSAGE_LENGTH = 4000;
+const MAX_MESSAGE_LENGTH = 4000;
 
 export async function converse(state: ConversationState, rawText: string, ctx: DialogueContext): Promise<TurnOutcome> {
   const text = rawText.trim();
@@ -52,8 +52,15 @@ export async function converse(state: ConversationState, rawText: string, ctx: D
 /** The last handbook question goes to its team; a maker stuck on an intake question asks the help team. */
 async function askHuman(state: ConversationState, ctx: DialogueContext): Promise<Reply[]> {
   const question = stuckQuestion(state, ctx) ?? state.lastQuestion;
-  if (!question) return [{ text: 'Ask me your question first; then say *ask a human* and I will pass it to the right team.', tone: 'info' }];
-  if (!ctx.requestHuman) return [{ text: 'I cannot reach the governance teams from here. Please contact them directly.', tone: 'warning' }];
+  if (!question)
+    return [
+      {
+        text: 'Ask me your question first; then say *ask a human* and I will pass it to the right team.',
+        tone: 'info',
+      },
+    ];
+  if (!ctx.requestHuman)
+    return [{ text: 'I cannot reach the governance teams from here. Please contact them directly.', tone: 'warning' }];
   if (ctx.turn) ctx.turn.handedOver = true;
   return ctx.requestHuman(question);
 }
@@ -67,7 +74,12 @@ function stuckQuestion(state: ConversationState, ctx: DialogueContext): LastQues
   return { question: `I'm registering an app and can't answer "${question.prompt}"${tried}`, team, citations: [] };
 }
 
-async function intakeTurn(intake: IntakeState, text: string, command: Command | undefined, ctx: DialogueContext): Promise<TurnOutcome> {
+async function intakeTurn(
+  intake: IntakeState,
+  text: string,
+  command: Command | undefined,
+  ctx: DialogueContext,
+): Promise<TurnOutcome> {
   const state = (): ConversationState => ({ mode: 'intake', intake });
   const same = (...replies: Reply[]) => unchanged(state(), ctx, ...replies);
   switch (command?.kind) {
@@ -76,18 +88,31 @@ async function intakeTurn(intake: IntakeState, text: string, command: Command | 
     case 'cancel':
       return {
         state: IDLE,
-        replies: [{ text: intake.updating ? `Cancelled. ${intake.updating.reference} is unchanged.` : 'Cancelled. Nothing was registered.', tone: 'info' }],
+        replies: [
+          {
+            text: intake.updating
+              ? `Cancelled. ${intake.updating.reference} is unchanged.`
+              : 'Cancelled. Nothing was registered.',
+            tone: 'info',
+          },
+        ],
       };
     case 'back': {
       const previous = intake.history.pop();
-      if (!previous) return same({ text: "This is the first question, so there's nothing to go back to. Say *cancel* to stop.", tone: 'info' });
+      if (!previous)
+        return same({
+          text: "This is the first question, so there's nothing to go back to. Say *cancel* to stop.",
+          tone: 'info',
+        });
       goTo(intake, previous);
       return { state: state(), replies: [stepReply(intake, ctx)] };
     }
     case 'skip':
       return skipTurn(intake, ctx);
     case 'status':
-      return same(command.target ? await statusReply(command.target, ctx) : { text: progressText(intake, ctx), tone: 'info' });
+      return same(
+        command.target ? await statusReply(command.target, ctx) : { text: progressText(intake, ctx), tone: 'info' },
+      );
     case 'myApps':
       return same(await myAppsReply(ctx));
     case 'change':

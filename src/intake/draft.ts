@@ -1,4 +1,12 @@
-import type { AiDomain, AiPractice, AppPlatform, AppProfile, Audience, DataCategory, Owner } from '../profile/schema.ts';
+import type {
+  AiDomain,
+  AiPractice,
+  AppPlatform,
+  AppProfile,
+  Audience,
+  DataCategory,
+  Owner,
+} from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
 import type { SystemAnswer } from './understand/reading.ts';
 

@@ -16,7 +16,7 @@ import type { Draft } from './draft.ts';
 // One LLM call turns the maker's first description into profile fields; null means "not stated".
 // The maker still confirms everything in the summary, where these show as inferred.
 
-export const ExtractionSchema = z.object({
+const ExtractionSchema = z.object({
   name: z.string().min(1).max(120).nullable(),
   platform: z.enum(APP_PLATFORMS).nullable(),
   department: z.string().min(1).max(200).nullable(),
@@ -33,7 +33,6 @@ export const ExtractionSchema = z.object({
   criticality: z.enum(CRITICALITIES).nullable(),
   externalSharing: z.boolean().nullable(),
 });
-export type Extraction = z.infer<typeof ExtractionSchema>;
 
 export interface ExtractionOutcome {
   fields: Partial<Draft>;
@@ -52,17 +51,24 @@ export async function extractProfileFields(llm: LlmClient, description: string):
     });
     const fields: Partial<Draft> = {};
     for (const [key, value] of Object.entries(response.value)) {
-      if (value !== null && !(Array.isArray(value) && value.length === 0 && key !== 'dataCategories' && key !== 'systems')) {
+      if (
+        value !== null &&
+        !(Array.isArray(value) && value.length === 0 && key !== 'dataCategories' && key !== 'systems')
+      ) {
         (fields as Record<string, unknown>)[key] = value;
       }
     }
     // AI details mean nothing unless the app uses AI.
     if (fields.aiUsed !== true) {
-      for (const key of ['aiGeneratesContent', 'aiDecisionImpact', 'aiProfiling', 'aiDomains', 'aiPractices'] as const) delete fields[key];
+      for (const key of ['aiGeneratesContent', 'aiDecisionImpact', 'aiProfiling', 'aiDomains', 'aiPractices'] as const)
+        delete fields[key];
     }
     return { fields, usage: response.usage };
   } catch (error) {
-    const kind = typeof error === 'object' && error !== null && 'kind' in error ? String((error as { kind: unknown }).kind) : 'other';
+    const kind =
+      typeof error === 'object' && error !== null && 'kind' in error
+        ? String((error as { kind: unknown }).kind)
+        : 'other';
     return { fields: {}, error: { kind, message: error instanceof Error ? error.message : String(error) } };
   }
 }

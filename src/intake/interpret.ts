@@ -6,14 +6,18 @@ import type { Question } from './questions.ts';
 // One LLM call for an answer the rules could not read: the answer rewritten in words the rules read
 // ("we pay people with it" -> "financial"), which the dialogue then confirms with the maker.
 
-export const InterpretationSchema = z.object({ reading: z.string().trim().min(1).max(500).nullable() });
+const InterpretationSchema = z.object({ reading: z.string().trim().min(1).max(500).nullable() });
 
 export interface InterpretationOutcome {
   reading?: string;
   error?: { kind: string; message: string };
 }
 
-export async function interpretAnswer(llm: LlmClient, question: Question, answer: string): Promise<InterpretationOutcome> {
+export async function interpretAnswer(
+  llm: LlmClient,
+  question: Question,
+  answer: string,
+): Promise<InterpretationOutcome> {
   const accepted = question.options
     ? question.options.map((option) => `${option.value}: ${option.label}`).join('\n')
     : question.id === 'userCount'
@@ -31,7 +35,10 @@ export async function interpretAnswer(llm: LlmClient, question: Question, answer
     });
     return response.value.reading ? { reading: response.value.reading } : {};
   } catch (error) {
-    const kind = typeof error === 'object' && error !== null && 'kind' in error ? String((error as { kind: unknown }).kind) : 'other';
+    const kind =
+      typeof error === 'object' && error !== null && 'kind' in error
+        ? String((error as { kind: unknown }).kind)
+        : 'other';
     return { error: { kind, message: error instanceof Error ? error.message : String(error) } };
   }
 }

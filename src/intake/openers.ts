@@ -34,13 +34,16 @@ export function readOpener(text: string, vocabulary: Vocabulary): Opener {
   const requests = findPhrases(rest, vocabulary.requests);
   const covered = new Set<number>();
   for (const match of requests) for (let index = match.start; index < match.end; index++) covered.add(index);
-  const content = rest.filter((token, index) => !covered.has(index) && !vocabulary.filler.has(token.word) && !EMOJI.test(token.word));
+  const content = rest.filter(
+    (token, index) => !covered.has(index) && !vocabulary.filler.has(token.word) && !EMOJI.test(token.word),
+  );
   const asking = text.trim().endsWith('?');
   if (content.length === 0) return requests.length > 0 ? { kind: 'register' } : { kind: 'greeting' };
 
   const body = text.slice(rest[0]!.start).trim();
   const describes = looksLikeAppDescription(body) || (requests.length > 0 && !asking && content.length >= 2);
-  if (!describes) return requests.length > 0 && (!asking || content.length <= 2) ? { kind: 'register' } : { kind: 'other' };
+  if (!describes)
+    return requests.length > 0 && (!asking || content.length <= 2) ? { kind: 'register' } : { kind: 'other' };
   return { kind: 'description', description: body, prefill: plainFacts(body, vocabulary) };
 }
 

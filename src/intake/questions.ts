@@ -33,20 +33,43 @@ export interface Question {
 }
 
 /** A certain reading, else the hint to show: for forms (a Slack modal), where nothing is asked back. */
-export function parseAnswer(question: Question, text: string, vocabulary: Vocabulary = defaultVocabulary()): { ok: true; value: unknown } | { ok: false; hint: string } {
+export function parseAnswer(
+  question: Question,
+  text: string,
+  vocabulary: Vocabulary = defaultVocabulary(),
+): { ok: true; value: unknown } | { ok: false; hint: string } {
   const reading = question.read(text, vocabulary);
   if (reading.kind === 'value') return { ok: true, value: reading.value };
   if (reading.kind === 'miss') return { ok: false, hint: reading.hint };
-  if (reading.kind === 'access') return { ok: false, hint: `Does it read from or write to ${reading.missing.join(', ')}? Say it for each system, for example: ${reading.missing[0]} (read).` };
+  if (reading.kind === 'access')
+    return {
+      ok: false,
+      hint: `Does it read from or write to ${reading.missing.join(', ')}? Say it for each system, for example: ${reading.missing[0]} (read).`,
+    };
   return { ok: false, hint: `Please be more specific, or use the option's name.` };
 }
 
-const choice = (id: ChoiceQuestionId, options: ChoiceOption[], flags: { riskRelevant?: boolean; ordered?: boolean } = {}) =>
+const choice =
+  (id: ChoiceQuestionId, options: ChoiceOption[], flags: { riskRelevant?: boolean; ordered?: boolean } = {}) =>
   (text: string, vocabulary: Vocabulary) =>
-    readChoice(text, { options, phrases: vocabulary.choices[id] ?? [], riskRelevant: flags.riskRelevant ?? false, ordered: flags.ordered ?? false }, vocabulary);
+    readChoice(
+      text,
+      {
+        options,
+        phrases: vocabulary.choices[id] ?? [],
+        riskRelevant: flags.riskRelevant ?? false,
+        ordered: flags.ordered ?? false,
+      },
+      vocabulary,
+    );
 const multiChoice = (id: ChoiceQuestionId, options: ChoiceOption[]) => (text: string, vocabulary: Vocabulary) =>
-  readMultiChoice(text, { options, phrases: vocabulary.choices[id] ?? [], riskRelevant: true, ordered: false }, vocabulary);
-const yesNoAbout = (question: YesNoQuestionId) => (text: string, vocabulary: Vocabulary) => readYesNo(text, vocabulary, { question, riskRelevant: true });
+  readMultiChoice(
+    text,
+    { options, phrases: vocabulary.choices[id] ?? [], riskRelevant: true, ordered: false },
+    vocabulary,
+  );
+const yesNoAbout = (question: YesNoQuestionId) => (text: string, vocabulary: Vocabulary) =>
+  readYesNo(text, vocabulary, { question, riskRelevant: true });
 
 const PLATFORM_OPTIONS: ChoiceOption[] = [
   { value: 'power-apps', label: 'Power Apps' },
@@ -74,7 +97,10 @@ const DATA_OPTIONS: ChoiceOption[] = [
   { value: 'internal', label: 'Internal business information' },
   { value: 'confidential', label: 'Confidential information (contracts, strategy, unreleased plans)' },
   { value: 'personal', label: 'Personal data (names, emails, phone numbers of people)' },
-  { value: 'special-category', label: 'Sensitive personal data (ethnicity, religion, politics, union membership, sexuality, biometrics)' },
+  {
+    value: 'special-category',
+    label: 'Sensitive personal data (ethnicity, religion, politics, union membership, sexuality, biometrics)',
+  },
   { value: 'health', label: 'Health or medical information' },
   { value: 'children', label: "Children's data" },
   { value: 'payment-card', label: 'Payment card numbers' },
@@ -312,18 +338,25 @@ export function questionById(id: string): Question | undefined {
 
 /** The question a maker names in "change audience", by label, alias or summary number. */
 export function findQuestionByWords(words: string, draft: Draft): Question | undefined {
-  const wanted = words.toLowerCase().replace(/^(the|my)\s+/u, '').trim();
+  const wanted = words
+    .toLowerCase()
+    .replace(/^(the|my)\s+/u, '')
+    .trim();
   const applicable = QUESTIONS.filter((question) => !question.appliesTo || question.appliesTo(draft));
   if (/^\d+$/u.test(wanted)) return applicable[Number(wanted) - 1];
   return (
     applicable.find((question) => question.id.toLowerCase() === wanted || question.aliases.includes(wanted)) ??
     applicable.find((question) => question.label.toLowerCase() === wanted) ??
-    applicable.find((question) => question.aliases.some((alias) => alias.startsWith(wanted) || wanted.startsWith(alias)))
+    applicable.find((question) =>
+      question.aliases.some((alias) => alias.startsWith(wanted) || wanted.startsWith(alias)),
+    )
   );
 }
 
 export function nextUnanswered(draft: Draft): Question | undefined {
-  return QUESTIONS.find((question) => (!question.appliesTo || question.appliesTo(draft)) && draft[question.id] === undefined);
+  return QUESTIONS.find(
+    (question) => (!question.appliesTo || question.appliesTo(draft)) && draft[question.id] === undefined,
+  );
 }
 
 export function applicableQuestions(draft: Draft): Question[] {

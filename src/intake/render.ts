@@ -25,15 +25,18 @@ export const HELP_TEXT = [
 export const INTAKE_HELP =
   'While we go: *back* to the previous question, *skip* for optional ones, *change <item>* to edit an answer, *status* for progress, *cancel* to stop.';
 
-export const YES_NO_BUTTONS: ReplyButton[] = [
+const YES_NO_BUTTONS: ReplyButton[] = [
   { label: 'Yes', value: 'yes' },
   { label: 'No', value: 'no' },
 ];
 
 export function stepHelp(intake: IntakeState): string {
-  if (intake.step === 'summary') return 'This is the summary of your answers. Reply *yes* to submit, or *change <item>* to edit one.';
-  if (intake.step === 'duplicate') return 'You already registered an app with this name. *update* changes that app; *rename* registers a new one.';
-  if (intake.step.startsWith('hint:')) return 'Something you wrote suggests a risk that changes which rules apply, so please confirm it with yes or no.';
+  if (intake.step === 'summary')
+    return 'This is the summary of your answers. Reply *yes* to submit, or *change <item>* to edit one.';
+  if (intake.step === 'duplicate')
+    return 'You already registered an app with this name. *update* changes that app; *rename* registers a new one.';
+  if (intake.step.startsWith('hint:'))
+    return 'Something you wrote suggests a risk that changes which rules apply, so please confirm it with yes or no.';
   const question = questionById(intake.step.slice(2));
   return question ? `${question.why}${question.skipValue !== undefined ? ' You can *skip* this one.' : ''}` : '';
 }
@@ -42,7 +45,9 @@ export function progressText(intake: IntakeState, ctx: DialogueContext): string 
   const draft = effectiveDraft(intake, ctx.policy);
   const questions = applicableQuestions(draft);
   const answered = questions.filter((question) => draft[question.id] !== undefined).length;
-  const what = intake.updating ? `updating ${intake.updating.reference}` : `registering ${draft.name ? `"${draft.name}"` : 'a new app'}`;
+  const what = intake.updating
+    ? `updating ${intake.updating.reference}`
+    : `registering ${draft.name ? `"${draft.name}"` : 'a new app'}`;
   return `We're ${what}: ${answered} of ${questions.length} questions answered. Nothing is registered until you confirm the summary.`;
 }
 
@@ -60,7 +65,7 @@ export function duplicateReply(intake: IntakeState, name: string): Reply {
 }
 
 /** Whether a question is answered with a yes or a no (it gets Yes/No buttons). */
-export function isYesNo(question: Question, ctx: DialogueContext): boolean {
+function isYesNo(question: Question, ctx: DialogueContext): boolean {
   if (question.options) return false;
   const yes = question.read('yes', ctx.vocabulary);
   const no = question.read('no', ctx.vocabulary);
@@ -73,7 +78,12 @@ export function stepReply(intake: IntakeState, ctx: DialogueContext): Reply {
   if (intake.step === 'duplicate') return duplicateReply(intake, String(intake.draft.name ?? ''));
   if (intake.step.startsWith('hint:')) {
     const hint = ctx.policy.intake.riskHints.find((candidate) => `hint:${candidate.id}` === intake.step);
-    return { text: hint?.confirm ?? 'Please confirm with yes or no.', buttons: YES_NO_BUTTONS, questionId: intake.step, tone: 'question' };
+    return {
+      text: hint?.confirm ?? 'Please confirm with yes or no.',
+      buttons: YES_NO_BUTTONS,
+      questionId: intake.step,
+      tone: 'question',
+    };
   }
   const question = questionById(intake.step.slice(2));
   if (!question) return summaryReply(intake, ctx);
@@ -88,7 +98,8 @@ function questionReply(intake: IntakeState, question: Question, ctx: DialogueCon
   if (current !== undefined) text += ` (Currently: ${question.format(current)}.)`;
   if (question.id === 'dataCategories') {
     const noted = effectiveDraft(intake, ctx.policy).dataCategories ?? [];
-    if (current === undefined && noted.length > 0) text += ` Already noted from your earlier answers: ${question.format(noted)}.`;
+    if (current === undefined && noted.length > 0)
+      text += ` Already noted from your earlier answers: ${question.format(noted)}.`;
   }
   // After two unread answers in a row: the ways out, as buttons.
   const wayOut: ReplyButton[] = [];
@@ -141,14 +152,25 @@ function clarifyReply(intake: IntakeState, question: Question): Reply {
 }
 
 /** A refusal that never repeats itself word for word: each miss in a row says more and offers more. */
-export function missReply(intake: IntakeState, question: Question, answer: string, hint: string, ctx: DialogueContext): Reply {
+export function missReply(
+  intake: IntakeState,
+  question: Question,
+  answer: string,
+  hint: string,
+  ctx: DialogueContext,
+): Reply {
   if (intake.misses <= 1) return { text: hint, tone: 'error' };
   const ways = [
     question.options ? 'pick one of the options' : undefined,
     question.skipValue !== undefined ? 'say *skip*' : undefined,
-    ctx.policy.intake.helpTeam && ctx.requestHuman ? `say *ask a human* and I'll pass it to the ${ctx.policy.teams[ctx.policy.intake.helpTeam]?.name ?? 'governance'} team` : undefined,
+    ctx.policy.intake.helpTeam && ctx.requestHuman
+      ? `say *ask a human* and I'll pass it to the ${ctx.policy.teams[ctx.policy.intake.helpTeam]?.name ?? 'governance'} team`
+      : undefined,
   ].filter(Boolean);
-  const opening = intake.misses === 2 ? `Sorry, I still couldn't read "${preview(answer)}".` : `I couldn't read "${preview(answer)}" either (that's ${intake.misses} tries).`;
+  const opening =
+    intake.misses === 2
+      ? `Sorry, I still couldn't read "${preview(answer)}".`
+      : `I couldn't read "${preview(answer)}" either (that's ${intake.misses} tries).`;
   return { text: `${opening} ${hint}${ways.length > 0 ? ` You can also ${ways.join(', or ')}.` : ''}`, tone: 'error' };
 }
 
@@ -158,7 +180,11 @@ export function summaryReply(intake: IntakeState, ctx: DialogueContext): Reply {
   const fields = questions.map((question) => {
     const value = draft[question.id as DraftKey];
     const inferred = intake.inferred.includes(question.id);
-    return { label: question.label, value: value === undefined ? '—' : question.format(value), ...(inferred ? { inferred } : {}) };
+    return {
+      label: question.label,
+      value: value === undefined ? '—' : question.format(value),
+      ...(inferred ? { inferred } : {}),
+    };
   });
   const anyInferred = fields.some((field) => field.inferred);
   const heading = intake.updating ? `Summary of ${intake.updating.reference} (new version)` : 'Summary';
@@ -180,7 +206,10 @@ export function summaryReply(intake: IntakeState, ctx: DialogueContext): Reply {
     ],
     choices: {
       multiple: false,
-      options: questions.map((question) => ({ value: `change ${question.aliases[0] ?? question.id}`, label: `Change: ${question.label}` })),
+      options: questions.map((question) => ({
+        value: `change ${question.aliases[0] ?? question.id}`,
+        label: `Change: ${question.label}`,
+      })),
     },
     questionId: 'summary',
     tone: 'question',
@@ -197,7 +226,12 @@ export function factReply(facts: FactsState): Reply {
   };
 }
 
-export function submittedReply(result: SubmitResult, profile: AppProfile, assessment: AssessmentOutcome, policy: Policy): Reply {
+export function submittedReply(
+  result: SubmitResult,
+  profile: AppProfile,
+  assessment: AssessmentOutcome,
+  policy: Policy,
+): Reply {
   const tier = policy.tiers[assessment.tier];
   const llmFailed = typeof assessment.llm === 'object' && assessment.llm !== null && 'error' in assessment.llm;
   const lines = [

@@ -7,7 +7,7 @@ import { ImpliedFactsSchema } from '../policy/schema.ts';
 const DraftSchema = z.record(z.string(), z.unknown());
 const SystemAnswerSchema = z.object({ name: z.string(), access: z.enum(['read', 'write']) });
 
-export const IntakeStateSchema = z.object({
+const IntakeStateSchema = z.object({
   draft: DraftSchema,
   /** Fields the AI filled in from the description; shown as inferred in the summary. */
   inferred: z.array(z.string()).default([]),
@@ -42,7 +42,7 @@ export const IntakeStateSchema = z.object({
 });
 export type IntakeState = z.infer<typeof IntakeStateSchema>;
 
-export const FactsStateSchema = z.object({
+const FactsStateSchema = z.object({
   appId: z.string(),
   reference: z.string(),
   facts: z.array(z.object({ fact: z.string(), implies: ImpliedFactsSchema.optional() })),
@@ -52,7 +52,7 @@ export const FactsStateSchema = z.object({
 export type FactsState = z.infer<typeof FactsStateSchema>;
 
 /** The last guardrail question answered, so "ask a human" knows what to hand over and to whom. */
-export const LastQuestionSchema = z.object({
+const LastQuestionSchema = z.object({
   question: z.string(),
   team: z.string(),
   citations: z.array(z.object({ id: z.string(), title: z.string() })).default([]),
@@ -61,7 +61,7 @@ export type LastQuestion = z.infer<typeof LastQuestionSchema>;
 
 const remembered = { lastQuestion: LastQuestionSchema.optional() };
 
-export const ConversationStateSchema = z.discriminatedUnion('mode', [
+const ConversationStateSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('idle'), ...remembered }),
   z.object({ mode: z.literal('intake'), intake: IntakeStateSchema, ...remembered }),
   z.object({ mode: z.literal('facts'), facts: FactsStateSchema, ...remembered }),

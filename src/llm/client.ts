@@ -6,9 +6,10 @@ import type { z } from 'zod';
 // vLLM, Ollama, llama.cpp...). Every failure becomes an LlmError with a kind the caller can act on,
 // and no call outlives its deadline.
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
+const DEFAULT_MODEL = 'gpt-4o-mini';
 
-export type LlmErrorKind = 'timeout' | 'rate-limited' | 'server-error' | 'malformed' | 'off-schema' | 'connection' | 'other';
+export type LlmErrorKind =
+  'timeout' | 'rate-limited' | 'server-error' | 'malformed' | 'off-schema' | 'connection' | 'other';
 
 export class LlmError extends Error {
   constructor(
@@ -33,7 +34,7 @@ export interface LlmConfig {
   maxRetries?: number;
 }
 
-export interface LlmRequest<T> {
+interface LlmRequest<T> {
   /** What the call is for ('assess', 'intake-extract'...): named in errors. */
   purpose: string;
   /** Stable instructions first, so providers can cache the prompt prefix. */
@@ -124,12 +125,19 @@ export function createLlmClient(config: LlmConfig): LlmClient | undefined {
 
 // The completion is read here rather than by `chat.completions.parse`, to tell off-schema output from
 // malformed output, and to accept the ```json fences some self-hosted models wrap their answer in.
-function readCompletion<T>(completion: OpenAI.Chat.ChatCompletion, request: LlmRequest<T>, model: string): LlmResponse<T> {
+function readCompletion<T>(
+  completion: OpenAI.Chat.ChatCompletion,
+  request: LlmRequest<T>,
+  model: string,
+): LlmResponse<T> {
   const choice = completion.choices?.[0];
   if (!choice) throw new LlmError('malformed', `${request.purpose}: the answer has no choices`);
-  if (choice.finish_reason === 'length') throw new LlmError('malformed', `${request.purpose}: the answer was cut off at the token limit`);
-  if (choice.finish_reason === 'content_filter') throw new LlmError('other', `${request.purpose}: the provider's content filter blocked the answer`);
-  if (choice.message.refusal) throw new LlmError('other', `${request.purpose}: the model refused: ${clip(choice.message.refusal)}`);
+  if (choice.finish_reason === 'length')
+    throw new LlmError('malformed', `${request.purpose}: the answer was cut off at the token limit`);
+  if (choice.finish_reason === 'content_filter')
+    throw new LlmError('other', `${request.purpose}: the provider's content filter blocked the answer`);
+  if (choice.message.refusal)
+    throw new LlmError('other', `${request.purpose}: the model refused: ${clip(choice.message.refusal)}`);
   const content = choice.message.content;
   if (!content?.trim()) throw new LlmError('malformed', `${request.purpose}: the answer is empty`);
 
@@ -141,8 +149,13 @@ function readCompletion<T>(completion: OpenAI.Chat.ChatCompletion, request: LlmR
   }
   const parsed = request.schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new LlmError('off-schema', `${request.purpose}: the answer does not match ${request.schemaName}: ${issues.join('; ')}`);
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new LlmError(
+      'off-schema',
+      `${request.purpose}: the answer does not match ${request.schemaName}: ${issues.join('; ')}`,
+    );
   }
   const usage: LlmUsage = {
     promptTokens: completion.usage?.prompt_tokens ?? 0,
@@ -164,7 +177,11 @@ function toLlmError(error: unknown, purpose: string, timeoutMs: number, redact: 
   }
   if (error instanceof OpenAI.RateLimitError) {
     const retryAfter = error.headers?.get('retry-after');
-    return new LlmError('rate-limited', `${purpose}: rate limited (429)${retryAfter ? `, retry after ${retryAfter} s` : ''}`, 429);
+    return new LlmError(
+      'rate-limited',
+      `${purpose}: rate limited (429)${retryAfter ? `, retry after ${retryAfter} s` : ''}`,
+      429,
+    );
   }
   if (error instanceof OpenAI.APIError) {
     const status = typeof error.status === 'number' ? error.status : undefined;

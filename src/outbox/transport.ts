@@ -14,7 +14,7 @@ export interface OutgoingMessage {
   original?: { id: string; destination: string; receipt?: Record<string, string> };
 }
 
-export interface DeliveryReceipt {
+interface DeliveryReceipt {
   /** Platform ids of the posted message (Slack channel + ts, Teams activity id), to edit it later. */
   receipt?: Record<string, string>;
 }

@@ -13,7 +13,13 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   leaseMs?: number;
   batchSize?: number;
-  onEvent?: (event: { type: 'delivered' | 'retry' | 'dead'; id: string; platform: string; destination: string; error?: string }) => void;
+  onEvent?: (event: {
+    type: 'delivered' | 'retry' | 'dead';
+    id: string;
+    platform: string;
+    destination: string;
+    error?: string;
+  }) => void;
 }
 
 interface ClaimedRow {
@@ -27,7 +33,7 @@ interface ClaimedRow {
   interrupted: boolean;
 }
 
-export function backoffMs(attempt: number): number {
+function backoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
 }
 
@@ -110,7 +116,8 @@ export class OutboxWorker {
     if (typeof payload.updateOf !== 'string') return undefined;
     const original = await this.options.db.outboxMessage.findUnique({ where: { id: payload.updateOf } });
     if (!original) return undefined;
-    if (original.status === 'pending') throw new DeliveryError('The message to update has not been delivered yet', true, 2000);
+    if (original.status === 'pending')
+      throw new DeliveryError('The message to update has not been delivered yet', true, 2000);
     return {
       id: original.id,
       destination: original.destination,
@@ -151,7 +158,10 @@ export class OutboxWorker {
       });
       this.options.onEvent?.({ type: 'delivered', id: row.id, platform: row.platform, destination: row.destination });
     } catch (error) {
-      const failure = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), true);
+      const failure =
+        error instanceof DeliveryError
+          ? error
+          : new DeliveryError(error instanceof Error ? error.message : String(error), true);
       const dead = !failure.retryable || row.attempts >= this.maxAttempts;
       const delay = failure.retryAfterMs ?? backoffMs(row.attempts);
       await db.outboxMessage.update({
@@ -164,7 +174,13 @@ export class OutboxWorker {
           nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
         },
       });
-      this.options.onEvent?.({ type: dead ? 'dead' : 'retry', id: row.id, platform: row.platform, destination: row.destination, error: failure.message });
+      this.options.onEvent?.({
+        type: dead ? 'dead' : 'retry',
+        id: row.id,
+        platform: row.platform,
+        destination: row.destination,
+        error: failure.message,
+      });
     }
   }
 }

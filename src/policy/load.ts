@@ -18,7 +18,7 @@ import {
 export const DEFAULT_POLICY_PATH = path.join(projectRoot, 'policy', 'default.yaml');
 
 /** The most teams a policy may define. */
-export const MAX_TEAMS = 31;
+const MAX_TEAMS = 31;
 
 /** Rule id of the AI assessor's reason; a policy rule may not take it. */
 export const AI_ASSESSMENT_RULE_ID = 'AI-ASSESSMENT';
@@ -87,7 +87,12 @@ export function loadPolicyFromText(text: string, sourceName: string): Policy {
  * Parses a YAML document against a schema, then `check` for what the schema cannot see. All or nothing:
  * the deeply frozen data, or a PolicyError naming the line and field of every problem.
  */
-export function loadYamlFromText<T>(text: string, sourceName: string, schema: z.ZodType<T>, check?: (data: T) => Problem[]): T {
+export function loadYamlFromText<T>(
+  text: string,
+  sourceName: string,
+  schema: z.ZodType<T>,
+  check?: (data: T) => Problem[],
+): T {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number) => {
@@ -98,7 +103,11 @@ export function loadYamlFromText<T>(text: string, sourceName: string, schema: z.
   if (doc.errors.length > 0) {
     throw new PolicyError(
       sourceName,
-      doc.errors.map((error) => ({ path: '', ...position(error.pos[0]), message: `YAML syntax: ${firstLine(error.message)}` })),
+      doc.errors.map((error) => ({
+        path: '',
+        ...position(error.pos[0]),
+        message: `YAML syntax: ${firstLine(error.message)}`,
+      })),
     );
   }
 
@@ -171,12 +180,15 @@ function findSemanticProblems(policy: Policy): Problem[] {
   policy.rules.forEach((rule, index) => {
     const at = ['rules', index];
     const earlier = firstIndexOfRule.get(rule.id);
-    if (earlier !== undefined) problem([...at, 'id'], `duplicate rule id "${rule.id}" (first used by rules[${earlier}])`);
+    if (earlier !== undefined)
+      problem([...at, 'id'], `duplicate rule id "${rule.id}" (first used by rules[${earlier}])`);
     else firstIndexOfRule.set(rule.id, index);
-    if (rule.id === AI_ASSESSMENT_RULE_ID) problem([...at, 'id'], `"${AI_ASSESSMENT_RULE_ID}" is reserved for the AI assessor`);
+    if (rule.id === AI_ASSESSMENT_RULE_ID)
+      problem([...at, 'id'], `"${AI_ASSESSMENT_RULE_ID}" is reserved for the AI assessor`);
 
     rule.teams.forEach((team, teamIndex) => {
-      if (!teamIds.includes(team)) problem([...at, 'teams', teamIndex], `unknown team "${team}" (teams: ${teamIds.join(', ')})`);
+      if (!teamIds.includes(team))
+        problem([...at, 'teams', teamIndex], `unknown team "${team}" (teams: ${teamIds.join(', ')})`);
     });
     for (const placeholder of placeholdersIn(rule.explanation)) {
       const complaint = placeholderProblem(placeholder, policy);
@@ -186,7 +198,8 @@ function findSemanticProblems(policy: Policy): Problem[] {
   });
 
   const helpTeam = policy.intake.helpTeam;
-  if (helpTeam && !teamIds.includes(helpTeam)) problem(['intake', 'helpTeam'], `unknown team "${helpTeam}" (teams: ${teamIds.join(', ')})`);
+  if (helpTeam && !teamIds.includes(helpTeam))
+    problem(['intake', 'helpTeam'], `unknown team "${helpTeam}" (teams: ${teamIds.join(', ')})`);
 
   const hintIds = new Set<string>();
   policy.intake.riskHints.forEach((hint, index) => {
@@ -213,9 +226,13 @@ function checkCondition(
   condition.any?.forEach((child, index) => checkCondition(child, [...at, 'any', index], scope, policy, problem));
   if (condition.not) checkCondition(condition.not, [...at, 'not'], scope, policy, problem);
   if (condition.fact !== undefined) {
-    if (scope.insideRecords) problem([...at, 'fact'], 'facts are about the whole profile; they cannot be used inside some');
+    if (scope.insideRecords)
+      problem([...at, 'fact'], 'facts are about the whole profile; they cannot be used inside some');
     else if (!(condition.fact in policy.facts)) {
-      problem([...at, 'fact'], `unknown fact "${condition.fact}" (facts: ${Object.keys(policy.facts).join(', ') || 'none'})`);
+      problem(
+        [...at, 'fact'],
+        `unknown fact "${condition.fact}" (facts: ${Object.keys(policy.facts).join(', ') || 'none'})`,
+      );
     }
   }
   if (condition.field === undefined) return;
@@ -241,7 +258,8 @@ function checkCondition(
   };
 
   if (condition.is !== undefined) {
-    if (type.kind === 'list' || type.kind === 'records') wrongOperator('is', 'single values; use includesAny or nonEmpty on lists');
+    if (type.kind === 'list' || type.kind === 'records')
+      wrongOperator('is', 'single values; use includesAny or nonEmpty on lists');
     else checkValue(condition.is, [...at, 'is']);
   }
   if (condition.in !== undefined) {
@@ -332,7 +350,7 @@ function factCycles(facts: Record<string, Condition>): string[][] {
 }
 
 /** `{path}` placeholders of an explanation, without braces. */
-export function placeholdersIn(template: string): string[] {
+function placeholdersIn(template: string): string[] {
   return [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!.trim());
 }
 
@@ -343,7 +361,8 @@ function placeholderProblem(placeholder: string, policy: Policy): string | undef
   }
   if ((NAMED_LISTS as readonly string[]).includes(placeholder)) return undefined;
   const type = PROFILE_FIELDS[placeholder];
-  if (!type) return `unknown placeholder {${placeholder}}: use a profile field, thresholds.<name> or ${NAMED_LISTS.join(', ')}`;
+  if (!type)
+    return `unknown placeholder {${placeholder}}: use a profile field, thresholds.<name> or ${NAMED_LISTS.join(', ')}`;
   if (type.kind === 'records') return `{${placeholder}} is a list of records and cannot be shown in an explanation`;
   return undefined;
 }
@@ -374,7 +393,9 @@ function locate(doc: Document.Parsed, at: readonly PathSegment[]): Range | undef
 
 /** `rules[3].teams[0]`, naming the rule by id too when there is one, so the reader needs no counting. */
 function formatPath(at: readonly PathSegment[], raw: unknown): string {
-  const text = at.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  const text = at
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
   if (at[0] === 'rules' && typeof at[1] === 'number' && Array.isArray((raw as { rules?: unknown })?.rules)) {
     const id = ((raw as { rules: unknown[] }).rules[at[1]] as { id?: unknown } | undefined)?.id;
     if (typeof id === 'string' && id) return `${text} (rule ${id})`;

@@ -16,7 +16,10 @@ export interface EscalationTarget {
  * when the tier says so. None when the tier does not escalate (low in the default policy).
  * Two teams sharing a channel give two targets, so each escalation names its own team.
  */
-export function escalationTargets(assessment: { tier: Tier; teams: readonly TeamId[] }, policy: Policy): EscalationTarget[] {
+export function escalationTargets(
+  assessment: { tier: Tier; teams: readonly TeamId[] },
+  policy: Policy,
+): EscalationTarget[] {
   const settings = policy.tiers[assessment.tier];
   if (!settings.escalate) return [];
   const targets: EscalationTarget[] = [];

@@ -26,7 +26,7 @@ export function maxTier(a: Tier, b: Tier): Tier {
 }
 
 /** The app status a new registration starts in, per tier (a subset of the store's AppStatus). */
-export const INITIAL_STATUSES = ['approved', 'submitted', 'in_review'] as const;
+const INITIAL_STATUSES = ['approved', 'submitted', 'in_review'] as const;
 
 // ---------------------------------------------------------------- teams
 
@@ -114,10 +114,10 @@ export interface Condition {
 }
 export type Scalar = string | number | boolean;
 export type NumberOperand = number | { threshold: string };
-export type PhraseOperand = string[] | { list: string };
+type PhraseOperand = string[] | { list: string };
 
-export const COMBINATORS = ['all', 'any', 'not', 'fact'] as const;
-export const OPERATORS = [
+const COMBINATORS = ['all', 'any', 'not', 'fact'] as const;
+const OPERATORS = [
   'is',
   'in',
   'includesAny',
@@ -130,7 +130,6 @@ export const OPERATORS = [
   'mentionsAny',
   'some',
 ] as const;
-export type Operator = (typeof OPERATORS)[number];
 
 /** Lists a `mentionsAny: { list: ... }` may name: top-level string lists of the policy. */
 export const NAMED_LISTS = ['systemsOfRecord'] as const;
@@ -139,11 +138,14 @@ const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected
 const numberOperand = z.union([z.number(), z.object({ threshold: z.string().min(1) }).strict()], {
   error: 'expected a number or { threshold: <name> }',
 });
-const phraseOperand = z.union([z.array(z.string().trim().min(1)).min(1), z.object({ list: z.string().min(1) }).strict()], {
-  error: 'expected a list of phrases or { list: <name> }',
-});
+const phraseOperand = z.union(
+  [z.array(z.string().trim().min(1)).min(1), z.object({ list: z.string().min(1) }).strict()],
+  {
+    error: 'expected a list of phrases or { list: <name> }',
+  },
+);
 
-export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z
     .object({
       all: z.array(ConditionSchema).min(1).optional(),
@@ -171,8 +173,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       if (hasField && combinators.length === 0 && operators.length === 1) return;
       if (!hasField && combinators.length === 1 && operators.length === 0) return;
       let message: string;
-      if (hasField && operators.length === 0) message = `field "${condition.field}" needs one operator: ${OPERATORS.join(', ')}`;
-      else if (hasField && operators.length > 1) message = `one operator per condition, found ${operators.join(' and ')}: wrap them in all: [...]`;
+      if (hasField && operators.length === 0)
+        message = `field "${condition.field}" needs one operator: ${OPERATORS.join(', ')}`;
+      else if (hasField && operators.length > 1)
+        message = `one operator per condition, found ${operators.join(' and ')}: wrap them in all: [...]`;
       else if (hasField) message = `a field condition cannot also use ${combinators.join(', ')}`;
       else if (operators.length > 0) message = `operator ${operators.join(', ')} needs a field`;
       else if (combinators.length > 1) message = `one of ${combinators.join(', ')} per condition: nest them`;
@@ -227,7 +231,7 @@ const ruleId = z
 const kebabId = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'ids are lower-kebab-case, like ai-governance');
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'names are camelCase letters and digits');
 
-export const RuleSchema = z
+const RuleSchema = z
   .object({
     id: ruleId,
     title: z.string().trim().min(1),
@@ -252,7 +256,7 @@ export const ImpliedFactsSchema = z
   })
   .strict();
 
-export const RiskHintSchema = z
+const RiskHintSchema = z
   .object({
     id: kebabId,
     keywords: z.array(z.string().trim().min(1)).min(1),
@@ -265,7 +269,14 @@ export const RiskHintSchema = z
 export const PolicySchema = z
   .object({
     version: z.string().trim().min(1),
-    tiers: z.object({ low: TierSettingsSchema, medium: TierSettingsSchema, high: TierSettingsSchema, critical: TierSettingsSchema }).strict(),
+    tiers: z
+      .object({
+        low: TierSettingsSchema,
+        medium: TierSettingsSchema,
+        high: TierSettingsSchema,
+        critical: TierSettingsSchema,
+      })
+      .strict(),
     teams: z.record(kebabId, TeamSchema),
     leads: LeadsSchema,
     thresholds: z.record(name, z.number().nonnegative()).default({}),
@@ -283,19 +294,18 @@ export const PolicySchema = z
       .strict()
       .default({ riskHints: [] }),
     /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
-    handbook: z.object({ dir: z.string().trim().min(1).default('handbook') }).strict().default({ dir: 'handbook' }),
+    handbook: z
+      .object({ dir: z.string().trim().min(1).default('handbook') })
+      .strict()
+      .default({ dir: 'handbook' }),
   })
   .strict();
 
 /** A loaded policy. Always complete, validated and deeply frozen (see loadPolicy). */
 export type Policy = z.output<typeof PolicySchema>;
 export type Rule = z.output<typeof RuleSchema>;
-export type TierSettings = z.output<typeof TierSettingsSchema>;
-export type Team = z.output<typeof TeamSchema>;
 export type Reviewers = z.output<typeof ReviewersSchema>;
-export type Destinations = z.output<typeof DestinationsSchema>;
 export type ImpliedFacts = z.output<typeof ImpliedFactsSchema>;
-export type RiskHint = z.output<typeof RiskHintSchema>;
 
 /** Team ids in policy order: the order teams are listed and sorted in everywhere. */
 export function teamIds(policy: Policy): TeamId[] {

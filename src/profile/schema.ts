@@ -56,7 +56,7 @@ export type DataCategory = (typeof DATA_CATEGORIES)[number];
 export type AiDomain = (typeof AI_DOMAINS)[number];
 export type AiPractice = (typeof AI_PRACTICES)[number];
 
-export const OwnerSchema = z
+const OwnerSchema = z
   .object({
     platform: z.string().min(1).max(40),
     userId: z.string().min(1).max(200),
@@ -66,15 +66,14 @@ export const OwnerSchema = z
   .strict();
 export type Owner = z.infer<typeof OwnerSchema>;
 
-export const SystemSchema = z
+const SystemSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     access: z.enum(SYSTEM_ACCESS),
   })
   .strict();
-export type SystemAccess = z.infer<typeof SystemSchema>;
 
-export const AiSchema = z
+const AiSchema = z
   .object({
     used: z.boolean(),
     generatesContent: z.boolean().default(false),

@@ -11,10 +11,9 @@ import type { Db } from '../store/types.ts';
 // Reviewer decisions: who may decide, first decision wins, the app's status follows, the maker is
 // told in their own chat, and every posted copy of the escalation is updated to show the decision.
 
-export const DECISIONS = ['approve', 'reject', 'changes'] as const;
-export type DecisionKind = (typeof DECISIONS)[number];
+export type DecisionKind = 'approve' | 'reject' | 'changes';
 
-export interface Reviewer {
+interface Reviewer {
   platform: string;
   userId: string;
   displayName?: string;
@@ -36,7 +35,11 @@ export interface DecisionRequest {
 export type DecisionOutcome =
   | { kind: 'decided'; reference: string; status: string; text: string }
   | { kind: 'already-decided'; reference: string; text: string }
-  | { kind: 'refused'; reason: 'not-reviewer' | 'own-app' | 'reason-required' | 'unknown-app' | 'stale-version'; text: string };
+  | {
+      kind: 'refused';
+      reason: 'not-reviewer' | 'own-app' | 'reason-required' | 'unknown-app' | 'stale-version';
+      text: string;
+    };
 
 const STATUS_AFTER: Record<DecisionKind, 'approved' | 'rejected' | 'changes_requested'> = {
   approve: 'approved',
@@ -44,14 +47,20 @@ const STATUS_AFTER: Record<DecisionKind, 'approved' | 'rejected' | 'changes_requ
   changes: 'changes_requested',
 };
 
-const PAST: Record<DecisionKind, string> = { approve: 'approved', reject: 'rejected', changes: 'sent back for changes' };
+const PAST: Record<DecisionKind, string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  changes: 'sent back for changes',
+};
 
 /** Button values on escalations: "review approve <appId> <version> <team>". */
 export function reviewActionValue(decision: DecisionKind, appId: string, version: number, team: string): string {
   return `review ${decision} ${appId} ${version} ${team}`;
 }
 
-export function parseReviewAction(value: string): { decision: DecisionKind; appId: string; appVersion: number; team: string } | undefined {
+export function parseReviewAction(
+  value: string,
+): { decision: DecisionKind; appId: string; appVersion: number; team: string } | undefined {
   const match = /^review (approve|reject|changes) (\S+) (\d+) (\S+)$/u.exec(value.trim());
   if (!match) return undefined;
   return { decision: match[1] as DecisionKind, appId: match[2]!, appVersion: Number(match[3]), team: match[4]! };
@@ -73,21 +82,46 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
   const reference = formatReference(app.refNumber);
   const teamName = request.team === 'leads' ? policy.leads.name : (policy.teams[request.team]?.name ?? request.team);
 
-  const refuse = async (why: Exclude<DecisionOutcome, { kind: 'decided' | 'already-decided' }>['reason'], text: string): Promise<DecisionOutcome> => {
-    await recordAudit(db, { actor, action: 'review.refused', appId: app.id, details: { reference, why, decision: request.decision, team: request.team } });
+  const refuse = async (
+    why: Exclude<DecisionOutcome, { kind: 'decided' | 'already-decided' }>['reason'],
+    text: string,
+  ): Promise<DecisionOutcome> => {
+    await recordAudit(db, {
+      actor,
+      action: 'review.refused',
+      appId: app.id,
+      details: { reference, why, decision: request.decision, team: request.team },
+    });
     return { kind: 'refused', reason: why, text };
   };
-  if (!isReviewer(policy, request.team, request.reviewer.platform as 'slack' | 'teams', request.reviewer.userId, request.reviewer.groupIds)) {
-    return refuse('not-reviewer', `Only reviewers of ${teamName} can decide on ${reference}. Your attempt was recorded.`);
+  if (
+    !isReviewer(
+      policy,
+      request.team,
+      request.reviewer.platform as 'slack' | 'teams',
+      request.reviewer.userId,
+      request.reviewer.groupIds,
+    )
+  ) {
+    return refuse(
+      'not-reviewer',
+      `Only reviewers of ${teamName} can decide on ${reference}. Your attempt was recorded.`,
+    );
   }
   if (app.ownerPlatform === request.reviewer.platform && app.ownerUserId === request.reviewer.userId) {
     return refuse('own-app', `You registered ${reference} yourself, so another reviewer has to decide on it.`);
   }
   if (request.decision !== 'approve' && reason === '') {
-    return refuse('reason-required', request.decision === 'reject' ? 'Please give a reason for rejecting.' : 'Please say what needs to change.');
+    return refuse(
+      'reason-required',
+      request.decision === 'reject' ? 'Please give a reason for rejecting.' : 'Please say what needs to change.',
+    );
   }
   if (app.currentVersion !== request.appVersion) {
-    return refuse('stale-version', `This escalation is about version ${request.appVersion} of ${reference}, which has since been updated to version ${app.currentVersion}; decide on the newer escalation.`);
+    return refuse(
+      'stale-version',
+      `This escalation is about version ${request.appVersion} of ${reference}, which has since been updated to version ${app.currentVersion}; decide on the newer escalation.`,
+    );
   }
 
   return db.$transaction(async (tx) => {
@@ -107,7 +141,9 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
       skipDuplicates: true,
     });
     if (inserted.count === 0) {
-      const first = await tx.reviewDecision.findUniqueOrThrow({ where: { appId_appVersion: { appId: app.id, appVersion: request.appVersion } } });
+      const first = await tx.reviewDecision.findUniqueOrThrow({
+        where: { appId_appVersion: { appId: app.id, appVersion: request.appVersion } },
+      });
       const name = who({ displayName: first.reviewerName, userId: first.reviewerId, platform: first.reviewerPlatform });
       return {
         kind: 'already-decided' as const,
@@ -132,12 +168,16 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
         platform: app.ownerPlatform,
         destination: `user:${app.ownerUserId}`,
         appId: app.id,
-        payload: { reply: makerNotice(request.decision, reference, app.name, who(request.reviewer), teamName, reason) } as unknown as Prisma.InputJsonValue,
+        payload: {
+          reply: makerNotice(request.decision, reference, app.name, who(request.reviewer), teamName, reason),
+        } as unknown as Prisma.InputJsonValue,
       },
     ]);
     // Update every posted copy of the escalation, on every platform, to show the decision.
     const escalations = await tx.outboxMessage.findMany({ where: { appId: app.id, kind: 'escalation' } });
-    const sameVersion = escalations.filter((row) => (row.payload as { appVersion?: number } | null)?.appVersion === request.appVersion);
+    const sameVersion = escalations.filter(
+      (row) => (row.payload as { appVersion?: number } | null)?.appVersion === request.appVersion,
+    );
     await enqueueOutbox(
       tx,
       sameVersion.map((row) => {
@@ -168,11 +208,22 @@ function decisionSummary(decision: DecisionKind, reviewer: string, team: string,
   return `${icon} ${verb} by ${reviewer} (${team})${reason ? `: ${reason}` : '.'}`;
 }
 
-function makerNotice(decision: DecisionKind, reference: string, name: string, reviewer: string, team: string, reason: string): Reply {
+function makerNotice(
+  decision: DecisionKind,
+  reference: string,
+  name: string,
+  reviewer: string,
+  team: string,
+  reason: string,
+): Reply {
   const texts: Record<DecisionKind, string> = {
     approve: `✅ ${reference} "${name}" was approved by ${reviewer} (${team}).${reason ? ` Note: ${reason}` : ''} You can use and share it as registered; update the registration when the app changes.`,
     reject: `❌ ${reference} "${name}" was rejected by ${reviewer} (${team}): ${reason}. Please stop using and sharing it. If you can address the reason, say *update ${reference}* to submit a new version, or talk to ${reviewer}.`,
     changes: `✏️ ${reviewer} (${team}) asked for changes to ${reference} "${name}": ${reason}. When you've made them, say *update ${reference}* to submit a new version; it will be re-assessed.`,
   };
-  return { title: `${reference}: review decision`, text: texts[decision], tone: decision === 'approve' ? 'success' : 'warning' };
+  return {
+    title: `${reference}: review decision`,
+    text: texts[decision],
+    tone: decision === 'approve' ? 'success' : 'warning',
+  };
 }

@@ -37,15 +37,23 @@ export interface OverdueReview {
 
 /** Apps waiting for a decision past their tier's SLA, oldest first. */
 export async function overdueReviews(db: Db, policy: Policy, now: Date): Promise<OverdueReview[]> {
-  const apps = await db.app.findMany({ where: { status: { in: ['in_review', 'submitted'] } }, orderBy: { refNumber: 'asc' } });
+  const apps = await db.app.findMany({
+    where: { status: { in: ['in_review', 'submitted'] } },
+    orderBy: { refNumber: 'asc' },
+  });
   const overdue: OverdueReview[] = [];
   for (const app of apps) {
     const tier = app.tier as Tier | null;
     const sla = tier ? policy.tiers[tier]?.reviewSla : undefined;
     if (!tier || !sla || !policy.tiers[tier].escalate) continue;
-    const decided = await db.reviewDecision.findUnique({ where: { appId_appVersion: { appId: app.id, appVersion: app.currentVersion } } });
+    const decided = await db.reviewDecision.findUnique({
+      where: { appId_appVersion: { appId: app.id, appVersion: app.currentVersion } },
+    });
     if (decided) continue;
-    const assessment = await db.assessment.findFirst({ where: { appId: app.id, appVersion: app.currentVersion }, orderBy: { createdAt: 'asc' } });
+    const assessment = await db.assessment.findFirst({
+      where: { appId: app.id, appVersion: app.currentVersion },
+      orderBy: { createdAt: 'asc' },
+    });
     const submittedAt = assessment?.createdAt ?? app.updatedAt;
     const dueAt = addBusinessDays(submittedAt, sla.businessDays);
     if (dueAt > now) continue;
@@ -72,38 +80,56 @@ export interface ReminderRun {
 }
 
 /** Queues what is due: one reminder per escalation copy, and one message to the leads per late review. Safe to run often. */
-export async function sendSlaReminders(db: Db, policy: Policy, now: Date, deliveryPlatforms: string[]): Promise<ReminderRun> {
+export async function sendSlaReminders(
+  db: Db,
+  policy: Policy,
+  now: Date,
+  deliveryPlatforms: string[],
+): Promise<ReminderRun> {
   const overdue = await overdueReviews(db, policy, now);
   let reminders = 0;
   let leadEscalations = 0;
   for (const review of overdue) {
-    const escalations = (await db.outboxMessage.findMany({ where: { appId: review.appId, kind: 'escalation' } })).filter(
-      (row) => (row.payload as { appVersion?: number } | null)?.appVersion === review.version,
-    );
+    const escalations = (
+      await db.outboxMessage.findMany({ where: { appId: review.appId, kind: 'escalation' } })
+    ).filter((row) => (row.payload as { appVersion?: number } | null)?.appVersion === review.version);
     const waited = `${review.reference} "${review.name}" (${review.tier.toUpperCase()} risk) has waited since ${review.submittedAt.toISOString().slice(0, 10)} for a review; the SLA is ${review.slaBusinessDays} business day${review.slaBusinessDays === 1 ? '' : 's'}.`;
     await db.$transaction(async (tx) => {
       reminders += await enqueueOutbox(
         tx,
         escalations.map((row) => {
           const original = (row.payload as { reply?: Reply } | null)?.reply;
-          const reply: Reply = { ...original, title: `Reminder: ${review.reference} is waiting for a review`, text: `⏰ Reminder: ${waited}\n\n${original?.text ?? ''}`, tone: 'warning' };
+          const reply: Reply = {
+            ...original,
+            title: `Reminder: ${review.reference} is waiting for a review`,
+            text: `⏰ Reminder: ${waited}\n\n${original?.text ?? ''}`,
+            tone: 'warning',
+          };
           return {
             dedupeKey: `reminder:${review.appId}:v${review.version}:${row.id}`,
             kind: 'reminder' as const,
             platform: row.platform,
             destination: row.destination,
             appId: review.appId,
-            payload: { appVersion: review.version, team: (row.payload as { team?: string } | null)?.team ?? null, reply } as unknown as Prisma.InputJsonValue,
+            payload: {
+              appVersion: review.version,
+              team: (row.payload as { team?: string } | null)?.team ?? null,
+              reply,
+            } as unknown as Prisma.InputJsonValue,
           };
         }),
       );
       if (now < review.leadsAt) return;
       const leads = [
         ...policy.leads.destinations.slack.map((destination) => ({ platform: 'slack', destination })),
-        ...policy.leads.destinations.teams.map(({ team, channel }) => ({ platform: 'teams', destination: `${team}/${channel}` })),
+        ...policy.leads.destinations.teams.map(({ team, channel }) => ({
+          platform: 'teams',
+          destination: `${team}/${channel}`,
+        })),
       ].flatMap((target) => {
         if (deliveryPlatforms.includes(target.platform)) return [target];
-        if (target.platform === 'slack' && deliveryPlatforms.includes('console')) return [{ ...target, platform: 'console' }];
+        if (target.platform === 'slack' && deliveryPlatforms.includes('console'))
+          return [{ ...target, platform: 'console' }];
         return [];
       });
       const added = await enqueueOutbox(
@@ -117,7 +143,11 @@ export async function sendSlaReminders(db: Db, policy: Policy, now: Date, delive
           payload: {
             appVersion: review.version,
             team: 'leads',
-            reply: { title: `Overdue review: ${review.reference}`, text: `🚨 Overdue review: ${waited} It is now past twice the SLA; please make sure someone decides.`, tone: 'warning' },
+            reply: {
+              title: `Overdue review: ${review.reference}`,
+              text: `🚨 Overdue review: ${waited} It is now past twice the SLA; please make sure someone decides.`,
+              tone: 'warning',
+            },
           } as unknown as Prisma.InputJsonValue,
         })),
       );
@@ -127,7 +157,12 @@ export async function sendSlaReminders(db: Db, policy: Policy, now: Date, delive
           actor: SYSTEM_ACTOR,
           action: 'review.sla_breached',
           appId: review.appId,
-          details: { reference: review.reference, version: review.version, dueAt: review.dueAt.toISOString(), tier: review.tier },
+          details: {
+            reference: review.reference,
+            version: review.version,
+            dueAt: review.dueAt.toISOString(),
+            tier: review.tier,
+          },
         });
       }
     });

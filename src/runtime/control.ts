@@ -21,7 +21,9 @@ export interface ControlResponse {
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 
-export async function startControlServer(handler: ControlHandler): Promise<{ socketPath: string; close(): Promise<void> }> {
+export async function startControlServer(
+  handler: ControlHandler,
+): Promise<{ socketPath: string; close(): Promise<void> }> {
   const socketPath = path.join(os.tmpdir(), `steward-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const server: Server = createServer((socket) => {
     let buffer = '';
@@ -65,12 +67,18 @@ export async function startControlServer(handler: ControlHandler): Promise<{ soc
   };
 }
 
-export function sendControlRequest(socketPath: string, request: ControlRequest, timeoutMs = 120_000): Promise<ControlResponse> {
+export function sendControlRequest(
+  socketPath: string,
+  request: ControlRequest,
+  timeoutMs = 120_000,
+): Promise<ControlResponse> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     let buffer = '';
     socket.setEncoding('utf8');
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('The running Steward process did not answer in time.')));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error('The running Steward process did not answer in time.')),
+    );
     socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk) => {
       buffer += chunk;

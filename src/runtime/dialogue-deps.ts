@@ -27,11 +27,14 @@ export interface DialogueDepsOptions {
   logger?: Logger;
 }
 
-export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
+export function createDialogueDeps(
+  options: DialogueDepsOptions,
+): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
   const { db, policy, vocabulary, advisor, llm, deliveryPlatforms, logger } = options;
   const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
     const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
-    if (result.llm && 'error' in result.llm) logger?.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
+    if (result.llm && 'error' in result.llm)
+      logger?.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');
     return result;
   };
   return {
@@ -42,8 +45,13 @@ export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps &
     reassess: async (profile, previous) => reassessWithFloor(profile, previous, policy),
     answerQuestion: async (question) => {
       const answered = await advisor.answer(question);
-      if (answered.llm && 'error' in answered.llm) logger?.warn({ llmError: answered.llm.error.kind }, 'guardrail answer fell back to the handbook excerpt');
-      return { replies: guardrailReplies(answered), ...(answered.team ? { team: answered.team } : {}), citations: answered.citations };
+      if (answered.llm && 'error' in answered.llm)
+        logger?.warn({ llmError: answered.llm.error.kind }, 'guardrail answer fell back to the handbook excerpt');
+      return {
+        replies: guardrailReplies(answered),
+        ...(answered.team ? { team: answered.team } : {}),
+        citations: answered.citations,
+      };
     },
     requestHuman: async (question, maker) => {
       const outcome = await requestHandoff(db, policy, {
@@ -65,12 +73,14 @@ export function createDialogueDeps(options: DialogueDepsOptions): DialogueDeps &
       ? {
           extract: async (description: string) => {
             const outcome = await extractProfileFields(llm, description);
-            if (outcome.error) logger?.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
+            if (outcome.error)
+              logger?.warn({ llmError: outcome.error.kind }, 'profile extraction failed; asking every question');
             return outcome.fields;
           },
           interpret: async (question, answer) => {
             const outcome = await interpretAnswer(llm, question, answer);
-            if (outcome.error) logger?.warn({ llmError: outcome.error.kind }, 'answer interpretation failed; asking again');
+            if (outcome.error)
+              logger?.warn({ llmError: outcome.error.kind }, 'answer interpretation failed; asking again');
             return outcome.reading;
           },
         }

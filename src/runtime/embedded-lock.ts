@@ -35,7 +35,7 @@ function readLock(lockPath: string): LockInfo | undefined {
   }
 }
 
-export function lockPathFor(dir: string): string {
+function lockPathFor(dir: string): string {
   return path.join(dir, LOCK_FILE);
 }
 

@@ -99,20 +99,41 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   }
 
   const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
-  const dialogue = createDialogueDeps({ db: db.prisma, policy, vocabulary, advisor, ...(llm ? { llm } : {}), deliveryPlatforms: options.deliveryPlatforms, logger });
+  const dialogue = createDialogueDeps({
+    db: db.prisma,
+    policy,
+    vocabulary,
+    advisor,
+    ...(llm ? { llm } : {}),
+    deliveryPlatforms: options.deliveryPlatforms,
+    logger,
+  });
   const assess = dialogue.assess;
-  const engine = new ConversationEngine(db.prisma, dialogue, (turn) => {
-    metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
-    metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
-  }, () => void worker.drain().catch(() => undefined));
+  const engine = new ConversationEngine(
+    db.prisma,
+    dialogue,
+    (turn) => {
+      metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
+      metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
+    },
+    () => void worker.drain().catch(() => undefined),
+  );
   const worker = new OutboxWorker({
     db: db.prisma,
     leaseMs: config.OUTBOX_LEASE_MS,
     transports: options.transports ?? [],
     onEvent: (event) => {
       metrics.deliveries.inc({ platform: event.platform, outcome: event.type });
-      if (event.type === 'dead') logger.error({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox message dead-lettered');
-      else if (event.type === 'retry') logger.warn({ outboxId: event.id, destination: event.destination, error: event.error }, 'outbox delivery will be retried');
+      if (event.type === 'dead')
+        logger.error(
+          { outboxId: event.id, destination: event.destination, error: event.error },
+          'outbox message dead-lettered',
+        );
+      else if (event.type === 'retry')
+        logger.warn(
+          { outboxId: event.id, destination: event.destination, error: event.error },
+          'outbox delivery will be retried',
+        );
     },
   });
 
@@ -131,7 +152,12 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     assess,
     decide: (request) => decide(db.prisma, policy, request),
     registerProfile: (owner, input, registerOptions) =>
-      registerProfile({ db: db.prisma, policy, deliveryPlatforms: options.deliveryPlatforms, assess }, owner, input, registerOptions),
+      registerProfile(
+        { db: db.prisma, policy, deliveryPlatforms: options.deliveryPlatforms, assess },
+        owner,
+        input,
+        registerOptions,
+      ),
     async close() {
       if (closed) return;
       closed = true;
@@ -140,4 +166,3 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     },
   };
 }
-

@@ -18,13 +18,17 @@ export interface HttpMount {
 async function platformHealth(mounts: HttpMount[]) {
   const platforms: Record<string, Record<string, unknown>> = {};
   for (const mount of mounts) {
-    platforms[mount.platform] = mount.health ? await mount.health().catch((error: unknown) => ({ status: 'error', error: String(error) })) : { status: 'ok' };
+    platforms[mount.platform] = mount.health
+      ? await mount.health().catch((error: unknown) => ({ status: 'error', error: String(error) }))
+      : { status: 'ok' };
   }
   return platforms;
 }
 
 async function pendingMigrations(services: Services): Promise<string[]> {
-  const local = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const local = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
   const applied = await services.db.prisma.$queryRaw<Array<{ migration_name: string }>>`
     SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
   const done = new Set(applied.map((row) => row.migration_name));
@@ -43,7 +47,10 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
     res.locals.log = services.logger.child({ requestId: id });
     const started = performance.now();
     res.on('finish', () => {
-      (res.locals.log as Services['logger']).debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      (res.locals.log as Services['logger']).debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     });
     next();
   });

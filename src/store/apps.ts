@@ -15,7 +15,7 @@ export function formatReference(refNumber: number): string {
   return `APP-${String(refNumber).padStart(4, '0')}`;
 }
 
-export function parseReference(text: string): number | undefined {
+function parseReference(text: string): number | undefined {
   const match = /^\s*app-?\s*(\d+)\s*$/iu.exec(text);
   return match ? Number(match[1]) : undefined;
 }
@@ -27,11 +27,17 @@ export function nameKey(name: string): string {
 
 export async function findAppByOwnerAndName(db: DbOrTx, owner: OwnerRef, name: string): Promise<App | null> {
   return db.app.findUnique({
-    where: { ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: nameKey(name) } },
+    where: {
+      ownerPlatform_ownerUserId_nameKey: {
+        ownerPlatform: owner.platform,
+        ownerUserId: owner.userId,
+        nameKey: nameKey(name),
+      },
+    },
   });
 }
 
-export async function findAppByReference(db: DbOrTx, reference: string): Promise<App | null> {
+async function findAppByReference(db: DbOrTx, reference: string): Promise<App | null> {
   const refNumber = parseReference(reference);
   return refNumber === undefined ? null : db.app.findUnique({ where: { refNumber } });
 }
@@ -39,7 +45,10 @@ export async function findAppByReference(db: DbOrTx, reference: string): Promise
 /** An app of this owner named by reference, exact name, or a unique part of its name. */
 export async function findOwnedApp(db: DbOrTx, owner: OwnerRef, target: string): Promise<App | null> {
   const byReference = await findAppByReference(db, target);
-  if (byReference) return byReference.ownerPlatform === owner.platform && byReference.ownerUserId === owner.userId ? byReference : null;
+  if (byReference)
+    return byReference.ownerPlatform === owner.platform && byReference.ownerUserId === owner.userId
+      ? byReference
+      : null;
   const exact = await findAppByOwnerAndName(db, owner, target);
   if (exact) return exact;
   const candidates = await db.app.findMany({
@@ -57,7 +66,9 @@ export async function listAppsOfOwner(db: DbOrTx, owner: OwnerRef): Promise<App[
 }
 
 export async function currentProfile(db: DbOrTx, app: Pick<App, 'id' | 'currentVersion'>): Promise<AppProfile> {
-  const version = await db.appVersion.findUniqueOrThrow({ where: { appId_version: { appId: app.id, version: app.currentVersion } } });
+  const version = await db.appVersion.findUniqueOrThrow({
+    where: { appId_version: { appId: app.id, version: app.currentVersion } },
+  });
   return AppProfileSchema.parse(version.profile);
 }
 

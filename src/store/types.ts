@@ -12,8 +12,3 @@ export class ConcurrentTurnError extends Error {
     this.name = 'ConcurrentTurnError';
   }
 }
-
-/** Prisma's error code for a unique constraint violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}

@@ -45,8 +45,17 @@ describe('steward ask --json', () => {
   });
 
   it('uses the LLM when OPENAI_BASE_URL is set, and says on stderr when it fell back', async () => {
-    fake.respondWith({ json: { answered: false, answer: 'The handbook does not name approved newsletter tools.', citations: ['personal-data'] } });
-    const answered = await ask(['Which newsletter tool may my Zap use for customer emails?', '--json'], { OPENAI_BASE_URL: fake.baseUrl, OPENAI_MODEL: 'fake-model' });
+    fake.respondWith({
+      json: {
+        answered: false,
+        answer: 'The handbook does not name approved newsletter tools.',
+        citations: ['personal-data'],
+      },
+    });
+    const answered = await ask(['Which newsletter tool may my Zap use for customer emails?', '--json'], {
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_MODEL: 'fake-model',
+    });
     expect(JSON.parse(answered.out)).toEqual({
       answer: 'The handbook does not name approved newsletter tools. I can ask the Privacy team for you.',
       citations: [{ id: 'personal-data', title: 'Personal data and GDPR' }],
@@ -64,7 +73,20 @@ describe('steward ask --json', () => {
 
 describe('steward ask (human-readable)', () => {
   it('prints the answer and its sources', async () => {
-    const { code, out } = await ask(['Do', 'I', 'need', 'approval', 'to', 'share', 'my', 'app', 'with', 'the', 'whole', 'company?']);
+    const { code, out } = await ask([
+      'Do',
+      'I',
+      'need',
+      'approval',
+      'to',
+      'share',
+      'my',
+      'app',
+      'with',
+      'the',
+      'whole',
+      'company?',
+    ]);
     expect(code).toBe(0);
     expect(out).toMatch(/^From the handbook, “Sharing and access inside the company”/);
     expect(out).toContain('\nSources: Sharing and access inside the company (sharing-and-access)\n');
@@ -74,7 +96,10 @@ describe('steward ask (human-readable)', () => {
 describe('steward ask: usage and configuration errors', () => {
   it('exits 2 without a question or with an unknown option', async () => {
     expect(await ask([])).toMatchObject({ code: 2, out: '', err: expect.stringContaining('Missing the question') });
-    expect(await ask(['--yaml', 'hello?'])).toMatchObject({ code: 2, err: expect.stringContaining('Unknown option --yaml') });
+    expect(await ask(['--yaml', 'hello?'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Unknown option --yaml'),
+    });
     expect(await ask(['x'.repeat(1001)])).toMatchObject({ code: 2, err: expect.stringContaining('at most 1000') });
     expect((await ask(['--help'])).out).toContain('Usage: steward ask');
   });

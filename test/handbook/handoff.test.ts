@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffDestination, recordHandoffThread, relayHumanAnswer, requestHandoff, type HandoffMaker } from '../../src/handbook/handoff.ts';
+import {
+  handoffDestination,
+  recordHandoffThread,
+  relayHumanAnswer,
+  requestHandoff,
+  type HandoffMaker,
+} from '../../src/handbook/handoff.ts';
 import type { OutgoingMessage } from '../../src/outbox/transport.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { loadPolicy } from '../../src/policy/load.ts';
@@ -10,17 +16,35 @@ import { recordingTransport } from '../support/steward.ts';
 const policy = loadPolicy();
 const BOTH = ['slack', 'teams'];
 
-const slackMaker: HandoffMaker = { platform: 'slack', userId: 'U0MAKER', channelId: 'D0DM', threadId: '1700000000.000100', displayName: 'Maya' };
+const slackMaker: HandoffMaker = {
+  platform: 'slack',
+  userId: 'U0MAKER',
+  channelId: 'D0DM',
+  threadId: '1700000000.000100',
+  displayName: 'Maya',
+};
 const teamsMaker: HandoffMaker = { platform: 'teams', userId: 'aad-maker', channelId: 'a:1dm', displayName: 'Tom' };
 const reviewer = { platform: 'slack', userId: 'U0SECURITY', displayName: 'Sam' };
 
 describe('where a question for a team goes', () => {
   it("is the team's first channel on the maker's own platform, then on another that delivers here", () => {
-    expect(handoffDestination(policy, 'security', 'slack', BOTH)).toEqual({ platform: 'slack', destination: '#gov-security' });
-    expect(handoffDestination(policy, 'privacy', 'teams', BOTH)).toEqual({ platform: 'teams', destination: 'Governance/Privacy' });
-    expect(handoffDestination(policy, 'privacy', 'teams', ['slack'])).toEqual({ platform: 'slack', destination: '#gov-privacy' });
+    expect(handoffDestination(policy, 'security', 'slack', BOTH)).toEqual({
+      platform: 'slack',
+      destination: '#gov-security',
+    });
+    expect(handoffDestination(policy, 'privacy', 'teams', BOTH)).toEqual({
+      platform: 'teams',
+      destination: 'Governance/Privacy',
+    });
+    expect(handoffDestination(policy, 'privacy', 'teams', ['slack'])).toEqual({
+      platform: 'slack',
+      destination: '#gov-privacy',
+    });
     // The terminal shows Slack channel names, as escalations do.
-    expect(handoffDestination(policy, 'ai-governance', 'console', ['console'])).toEqual({ platform: 'console', destination: '#gov-ai' });
+    expect(handoffDestination(policy, 'ai-governance', 'console', ['console'])).toEqual({
+      platform: 'console',
+      destination: '#gov-ai',
+    });
     expect(handoffDestination(policy, 'security', 'slack', [])).toBeUndefined();
     expect(handoffDestination(policy, 'nobody', 'slack', BOTH)).toBeUndefined();
   });
@@ -45,9 +69,16 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       deliveryPlatforms: BOTH,
       citations: [{ id: 'payment-card-data', title: 'Payment card data and PCI DSS' }],
     });
-    expect(outcome).toMatchObject({ kind: 'requested', team: 'security', platform: 'slack', destination: '#gov-security' });
+    expect(outcome).toMatchObject({
+      kind: 'requested',
+      team: 'security',
+      platform: 'slack',
+      destination: '#gov-security',
+    });
     if (outcome.kind !== 'requested') return;
-    expect(outcome.reply.text).toBe("I've asked the Security team (#gov-security). When someone replies, I'll pass their answer on here.");
+    expect(outcome.reply.text).toBe(
+      "I've asked the Security team (#gov-security). When someone replies, I'll pass their answer on here.",
+    );
 
     const handoff = await db.handoff.findUniqueOrThrow({ where: { id: outcome.handoffId } });
     expect(handoff).toMatchObject({
@@ -63,53 +94,106 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       threadKey: null,
     });
     const audit = await db.auditEvent.findMany({ where: { action: 'handoff.requested' } });
-    expect(audit.map((entry) => ({ actor: `${entry.actorPlatform}:${entry.actorId}`, details: entry.details }))).toEqual([
+    expect(
+      audit.map((entry) => ({ actor: `${entry.actorPlatform}:${entry.actorId}`, details: entry.details })),
+    ).toEqual([
       {
         actor: 'slack:U0MAKER',
-        details: { handoffId: outcome.handoffId, team: 'security', question: handoff.question, destination: 'slack:#gov-security' },
+        details: {
+          handoffId: outcome.handoffId,
+          team: 'security',
+          question: handoff.question,
+          destination: 'slack:#gov-security',
+        },
       },
     ]);
-    const outbox = await db.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `handoff:${outcome.handoffId}` } } });
+    const outbox = await db.outboxMessage.findMany({
+      where: { dedupeKey: { startsWith: `handoff:${outcome.handoffId}` } },
+    });
     expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ kind: 'notification', platform: 'slack', destination: '#gov-security', status: 'pending' });
+    expect(outbox[0]).toMatchObject({
+      kind: 'notification',
+      platform: 'slack',
+      destination: '#gov-security',
+      status: 'pending',
+    });
     const payload = outbox[0]!.payload as { handoffId: string; reply: { title: string; text: string } };
     expect(payload.handoffId).toBe(outcome.handoffId);
     expect(payload.reply.title).toBe('Question for Security');
-    expect(payload.reply.text).toContain('Maya (slack:U0MAKER) asked Steward:\n“Can I keep the last four digits of a card in Airtable?”');
+    expect(payload.reply.text).toContain(
+      'Maya (slack:U0MAKER) asked Steward:\n“Can I keep the last four digits of a card in Airtable?”',
+    );
     expect(payload.reply.text).toContain('Sources: Payment card data and PCI DSS (payment-card-data)');
     expect(payload.reply.text).toContain('Reply in this thread');
   });
 
   it('a Teams maker’s question goes to the team’s Teams channel', async () => {
-    const outcome = await requestHandoff(db, policy, { question: 'Can my Copilot Studio agent answer customers?', team: 'ai-governance', maker: teamsMaker, deliveryPlatforms: BOTH });
+    const outcome = await requestHandoff(db, policy, {
+      question: 'Can my Copilot Studio agent answer customers?',
+      team: 'ai-governance',
+      maker: teamsMaker,
+      deliveryPlatforms: BOTH,
+    });
     expect(outcome).toMatchObject({ kind: 'requested', platform: 'teams', destination: 'Governance/AI Governance' });
   });
 
   it('asking twice does not post twice', async () => {
-    const request = { question: 'Can I share my base with a supplier?', team: 'security', maker: slackMaker, deliveryPlatforms: BOTH };
+    const request = {
+      question: 'Can I share my base with a supplier?',
+      team: 'security',
+      maker: slackMaker,
+      deliveryPlatforms: BOTH,
+    };
     const first = await requestHandoff(db, policy, request);
     const second = await requestHandoff(db, policy, request);
-    expect(second).toMatchObject({ kind: 'already-requested', handoffId: first.kind === 'requested' ? first.handoffId : 'none' });
+    expect(second).toMatchObject({
+      kind: 'already-requested',
+      handoffId: first.kind === 'requested' ? first.handoffId : 'none',
+    });
     expect(await db.handoff.count({ where: { question: request.question } })).toBe(1);
   });
 
   it('says so, and writes nothing, when the team has no channel here or does not exist', async () => {
     const before = await db.handoff.count();
-    const noChannel = await requestHandoff(db, policy, { question: 'Anyone?', team: 'security', maker: slackMaker, deliveryPlatforms: [] });
-    expect(noChannel).toMatchObject({ kind: 'unavailable', reason: 'no-destination', reply: { text: expect.stringContaining('The Security team has no channel') } });
-    const unknown = await requestHandoff(db, policy, { question: 'Anyone?', team: 'facilities', maker: slackMaker, deliveryPlatforms: BOTH });
+    const noChannel = await requestHandoff(db, policy, {
+      question: 'Anyone?',
+      team: 'security',
+      maker: slackMaker,
+      deliveryPlatforms: [],
+    });
+    expect(noChannel).toMatchObject({
+      kind: 'unavailable',
+      reason: 'no-destination',
+      reply: { text: expect.stringContaining('The Security team has no channel') },
+    });
+    const unknown = await requestHandoff(db, policy, {
+      question: 'Anyone?',
+      team: 'facilities',
+      maker: slackMaker,
+      deliveryPlatforms: BOTH,
+    });
     expect(unknown).toMatchObject({ kind: 'unavailable', reason: 'unknown-team' });
     expect(await db.handoff.count()).toBe(before);
   });
 
   it("relays a reviewer's reply in the thread to the maker's chat, marks the handoff answered and audits it", async () => {
-    const requested = await requestHandoff(db, policy, { question: 'Is Stripe Checkout fine for our event tickets?', team: 'security', maker: slackMaker, deliveryPlatforms: BOTH });
+    const requested = await requestHandoff(db, policy, {
+      question: 'Is Stripe Checkout fine for our event tickets?',
+      team: 'security',
+      maker: slackMaker,
+      deliveryPlatforms: BOTH,
+    });
     if (requested.kind !== 'requested') throw new Error(requested.kind);
     const threadKey = 'slack:C0GOVSEC:1700000001.000200';
     expect(await recordHandoffThread(db, requested.handoffId, threadKey)).toBe(true);
     expect(await recordHandoffThread(db, requested.handoffId, 'slack:C0OTHER:1')).toBe(false);
 
-    const relayed = await relayHumanAnswer(db, { threadKey, answer: 'Yes: Stripe Checkout keeps card data off our systems.', reviewer, messageId: '1700000002.000300' });
+    const relayed = await relayHumanAnswer(db, {
+      threadKey,
+      answer: 'Yes: Stripe Checkout keeps card data off our systems.',
+      reviewer,
+      messageId: '1700000002.000300',
+    });
     expect(relayed).toEqual({ kind: 'relayed', handoffId: requested.handoffId, firstAnswer: true });
 
     const handoff = await db.handoff.findUniqueOrThrow({ where: { id: requested.handoffId } });
@@ -117,9 +201,16 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     expect(handoff.answeredAt).toBeInstanceOf(Date);
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'handoff.answered' } });
     expect(audit).toMatchObject({ actorPlatform: 'slack', actorId: 'U0SECURITY', actorName: 'Sam' });
-    expect(audit.details).toEqual({ handoffId: requested.handoffId, team: 'security', answer: 'Yes: Stripe Checkout keeps card data off our systems.', firstAnswer: true });
+    expect(audit.details).toEqual({
+      handoffId: requested.handoffId,
+      team: 'security',
+      answer: 'Yes: Stripe Checkout keeps card data off our systems.',
+      firstAnswer: true,
+    });
 
-    const toMaker = await db.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `handoff:${requested.handoffId}:answer:1700000002.000300` } });
+    const toMaker = await db.outboxMessage.findFirstOrThrow({
+      where: { dedupeKey: `handoff:${requested.handoffId}:answer:1700000002.000300` },
+    });
     expect(toMaker).toMatchObject({ kind: 'notification', platform: 'slack', destination: 'user:U0MAKER' });
     expect(toMaker.payload).toEqual({
       handoffId: requested.handoffId,
@@ -133,31 +224,67 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     });
 
     // The same reply delivered again is relayed once; a follow-up is relayed too; the maker's own reply is not.
-    expect(await relayHumanAnswer(db, { threadKey, answer: 'Yes: Stripe Checkout keeps card data off our systems.', reviewer, messageId: '1700000002.000300' })).toEqual({
+    expect(
+      await relayHumanAnswer(db, {
+        threadKey,
+        answer: 'Yes: Stripe Checkout keeps card data off our systems.',
+        reviewer,
+        messageId: '1700000002.000300',
+      }),
+    ).toEqual({
       kind: 'duplicate',
       handoffId: requested.handoffId,
     });
-    expect(await relayHumanAnswer(db, { handoffId: requested.handoffId, answer: 'Register the app too, please.', reviewer, messageId: 'follow-up' })).toEqual({
+    expect(
+      await relayHumanAnswer(db, {
+        handoffId: requested.handoffId,
+        answer: 'Register the app too, please.',
+        reviewer,
+        messageId: 'follow-up',
+      }),
+    ).toEqual({
       kind: 'relayed',
       handoffId: requested.handoffId,
       firstAnswer: false,
     });
-    expect(await relayHumanAnswer(db, { threadKey, answer: 'Thanks!', reviewer: { platform: 'slack', userId: 'U0MAKER' } })).toEqual({ kind: 'ignored', reason: 'maker-reply' });
-    expect(await relayHumanAnswer(db, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer })).toEqual({ kind: 'ignored', reason: 'unknown-handoff' });
-    expect(await relayHumanAnswer(db, { threadKey, answer: '   ', reviewer })).toEqual({ kind: 'ignored', reason: 'empty-answer' });
-    expect(await db.auditEvent.count({ where: { action: 'handoff.answered', details: { path: ['handoffId'], equals: requested.handoffId } } })).toBe(2);
+    expect(
+      await relayHumanAnswer(db, { threadKey, answer: 'Thanks!', reviewer: { platform: 'slack', userId: 'U0MAKER' } }),
+    ).toEqual({ kind: 'ignored', reason: 'maker-reply' });
+    expect(await relayHumanAnswer(db, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer })).toEqual({
+      kind: 'ignored',
+      reason: 'unknown-handoff',
+    });
+    expect(await relayHumanAnswer(db, { threadKey, answer: '   ', reviewer })).toEqual({
+      kind: 'ignored',
+      reason: 'empty-answer',
+    });
+    expect(
+      await db.auditEvent.count({
+        where: { action: 'handoff.answered', details: { path: ['handoffId'], equals: requested.handoffId } },
+      }),
+    ).toBe(2);
   });
 
   it('end to end through the outbox: the team sees the question, the maker sees the answer', async () => {
     const delivered: OutgoingMessage[] = [];
-    const worker = new OutboxWorker({ db, transports: ['slack', 'teams'].map((platform) => recordingTransport(platform, delivered)) });
+    const worker = new OutboxWorker({
+      db,
+      transports: ['slack', 'teams'].map((platform) => recordingTransport(platform, delivered)),
+    });
     await worker.drain();
     delivered.length = 0;
 
-    const requested = await requestHandoff(db, policy, { question: 'May a custom GPT read our HR policies?', team: 'ai-governance', maker: teamsMaker, deliveryPlatforms: BOTH });
+    const requested = await requestHandoff(db, policy, {
+      question: 'May a custom GPT read our HR policies?',
+      team: 'ai-governance',
+      maker: teamsMaker,
+      deliveryPlatforms: BOTH,
+    });
     if (requested.kind !== 'requested') throw new Error(requested.kind);
     await worker.drain();
-    expect(delivered.map((message) => [message.platform, message.destination, message.reply.title])).toEqual([['teams', 'Governance/AI Governance', 'Question for AI governance']]);
+    expect(delivered.map((message) => [message.platform, message.destination, message.reply.title])).toEqual([
+      ['teams', 'Governance/AI Governance', 'Question for AI governance'],
+    ]);
 
     await recordHandoffThread(db, requested.handoffId, 'teams:19:gov-ai@thread.tacv2;messageid=42');
     await relayHumanAnswer(db, {
@@ -168,7 +295,11 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     await worker.drain();
     expect(delivered.map((message) => [message.platform, message.destination, message.reply.text])).toEqual([
       ['teams', 'Governance/AI Governance', expect.any(String)],
-      ['teams', 'user:aad-maker', 'Ada answered your question “May a custom GPT read our HR policies?”:\nYes, if the GPT stays in the Enterprise workspace.'],
+      [
+        'teams',
+        'user:aad-maker',
+        'Ada answered your question “May a custom GPT read our HR policies?”:\nYes, if the GPT stays in the Enterprise workspace.',
+      ],
     ]);
     expect(delivered[1]?.payload).toMatchObject({ handoffId: requested.handoffId, channelId: 'a:1dm', threadId: null });
   });

@@ -36,7 +36,11 @@ const valid = { id: 'printing', title: 'Printing', team: 'security' };
 /** The error a set of files gets, or a failure when they load. */
 function refusal(files: Record<string, string>): HandbookError {
   try {
-    parseHandbookFiles('test-handbook', Object.entries(files).map(([name, text]) => ({ name, text })), policy);
+    parseHandbookFiles(
+      'test-handbook',
+      Object.entries(files).map(([name, text]) => ({ name, text })),
+      policy,
+    );
   } catch (error) {
     if (error instanceof HandbookError) return error;
     throw error;
@@ -75,13 +79,23 @@ describe('the shipped handbook', () => {
 describe('invalid handbooks are refused, naming the file, line and field', () => {
   it('an unknown team, with the teams it could be', () => {
     const error = refusal({ 'printing.md': section({ ...valid, team: 'secops' }) });
-    expect(error.issues).toEqual([{ file: 'printing.md', line: 4, column: 7, field: 'team', message: expect.stringContaining('unknown team "secops" (teams: security, privacy') }]);
+    expect(error.issues).toEqual([
+      {
+        file: 'printing.md',
+        line: 4,
+        column: 7,
+        field: 'team',
+        message: expect.stringContaining('unknown team "secops" (teams: security, privacy'),
+      },
+    ]);
     expect(error.message).toContain('printing.md:4:7: team: unknown team "secops"');
   });
 
   it('a duplicate id, naming both files', () => {
     const error = refusal({ 'a.md': section(valid), 'b.md': section(valid) });
-    expect(error.issues).toEqual([{ file: 'b.md', line: 2, column: 5, field: 'id', message: 'duplicate id "printing" (also in a.md)' }]);
+    expect(error.issues).toEqual([
+      { file: 'b.md', line: 2, column: 5, field: 'id', message: 'duplicate id "printing" (also in a.md)' },
+    ]);
   });
 
   it('a missing field, an unknown field and a badly formed id, all at once', () => {
@@ -96,7 +110,15 @@ describe('invalid handbooks are refused, naming the file, line and field', () =>
 
   it('an empty body', () => {
     const error = refusal({ 'printing.md': section(valid, '   ') });
-    expect(error.issues).toEqual([{ file: 'printing.md', line: 6, column: 1, field: 'body', message: 'the section has no text after the front matter' }]);
+    expect(error.issues).toEqual([
+      {
+        file: 'printing.md',
+        line: 6,
+        column: 1,
+        field: 'body',
+        message: 'the section has no text after the front matter',
+      },
+    ]);
   });
 
   it('no front matter, unclosed front matter and broken YAML', () => {
@@ -140,8 +162,13 @@ describe('the policy names the handbook folder', () => {
   });
 
   it('resolves a configured folder against the policy file, and refuses unknown keys in the entry', () => {
-    const custom = loadPolicyFromText(shippedText.replace(/^ {2}dir: handbook$/m, '  dir: ../shared/guardrails'), 'policy.yaml');
+    const custom = loadPolicyFromText(
+      shippedText.replace(/^ {2}dir: handbook$/m, '  dir: ../shared/guardrails'),
+      'policy.yaml',
+    );
     expect(handbookDir(custom, '/etc/steward/policy.yaml')).toBe('/etc/shared/guardrails');
-    expect(() => loadPolicyFromText(shippedText.replace(/^ {2}dir: handbook$/m, '  folder: x'), 'policy.yaml')).toThrow(PolicyError);
+    expect(() => loadPolicyFromText(shippedText.replace(/^ {2}dir: handbook$/m, '  folder: x'), 'policy.yaml')).toThrow(
+      PolicyError,
+    );
   });
 });

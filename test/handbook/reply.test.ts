@@ -36,7 +36,12 @@ describe('a guardrail answer as a chat reply', () => {
   });
 
   it('an off-topic redirect has no sources and no button', () => {
-    const offTopic: GuardrailAnswer = { answer: OFF_TOPIC_ANSWER, citations: [], handoff: false, assessedBy: 'retrieval' };
+    const offTopic: GuardrailAnswer = {
+      answer: OFF_TOPIC_ANSWER,
+      citations: [],
+      handoff: false,
+      assessedBy: 'retrieval',
+    };
     expect(guardrailReplies(offTopic)).toEqual([{ text: OFF_TOPIC_ANSWER, tone: 'info' }]);
   });
 });

@@ -17,7 +17,9 @@ interface LabelledQuestion {
 const policy = loadPolicy();
 const handbook = loadHandbook(handbookDir(policy, DEFAULT_POLICY_PATH), policy);
 const index = createHandbookIndex(handbook);
-const labelled = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/guardrail-questions.json'), 'utf8')) as LabelledQuestion[];
+const labelled = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, '../fixtures/guardrail-questions.json'), 'utf8'),
+) as LabelledQuestion[];
 
 function hitRates(questions: LabelledQuestion[]) {
   const misses: string[] = [];
@@ -74,6 +76,11 @@ describe('search', () => {
     expect(stemWord('apps')).toBe('app');
     expect(stemWord('access')).toBe('access');
     expect(stemWord('need')).toBe('need');
-    expect(normaliseText('Can I send E-mails to the whole organisation?')).toEqual(['send', 'email', 'whol', 'company']);
+    expect(normaliseText('Can I send E-mails to the whole organisation?')).toEqual([
+      'send',
+      'email',
+      'whol',
+      'company',
+    ]);
   });
 });

@@ -45,30 +45,40 @@ export interface StartOptions {
 }
 
 /** The shipped policy with Slack reviewers for privacy: one user, and a user group. */
-export function testPolicyYaml(): string {
+function testPolicyYaml(): string {
   const doc = parseDocument(readFileSync(path.join(projectRoot, 'policy', 'default.yaml'), 'utf8'));
   doc.setIn(['teams', 'privacy', 'reviewers'], doc.createNode({ slack: ['UREVIEWER1', 'SPRIVACYREV'], teams: [] }));
   doc.setIn(['leads', 'reviewers'], doc.createNode({ slack: ['ULEAD1'], teams: [] }));
   return doc.toString();
 }
 
-export async function startSteward(fake: FakeSlack, extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningSteward> {
+export async function startSteward(
+  fake: FakeSlack,
+  extraEnv: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningSteward> {
   const { dir, cleanup } = await pgliteTestDir();
   const policyFile = path.join(dir, 'policy.yaml');
   await writeFile(policyFile, testPolicyYaml());
-  const env = options.restartOf?.env ?? stewardEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PGLITE_DIR: path.join(dir, 'db'),
-    STEWARD_POLICY: policyFile,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: fake.apiUrl,
-    OUTBOX_POLL_MS: '100',
-    LOG_LEVEL: 'info',
-    ...extraEnv,
+  const env =
+    options.restartOf?.env ??
+    stewardEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PGLITE_DIR: path.join(dir, 'db'),
+      STEWARD_POLICY: policyFile,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: fake.apiUrl,
+      OUTBOX_POLL_MS: '100',
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    });
+  const server = spawn(process.execPath, [path.join(projectRoot, 'bin', 'steward.js'), 'serve'], {
+    cwd: projectRoot,
+    env,
+    detached: true,
   });
-  const server = spawn(process.execPath, [path.join(projectRoot, 'bin', 'steward.js'), 'serve'], { cwd: projectRoot, env, detached: true });
   let output = '';
   server.stdout.on('data', (chunk) => (output += chunk));
   server.stderr.on('data', (chunk) => (output += chunk));
@@ -122,7 +132,11 @@ export class SlackSide {
     readonly fake: FakeSlack,
   ) {}
 
-  async post(body: string, contentType: string, options: SlackRequestOptions = {}): Promise<{ status: number; text: string; ms: number }> {
+  async post(
+    body: string,
+    contentType: string,
+    options: SlackRequestOptions = {},
+  ): Promise<{ status: number; text: string; ms: number }> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
     if (options.signature !== null) {
@@ -141,12 +155,24 @@ export class SlackSide {
 
   /** An interactivity payload (form-encoded `payload=<json>`). */
   interaction(payload: any, options: SlackRequestOptions = {}) {
-    return this.post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded', options);
+    return this.post(
+      `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      'application/x-www-form-urlencoded',
+      options,
+    );
   }
 
   /** A slash command (form-encoded fields); the response_url points at the fake. */
   async command(text: string, user: string, channel = 'C2147483705') {
-    const form = { ...fixture('slash_command'), text, user_id: user, user_name: user.toLowerCase(), channel_id: channel, trigger_id: `trigger-${randomUUID()}`, response_url: this.fake.responseUrl(randomUUID()) };
+    const form = {
+      ...fixture('slash_command'),
+      text,
+      user_id: user,
+      user_name: user.toLowerCase(),
+      channel_id: channel,
+      trigger_id: `trigger-${randomUUID()}`,
+      response_url: this.fake.responseUrl(randomUUID()),
+    };
     const response = await this.post(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
     return { ...response, form, body: response.text ? JSON.parse(response.text) : undefined };
   }
@@ -155,7 +181,15 @@ export class SlackSide {
   async dm(user: string, text: string, options: SlackRequestOptions & { eventId?: string } = {}) {
     const envelope = fixture('event_message_im');
     const ts = nextTs();
-    Object.assign(envelope.event, { user, text, channel: dmOf(user), ts, event_ts: ts, client_msg_id: randomUUID(), blocks: richTextOf(text) });
+    Object.assign(envelope.event, {
+      user,
+      text,
+      channel: dmOf(user),
+      ts,
+      event_ts: ts,
+      client_msg_id: randomUUID(),
+      blocks: richTextOf(text),
+    });
     envelope.event_id = options.eventId ?? `Ev${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`;
     const response = await this.event(envelope, options);
     return { ...response, envelope };
@@ -163,8 +197,19 @@ export class SlackSide {
 
   /** Clicks the button labelled `label` on a message Steward posted (a recorded chat.postMessage). */
   click(message: SlackCall, label: string, user: string, channelName = 'directmessage') {
-    const { element, blockId } = findElement(message, (candidate) => candidate.type === 'button' && candidate.text?.text === label, `button "${label}"`);
-    return this.interaction(this.actionPayload(message, user, channelName, { ...element, block_id: blockId, action_ts: nextTs(), text: element.text }));
+    const { element, blockId } = findElement(
+      message,
+      (candidate) => candidate.type === 'button' && candidate.text?.text === label,
+      `button "${label}"`,
+    );
+    return this.interaction(
+      this.actionPayload(message, user, channelName, {
+        ...element,
+        block_id: blockId,
+        action_ts: nextTs(),
+        text: element.text,
+      }),
+    );
   }
 
   /** Picks `label` from the message's select menu. */
@@ -173,9 +218,16 @@ export class SlackSide {
   }
 
   choicePayload(message: SlackCall, label: string, user: string): any {
-    const { element, blockId } = findElement(message, (candidate) => candidate.type === 'static_select', 'a select menu');
+    const { element, blockId } = findElement(
+      message,
+      (candidate) => candidate.type === 'static_select',
+      'a select menu',
+    );
     const option = element.options.find((candidate: any) => candidate.text.text === label);
-    if (!option) throw new Error(`No option "${label}" in ${JSON.stringify(element.options.map((candidate: any) => candidate.text.text))}`);
+    if (!option)
+      throw new Error(
+        `No option "${label}" in ${JSON.stringify(element.options.map((candidate: any) => candidate.text.text))}`,
+      );
     return this.actionPayload(message, user, 'directmessage', {
       type: 'static_select',
       action_id: element.action_id,
@@ -189,14 +241,24 @@ export class SlackSide {
   /** Ticks the boxes labelled `labels`, then clicks Done (Slack sends the ticks as the message's state). */
   tickAndSubmit(message: SlackCall, labels: string[], user: string) {
     const picker = findElement(message, (candidate) => candidate.type === 'checkboxes', 'checkboxes');
-    const done = findElement(message, (candidate) => candidate.type === 'button' && candidate.text?.text === 'Done', 'the Done button');
+    const done = findElement(
+      message,
+      (candidate) => candidate.type === 'button' && candidate.text?.text === 'Done',
+      'the Done button',
+    );
     const selected = labels.map((label) => {
       const option = picker.element.options.find((candidate: any) => candidate.text.text === label);
       if (!option) throw new Error(`No checkbox "${label}"`);
       return option;
     });
-    const payload = this.actionPayload(message, user, 'directmessage', { ...done.element, block_id: done.blockId, action_ts: nextTs() });
-    payload.state = { values: { [picker.blockId]: { [picker.element.action_id]: { type: 'checkboxes', selected_options: selected } } } };
+    const payload = this.actionPayload(message, user, 'directmessage', {
+      ...done.element,
+      block_id: done.blockId,
+      action_ts: nextTs(),
+    });
+    payload.state = {
+      values: { [picker.blockId]: { [picker.element.action_id]: { type: 'checkboxes', selected_options: selected } } },
+    };
     return this.interaction(payload);
   }
 
@@ -207,7 +269,13 @@ export class SlackSide {
     payload.user = { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0STEWARD' };
     payload.container = { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false };
     payload.channel = { id: channel, name: channelName };
-    payload.message = { ...payload.message, ts, text: message.args.text, blocks: message.args.blocks, ...(message.args.thread_ts ? { thread_ts: message.args.thread_ts } : {}) };
+    payload.message = {
+      ...payload.message,
+      ts,
+      text: message.args.text,
+      blocks: message.args.blocks,
+      ...(message.args.thread_ts ? { thread_ts: message.args.thread_ts } : {}),
+    };
     payload.trigger_id = `trigger-${randomUUID()}`;
     payload.response_url = this.fake.responseUrl(randomUUID());
     payload.actions = [action];
@@ -227,7 +295,13 @@ export class SlackSide {
   submitReason(opened: SlackCall, reason: string, user: string) {
     const payload = fixture('view_submission');
     payload.user = { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0STEWARD' };
-    payload.view = { ...payload.view, id: opened.response.view.id, callback_id: opened.args.view.callback_id, private_metadata: opened.args.view.private_metadata, blocks: opened.args.view.blocks };
+    payload.view = {
+      ...payload.view,
+      id: opened.response.view.id,
+      callback_id: opened.args.view.callback_id,
+      private_metadata: opened.args.view.private_metadata,
+      blocks: opened.args.view.blocks,
+    };
     payload.view.state = { values: { reason: { answer: { type: 'plain_text_input', value: reason } } } };
     return this.interaction(payload);
   }
@@ -248,13 +322,16 @@ export function richTextOf(text: string): any[] {
     const [target = '', label] = match[1]!.split('|');
     if (target.startsWith('@')) elements.push({ type: 'user', user_id: target.slice(1) });
     else if (target.startsWith('#')) elements.push({ type: 'channel', channel_id: target.slice(1) });
-    else if (target.startsWith('!subteam^')) elements.push({ type: 'usergroup', usergroup_id: target.slice('!subteam^'.length) });
+    else if (target.startsWith('!subteam^'))
+      elements.push({ type: 'usergroup', usergroup_id: target.slice('!subteam^'.length) });
     else if (target.startsWith('!')) elements.push({ type: 'broadcast', range: target.slice(1) });
     else elements.push({ type: 'link', url: decoded(target), ...(label ? { text: decoded(label) } : {}) });
     last = match.index + match[0].length;
   }
   if (last < text.length) elements.push({ type: 'text', text: decoded(text.slice(last)) });
-  return [{ type: 'rich_text', block_id: randomUUID().slice(0, 5), elements: [{ type: 'rich_text_section', elements }] }];
+  return [
+    { type: 'rich_text', block_id: randomUUID().slice(0, 5), elements: [{ type: 'rich_text_section', elements }] },
+  ];
 }
 
 let tsCounter = 0;
@@ -267,7 +344,11 @@ export function dmOf(user: string): string {
   return `D${user.slice(1)}`;
 }
 
-function findElement(message: SlackCall, match: (element: any) => boolean, what: string): { element: any; blockId: string } {
+function findElement(
+  message: SlackCall,
+  match: (element: any) => boolean,
+  what: string,
+): { element: any; blockId: string } {
   for (const block of message.args.blocks ?? []) {
     if (block.type !== 'actions') continue;
     const element = block.elements.find(match);

@@ -29,7 +29,10 @@ export async function converse(slack: SlackSide, fake: FakeSlack, user: string, 
     await slack.dm(user, line);
     const next = NEXT_QUESTION[index];
     await fake.waitFor(
-      (call) => ['chat.postMessage', 'chat.update'].includes(call.method) && call.response?.channel === dmOf(user) && (next === undefined || visibleText(call).includes(next)),
+      (call) =>
+        ['chat.postMessage', 'chat.update'].includes(call.method) &&
+        call.response?.channel === dmOf(user) &&
+        (next === undefined || visibleText(call).includes(next)),
       { after: before, timeoutMs: 30_000, what: `"${next ?? 'an answer'}" after "${line}"` },
     );
   }

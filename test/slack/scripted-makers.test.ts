@@ -7,7 +7,13 @@ import type { AppProfile } from '../../src/profile/schema.ts';
 import type { FakeSlack } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
-import { heardInText, inventoryDifferences, playMaker, SCRIPTED_MAKERS, waitingForInText } from '../support/scripted-maker.ts';
+import {
+  heardInText,
+  inventoryDifferences,
+  playMaker,
+  SCRIPTED_MAKERS,
+  waitingForInText,
+} from '../support/scripted-maker.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
 
@@ -27,7 +33,9 @@ let steward: RunningSteward;
 let slack: SlackSide;
 
 beforeAll(async () => {
-  const users = Object.fromEntries(SCRIPTED_MAKERS.map((maker, index) => [userOf(index), { name: maker.id, real_name: maker.id }]));
+  const users = Object.fromEntries(
+    SCRIPTED_MAKERS.map((maker, index) => [userOf(index), { name: maker.id, real_name: maker.id }]),
+  );
   fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users });
   steward = await startSteward(fake);
   slack = new SlackSide(steward, fake);
@@ -46,10 +54,16 @@ async function turn(user: string, typed: string): Promise<string> {
   const inDm = () =>
     fake.calls
       .slice(before)
-      .filter((call) => ['chat.postMessage', 'chat.update'].includes(call.method) && call.response?.channel === dmOf(user))
+      .filter(
+        (call) => ['chat.postMessage', 'chat.update'].includes(call.method) && call.response?.channel === dmOf(user),
+      )
       // A question redrawn as answered ("✔ ...") is the old question, not the new one.
       .filter((call) => !visibleText(call).includes('✔'));
-  await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user), { after: before, timeoutMs: 30_000, what: `a reply to "${typed}"` });
+  await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user), {
+    after: before,
+    timeoutMs: 30_000,
+    what: `a reply to "${typed}"`,
+  });
   // Done when Steward waits for something (a question, a read-back, the summary) or has registered the
   // app; a reply that waits for nothing (the help after a greeting) is done once Slack has gone quiet.
   const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
@@ -79,7 +93,9 @@ describe('twenty scripted makers on Slack', () => {
       });
       reasks += run.reasks;
     }
-    const apps = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], steward.env)).stdout) as Array<{ profile: AppProfile }>;
+    const apps = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], steward.env)).stdout) as Array<{
+      profile: AppProfile;
+    }>;
     const { risk, spelling } = inventoryDifferences(apps);
     expect(risk).toEqual([]);
     expect(spelling.length, spelling.join('\n')).toBeLessThanOrEqual(4);

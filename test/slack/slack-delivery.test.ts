@@ -6,16 +6,24 @@ import type { FakeSlack, SlackCall } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, fixture, richTextOf, startSteward, visibleText } from './harness.ts';
+import {
+  BOT_TOKEN,
+  GOV_CHANNELS,
+  SlackSide,
+  channelHistory,
+  dmOf,
+  fixture,
+  richTextOf,
+  startSteward,
+  visibleText,
+} from './harness.ts';
 import { converse } from './registration-flow.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
 vi.setConfig({ testTimeout: 120_000 });
 
-
 const FAST_RETRIES = { OUTBOX_POLL_MS: '50', SLACK_REQUEST_TIMEOUT_MS: '800', OUTBOX_LEASE_MS: '1500' };
-
 
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,24 +38,63 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, t
 /** Registers an app by DM, answering every question; returns its reference. */
 async function register(slack: SlackSide, fake: FakeSlack, user: string, answers: string[]): Promise<string> {
   await converse(slack, fake, user, answers);
-  const done = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(user) && /Registered APP-\d{4}/u.test(visibleText(call)), {
-    timeoutMs: 60_000,
-    what: `${user}'s registration`,
-  });
+  const done = await fake.waitFor(
+    (call) =>
+      call.method === 'chat.postMessage' &&
+      call.response?.channel === dmOf(user) &&
+      /Registered APP-\d{4}/u.test(visibleText(call)),
+    {
+      timeoutMs: 60_000,
+      what: `${user}'s registration`,
+    },
+  );
   return /APP-\d{4,}/u.exec(visibleText(done))![0];
 }
 
-const MEDIUM_PRIVACY = (name: string) => ['register', name, 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
-const CARD_DATA = (name: string) => ['register', name, 'Takes deposits for events', 'airtable', 'Events', 'team', '5', 'payment card numbers', 'none', 'no', 'low', 'no', 'yes'];
+const MEDIUM_PRIVACY = (name: string) => [
+  'register',
+  name,
+  'Tracks customer complaints',
+  'power apps',
+  'Customer Service',
+  'department',
+  '45',
+  'personal',
+  'none',
+  'no',
+  'medium',
+  'no',
+  'yes',
+];
+const CARD_DATA = (name: string) => [
+  'register',
+  name,
+  'Takes deposits for events',
+  'airtable',
+  'Events',
+  'team',
+  '5',
+  'payment card numbers',
+  'none',
+  'no',
+  'low',
+  'no',
+  'yes',
+];
 
-const reviewsOf = (messages: any[], reference: string) => messages.filter((message) => String(message.text ?? '').includes(`Review needed: ${reference}`));
+const reviewsOf = (messages: any[], reference: string) =>
+  messages.filter((message) => String(message.text ?? '').includes(`Review needed: ${reference}`));
 
 describe('escalations through a failing Slack', () => {
   let fake: FakeSlack;
   let steward: RunningSteward;
   let slack: SlackSide;
   beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UFAULT1: { name: 'fay' }, UFAULT2: { name: 'fen' } } });
+    fake = await startFakeSlack({
+      botToken: BOT_TOKEN,
+      channels: GOV_CHANNELS,
+      users: { UFAULT1: { name: 'fay' }, UFAULT2: { name: 'fen' } },
+    });
     steward = await startSteward(fake, FAST_RETRIES);
     slack = new SlackSide(steward, fake);
   });
@@ -73,7 +120,9 @@ describe('escalations through a failing Slack', () => {
       ['C0SECURITY', deposits],
       ['C0COMPLY', deposits],
     ] as const) {
-      await waitUntil(`${reference} in ${channel}`, async () => ((await reviewsOf(await channelHistory(fake, channel), reference)).length > 0 ? true : undefined));
+      await waitUntil(`${reference} in ${channel}`, async () =>
+        reviewsOf(await channelHistory(fake, channel), reference).length > 0 ? true : undefined,
+      );
     }
     // Wait until every delivery has settled (an uncertain one is looked up after its backoff), then count.
     const outbox = await waitUntil('the outbox to settle', async () => {
@@ -83,7 +132,9 @@ describe('escalations through a failing Slack', () => {
     expect(reviewsOf(await channelHistory(fake, 'C0PRIVACY'), complaints)).toHaveLength(1);
     expect(reviewsOf(await channelHistory(fake, 'C0SECURITY'), deposits)).toHaveLength(1);
     expect(reviewsOf(await channelHistory(fake, 'C0COMPLY'), deposits)).toHaveLength(1);
-    const attempts = fake.callsOf('chat.postMessage').filter((call) => call.args.channel === 'C0PRIVACY' && String(call.args.text).includes(complaints));
+    const attempts = fake
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.channel === 'C0PRIVACY' && String(call.args.text).includes(complaints));
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     expect(outbox.counts.dead).toBeUndefined();
     expect(outbox.counts.pending).toBeUndefined();
@@ -92,7 +143,11 @@ describe('escalations through a failing Slack', () => {
 
 describe('a crash in the middle of a delivery', () => {
   it('is followed by no duplicate once the server is back', async () => {
-    const fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UCRASH1: { name: 'cy' } } });
+    const fake = await startFakeSlack({
+      botToken: BOT_TOKEN,
+      channels: GOV_CHANNELS,
+      users: { UCRASH1: { name: 'cy' } },
+    });
     const first = await startSteward(fake, FAST_RETRIES);
     let second: RunningSteward | undefined;
     try {
@@ -100,7 +155,10 @@ describe('a crash in the middle of a delivery', () => {
       fake.failNext('chat.postMessage', { delayMs: 5000 }, 1, (args) => args.channel === 'C0PRIVACY');
       const slack = new SlackSide(first, fake);
       await converse(slack, fake, 'UCRASH1', MEDIUM_PRIVACY('Crash log'));
-      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY', { timeoutMs: 60_000, what: 'the escalation post' });
+      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY', {
+        timeoutMs: 60_000,
+        what: 'the escalation post',
+      });
       await first.crash();
       const posted = await channelHistory(fake, 'C0PRIVACY');
       expect(posted).toHaveLength(1);
@@ -127,7 +185,14 @@ describe('ask a human, on Slack', () => {
   let steward: RunningSteward;
   let slack: SlackSide;
   beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { UASKER1: { name: 'ada', real_name: 'Ada Asker' }, UHELPER1: { name: 'hal', real_name: 'Hal Helper', display_name: 'Hal' } } });
+    fake = await startFakeSlack({
+      botToken: BOT_TOKEN,
+      channels: GOV_CHANNELS,
+      users: {
+        UASKER1: { name: 'ada', real_name: 'Ada Asker' },
+        UHELPER1: { name: 'hal', real_name: 'Hal Helper', display_name: 'Hal' },
+      },
+    });
     steward = await startSteward(fake, { OUTBOX_POLL_MS: '50' });
     slack = new SlackSide(steward, fake);
   });
@@ -139,35 +204,70 @@ describe('ask a human, on Slack', () => {
   it("posts the question to the owning team's channel and relays a reviewer's thread reply to the maker", async () => {
     const question = 'Can my Zap send customer emails to Mailchimp?';
     await slack.dm('UASKER1', question);
-    const answer = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('Ask a human'), {
-      what: 'the handbook answer',
-    });
+    const answer = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.response?.channel === dmOf('UASKER1') &&
+        visibleText(call).includes('Ask a human'),
+      {
+        what: 'the handbook answer',
+      },
+    );
     expect(visibleText(answer)).toMatch(/Sources:/u);
     await slack.click(answer, 'Ask a human', 'UASKER1');
 
-    const handedOver: SlackCall = await fake.waitFor((call) => call.method === 'chat.postMessage' && String(call.response?.channel).startsWith('C0') && visibleText(call).includes('Mailchimp'), {
-      what: "the question in the team's channel",
-    });
+    const handedOver: SlackCall = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        String(call.response?.channel).startsWith('C0') &&
+        visibleText(call).includes('Mailchimp'),
+      {
+        what: "the question in the team's channel",
+      },
+    );
     const channel = handedOver.response.channel as string;
     const threadTs = handedOver.response.ts as string;
 
     const reply = fixture('event_message_im');
     const ts = `${Math.floor(Date.now() / 1000)}.000777`;
     const answerText = 'Only with a signed DPA and consent; ask procurement for the template.';
-    Object.assign(reply.event, { user: 'UHELPER1', text: answerText, blocks: richTextOf(answerText), channel, channel_type: 'channel', thread_ts: threadTs, ts, event_ts: ts });
+    Object.assign(reply.event, {
+      user: 'UHELPER1',
+      text: answerText,
+      blocks: richTextOf(answerText),
+      channel,
+      channel_type: 'channel',
+      thread_ts: threadTs,
+      ts,
+      event_ts: ts,
+    });
     reply.event_id = 'EvHANDOFFREPLY1';
     expect((await slack.event(reply)).status).toBe(200);
-    const relayed = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('signed DPA'), {
-      what: "the reviewer's answer in the maker's DM",
-    });
+    const relayed = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.response?.channel === dmOf('UASKER1') &&
+        visibleText(call).includes('signed DPA'),
+      {
+        what: "the reviewer's answer in the maker's DM",
+      },
+    );
     expect(visibleText(relayed)).toContain('Mailchimp');
 
     // Slack's redelivery of the same reply is relayed once.
     await slack.event(reply, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(fake.callsOf('chat.postMessage').filter((call) => call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('signed DPA'))).toHaveLength(1);
+    expect(
+      fake
+        .callsOf('chat.postMessage')
+        .filter((call) => call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('signed DPA')),
+    ).toHaveLength(1);
 
-    const audit = JSON.parse((await runSteward(['audit', 'export', '--format', 'json'], steward.env)).stdout) as Array<{ action: string }>;
-    expect(audit.map((event) => event.action)).toEqual(expect.arrayContaining(['handoff.requested', 'handoff.answered']));
+    const audit = JSON.parse((await runSteward(['audit', 'export', '--format', 'json'], steward.env)).stdout) as Array<{
+      action: string;
+    }>;
+    expect(audit.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['handoff.requested', 'handoff.answered']),
+    );
   });
 });

@@ -13,10 +13,7 @@ import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, GOV_CHANNELS, SlackSide, channelHistory, dmOf, startSteward, visibleText } from './harness.ts';
 
- 
-
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
-
 
 /** Sends each request to the next instance in turn, as a round-robin load balancer does. */
 async function roundRobin(targets: string[]): Promise<{ url: string; served: number[]; close(): Promise<void> }> {
@@ -35,9 +32,12 @@ async function roundRobin(targets: string[]): Promise<{ url: string; served: num
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    served,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
-
 
 describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
   let fake: FakeSlack;
@@ -84,30 +84,59 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
     for (const [answer, next] of turns) {
       const before = fake.calls.length;
       await slack.dm('UROUND1', answer);
-      await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1') && visibleText(call).includes(next), {
-        after: before,
-        timeoutMs: 30_000,
-        what: `"${next}" after "${answer}"`,
-      });
+      await fake.waitFor(
+        (call) =>
+          call.method === 'chat.postMessage' &&
+          call.response?.channel === dmOf('UROUND1') &&
+          visibleText(call).includes(next),
+        {
+          after: before,
+          timeoutMs: 30_000,
+          what: `"${next}" after "${answer}"`,
+        },
+      );
     }
-    const registered = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf('UROUND1') && /Registered APP-\d{4}/u.test(visibleText(call)), {
-      timeoutMs: 60_000,
-      what: 'the registration',
-    });
+    const registered = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.response?.channel === dmOf('UROUND1') &&
+        /Registered APP-\d{4}/u.test(visibleText(call)),
+      {
+        timeoutMs: 60_000,
+        what: 'the registration',
+      },
+    );
     expect(balancer.served.every((count) => count >= 6)).toBe(true);
     const reference = /APP-\d{4,}/u.exec(visibleText(registered))![0];
-    const apps = JSON.parse((await runSteward(['apps', 'list', '--json'], one.env)).stdout) as Array<{ reference: string; name: string }>;
+    const apps = JSON.parse((await runSteward(['apps', 'list', '--json'], one.env)).stdout) as Array<{
+      reference: string;
+      name: string;
+    }>;
     expect(apps.filter((app) => app.name === 'Round robin rota')).toEqual([expect.objectContaining({ reference })]);
     const deadline = Date.now() + 30_000;
-    while ((await channelHistory(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`)).length === 0 && Date.now() < deadline) {
+    while (
+      (await channelHistory(fake, 'C0PRIVACY')).filter((message) =>
+        String(message.text).includes(`Review needed: ${reference}`),
+      ).length === 0 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect((await channelHistory(fake, 'C0PRIVACY')).filter((message) => String(message.text).includes(`Review needed: ${reference}`))).toHaveLength(1);
+    expect(
+      (await channelHistory(fake, 'C0PRIVACY')).filter((message) =>
+        String(message.text).includes(`Review needed: ${reference}`),
+      ),
+    ).toHaveLength(1);
   });
 
   it('deliver a burst of 200 escalations with no duplicate and no loss, through 429s and 5xx', async () => {
-    const rows = ['name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId'];
-    for (let index = 0; index < 200; index += 1) rows.push(`Burst app ${index},Tracks customer contacts ${index},airtable,Sales,department,30,personal,,false,low,false,slack,UBURST${index}`);
+    const rows = [
+      'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId',
+    ];
+    for (let index = 0; index < 200; index += 1)
+      rows.push(
+        `Burst app ${index},Tracks customer contacts ${index},airtable,Sales,department,30,personal,,false,low,false,slack,UBURST${index}`,
+      );
     const file = path.join(os.tmpdir(), `steward-burst-${process.pid}.csv`);
     await writeFile(file, rows.join('\n'));
     fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 }, 5, (args) => args.channel === 'C0PRIVACY');
@@ -116,9 +145,13 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
     const imported = await runSteward(['apps', 'import', file], one.env);
     expect(imported.stdout).toContain('Imported 200 app(s); 0 row(s) rejected.');
 
-    const burstIn = async () => (await channelHistory(fake, 'C0PRIVACY')).filter((message) => /Review needed: APP-\d+ "Burst app/u.test(String(message.text)));
+    const burstIn = async () =>
+      (await channelHistory(fake, 'C0PRIVACY')).filter((message) =>
+        /Review needed: APP-\d+ "Burst app/u.test(String(message.text)),
+      );
     const deadline = Date.now() + 120_000;
-    while ((await burstIn()).length < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    while ((await burstIn()).length < 200 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     // Give a wrongful second delivery the time to show up before counting.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const burst = await burstIn();

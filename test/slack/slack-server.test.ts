@@ -6,7 +6,16 @@ import { runSteward } from '../support/processes.ts';
 import type { FakeSlack, SlackCall } from '../support/fake-slack.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SIGNING_SECRET, SlackSide, dmOf, fixture, slackSignature, startSteward, visibleText } from './harness.ts';
+import {
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  SlackSide,
+  dmOf,
+  fixture,
+  slackSignature,
+  startSteward,
+  visibleText,
+} from './harness.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -70,13 +79,20 @@ describe('requests Slack did not sign', () => {
     const { envelope } = await slack.dm('UFORGER', 'help');
     const body = JSON.stringify({ ...envelope, event_id: 'EvFORGED1' });
     const now = Math.floor(Date.now() / 1000);
-    const badSignature = await slack.post(body, 'application/json', { signature: slackSignature(body, now, 'not-the-secret') });
+    const badSignature = await slack.post(body, 'application/json', {
+      signature: slackSignature(body, now, 'not-the-secret'),
+    });
     const stale = await slack.post(body, 'application/json', { timestamp: now - 6 * 60 });
     const unsigned = await slack.post(body, 'application/json', { signature: null });
     expect([badSignature.status, stale.status, unsigned.status]).toEqual([401, 401, 401]);
     // The one properly signed copy (from slack.dm) is answered; the forged ones are not.
-    await fake.waitFor(posted(dmOf('UFORGER'), 'I register the apps you build'), { after: before, what: 'the help reply' });
-    const replies = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf('UFORGER'));
+    await fake.waitFor(posted(dmOf('UFORGER'), 'I register the apps you build'), {
+      after: before,
+      what: 'the help reply',
+    });
+    const replies = fake.calls
+      .slice(before)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf('UFORGER'));
     expect(replies).toHaveLength(1);
   });
 });
@@ -86,7 +102,10 @@ async function say(user: string, text: string, expected: string): Promise<SlackC
   const before = mark();
   const response = await slack.dm(user, text);
   expect(response.status).toBe(200);
-  return fake.waitFor(posted(dmOf(user), expected), { after: before, what: `a reply containing "${expected}" to "${text}"` });
+  return fake.waitFor(posted(dmOf(user), expected), {
+    after: before,
+    what: `a reply containing "${expected}" to "${text}"`,
+  });
 }
 
 /** Runs an interaction and waits for Steward's next question in the DM. */
@@ -98,7 +117,14 @@ async function answer(user: string, act: () => Promise<{ status: number }>, expe
 }
 
 function updatesOf(message: SlackCall, after = 0): SlackCall[] {
-  return fake.calls.slice(after).filter((call) => call.method === 'chat.update' && call.args.ts === message.response.ts && call.args.channel === message.response.channel);
+  return fake.calls
+    .slice(after)
+    .filter(
+      (call) =>
+        call.method === 'chat.update' &&
+        call.args.ts === message.response.ts &&
+        call.args.channel === message.response.channel,
+    );
 }
 
 function hasButtons(blocks: any[]): boolean {
@@ -121,13 +147,23 @@ describe('a maker in a DM', () => {
     expect(platformMenu.type).toBe('static_select');
     expect(platformMenu.options).toHaveLength(10);
 
-    const department = await answer(maker, () => slack.choose(platform, 'Power Apps', maker), 'Which department or team owns it?');
+    const department = await answer(
+      maker,
+      () => slack.choose(platform, 'Power Apps', maker),
+      'Which department or team owns it?',
+    );
     expect(visibleText(updatesOf(platform).at(-1)!)).toContain('✔ Power Apps');
     const audience = await say(maker, 'Customer service', 'Who will use it?');
     expect(visibleText(updatesOf(department).at(-1)!)).toContain('✔ Customer service');
     // Five choices: five buttons.
     const audienceButtons = audience.args.blocks.find((block: any) => block.type === 'actions').elements;
-    expect(audienceButtons.map((button: any) => button.text.text)).toEqual(['Just me', 'My team', 'My department', 'The whole organisation', 'People outside the company']);
+    expect(audienceButtons.map((button: any) => button.text.text)).toEqual([
+      'Just me',
+      'My team',
+      'My department',
+      'The whole organisation',
+      'People outside the company',
+    ]);
 
     const users = await answer(maker, () => slack.click(audience, 'My department', maker), 'how many people');
     const audienceUpdate = updatesOf(audience).at(-1)!;
@@ -138,18 +174,35 @@ describe('a maker in a DM', () => {
     const checkboxes = data.args.blocks.find((block: any) => block.type === 'actions').elements[0];
     expect(checkboxes.type).toBe('checkboxes');
     expect(checkboxes.options).toHaveLength(10);
-    const systems = await answer(maker, () => slack.tickAndSubmit(data, ['Personal data'], maker), 'connect to other systems');
+    const systems = await answer(
+      maker,
+      () => slack.tickAndSubmit(data, ['Personal data'], maker),
+      'connect to other systems',
+    );
     expect(visibleText(updatesOf(data).at(-1)!)).toContain('✔ Personal data');
     expect(visibleText(updatesOf(users).at(-1)!)).toContain('✔ 45');
 
     const ai = await say(maker, 'none', 'Does it use AI');
     expect(visibleText(updatesOf(systems).at(-1)!)).toContain('✔ none');
     const criticality = await answer(maker, () => slack.click(ai, 'No', maker), 'how bad would that be?');
-    const sharing = await answer(maker, () => slack.click(criticality, 'Noticeable: there are workarounds', maker), 'shared with anyone outside');
+    const sharing = await answer(
+      maker,
+      () => slack.click(criticality, 'Noticeable: there are workarounds', maker),
+      'shared with anyone outside',
+    );
     const summary = await answer(maker, () => slack.click(sharing, 'No', maker), 'Summary');
     // The summary shows the answers as fields, with Submit / Cancel and a menu to change one.
-    expect(summary.args.blocks.filter((block: any) => block.type === 'section' && block.fields).flatMap((block: any) => block.fields.map((field: any) => field.text))).toEqual(
-      expect.arrayContaining(['*Name*\nComplaint tracker', '*Who uses it*\nMy department', '*Number of users*\n45', '*Data it handles*\nPersonal data']),
+    expect(
+      summary.args.blocks
+        .filter((block: any) => block.type === 'section' && block.fields)
+        .flatMap((block: any) => block.fields.map((field: any) => field.text)),
+    ).toEqual(
+      expect.arrayContaining([
+        '*Name*\nComplaint tracker',
+        '*Who uses it*\nMy department',
+        '*Number of users*\n45',
+        '*Data it handles*\nPersonal data',
+      ]),
     );
     const controls = summary.args.blocks.find((block: any) => block.type === 'actions').elements;
     expect(controls.map((element: any) => element.type)).toEqual(['static_select', 'button', 'button']);
@@ -161,16 +214,24 @@ describe('a maker in a DM', () => {
     expect(visibleText(updatesOf(summary, before).at(-1)!)).toContain('✔ Submit');
 
     // The reviewers' channel gets the escalation with the decision buttons.
-    const escalation = await fake.waitFor(posted('C0PRIVACY', 'Complaint tracker'), { after: before, what: 'the escalation in #gov-privacy' });
+    const escalation = await fake.waitFor(posted('C0PRIVACY', 'Complaint tracker'), {
+      after: before,
+      what: 'the escalation in #gov-privacy',
+    });
     expect(visibleText(escalation)).toContain('Review needed');
     expect(visibleText(escalation)).toContain('Mia');
-    const buttons = escalation.args.blocks.find((block: any) => block.type === 'actions').elements.map((button: any) => button.text.text);
+    const buttons = escalation.args.blocks
+      .find((block: any) => block.type === 'actions')
+      .elements.map((button: any) => button.text.text);
     expect(buttons).toEqual(['Approve', 'Reject', 'Request changes']);
   });
 });
 
 /** Registers an app through the form (a view_submission) and waits for its escalation in #gov-privacy. */
-async function registerByForm(user: string, name: string): Promise<{ reference: string; escalation: SlackCall; view: any }> {
+async function registerByForm(
+  user: string,
+  name: string,
+): Promise<{ reference: string; escalation: SlackCall; view: any }> {
   const before = mark();
   const response = await slack.submitForm(user, { name: { type: 'plain_text_input', value: name } });
   expect(response.status).toBe(200);
@@ -178,7 +239,10 @@ async function registerByForm(user: string, name: string): Promise<{ reference: 
   expect(body.response_action).toBe('update');
   const reference = /APP-\d{4,}/u.exec(JSON.stringify(body.view))?.[0];
   if (!reference) throw new Error(`No reference in ${response.text}`);
-  const escalation = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: `the escalation of ${reference}` });
+  const escalation = await fake.waitFor(posted('C0PRIVACY', reference), {
+    after: before,
+    what: `the escalation of ${reference}`,
+  });
   return { reference, escalation, view: body.view };
 }
 
@@ -190,13 +254,20 @@ describe('Slack delivery quirks', () => {
     Object.assign(otherBot.event, { channel: dmOf(user) });
     otherBot.event_id = 'EvOTHERBOT1';
     const own = fixture('event_message_im');
-    Object.assign(own.event, { user: fake.identity.botUserId, bot_id: fake.identity.botId, channel: dmOf(user), text: 'Registered APP-0001' });
+    Object.assign(own.event, {
+      user: fake.identity.botUserId,
+      bot_id: fake.identity.botId,
+      channel: dmOf(user),
+      text: 'Registered APP-0001',
+    });
     own.event_id = 'EvOWNMSG1';
     expect((await slack.event(otherBot)).status).toBe(200);
     expect((await slack.event(own)).status).toBe(200);
     // A person's message after them is answered, and it is the only thing answered.
     await say(user, 'help', 'I register the apps you build');
-    const replies = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
+    const replies = fake.calls
+      .slice(before)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
     expect(replies).toHaveLength(1);
   });
 
@@ -206,7 +277,9 @@ describe('Slack delivery quirks', () => {
     const first = await slack.dm(user, 'register');
     await fake.waitFor(posted(dmOf(user), "What's the app called?"), { after: before });
     // Slack retries an event it thinks was not received (x-slack-retry-num), or delivers it twice.
-    const retried = await slack.event(first.envelope, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retried = await slack.event(first.envelope, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     const duplicate = await slack.event(first.envelope);
     expect([retried.status, duplicate.status]).toEqual([200, 200]);
     await say(user, 'Expense helper', 'what does it do');
@@ -218,7 +291,10 @@ describe('Slack delivery quirks', () => {
     await fake.waitFor(posted(dmOf(user), 'Which department or team owns it?'), { after: before });
     await say(user, 'Finance', 'Who will use it?');
 
-    const texts = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user)).map(visibleText);
+    const texts = fake.calls
+      .slice(before)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user))
+      .map(visibleText);
     expect(texts.filter((text) => text.includes("What's the app called?"))).toHaveLength(1);
     expect(texts.filter((text) => text.includes("Let's register your app"))).toHaveLength(1);
     expect(texts.filter((text) => text.includes('Which department or team owns it?'))).toHaveLength(1);
@@ -236,7 +312,9 @@ describe('Slack delivery quirks', () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 }, 1, (args) => args.channel === 'C0PRIVACY');
     const outboxBefore = mark();
     const { escalation } = await registerByForm(user, 'Rate limited app');
-    const rejected = fake.calls.slice(outboxBefore).find((call) => call.status === 429 && call.args.channel === 'C0PRIVACY')!;
+    const rejected = fake.calls
+      .slice(outboxBefore)
+      .find((call) => call.status === 429 && call.args.channel === 'C0PRIVACY')!;
     expect(rejected).toBeDefined();
     expect(escalation.at - rejected.at).toBeGreaterThanOrEqual(1000);
   });
@@ -252,7 +330,12 @@ describe('Slack delivery quirks', () => {
 describe('channels', () => {
   it('answers an @mention in the thread of the mention', async () => {
     const mention = fixture('event_app_mention');
-    Object.assign(mention.event, { user: 'UMENTION1', channel: 'C0GENERAL', ts: '1715449522.000016', event_ts: '1715449522.000016' });
+    Object.assign(mention.event, {
+      user: 'UMENTION1',
+      channel: 'C0GENERAL',
+      ts: '1715449522.000016',
+      event_ts: '1715449522.000016',
+    });
     mention.event_id = 'EvMENTION01';
     const before = mark();
     expect((await slack.event(mention)).status).toBe(200);
@@ -270,7 +353,9 @@ describe('channels', () => {
     const help = await say(user, '<@U0STEWARD> help', 'I register the apps you build');
     expect(visibleText(help)).not.toContain("I'm not sure what you mean");
     await say(user, 'my apps', "You haven't registered any apps yet");
-    const replies = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
+    const replies = fake.calls
+      .slice(before)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
     expect(replies).toHaveLength(2);
   });
 });
@@ -304,8 +389,13 @@ describe('/steward', () => {
     const before = mark();
     const register = await slack.command('register', user);
     expect(register.body.text).toContain("I've sent you a direct message");
-    expect(register.body.blocks.find((block: any) => block.type === 'actions').elements[0].text.text).toBe('Use a form instead');
-    await fake.waitFor(posted(dmOf(user), "What's the app called?"), { after: before, what: 'the first question in the DM' });
+    expect(register.body.blocks.find((block: any) => block.type === 'actions').elements[0].text.text).toBe(
+      'Use a form instead',
+    );
+    await fake.waitFor(posted(dmOf(user), "What's the app called?"), {
+      after: before,
+      what: 'the first question in the DM',
+    });
   });
 });
 
@@ -313,25 +403,60 @@ describe('the registration form', () => {
   it('opens from the shortcut, shows field errors inline, and registers a valid form', async () => {
     const user = 'UMAKER2';
     const before = mark();
-    const shortcut = { ...fixture('shortcut'), user: { id: user, username: 'max', team_id: 'T0STEWARD' }, trigger_id: 'trigger-shortcut-1' };
+    const shortcut = {
+      ...fixture('shortcut'),
+      user: { id: user, username: 'max', team_id: 'T0STEWARD' },
+      trigger_id: 'trigger-shortcut-1',
+    };
     expect((await slack.interaction(shortcut)).status).toBe(200);
-    const opened = await fake.waitFor((call) => call.method === 'views.open' && call.args.trigger_id === 'trigger-shortcut-1', { after: before });
+    const opened = await fake.waitFor(
+      (call) => call.method === 'views.open' && call.args.trigger_id === 'trigger-shortcut-1',
+      { after: before },
+    );
     expect(opened.args.view.callback_id).toBe('steward_register');
-    const inputs = opened.args.view.blocks.filter((block: any) => block.type === 'input').map((block: any) => block.block_id);
-    expect(inputs).toEqual(expect.arrayContaining(['name', 'description', 'platform', 'audience', 'userCount', 'dataCategories', 'systems', 'ai.used', 'ai.decisionImpact', 'criticality', 'externalSharing']));
+    const inputs = opened.args.view.blocks
+      .filter((block: any) => block.type === 'input')
+      .map((block: any) => block.block_id);
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        'name',
+        'description',
+        'platform',
+        'audience',
+        'userCount',
+        'dataCategories',
+        'systems',
+        'ai.used',
+        'ai.decisionImpact',
+        'criticality',
+        'externalSharing',
+      ]),
+    );
 
     // A system without saying whether the app reads or writes it: the error sits under that input.
     const invalid = await slack.submitForm(user, { systems: { type: 'plain_text_input', value: 'SAP' } });
-    expect(JSON.parse(invalid.text)).toEqual({ response_action: 'errors', errors: { systems: expect.stringContaining('Does it read from or write to SAP?') } });
+    expect(JSON.parse(invalid.text)).toEqual({
+      response_action: 'errors',
+      errors: { systems: expect.stringContaining('Does it read from or write to SAP?') },
+    });
 
     const { reference, view } = await registerByForm(user, 'Complaint tracker');
     expect(view.title.text).toBe('Registered');
     expect(JSON.stringify(view.blocks)).toContain('MEDIUM');
-    await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === user && visibleText(call).includes(`Registered ${reference}`), { what: 'the confirmation in the DM' });
+    await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.args.channel === user &&
+        visibleText(call).includes(`Registered ${reference}`),
+      { what: 'the confirmation in the DM' },
+    );
 
     // The same name again is refused next to the name.
     const again = await slack.submitForm(user, { name: { type: 'plain_text_input', value: 'complaint  tracker' } });
-    expect(JSON.parse(again.text)).toEqual({ response_action: 'errors', errors: { name: expect.stringContaining(`(${reference})`) } });
+    expect(JSON.parse(again.text)).toEqual({
+      response_action: 'errors',
+      errors: { name: expect.stringContaining(`(${reference})`) },
+    });
   });
 });
 
@@ -341,16 +466,32 @@ describe('reviewers', () => {
     const { reference, escalation } = await registerByForm(maker, 'Visitor log');
     const before = mark();
     expect((await slack.click(escalation, 'Request changes', 'UREVIEWER1', 'gov-privacy')).status).toBe(200);
-    const opened = await fake.waitFor((call) => call.method === 'views.open' && call.args.view.callback_id === 'steward_review_reason', { after: before, what: 'the reason modal' });
+    const opened = await fake.waitFor(
+      (call) => call.method === 'views.open' && call.args.view.callback_id === 'steward_review_reason',
+      { after: before, what: 'the reason modal' },
+    );
     expect(visibleText(opened)).toContain(reference);
 
     const submitted = await slack.submitReason(opened, 'Please add how long visitor data is kept.', 'UREVIEWER1');
     expect(submitted.status).toBe(200);
-    const updated = await fake.waitFor((call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts, { after: before, what: 'the escalation updated' });
-    expect(visibleText(updated)).toContain('Changes requested by Rita (Privacy): Please add how long visitor data is kept.');
+    const updated = await fake.waitFor(
+      (call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts,
+      { after: before, what: 'the escalation updated' },
+    );
+    expect(visibleText(updated)).toContain(
+      'Changes requested by Rita (Privacy): Please add how long visitor data is kept.',
+    );
     expect(hasButtons(updated.args.blocks)).toBe(false);
-    const dm = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === maker && visibleText(call).includes('asked for changes'), { after: before, what: "the maker's DM" });
-    expect(visibleText(dm)).toContain(`Rita (Privacy) asked for changes to ${reference} "Visitor log": Please add how long visitor data is kept.`);
+    const dm = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.args.channel === maker &&
+        visibleText(call).includes('asked for changes'),
+      { after: before, what: "the maker's DM" },
+    );
+    expect(visibleText(dm)).toContain(
+      `Rita (Privacy) asked for changes to ${reference} "Visitor log": Please add how long visitor data is kept.`,
+    );
   });
 
   it("refuses a non-reviewer's click ephemerally and records it; a member of the reviewers' group approves", async () => {
@@ -358,22 +499,40 @@ describe('reviewers', () => {
     const { reference, escalation } = await registerByForm(maker, 'Badge photos');
     const before = mark();
     expect((await slack.click(escalation, 'Approve', 'UNOBODY', 'gov-privacy')).status).toBe(200);
-    const refusal = await fake.waitFor((call) => call.method === 'chat.postEphemeral' && call.args.user === 'UNOBODY', { after: before, what: 'the refusal' });
+    const refusal = await fake.waitFor((call) => call.method === 'chat.postEphemeral' && call.args.user === 'UNOBODY', {
+      after: before,
+      what: 'the refusal',
+    });
     expect(refusal.args.channel).toBe('C0PRIVACY');
     expect(refusal.args.text).toBe(`Only reviewers of Privacy can decide on ${reference}. Your attempt was recorded.`);
     // The policy lists a user group for privacy, so clickers' groups are looked up (and cached briefly).
     expect(fake.callsOf('usergroups.list').some((call) => call.args.include_users === 'true')).toBe(true);
     const audit = await runSteward(['audit', 'export', '--format', 'json'], steward.env);
-    const refused = JSON.parse(audit.stdout).filter((event: any) => event.action === 'review.refused' && event.actorId === 'UNOBODY');
+    const refused = JSON.parse(audit.stdout).filter(
+      (event: any) => event.action === 'review.refused' && event.actorId === 'UNOBODY',
+    );
     expect(refused).toHaveLength(1);
     expect(refused[0].details).toMatchObject({ reference, why: 'not-reviewer', decision: 'approve', team: 'privacy' });
 
     const approve = mark();
     expect((await slack.click(escalation, 'Approve', 'UGROUPREV', 'gov-privacy')).status).toBe(200);
-    const updated = await fake.waitFor((call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts, { after: approve, what: 'the escalation updated' });
+    const updated = await fake.waitFor(
+      (call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts,
+      { after: approve, what: 'the escalation updated' },
+    );
     expect(visibleText(updated)).toContain('Approved by Gus Groupmember (Privacy)');
-    expect(fake.calls.slice(before, approve).some((call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts)).toBe(false);
-    await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === maker && visibleText(call).includes(`${reference} "Badge photos" was approved by Gus Groupmember`), { after: approve, what: "the maker's DM" });
+    expect(
+      fake.calls
+        .slice(before, approve)
+        .some((call) => call.method === 'chat.update' && call.args.ts === escalation.response.ts),
+    ).toBe(false);
+    await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.args.channel === maker &&
+        visibleText(call).includes(`${reference} "Badge photos" was approved by Gus Groupmember`),
+      { after: approve, what: "the maker's DM" },
+    );
   });
 });
 
@@ -386,18 +545,33 @@ describe('App Home', () => {
     opened.event_id = `EvHOME${randomUUID().slice(0, 6)}`;
     const before = mark();
     expect((await slack.event(opened)).status).toBe(200);
-    const published = await fake.waitFor((call) => call.method === 'views.publish' && call.args.user_id === user, { after: before, what: 'App Home' });
+    const published = await fake.waitFor((call) => call.method === 'views.publish' && call.args.user_id === user, {
+      after: before,
+      what: 'App Home',
+    });
     expect(visibleText(published)).toContain(`${reference} Canteen menu`);
     expect(visibleText(published)).toContain('Registered, reviewers informed · medium risk');
 
     const button = published.args.view.blocks.find((block: any) => block.type === 'actions').elements[0];
     expect(button.text.text).toBe('Register an app');
-    const click = slack.actionPayload({ ...published, args: { blocks: published.args.view.blocks }, response: { channel: dmOf(user), ts: '1' } } as SlackCall, user, 'home', { ...button, block_id: 'steward_home', action_ts: '1' });
+    const click = slack.actionPayload(
+      {
+        ...published,
+        args: { blocks: published.args.view.blocks },
+        response: { channel: dmOf(user), ts: '1' },
+      } as SlackCall,
+      user,
+      'home',
+      { ...button, block_id: 'steward_home', action_ts: '1' },
+    );
     click.container = { type: 'view', view_id: published.response.view.id };
     delete click.channel;
     delete click.message;
     expect((await slack.interaction(click)).status).toBe(200);
-    const form = await fake.waitFor((call) => call.method === 'views.open' && call.args.trigger_id === click.trigger_id, { after: before, what: 'the form' });
+    const form = await fake.waitFor(
+      (call) => call.method === 'views.open' && call.args.trigger_id === click.trigger_id,
+      { after: before, what: 'the form' },
+    );
     expect(form.args.view.callback_id).toBe('steward_register');
   });
 });
@@ -412,6 +586,8 @@ describe('the server', () => {
     expect(steward.output()).not.toContain(BOT_TOKEN);
     expect(steward.output()).not.toContain(SIGNING_SECRET);
     // Every Web API call carried the bot token, as a header.
-    expect(fake.calls.filter((call) => call.method !== 'response_url').every((call) => call.token === BOT_TOKEN)).toBe(true);
+    expect(fake.calls.filter((call) => call.method !== 'response_url').every((call) => call.token === BOT_TOKEN)).toBe(
+      true,
+    );
   });
 });

@@ -12,7 +12,6 @@ import { converse } from './registration-flow.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-
 describe('shutting down with work in flight', () => {
   let fake: FakeSlack;
   let llm: FakeOpenAI;
@@ -23,9 +22,37 @@ describe('shutting down with work in flight', () => {
     llm.setDefault((request) => {
       const schema = JSON.stringify(request.body.response_format ?? {});
       if (schema.includes('app_profile_fields')) {
-        return { json: Object.fromEntries(['name', 'platform', 'department', 'audience', 'userCount', 'dataCategories', 'systems', 'aiUsed', 'aiGeneratesContent', 'aiDecisionImpact', 'aiProfiling', 'aiDomains', 'aiPractices', 'criticality', 'externalSharing'].map((key) => [key, null])) };
+        return {
+          json: Object.fromEntries(
+            [
+              'name',
+              'platform',
+              'department',
+              'audience',
+              'userCount',
+              'dataCategories',
+              'systems',
+              'aiUsed',
+              'aiGeneratesContent',
+              'aiDecisionImpact',
+              'aiProfiling',
+              'aiDomains',
+              'aiPractices',
+              'criticality',
+              'externalSharing',
+            ].map((key) => [key, null]),
+          ),
+        };
       }
-      return { delayMs: 2500, json: { tier: 'medium', teams: ['privacy'], rationale: 'Customer contact data across a department.', missingFacts: [] } };
+      return {
+        delayMs: 2500,
+        json: {
+          tier: 'medium',
+          teams: ['privacy'],
+          rationale: 'Customer contact data across a department.',
+          missingFacts: [],
+        },
+      };
     });
   });
   afterAll(async () => {
@@ -34,11 +61,29 @@ describe('shutting down with work in flight', () => {
   });
 
   it('finishes the turn it acknowledged, refuses new requests, and the next start delivers what was left', async () => {
-    const first: RunningSteward = await startSteward(fake, { OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '8000', OUTBOX_POLL_MS: '60000' });
+    const first: RunningSteward = await startSteward(fake, {
+      OPENAI_BASE_URL: llm.baseUrl,
+      OPENAI_API_KEY: 'sk-test',
+      LLM_TIMEOUT_MS: '8000',
+      OUTBOX_POLL_MS: '60000',
+    });
     let second: RunningSteward | undefined;
     try {
       const slack = new SlackSide(first, fake);
-      const answers = ['register', 'Stop test', 'Tracks customer complaints', 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no'];
+      const answers = [
+        'register',
+        'Stop test',
+        'Tracks customer complaints',
+        'power apps',
+        'Customer Service',
+        'department',
+        '45',
+        'personal',
+        'none',
+        'no',
+        'medium',
+        'no',
+      ];
       await converse(slack, fake, 'USTOP1', answers);
       // The final "yes" is acknowledged at once; the assessment then takes 2.5 s.
       const confirmed = await slack.dm('USTOP1', 'yes');
@@ -52,7 +97,10 @@ describe('shutting down with work in flight', () => {
 
       // A slow turn shows "Working on it…" first, which then becomes the answer (an update).
       const registered = fake.calls.find(
-        (call) => ['chat.postMessage', 'chat.update'].includes(call.method) && call.response?.channel === dmOf('USTOP1') && /Registered APP-\d{4}/u.test(visibleText(call)),
+        (call) =>
+          ['chat.postMessage', 'chat.update'].includes(call.method) &&
+          call.response?.channel === dmOf('USTOP1') &&
+          /Registered APP-\d{4}/u.test(visibleText(call)),
       );
       expect(registered, `the acknowledged turn finished before the server exited\n${first.output()}`).toBeDefined();
       const reference = /APP-\d{4,}/u.exec(visibleText(registered!))![0];
@@ -60,14 +108,29 @@ describe('shutting down with work in flight', () => {
 
       // The escalation was left pending (the outbox polls once a minute here): the next start delivers it.
       second = await startSteward(fake, { OUTBOX_POLL_MS: '50' }, { restartOf: first });
-      const escalated = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY' && visibleText(call).includes(reference), {
-        timeoutMs: 30_000,
-        what: 'the escalation after the restart',
-      });
+      const escalated = await fake.waitFor(
+        (call) =>
+          call.method === 'chat.postMessage' &&
+          call.args.channel === 'C0PRIVACY' &&
+          visibleText(call).includes(reference),
+        {
+          timeoutMs: 30_000,
+          what: 'the escalation after the restart',
+        },
+      );
       expect(escalated).toBeDefined();
-      const apps = JSON.parse((await runSteward(['apps', 'list', '--json'], second.env)).stdout) as Array<{ reference: string }>;
+      const apps = JSON.parse((await runSteward(['apps', 'list', '--json'], second.env)).stdout) as Array<{
+        reference: string;
+      }>;
       expect(apps.filter((app) => app.reference === reference)).toHaveLength(1);
-      expect(fake.calls.filter((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY' && visibleText(call).includes(reference))).toHaveLength(1);
+      expect(
+        fake.calls.filter(
+          (call) =>
+            call.method === 'chat.postMessage' &&
+            call.args.channel === 'C0PRIVACY' &&
+            visibleText(call).includes(reference),
+        ),
+      ).toHaveLength(1);
     } finally {
       await second?.stop();
       await first.stop();

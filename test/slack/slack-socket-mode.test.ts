@@ -27,20 +27,48 @@ describe('Socket Mode', () => {
     expect(fake.callsOf('apps.connections.open')[0]?.token).toBe('xapp-1-A0STEWARD-test');
 
     const event = fixture('event_message_im');
-    Object.assign(event.event, { user: 'USOCKET1', channel: dmOf('USOCKET1'), text: 'help', blocks: richTextOf('help') });
+    Object.assign(event.event, {
+      user: 'USOCKET1',
+      channel: dmOf('USOCKET1'),
+      text: 'help',
+      blocks: richTextOf('help'),
+    });
     event.event_id = 'EvSOCKET01';
     const eventEnvelope = randomUUID();
     const before = fake.calls.length;
-    fake.socket.send({ envelope_id: eventEnvelope, type: 'events_api', payload: event, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' });
+    fake.socket.send({
+      envelope_id: eventEnvelope,
+      type: 'events_api',
+      payload: event,
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: '',
+    });
     await fake.socket.waitForAck(eventEnvelope);
-    const reply = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf('USOCKET1'), { after: before, what: 'the reply' });
+    const reply = await fake.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === dmOf('USOCKET1'),
+      { after: before, what: 'the reply' },
+    );
     expect(visibleText(reply)).toContain('I register the apps you build');
 
     const commandEnvelope = randomUUID();
-    const command = { ...fixture('slash_command'), text: 'apps', user_id: 'USOCKET1', response_url: fake.responseUrl('socket') };
-    fake.socket.send({ envelope_id: commandEnvelope, type: 'slash_commands', payload: command, accepts_response_payload: true });
+    const command = {
+      ...fixture('slash_command'),
+      text: 'apps',
+      user_id: 'USOCKET1',
+      response_url: fake.responseUrl('socket'),
+    };
+    fake.socket.send({
+      envelope_id: commandEnvelope,
+      type: 'slash_commands',
+      payload: command,
+      accepts_response_payload: true,
+    });
     const answer = await fake.socket.waitForAck(commandEnvelope);
-    expect(answer).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("You haven't registered any apps yet") });
+    expect(answer).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining("You haven't registered any apps yet"),
+    });
 
     const http = await fetch(`${steward.url}/slack/events`, { method: 'POST', body: '{}' });
     expect(http.status).toBe(404);

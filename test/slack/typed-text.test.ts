@@ -24,23 +24,47 @@ const DESCRIPTION_MRKDWN = `Tracks R&amp;D spend per EU team, see https://exampl
 const TYPED: Record<string, { text: string; elements: any[] }> = {
   [NAME]: {
     text: 'R&amp;D &lt;EU&gt; budget :rocket:',
-    elements: [{ type: 'text', text: 'R&D <EU> budget ' }, { type: 'emoji', name: 'rocket', unicode: '1f680' }],
+    elements: [
+      { type: 'text', text: 'R&D <EU> budget ' },
+      { type: 'emoji', name: 'rocket', unicode: '1f680' },
+    ],
   },
   [DESCRIPTION]: {
     text: 'Tracks R&amp;D spend per EU team, see <https://example.com/x?a=1&amp;b=2>',
-    elements: [{ type: 'text', text: 'Tracks R&D spend per EU team, see ' }, { type: 'link', url: URL }],
+    elements: [
+      { type: 'text', text: 'Tracks R&D spend per EU team, see ' },
+      { type: 'link', url: URL },
+    ],
   },
 };
 
 const MAKER = 'UTYPIST1';
-const ANSWERS = ['register', NAME, DESCRIPTION, 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
+const ANSWERS = [
+  'register',
+  NAME,
+  DESCRIPTION,
+  'power apps',
+  'Customer Service',
+  'department',
+  '45',
+  'personal',
+  'none',
+  'no',
+  'medium',
+  'no',
+  'yes',
+];
 
 let fake: FakeSlack;
 let steward: RunningSteward;
 let slack: SlackSide;
 
 beforeAll(async () => {
-  fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: { [MAKER]: { name: 'tia', real_name: 'Tia Typist' } } });
+  fake = await startFakeSlack({
+    botToken: BOT_TOKEN,
+    channels: GOV_CHANNELS,
+    users: { [MAKER]: { name: 'tia', real_name: 'Tia Typist' } },
+  });
   steward = await startSteward(fake);
   slack = new SlackSide(steward, fake);
 });
@@ -57,8 +81,17 @@ async function dmAsSlackSendsIt(user: string, typed: string) {
   if (!sent) return slack.dm(user, typed);
   const envelope = fixture('event_message_im');
   const ts = `${Math.floor(Date.now() / 1000)}.${randomUUID().replace(/\D/gu, '').slice(0, 6).padEnd(6, '0')}`;
-  Object.assign(envelope.event, { user, text: sent.text, channel: dmOf(user), ts, event_ts: ts, client_msg_id: randomUUID() });
-  envelope.event.blocks = [{ type: 'rich_text', block_id: 'typed', elements: [{ type: 'rich_text_section', elements: sent.elements }] }];
+  Object.assign(envelope.event, {
+    user,
+    text: sent.text,
+    channel: dmOf(user),
+    ts,
+    event_ts: ts,
+    client_msg_id: randomUUID(),
+  });
+  envelope.event.blocks = [
+    { type: 'rich_text', block_id: 'typed', elements: [{ type: 'rich_text_section', elements: sent.elements }] },
+  ];
   envelope.event_id = `Ev${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`;
   return slack.event(envelope);
 }
@@ -68,7 +101,8 @@ function texts(call: SlackCall): Array<{ type: string; text: string }> {
   const found: Array<{ type: string; text: string }> = [];
   const visit = (node: any) => {
     if (!node || typeof node !== 'object') return;
-    if ((node.type === 'mrkdwn' || node.type === 'plain_text') && typeof node.text === 'string') found.push({ type: node.type, text: node.text });
+    if ((node.type === 'mrkdwn' || node.type === 'plain_text') && typeof node.text === 'string')
+      found.push({ type: node.type, text: node.text });
     Object.values(node).forEach(visit);
   };
   visit(call.args.blocks);
@@ -82,30 +116,54 @@ describe('text typed in Slack', () => {
       const before = fake.calls.length;
       expect((await dmAsSlackSendsIt(MAKER, answer)).status).toBe(200);
       const next = NEXT_QUESTION[index] ?? 'Registered APP-';
-      await fake.waitFor((call) => ['chat.postMessage', 'chat.update'].includes(call.method) && call.response?.channel === dmOf(MAKER) && visibleText(call).includes(next), {
-        after: before,
-        timeoutMs: 30_000,
-        what: `"${next}" after "${answer}"`,
-      });
-      dmCalls.push(...fake.calls.slice(before).filter((call) => ['chat.postMessage', 'chat.update'].includes(call.method)));
+      await fake.waitFor(
+        (call) =>
+          ['chat.postMessage', 'chat.update'].includes(call.method) &&
+          call.response?.channel === dmOf(MAKER) &&
+          visibleText(call).includes(next),
+        {
+          after: before,
+          timeoutMs: 30_000,
+          what: `"${next}" after "${answer}"`,
+        },
+      );
+      dmCalls.push(
+        ...fake.calls.slice(before).filter((call) => ['chat.postMessage', 'chat.update'].includes(call.method)),
+      );
     }
-    const registered = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.response?.channel === dmOf(MAKER) && /Registered APP-\d{4}/u.test(visibleText(call)), {
-      timeoutMs: 60_000,
-      what: 'the registration',
-    });
+    const registered = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.response?.channel === dmOf(MAKER) &&
+        /Registered APP-\d{4}/u.test(visibleText(call)),
+      {
+        timeoutMs: 60_000,
+        what: 'the registration',
+      },
+    );
     const reference = /APP-\d{4,}/u.exec(visibleText(registered))![0];
 
     // The inventory holds exactly what was typed.
-    const exported = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], steward.env)).stdout) as Array<Record<string, unknown>>;
-    expect(exported.find((app) => app.reference === reference)).toMatchObject({ profile: { name: NAME, description: DESCRIPTION } });
+    const exported = JSON.parse(
+      (await runSteward(['apps', 'export', '--format', 'json'], steward.env)).stdout,
+    ) as Array<Record<string, unknown>>;
+    expect(exported.find((app) => app.reference === reference)).toMatchObject({
+      profile: { name: NAME, description: DESCRIPTION },
+    });
 
     // The name question, redrawn as answered: "✔ <name>" in mrkdwn, escaped once.
-    const answered = dmCalls.find((call) => call.method === 'chat.update' && visibleText(call).includes("What's the app called?"));
+    const answered = dmCalls.find(
+      (call) => call.method === 'chat.update' && visibleText(call).includes("What's the app called?"),
+    );
     expect(texts(answered!)).toContainEqual({ type: 'mrkdwn', text: `✔ ${NAME_MRKDWN}` });
 
     // The summary: the name and description as mrkdwn fields, escaped once; the link's & too.
-    const summary = dmCalls.find((call) => call.method === 'chat.postMessage' && visibleText(call).includes('Summary'))!;
-    const summaryTexts = texts(summary).map((text) => text.text).join('\n');
+    const summary = dmCalls.find(
+      (call) => call.method === 'chat.postMessage' && visibleText(call).includes('Summary'),
+    )!;
+    const summaryTexts = texts(summary)
+      .map((text) => text.text)
+      .join('\n');
     expect(summaryTexts).toContain(NAME_MRKDWN);
     expect(summaryTexts).toContain(DESCRIPTION_MRKDWN);
 
@@ -121,13 +179,26 @@ describe('text typed in Slack', () => {
 
     // The reviewers' channel: the title as plain text, exactly as typed; the body in mrkdwn, escaped
     // once, so the maker's words cannot mention or link anyone there.
-    const escalation = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === 'C0PRIVACY' && visibleText(call).includes(reference), {
-      timeoutMs: 30_000,
-      what: 'the escalation',
-    });
+    const escalation = await fake.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.args.channel === 'C0PRIVACY' &&
+        visibleText(call).includes(reference),
+      {
+        timeoutMs: 30_000,
+        what: 'the escalation',
+      },
+    );
     const escalationTexts = texts(escalation);
-    expect(escalationTexts.filter((text) => text.type === 'plain_text').map((text) => text.text)).toContainEqual(expect.stringContaining(NAME));
-    expect(escalationTexts.filter((text) => text.type === 'mrkdwn').map((text) => text.text).join('\n')).toContain(NAME_MRKDWN);
+    expect(escalationTexts.filter((text) => text.type === 'plain_text').map((text) => text.text)).toContainEqual(
+      expect.stringContaining(NAME),
+    );
+    expect(
+      escalationTexts
+        .filter((text) => text.type === 'mrkdwn')
+        .map((text) => text.text)
+        .join('\n'),
+    ).toContain(NAME_MRKDWN);
     for (const text of escalationTexts) expect(text.text).not.toMatch(/&amp;(?:amp|lt|gt);/u);
   });
 });

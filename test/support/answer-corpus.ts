@@ -20,10 +20,15 @@ export function loadCorpus(name: string): CorpusEntry[] {
 
 /** System names are compared as the maker might spell them ("Teams" for "Microsoft Teams"); lists as sets. */
 function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical).map((item) => JSON.stringify(item)).sort();
+  if (Array.isArray(value))
+    return value
+      .map(canonical)
+      .map((item) => JSON.stringify(item))
+      .sort();
   if (value && typeof value === 'object') {
     const system = value as { name?: string; access?: string };
-    if (typeof system.name === 'string') return { name: system.name.toLowerCase().replace(/^microsoft /u, ''), access: system.access };
+    if (typeof system.name === 'string')
+      return { name: system.name.toLowerCase().replace(/^microsoft /u, ''), access: system.access };
   }
   return value;
 }
@@ -45,12 +50,25 @@ export function score(entry: CorpusEntry, vocabulary: Vocabulary): Scored {
   const expected = entry.expect as { confirm?: unknown; askAccess?: string[] } | unknown;
   let right: boolean;
   if (expected && typeof expected === 'object' && !Array.isArray(expected) && 'askAccess' in expected) {
-    right = reading.kind === 'access' && same(reading.missing.map((name) => ({ name })), ((expected as { askAccess?: string[] }).askAccess ?? []).map((name) => ({ name })));
+    right =
+      reading.kind === 'access' &&
+      same(
+        reading.missing.map((name) => ({ name })),
+        ((expected as { askAccess?: string[] }).askAccess ?? []).map((name) => ({ name })),
+      );
   } else {
-    const wanted = expected && typeof expected === 'object' && !Array.isArray(expected) && 'confirm' in expected ? expected.confirm : expected;
+    const wanted =
+      expected && typeof expected === 'object' && !Array.isArray(expected) && 'confirm' in expected
+        ? expected.confirm
+        : expected;
     right =
       ((reading.kind === 'value' || reading.kind === 'confirm') && same(reading.value, wanted)) ||
       (reading.kind === 'choose' && reading.candidates.includes(String(Array.isArray(wanted) ? wanted[0] : wanted)));
   }
-  return { entry, reading, right, wrongSilentRisk: !right && reading.kind === 'value' && question.riskRelevant === true };
+  return {
+    entry,
+    reading,
+    right,
+    wrongSilentRisk: !right && reading.kind === 'value' && question.riskRelevant === true,
+  };
 }

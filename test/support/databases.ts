@@ -151,7 +151,7 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
 }
 
 /** A fresh PostgreSQL test database; throws when TEST_DATABASE_URL is unset. */
-export async function postgresOnly(opts: OpenOptions = {}): Promise<TestDatabase> {
+async function postgresOnly(opts: OpenOptions = {}): Promise<TestDatabase> {
   const pending = postgresTestUrl();
   if (!pending) throw new Error('TEST_DATABASE_URL is not set: no PostgreSQL server to test against');
   const { url, cleanup } = await pending;
@@ -182,18 +182,6 @@ export function openTestDatabase(label: TestLabel, opts: TestOpenOptions = {}): 
   if (label === 'pglite') return pgliteOnly(opts);
   const { pristine: _pristine, ...openOpts } = opts;
   return postgresOnly(openOpts);
-}
-
-/** A fresh database on every available target (see testLabels()). Call cleanup() on each when done. */
-export async function openTestDatabases(opts: TestOpenOptions = {}): Promise<TestDatabase[]> {
-  const settled = await Promise.allSettled(testLabels().map((label) => openTestDatabase(label, opts)));
-  const opened = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.allSettled(opened.map((t) => t.cleanup()));
-    throw failed.reason;
-  }
-  return opened;
 }
 
 /** A migrated PGlite directory, closed, for a spawned process to open (much faster than a new one). */

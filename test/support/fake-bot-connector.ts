@@ -21,7 +21,7 @@
 import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ConnectorCallKind = 'send' | 'reply' | 'update' | 'create' | 'team' | 'channels';
+type ConnectorCallKind = 'send' | 'reply' | 'update' | 'create' | 'team' | 'channels';
 
 export interface ConnectorCall {
   kind: ConnectorCallKind;
@@ -40,7 +40,7 @@ export interface ConnectorCall {
   activity: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary activity fields
 }
 
-export interface FakeTeam {
+interface FakeTeam {
   id: string;
   name: string;
   aadGroupId?: string;
@@ -48,7 +48,7 @@ export interface FakeTeam {
   channels: Array<{ id: string; name?: string }>;
 }
 
-export interface Refusal {
+interface Refusal {
   status: number;
   /** Bot Framework error code, e.g. BotNotInConversationRoster. */
   code?: string;
@@ -135,17 +135,29 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         record({ ...base, kind, conversationId: teamId, status });
         if (refusal) return sendError(res, refusal);
         if (!team) return sendJson(res, 404, { error: { code: 'NotFound', message: 'Team not found' } });
-        if (kind === 'team') return sendJson(res, 200, { id: team.id, name: team.name, aadGroupId: team.aadGroupId ?? null });
-        return sendJson(res, 200, { conversations: team.channels.map((channel) => ({ id: channel.id, ...(channel.name ? { name: channel.name } : {}) })) });
+        if (kind === 'team')
+          return sendJson(res, 200, { id: team.id, name: team.name, aadGroupId: team.aadGroupId ?? null });
+        return sendJson(res, 200, {
+          conversations: team.channels.map((channel) => ({
+            id: channel.id,
+            ...(channel.name ? { name: channel.name } : {}),
+          })),
+        });
       }
 
       // POST /v3/conversations
       if (method === 'POST' && segments.length === 2 && segments[0] === 'v3' && segments[1] === 'conversations') {
-        const params = body as { members?: Array<{ id: string }>; channelData?: { channel?: { id?: string } } } | undefined;
+        const params = body as
+          { members?: Array<{ id: string }>; channelData?: { channel?: { id?: string } } } | undefined;
         const memberId = params?.members?.[0]?.id ?? params?.channelData?.channel?.id ?? '';
         const refusal = refusalFor(memberId);
         const conversationId = `a:fake-${++counter}`;
-        record({ ...base, kind: 'create', conversationId: refusal ? memberId : conversationId, status: refusal?.status ?? 201 });
+        record({
+          ...base,
+          kind: 'create',
+          conversationId: refusal ? memberId : conversationId,
+          status: refusal?.status ?? 201,
+        });
         if (refusal) return sendError(res, refusal);
         return sendJson(res, 201, { id: conversationId });
       }
@@ -159,7 +171,14 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         if (kind) {
           const refusal = refusalFor(conversationId);
           const postedId = kind === 'update' ? activityId : `${Date.now()}${String(++counter).padStart(4, '0')}`;
-          record({ ...base, kind, conversationId, ...(activityId ? { activityId } : {}), ...(refusal ? {} : { postedId }), status: refusal?.status ?? 200 });
+          record({
+            ...base,
+            kind,
+            conversationId,
+            ...(activityId ? { activityId } : {}),
+            ...(refusal ? {} : { postedId }),
+            status: refusal?.status ?? 200,
+          });
           if (refusal) return sendError(res, refusal);
           return sendJson(res, 200, { id: postedId });
         }
@@ -191,8 +210,15 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          const seen = calls.map((call) => `${call.kind} ${call.conversationId}${call.activityId ? `/${call.activityId}` : ''} -> ${call.status}`);
-          reject(new Error(`fake-bot-connector: no ${what} within ${timeoutMs} ms. Calls so far:\n  ${seen.join('\n  ') || '(none)'}`));
+          const seen = calls.map(
+            (call) =>
+              `${call.kind} ${call.conversationId}${call.activityId ? `/${call.activityId}` : ''} -> ${call.status}`,
+          );
+          reject(
+            new Error(
+              `fake-bot-connector: no ${what} within ${timeoutMs} ms. Calls so far:\n  ${seen.join('\n  ') || '(none)'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -206,8 +232,14 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
 
 function sendError(res: ServerResponse, refusal: Refusal): void {
   const code = refusal.code ?? (refusal.status === 429 ? 'Throttled' : 'ServiceError');
-  const headers: Record<string, string> = refusal.retryAfterSeconds !== undefined ? { 'retry-after': String(refusal.retryAfterSeconds) } : {};
-  sendJson(res, refusal.status, { error: { code, message: ERROR_MESSAGES[code] ?? `fake-bot-connector: ${code}` } }, headers);
+  const headers: Record<string, string> =
+    refusal.retryAfterSeconds !== undefined ? { 'retry-after': String(refusal.retryAfterSeconds) } : {};
+  sendJson(
+    res,
+    refusal.status,
+    { error: { code, message: ERROR_MESSAGES[code] ?? `fake-bot-connector: ${code}` } },
+    headers,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {

@@ -30,13 +30,13 @@ export interface RecordedRequest {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary request fields
 }
 
-export interface FakeUsage {
+interface FakeUsage {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens?: number;
 }
 
-export interface FakeReplySpec {
+interface FakeReplySpec {
   /** Wait this long before answering (the client may give up first). */
   delayMs?: number;
   /** An error status: the body is an OpenAI error object unless `body` is given. */
@@ -54,7 +54,7 @@ export interface FakeReplySpec {
   model?: string;
 }
 
-export type FakeReply = FakeReplySpec | ((request: RecordedRequest) => FakeReplySpec | Promise<FakeReplySpec>);
+type FakeReply = FakeReplySpec | ((request: RecordedRequest) => FakeReplySpec | Promise<FakeReplySpec>);
 
 export interface FakeOpenAI {
   /** Base URL including /v1, as OPENAI_BASE_URL expects. */
@@ -69,13 +69,16 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export const DEFAULT_FAKE_USAGE: FakeUsage = { prompt_tokens: 1200, completion_tokens: 80 };
+const DEFAULT_FAKE_USAGE: FakeUsage = { prompt_tokens: 1200, completion_tokens: 80 };
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  let fallback: FakeReply = { status: 500, body: JSON.stringify({ error: { message: 'fake-openai: no reply queued', type: 'server_error' } }) };
+  let fallback: FakeReply = {
+    status: 500,
+    body: JSON.stringify({ error: { message: 'fake-openai: no reply queued', type: 'server_error' } }),
+  };
   let completionCount = 0;
 
   const server = http.createServer((req, res) => {
@@ -92,7 +95,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       const path = (req.url ?? '/').split('?')[0]!;
       const request: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
       if (req.method !== 'POST' || !['/v1/chat/completions', '/chat/completions'].includes(path)) {
-        sendJson(res, 404, { error: { message: `fake-openai: no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+        sendJson(res, 404, {
+          error: { message: `fake-openai: no route ${req.method} ${path}`, type: 'invalid_request_error' },
+        });
         return;
       }
       requests.push(request);
@@ -138,7 +143,8 @@ function answer(res: ServerResponse, spec: FakeReplySpec, request: RecordedReque
     return;
   }
   if (spec.status !== undefined && spec.status >= 400) {
-    const type = spec.status === 429 ? 'rate_limit_exceeded' : spec.status >= 500 ? 'server_error' : 'invalid_request_error';
+    const type =
+      spec.status === 429 ? 'rate_limit_exceeded' : spec.status >= 500 ? 'server_error' : 'invalid_request_error';
     sendJson(res, spec.status, { error: { message: `fake-openai: status ${spec.status}`, type, code: null } }, headers);
     return;
   }

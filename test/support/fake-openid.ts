@@ -19,9 +19,9 @@ import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
+const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
 
-export interface TokenClaims {
+interface TokenClaims {
   aud: string;
   serviceUrl?: string;
   iss?: string;
@@ -67,11 +67,17 @@ export async function startFakeOpenId(bot: { appId: string; appPassword: string 
         });
       }
       if (req.method === 'GET' && path === '/keys') {
-        return json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] });
+        return json(res, 200, {
+          keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }],
+        });
       }
       if (req.method === 'POST' && path === '/token') {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-        if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== bot.appId || form.get('client_secret') !== bot.appPassword) {
+        if (
+          form.get('grant_type') !== 'client_credentials' ||
+          form.get('client_id') !== bot.appId ||
+          form.get('client_secret') !== bot.appPassword
+        ) {
           refusedTokenRequests += 1;
           return json(res, 401, { error: 'invalid_client' });
         }
@@ -103,7 +109,11 @@ export async function startFakeOpenId(bot: { appId: string; appPassword: string 
         iat: now - 60,
         exp: now + (claims.expiresIn ?? 3600),
       };
-      return signJwt({ alg: 'RS256', typ: 'JWT', kid }, payload, claims.signer === 'stranger' ? stranger.privateKey : published.privateKey);
+      return signJwt(
+        { alg: 'RS256', typ: 'JWT', kid },
+        payload,
+        claims.signer === 'stranger' ? stranger.privateKey : published.privateKey,
+      );
     },
     close: async () => {
       server.closeAllConnections();

@@ -33,13 +33,13 @@ export interface SlackCall {
   response?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
 }
 
-export interface FakeChannel {
+interface FakeChannel {
   id: string;
   name: string;
   is_private?: boolean;
 }
 
-export interface FakeUser {
+interface FakeUser {
   name: string;
   real_name?: string;
   display_name?: string;
@@ -52,7 +52,7 @@ export interface FakeSlackOptions {
   users?: Record<string, FakeUser>;
 }
 
-export interface Failure {
+interface Failure {
   status?: number;
   retryAfterSec?: number;
   /** Answer HTTP 200 with { ok: false, error }. */
@@ -63,7 +63,7 @@ export interface Failure {
   drop?: boolean;
 }
 
-export interface FakeSocketMode {
+interface FakeSocketMode {
   /** Whether a client is connected (it has been sent "hello"). */
   connected(): boolean;
   /** Sends a Socket Mode envelope ({ envelope_id, type, payload, ... }) to the connected client. */
@@ -80,11 +80,14 @@ export interface FakeSlack {
   /** The next `times` calls of `method` (those whose arguments `match`, if given) fail this way. */
   failNext(method: string, failure: Failure, times?: number, match?: (args: any) => boolean): void; // eslint-disable-line @typescript-eslint/no-explicit-any -- Slack arguments
   callsOf(method: string): SlackCall[];
-  waitFor(predicate: (call: SlackCall) => boolean, options?: { timeoutMs?: number; what?: string; after?: number }): Promise<SlackCall>;
+  waitFor(
+    predicate: (call: SlackCall) => boolean,
+    options?: { timeoutMs?: number; what?: string; after?: number },
+  ): Promise<SlackCall>;
   close(): Promise<void>;
 }
 
-export function dmOf(userId: string): string {
+function dmOf(userId: string): string {
   return `D${userId.slice(1)}`;
 }
 
@@ -108,7 +111,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botToken = options.botToken ?? 'xoxb-fake-token';
   const channels = options.channels ?? [];
   const users = options.users ?? {};
-  const identity = { teamId: 'T0STEWARD', team: 'Steward Test', botUserId: 'U0STEWARD', botId: 'B0STEWARD', userName: 'steward' };
+  const identity = {
+    teamId: 'T0STEWARD',
+    team: 'Steward Test',
+    botUserId: 'U0STEWARD',
+    botId: 'B0STEWARD',
+    userName: 'steward',
+  };
   const calls: SlackCall[] = [];
   const failures: Array<{ method: string; failure: Failure; match?: (args: Record<string, unknown>) => boolean }> = [];
   const messages = new Map<string, Record<string, unknown>>();
@@ -117,13 +126,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const nextId = (prefix: string) => `${prefix}${String(++counter).padStart(8, '0')}`;
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
-    const channelOf = (channel: unknown) => (typeof channel === 'string' && channel.startsWith('U') ? dmOf(channel) : String(channel));
+    const channelOf = (channel: unknown) =>
+      typeof channel === 'string' && channel.startsWith('U') ? dmOf(channel) : String(channel);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://steward-test.slack.com/', team: identity.team, user: identity.userName, team_id: identity.teamId, user_id: identity.botUserId, bot_id: identity.botId };
+        return {
+          ok: true,
+          url: 'https://steward-test.slack.com/',
+          team: identity.team,
+          user: identity.userName,
+          team_id: identity.teamId,
+          user_id: identity.botUserId,
+          bot_id: identity.botId,
+        };
       case 'chat.postMessage': {
         const channel = channelOf(args.channel);
-        if (!channel.startsWith('D') && !channels.some((known) => known.id === channel)) return { ok: false, error: 'channel_not_found' };
+        if (!channel.startsWith('D') && !channels.some((known) => known.id === channel))
+          return { ok: false, error: 'channel_not_found' };
         const ts = nextTs();
         const message = {
           type: 'message',
@@ -163,25 +182,52 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       case 'views.publish':
       case 'views.update': {
         const view = (args.view ?? {}) as Record<string, unknown>;
-        return { ok: true, view: { ...view, id: typeof args.view_id === 'string' ? args.view_id : nextId('V'), hash: nextId('h'), state: { values: {} } } };
+        return {
+          ok: true,
+          view: {
+            ...view,
+            id: typeof args.view_id === 'string' ? args.view_id : nextId('V'),
+            hash: nextId('h'),
+            state: { values: {} },
+          },
+        };
       }
       case 'conversations.list': {
         // Two per page whatever the limit, so callers must follow the cursor as with a big workspace.
         const start = Number(args.cursor ?? 0);
-        const page = channels.slice(start, start + 2).map((channel) => ({ id: channel.id, name: channel.name, is_channel: true, is_private: channel.is_private ?? false }));
+        const page = channels.slice(start, start + 2).map((channel) => ({
+          id: channel.id,
+          name: channel.name,
+          is_channel: true,
+          is_private: channel.is_private ?? false,
+        }));
         const next = start + 2 < channels.length ? String(start + 2) : '';
         return { ok: true, channels: page, response_metadata: { next_cursor: next } };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: dmOf(String(args.users).split(',')[0] ?? '') } };
       case 'usergroups.list':
-        return { ok: true, usergroups: (options.usergroups ?? []).map((group) => ({ ...group, users: args.include_users ? group.users : undefined })) };
+        return {
+          ok: true,
+          usergroups: (options.usergroups ?? []).map((group) => ({
+            ...group,
+            users: args.include_users ? group.users : undefined,
+          })),
+        };
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace(/^http/u, 'ws')}/socket-mode` };
       case 'users.info': {
         const user = users[String(args.user)];
         if (!user) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: args.user, name: user.name, real_name: user.real_name ?? user.name, profile: { display_name: user.display_name ?? '', real_name: user.real_name ?? user.name } } };
+        return {
+          ok: true,
+          user: {
+            id: args.user,
+            name: user.name,
+            real_name: user.real_name ?? user.name,
+            profile: { display_name: user.display_name ?? '', real_name: user.real_name ?? user.name },
+          },
+        };
       }
       default:
         return { ok: false, error: 'unknown_method' };
@@ -212,19 +258,38 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const method = path.replace(/^\/api\//u, '');
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
-      const args = (req.headers['content-type'] ?? '').includes('application/json') ? (JSON.parse(body || '{}') as Record<string, unknown>) : parseForm(body);
-      const index = failures.findIndex((candidate) => candidate.method === method && (!candidate.match || candidate.match(args)));
+      const args = (req.headers['content-type'] ?? '').includes('application/json')
+        ? (JSON.parse(body || '{}') as Record<string, unknown>)
+        : parseForm(body);
+      const index = failures.findIndex(
+        (candidate) => candidate.method === method && (!candidate.match || candidate.match(args)),
+      );
       const failure = index === -1 ? undefined : failures.splice(index, 1)[0]!.failure;
-      const call: SlackCall = { method, args, ...(token ? { token } : {}), path, at: Date.now(), status: failure?.status ?? 200 };
+      const call: SlackCall = {
+        method,
+        args,
+        ...(token ? { token } : {}),
+        path,
+        at: Date.now(),
+        status: failure?.status ?? 200,
+      };
       calls.push(call);
       if (failure?.status) {
         call.response = { ok: false, error: failure.status === 429 ? 'ratelimited' : 'internal_error' };
-        send(failure.status, call.response, failure.retryAfterSec !== undefined ? { 'retry-after': String(failure.retryAfterSec) } : {});
+        send(
+          failure.status,
+          call.response,
+          failure.retryAfterSec !== undefined ? { 'retry-after': String(failure.retryAfterSec) } : {},
+        );
         return;
       }
       // apps.connections.open takes the app-level token; everything else the bot token.
       const tokenOk = method === 'apps.connections.open' ? token?.startsWith('xapp-') : token === botToken;
-      call.response = failure?.error ? { ok: false, error: failure.error } : !tokenOk ? { ok: false, error: 'invalid_auth' } : answer(method, args);
+      call.response = failure?.error
+        ? { ok: false, error: failure.error }
+        : !tokenOk
+          ? { ok: false, error: 'invalid_auth' }
+          : answer(method, args);
       if (failure?.drop) {
         req.socket.destroy();
         return;
@@ -254,10 +319,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     async waitFor(predicate, { timeoutMs = 10_000, what = 'a matching Slack call', after = 0 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = calls.slice(after).find((call) => call.status === 200 && call.response?.ok !== false && predicate(call));
+        const found = calls
+          .slice(after)
+          .find((call) => call.status === 200 && call.response?.ok !== false && predicate(call));
         if (found) return found;
         if (Date.now() > deadline) {
-          const seen = calls.map((call) => `  ${call.method} ${call.status} ${JSON.stringify(call.args).slice(0, 160)}`).join('\n');
+          const seen = calls
+            .map((call) => `  ${call.method} ${call.status} ${JSON.stringify(call.args).slice(0, 160)}`)
+            .join('\n');
           throw new Error(`Timed out waiting for ${what}. Calls so far:\n${seen}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -278,7 +347,8 @@ const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 function frame(opcode: number, payload: Buffer): Buffer {
   const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
+  const header =
+    length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
   if (length >= 65_536) throw new Error('fake-slack: frame too large');
   return Buffer.concat([header, payload]);
 }
@@ -322,7 +392,9 @@ function attachSocketMode(server: http.Server): FakeSocketMode & { close(): void
       return;
     }
     const accept = createHash('sha1').update(`${key}${WS_GUID}`).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     client = socket;
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -340,7 +412,19 @@ function attachSocketMode(server: http.Server): FakeSocketMode & { close(): void
     socket.on('close', () => {
       if (client === socket) client = undefined;
     });
-    socket.write(frame(0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0STEWARD' } }))));
+    socket.write(
+      frame(
+        0x1,
+        Buffer.from(
+          JSON.stringify({
+            type: 'hello',
+            num_connections: 1,
+            debug_info: { host: 'fake-slack', approximate_connection_time: 3600 },
+            connection_info: { app_id: 'A0STEWARD' },
+          }),
+        ),
+      ),
+    );
   });
   return {
     connected: () => client !== undefined,

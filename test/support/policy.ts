@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import { DEFAULT_POLICY_PATH, loadPolicyFromText } from '../../src/policy/load.ts';
 import type { Policy } from '../../src/policy/schema.ts';
 
-export const REVIEWERS = {
+const REVIEWERS = {
   privacy: { slack: ['UPRIVACY1'], teams: ['aad-privacy-1'] },
   security: { slack: ['USECURITY1', 'SSECGROUP'], teams: ['aad-security-1'] },
   'ai-governance': { slack: ['UAIGOV1'], teams: ['aad-ai-1'] },
@@ -14,9 +14,10 @@ export const REVIEWERS = {
   compliance: { slack: ['UCOMPLY1'], teams: ['aad-comply-1'] },
 } as const;
 
-export function testPolicyText(edit: (doc: ReturnType<typeof parseDocument>) => void = () => undefined): string {
+function testPolicyText(edit: (doc: ReturnType<typeof parseDocument>) => void = () => undefined): string {
   const doc = parseDocument(readFileSync(DEFAULT_POLICY_PATH, 'utf8'));
-  for (const [team, reviewers] of Object.entries(REVIEWERS)) doc.setIn(['teams', team, 'reviewers'], doc.createNode(reviewers));
+  for (const [team, reviewers] of Object.entries(REVIEWERS))
+    doc.setIn(['teams', team, 'reviewers'], doc.createNode(reviewers));
   doc.setIn(['leads', 'reviewers'], doc.createNode({ slack: ['ULEAD1'], teams: ['aad-lead-1'] }));
   edit(doc);
   return doc.toString();
@@ -27,7 +28,10 @@ export function testPolicy(edit?: (doc: ReturnType<typeof parseDocument>) => voi
 }
 
 /** Writes the test policy into `dir` (with the default handbook folder next to it, if the policy names one). */
-export async function writeTestPolicy(dir: string, edit?: (doc: ReturnType<typeof parseDocument>) => void): Promise<string> {
+export async function writeTestPolicy(
+  dir: string,
+  edit?: (doc: ReturnType<typeof parseDocument>) => void,
+): Promise<string> {
   const file = path.join(dir, 'policy.yaml');
   await writeFile(file, testPolicyText(edit));
   return file;

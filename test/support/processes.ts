@@ -18,7 +18,12 @@ export function stewardEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-export function runSteward(args: string[], env: NodeJS.ProcessEnv, stdin = '', command: string[] = [process.execPath, BIN]): Promise<Exit> {
+export function runSteward(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin = '',
+  command: string[] = [process.execPath, BIN],
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: projectRoot, env });
     let stdout = '';
@@ -41,7 +46,9 @@ export class ChatProcess {
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     child.stdout.on('data', (chunk) => (this.stdout += chunk));
     child.stderr.on('data', (chunk) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr })));
+    this.exited = new Promise((resolve) =>
+      child.on('close', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr })),
+    );
   }
 
   static start(env: NodeJS.ProcessEnv): ChatProcess {

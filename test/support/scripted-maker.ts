@@ -14,7 +14,9 @@ export interface ScriptedMaker {
   expect: Record<string, unknown>;
 }
 
-export const SCRIPTED_MAKERS: ScriptedMaker[] = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'scripted-makers.json'), 'utf8'));
+export const SCRIPTED_MAKERS: ScriptedMaker[] = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'scripted-makers.json'), 'utf8'),
+);
 
 /** What Steward said in one turn, as the maker sees it: text, and the question id of what it waits for. */
 export interface Heard {
@@ -33,13 +35,17 @@ export interface MakerRun {
   turns: number;
 }
 
-const sameSet = (a: unknown, b: unknown) => JSON.stringify([...((a as unknown[]) ?? [])].map(String).sort()) === JSON.stringify([...((b as unknown[]) ?? [])].map(String).sort());
+const sameSet = (a: unknown, b: unknown) =>
+  JSON.stringify([...((a as unknown[]) ?? [])].map(String).sort()) ===
+  JSON.stringify([...((b as unknown[]) ?? [])].map(String).sort());
 
 function hintImplied(hintId: string, expected: Record<string, unknown>): boolean {
   const data = (expected.dataCategories as string[] | undefined) ?? [];
   const domains = (expected.aiDomains as string[] | undefined) ?? [];
   const implied: Record<string, () => boolean> = {
-    hiring: () => domains.includes('employment') || (data.includes('personal') && /applicant|cv|candidate|recruit|hir/iu.test(JSON.stringify(expected))),
+    hiring: () =>
+      domains.includes('employment') ||
+      (data.includes('personal') && /applicant|cv|candidate|recruit|hir/iu.test(JSON.stringify(expected))),
     credit: () => domains.includes('essential-services'),
     health: () => data.includes('health'),
     biometrics: () => data.includes('special-category') || domains.includes('biometrics'),
@@ -55,7 +61,10 @@ function hintImplied(hintId: string, expected: Record<string, unknown>): boolean
  * What Steward waits for, read from what a person sees (for channels that show text only: the terminal,
  * Slack and Teams messages): the last question, read-back or summary in the text.
  */
-export function waitingForInText(text: string, hintPrompts: Array<{ id: string; confirm: string }>): string | undefined {
+export function waitingForInText(
+  text: string,
+  hintPrompts: Array<{ id: string; confirm: string }>,
+): string | undefined {
   const last = (pattern: RegExp) => {
     let at = -1;
     for (const match of text.matchAll(pattern)) at = match.index;
@@ -63,7 +72,10 @@ export function waitingForInText(text: string, hintPrompts: Array<{ id: string; 
   };
   const candidates: Array<[string, number]> = [
     // The summary: its closing line, or (on a card, where Submit is a button) its heading.
-    ['summary', Math.max(last(/Reply \*?yes\*? to submit/gu), last(/^\*?Summary(?: of APP-\d+ \(new version\))?:?\*?$/gmu))],
+    [
+      'summary',
+      Math.max(last(/Reply \*?yes\*? to submit/gu), last(/^\*?Summary(?: of APP-\d+ \(new version\))?:?\*?$/gmu)),
+    ],
     ['duplicate', last(/Do you want to update that app instead/gu)],
     ...hintPrompts.map((hint): [string, number] => [`hint:${hint.id}`, text.lastIndexOf(hint.confirm)]),
     ...QUESTIONS.map((question): [string, number] => [`q:${question.id}`, text.lastIndexOf(question.prompt)]),
@@ -120,7 +132,10 @@ function reply(maker: ScriptedMaker, heard: Heard, run: MakerRun, retried: Set<s
     // Refused: a person picks from the list, or types the plain value.
     run.reasks += 1;
     retried.add(id);
-    if (id === 'dataCategories') return (expected as string[]).map((value) => String(DATA_CATEGORIES.indexOf(value as never) + 1)).join(', ') || 'none';
+    if (id === 'dataCategories')
+      return (
+        (expected as string[]).map((value) => String(DATA_CATEGORIES.indexOf(value as never) + 1)).join(', ') || 'none'
+      );
     if (typeof expected === 'boolean') return expected ? 'yes' : 'no';
     return String(expected);
   }
@@ -137,10 +152,15 @@ export async function playMaker(maker: ScriptedMaker, say: (text: string) => Pro
     if (/Registered APP-\d+/u.test(heard.text) && heard.waitingFor === undefined) return run;
     // After a greeting Steward shows what it can do; the maker then says what they came for.
     // A read-back seen only as text names no question: it is about the one asked last.
-    if (heard.waitingFor?.startsWith('q:?:') && asked) heard = { ...heard, waitingFor: heard.waitingFor.replace('q:?', asked) };
+    if (heard.waitingFor?.startsWith('q:?:') && asked)
+      heard = { ...heard, waitingFor: heard.waitingFor.replace('q:?', asked) };
     if (heard.waitingFor && /^q:[^:?]+$/u.test(heard.waitingFor)) asked = heard.waitingFor;
-    const answer = heard.waitingFor === undefined && turn === 0 ? 'I want to register an app' : reply(maker, heard, run, retried);
-    if (answer === undefined) throw new Error(`${maker.id}: no scripted answer for ${heard.waitingFor ?? '(nothing)'} after: ${heard.text.slice(0, 300)}`);
+    const answer =
+      heard.waitingFor === undefined && turn === 0 ? 'I want to register an app' : reply(maker, heard, run, retried);
+    if (answer === undefined)
+      throw new Error(
+        `${maker.id}: no scripted answer for ${heard.waitingFor ?? '(nothing)'} after: ${heard.text.slice(0, 300)}`,
+      );
     run.turns += 1;
     heard = await say(answer);
   }
@@ -165,8 +185,12 @@ export function profileDifferences(maker: ScriptedMaker, profile: AppProfile): s
     const same =
       key === 'systems'
         ? sameSet(
-            (wanted as Array<{ name: string; access: string }>).map((system) => `${system.name.toLowerCase()}:${system.access}`),
-            (got as Array<{ name: string; access: string }>).map((system) => `${system.name.toLowerCase()}:${system.access}`),
+            (wanted as Array<{ name: string; access: string }>).map(
+              (system) => `${system.name.toLowerCase()}:${system.access}`,
+            ),
+            (got as Array<{ name: string; access: string }>).map(
+              (system) => `${system.name.toLowerCase()}:${system.access}`,
+            ),
           )
         : Array.isArray(wanted)
           ? sameSet(wanted, got)
@@ -192,7 +216,9 @@ export function heardInText(text: string, hintPrompts: Array<{ id: string; confi
 export function inventoryDifferences(apps: Array<{ profile: AppProfile }>): { risk: string[]; spelling: string[] } {
   const problems = SCRIPTED_MAKERS.flatMap((maker) => {
     const app = apps.find((candidate) => candidate.profile.name === maker.expect.name);
-    return app ? profileDifferences(maker, app.profile) : [`${maker.id}: no app named ${JSON.stringify(maker.expect.name)}`];
+    return app
+      ? profileDifferences(maker, app.profile)
+      : [`${maker.id}: no app named ${JSON.stringify(maker.expect.name)}`];
   });
   const spelling = problems.filter((problem) => /\.(department|systems):/u.test(problem));
   return { risk: problems.filter((problem) => !spelling.includes(problem)), spelling };

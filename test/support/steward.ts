@@ -34,15 +34,35 @@ export function recordingTransport(platform: string, delivered: OutgoingMessage[
   };
 }
 
-export function createTestSteward(db: Db, options: { llm?: LlmClient; policy?: Policy; platforms?: string[] } = {}): TestSteward {
+export function createTestSteward(
+  db: Db,
+  options: { llm?: LlmClient; policy?: Policy; platforms?: string[] } = {},
+): TestSteward {
   const policy = options.policy ?? loadPolicy();
   const delivered: OutgoingMessage[] = [];
   const platforms = options.platforms ?? ['console'];
   const llm = options.llm;
-  const advisor = createGuardrailAdvisor({ policy, handbook: loadHandbook(resolveHandbookDir(policy, DEFAULT_POLICY_PATH), policy), ...(llm ? { llm } : {}) });
+  const advisor = createGuardrailAdvisor({
+    policy,
+    handbook: loadHandbook(resolveHandbookDir(policy, DEFAULT_POLICY_PATH), policy),
+    ...(llm ? { llm } : {}),
+  });
   // The same wiring as the server's (src/runtime/services.ts).
-  const engine = new ConversationEngine(db, createDialogueDeps({ db, policy, vocabulary: defaultVocabulary(), advisor, ...(llm ? { llm } : {}), deliveryPlatforms: platforms }));
-  const worker = new OutboxWorker({ db, transports: platforms.map((platform) => recordingTransport(platform, delivered)) });
+  const engine = new ConversationEngine(
+    db,
+    createDialogueDeps({
+      db,
+      policy,
+      vocabulary: defaultVocabulary(),
+      advisor,
+      ...(llm ? { llm } : {}),
+      deliveryPlatforms: platforms,
+    }),
+  );
+  const worker = new OutboxWorker({
+    db,
+    transports: platforms.map((platform) => recordingTransport(platform, delivered)),
+  });
   const sayFull = async (text: string, user = 'maker', extra: Partial<InboundMessage> = {}) => {
     const result = await engine.handle({
       platform: 'console',

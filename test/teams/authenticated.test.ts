@@ -8,7 +8,8 @@ import type { FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { startFakeOpenId } from '../support/fake-openid.ts';
 import type { FakeOpenId } from '../support/fake-openid.ts';
 import { runSteward, stewardEnv } from '../support/processes.ts';
-import { fixture, migratedDatabaseDir, startStewardServer } from './steward-server.ts';
+import { fixture, startStewardServer } from './steward-server.ts';
+import { migratedPgliteDir } from '../support/databases.ts';
 import type { StewardServer } from './steward-server.ts';
 
 const APP_ID = randomUUID();
@@ -22,7 +23,7 @@ let cleanupDir: () => Promise<void>;
 beforeAll(async () => {
   connector = await startFakeBotConnector();
   openid = await startFakeOpenId({ appId: APP_ID, appPassword: APP_PASSWORD });
-  const database = await migratedDatabaseDir();
+  const database = await migratedPgliteDir();
   cleanupDir = database.cleanup;
   server = await startStewardServer({
     PGLITE_DIR: database.dir,
@@ -50,13 +51,17 @@ function message(text: string) {
     serviceUrl: connector.serviceUrl,
     from: { id: `29:${randomUUID()}`, name: 'Ada Auth', aadObjectId: randomUUID() },
     recipient: { id: `28:${APP_ID}`, name: 'Steward' },
-    conversation: { conversationType: 'personal', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', id: conversationId },
+    conversation: {
+      conversationType: 'personal',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      id: conversationId,
+    },
   });
   return { activity, conversationId };
 }
 
 describe('Teams with authentication', () => {
-  it('accepts an activity with a valid Bot Connector token and replies with the bot\'s own token', async () => {
+  it("accepts an activity with a valid Bot Connector token and replies with the bot's own token", async () => {
     const { activity, conversationId } = message('help');
     const token = openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl });
     const result = await server.postActivity(activity, { authorization: `Bearer ${token}` });
@@ -73,10 +78,19 @@ describe('Teams with authentication', () => {
   it.each([
     ['no token', () => undefined],
     ['a token for another bot', () => openid.sign({ aud: randomUUID(), serviceUrl: connector.serviceUrl })],
-    ['a token issued for another serviceUrl', () => openid.sign({ aud: APP_ID, serviceUrl: 'https://smba.trafficmanager.net/emea/' })],
-    ['a token signed with an unpublished key', () => openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl, signer: 'stranger' })],
+    [
+      'a token issued for another serviceUrl',
+      () => openid.sign({ aud: APP_ID, serviceUrl: 'https://smba.trafficmanager.net/emea/' }),
+    ],
+    [
+      'a token signed with an unpublished key',
+      () => openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl, signer: 'stranger' }),
+    ],
     ['an expired token', () => openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl, expiresIn: -3600 })],
-    ['a token from another issuer', () => openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl, iss: 'https://login.example.com/' })],
+    [
+      'a token from another issuer',
+      () => openid.sign({ aud: APP_ID, serviceUrl: connector.serviceUrl, iss: 'https://login.example.com/' }),
+    ],
   ])('refuses %s with 401 and posts nothing', async (_case, token) => {
     const { activity, conversationId } = message('register');
     const bearer = token();
@@ -91,7 +105,14 @@ describe('Teams with authentication', () => {
   });
 
   it('refuses to start half-configured, naming the variable', async () => {
-    const result = await runSteward(['serve'], stewardEnv({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_PASSWORD: APP_PASSWORD }));
+    const result = await runSteward(
+      ['serve'],
+      stewardEnv({
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_TYPE: 'SingleTenant',
+        MICROSOFT_APP_PASSWORD: APP_PASSWORD,
+      }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('MICROSOFT_APP_TENANT_ID: required for SingleTenant');
     expect(result.stderr + result.stdout).not.toContain(APP_PASSWORD);

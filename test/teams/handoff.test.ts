@@ -8,7 +8,8 @@ import { startFakeBotConnector } from '../support/fake-bot-connector.ts';
 import type { ConnectorCall, FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { writeTestPolicy } from '../support/policy.ts';
 import { runSteward, stewardEnv } from '../support/processes.ts';
-import { actions, card, fixture, migratedDatabaseDir, shown, startStewardServer } from './steward-server.ts';
+import { actions, card, fixture, shown, startStewardServer } from './steward-server.ts';
+import { migratedPgliteDir } from '../support/databases.ts';
 import type { StewardServer } from './steward-server.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- cards and activities are read field by field */
@@ -21,7 +22,8 @@ const PRIVACY = '19:privacy7a8b9c0d1e2f3a4b@thread.tacv2';
 const SECURITY = '19:security1a2b3c4d5e6f7a8b@thread.tacv2';
 const BOT = { id: '28:steward-bot-id', name: 'Steward' };
 const QUESTION = 'Can my Zap send customer emails to Mailchimp?';
-const ANSWER = 'Only once Mailchimp is on the approved vendor list: we are signing its data processing agreement this month.';
+const ANSWER =
+  'Only once Mailchimp is on the approved vendor list: we are signing its data processing agreement this month.';
 
 let connector: FakeBotConnector;
 let server: StewardServer;
@@ -31,16 +33,24 @@ let activityCounter = 0;
 
 beforeAll(async () => {
   connector = await startFakeBotConnector();
-  connector.addTeam({ id: GOVERNANCE, name: 'Governance', channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Privacy' }, { id: SECURITY, name: 'Security' }] });
-  const database = await migratedDatabaseDir();
+  connector.addTeam({
+    id: GOVERNANCE,
+    name: 'Governance',
+    channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Privacy' }, { id: SECURITY, name: 'Security' }],
+  });
+  const database = await migratedPgliteDir();
   cleanupDir = database.cleanup;
   databaseDir = database.dir;
   const policy = await writeTestPolicy(path.dirname(database.dir));
   server = await startStewardServer({ TEAMS_EMULATOR: 'true', PGLITE_DIR: database.dir, STEWARD_POLICY: policy });
   // Steward is added to the Governance team (the fixture's team): it stores every channel's reference.
-  const installed = await server.postActivity(fixture('installation-update-add', { id: nextId(), serviceUrl: connector.serviceUrl }));
+  const installed = await server.postActivity(
+    fixture('installation-update-add', { id: nextId(), serviceUrl: connector.serviceUrl }),
+  );
   expect(installed.status).toBe(200);
-  const reachable = (await server.healthz()).platforms.teams.unreachableDestinations.map((entry: any) => entry.destination);
+  const reachable = (await server.healthz()).platforms.teams.unreachableDestinations.map(
+    (entry: any) => entry.destination,
+  );
   expect(reachable).not.toContain('Governance/Privacy');
 });
 
@@ -67,16 +77,30 @@ async function send(activity: object, conversationId: string): Promise<Connector
 function personalChat(name: string) {
   const user = { id: `29:${randomUUID()}`, name, aadObjectId: randomUUID() };
   const conversationId = `a:${randomUUID()}`;
-  const base = { serviceUrl: connector.serviceUrl, from: user, conversation: { conversationType: 'personal', tenantId: TENANT, id: conversationId } };
+  const base = {
+    serviceUrl: connector.serviceUrl,
+    from: user,
+    conversation: { conversationType: 'personal', tenantId: TENANT, id: conversationId },
+  };
   return {
     user,
     conversationId,
     say: (text: string, id = nextId()) => send(fixture('personal-message', { ...base, id, text }), conversationId),
     /** Clicks an Action.Submit of a card the bot posted. */
     click: (posted: ConnectorCall, title: string, id = nextId()) => {
-      const submit = actions(card(posted)).find((candidate) => candidate.type === 'Action.Submit' && candidate.title === title);
-      if (!submit) throw new Error(`No Action.Submit "${title}" on the card: ${actions(card(posted)).map((a) => `${a.type} ${a.title}`).join(', ')}`);
-      return send(fixture('card-submit', { ...base, id, replyToId: posted.postedId, value: submit.data }), conversationId);
+      const submit = actions(card(posted)).find(
+        (candidate) => candidate.type === 'Action.Submit' && candidate.title === title,
+      );
+      if (!submit)
+        throw new Error(
+          `No Action.Submit "${title}" on the card: ${actions(card(posted))
+            .map((a) => `${a.type} ${a.title}`)
+            .join(', ')}`,
+        );
+      return send(
+        fixture('card-submit', { ...base, id, replyToId: posted.postedId, value: submit.data }),
+        conversationId,
+      );
     },
   };
 }
@@ -90,9 +114,20 @@ function threadReply(channelId: string, rootId: string, from: object, text: stri
     text: `<at>Steward</at> ${text}`,
     attachments: [],
     replyToId: rootId,
-    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT, id: `${channelId};messageid=${rootId}` },
+    conversation: {
+      isGroup: true,
+      conversationType: 'channel',
+      tenantId: TENANT,
+      id: `${channelId};messageid=${rootId}`,
+    },
     entities: [{ mentioned: BOT, text: '<at>Steward</at>', type: 'mention' }],
-    channelData: { teamsChannelId: channelId, teamsTeamId: GOVERNANCE, channel: { id: channelId }, team: { id: GOVERNANCE }, tenant: { id: TENANT } },
+    channelData: {
+      teamsChannelId: channelId,
+      teamsTeamId: GOVERNANCE,
+      channel: { id: channelId },
+      team: { id: GOVERNANCE },
+      tenant: { id: TENANT },
+    },
   });
 }
 
@@ -102,7 +137,7 @@ describe('Teams: ask a human', () => {
   const reviewer = { id: '29:1Rv4qLmN8pW2sT5uX7yZ-privacy', name: 'Pia Privacy', aadObjectId: randomUUID() };
   let question: ConnectorCall;
 
-  it('posts the maker\'s question to the owning team\'s channel as a new thread', async () => {
+  it("posts the maker's question to the owning team's channel as a new thread", async () => {
     maker.chat = personalChat('Mia Maker');
     const asked = await maker.chat.say(QUESTION);
     const answerCard = asked.find((call) => card(call));
@@ -112,9 +147,15 @@ describe('Teams: ask a human', () => {
     expect(actions(card(answerCard)).map((a: any) => [a.type, a.title])).toEqual([['Action.Submit', 'Ask a human']]);
 
     const handedOver = await maker.chat.click(answerCard!, 'Ask a human');
-    expect(handedOver.map(shown).join('\n')).toContain("I've asked the Privacy team (Governance/Privacy). When someone replies, I'll pass their answer on here.");
+    expect(handedOver.map(shown).join('\n')).toContain(
+      "I've asked the Privacy team (Governance/Privacy). When someone replies, I'll pass their answer on here.",
+    );
 
-    question = await connector.waitFor((call) => call.kind === 'send' && call.conversationId === PRIVACY, 10_000, 'the question in Governance/Privacy');
+    question = await connector.waitFor(
+      (call) => call.kind === 'send' && call.conversationId === PRIVACY,
+      10_000,
+      'the question in Governance/Privacy',
+    );
     expect(question.status).toBe(200);
     expect(question.postedId).toBeDefined();
     expect(shown(question)).toContain('Question for Privacy');
@@ -129,7 +170,7 @@ describe('Teams: ask a human', () => {
     expect(connector.find((call) => call.conversationId === PRIVACY && call.kind === 'send')).toHaveLength(1);
   });
 
-  it('relays a reviewer\'s reply in that thread to the maker\'s personal chat, once', async () => {
+  it("relays a reviewer's reply in that thread to the maker's personal chat, once", async () => {
     const thread = `${PRIVACY};messageid=${question.postedId}`;
     const answerId = nextId();
     const answerActivity = threadReply(PRIVACY, question.postedId!, reviewer, ANSWER, answerId);
@@ -138,7 +179,11 @@ describe('Teams: ask a human', () => {
     expect(inThread[0]).toMatchObject({ kind: 'reply', activityId: answerId });
     expect(shown(inThread[0]!)).toBe('Thanks, I passed your answer on to the person who asked.');
 
-    const relayed = await connector.waitFor((call) => call.kind === 'send' && call.conversationId === maker.chat.conversationId, 10_000, "the answer in the maker's chat");
+    const relayed = await connector.waitFor(
+      (call) => call.kind === 'send' && call.conversationId === maker.chat.conversationId,
+      10_000,
+      "the answer in the maker's chat",
+    );
     expect(relayed.status).toBe(200);
     expect(shown(relayed)).toContain('Answer from a reviewer');
     expect(shown(relayed)).toContain(`Pia Privacy answered your question “${QUESTION}”`);
@@ -150,28 +195,39 @@ describe('Teams: ask a human', () => {
     const redelivered = await send(answerActivity, thread);
     expect(redelivered).toEqual([]);
     await server.outboxSettled();
-    expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toHaveLength(1);
+    expect(
+      connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send'),
+    ).toHaveLength(1);
   });
 
-  it('does not claim to pass on a bare mention, or the maker\'s own reply, in the thread', async () => {
+  it("does not claim to pass on a bare mention, or the maker's own reply, in the thread", async () => {
     const thread = `${PRIVACY};messageid=${question.postedId}`;
     const bare = await send(threadReply(PRIVACY, question.postedId!, reviewer, ''), thread);
-    expect(bare.map(shown)).toEqual(["Write your answer after mentioning me, and I'll pass it on to the person who asked."]);
+    expect(bare.map(shown)).toEqual([
+      "Write your answer after mentioning me, and I'll pass it on to the person who asked.",
+    ]);
     const own = await send(threadReply(PRIVACY, question.postedId!, maker.chat.user, 'Any news?'), thread);
     expect(own.map(shown).join('\n')).toContain("This is your own question, so I didn't pass that on.");
     await server.outboxSettled();
-    expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toHaveLength(1);
+    expect(
+      connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send'),
+    ).toHaveLength(1);
   });
 
   it('leaves replies in other threads to the conversation engine', async () => {
     // A thread someone else started in the same channel, mentioning Steward.
     const root = nextId();
     const thread = `${PRIVACY};messageid=${root}`;
-    const turn = await send(threadReply(PRIVACY, root, { id: '29:someone-else', name: 'Sam Someone', aadObjectId: randomUUID() }, 'help'), thread);
+    const turn = await send(
+      threadReply(PRIVACY, root, { id: '29:someone-else', name: 'Sam Someone', aadObjectId: randomUUID() }, 'help'),
+      thread,
+    );
     expect(turn.map(shown).join('\n')).toContain("I'm Steward. I register the apps you build");
     expect(turn.map(shown).join('\n')).not.toContain('passed your answer on');
     await server.outboxSettled();
-    expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toHaveLength(1);
+    expect(
+      connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send'),
+    ).toHaveLength(1);
   });
 
   it('audits the request and the answer', async () => {
@@ -184,14 +240,22 @@ describe('Teams: ask a human', () => {
       expect.objectContaining({
         actorPlatform: 'teams',
         actorId: maker.chat.user.aadObjectId,
-        details: expect.objectContaining({ team: 'privacy', question: QUESTION, destination: 'teams:Governance/Privacy' }),
+        details: expect.objectContaining({
+          team: 'privacy',
+          question: QUESTION,
+          destination: 'teams:Governance/Privacy',
+        }),
       }),
     ]);
     expect(answered).toEqual([
       expect.objectContaining({
         actorPlatform: 'teams',
         actorId: reviewer.aadObjectId,
-        details: expect.objectContaining({ handoffId: requested[0].details.handoffId, answer: ANSWER, firstAnswer: true }),
+        details: expect.objectContaining({
+          handoffId: requested[0].details.handoffId,
+          answer: ANSWER,
+          firstAnswer: true,
+        }),
       }),
     ]);
   });

@@ -31,8 +31,10 @@ describe('Teams activities as core messages', () => {
     });
   });
 
-  it('keeps other people\'s mentions as their names', () => {
-    const activity = fixture('channel-mention', { text: '<at>Steward</at> ask can <at>Bob Builder</at> use Airtable?' });
+  it("keeps other people's mentions as their names", () => {
+    const activity = fixture('channel-mention', {
+      text: '<at>Steward</at> ask can <at>Bob Builder</at> use Airtable?',
+    });
     expect(messageText(activity)).toBe('ask can Bob Builder use Airtable?');
   });
 });
@@ -43,8 +45,14 @@ describe('Teams settings', () => {
   it.each([
     [{}, undefined],
     [{ TEAMS_EMULATOR: 'true' }, { mode: 'emulator', appId: '' }],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 's3cret' }, { mode: 'authenticated', appId: APP_ID, appType: 'MultiTenant', appPassword: 's3cret' }],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'userassignedmsi', MICROSOFT_APP_TENANT_ID: 't' }, { mode: 'authenticated', appId: APP_ID, appType: 'UserAssignedMSI', tenantId: 't' }],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 's3cret' },
+      { mode: 'authenticated', appId: APP_ID, appType: 'MultiTenant', appPassword: 's3cret' },
+    ],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'userassignedmsi', MICROSOFT_APP_TENANT_ID: 't' },
+      { mode: 'authenticated', appId: APP_ID, appType: 'UserAssignedMSI', tenantId: 't' },
+    ],
   ])('%j is %j', (env, expected) => {
     expect(loadTeamsConfig(env)).toEqual(expected);
     expect(teamsAdapterFactory.isEnabled(env)).toBe(expected !== undefined);
@@ -52,14 +60,37 @@ describe('Teams settings', () => {
 
   it.each([
     [{ MICROSOFT_APP_ID: APP_ID }, 'MICROSOFT_APP_PASSWORD: required for MultiTenant'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', MICROSOFT_APP_TYPE: 'SingleTenant' }, 'MICROSOFT_APP_TENANT_ID: required for SingleTenant'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI' }, 'MICROSOFT_APP_TENANT_ID: required for UserAssignedMSI'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 't' }, 'MICROSOFT_APP_PASSWORD: must not be set for UserAssignedMSI'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', MICROSOFT_APP_TYPE: 'Personal' }, 'MICROSOFT_APP_TYPE: must be one of MultiTenant, SingleTenant, UserAssignedMSI'],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', MICROSOFT_APP_TYPE: 'SingleTenant' },
+      'MICROSOFT_APP_TENANT_ID: required for SingleTenant',
+    ],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI' },
+      'MICROSOFT_APP_TENANT_ID: required for UserAssignedMSI',
+    ],
+    [
+      {
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_PASSWORD: 'hunter2',
+        MICROSOFT_APP_TYPE: 'UserAssignedMSI',
+        MICROSOFT_APP_TENANT_ID: 't',
+      },
+      'MICROSOFT_APP_PASSWORD: must not be set for UserAssignedMSI',
+    ],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', MICROSOFT_APP_TYPE: 'Personal' },
+      'MICROSOFT_APP_TYPE: must be one of MultiTenant, SingleTenant, UserAssignedMSI',
+    ],
     [{ MICROSOFT_APP_PASSWORD: 'hunter2' }, 'MICROSOFT_APP_ID: required when MICROSOFT_APP_PASSWORD is set'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', TEAMS_EMULATOR: 'true' }, 'TEAMS_EMULATOR: must not be true when MICROSOFT_APP_ID is set'],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', TEAMS_EMULATOR: 'true' },
+      'TEAMS_EMULATOR: must not be true when MICROSOFT_APP_ID is set',
+    ],
     [{ TEAMS_EMULATOR: 'yes' }, 'TEAMS_EMULATOR: must be true or false'],
-    [{ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', TEAMS_OPENID_METADATA_URL: 'not a url' }, 'TEAMS_OPENID_METADATA_URL: must be a URL'],
+    [
+      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'hunter2', TEAMS_OPENID_METADATA_URL: 'not a url' },
+      'TEAMS_OPENID_METADATA_URL: must be a URL',
+    ],
   ])('refuses %j, naming the variable and never the secret', (env, problem) => {
     const attempt = () => teamsAdapterFactory.isEnabled(env);
     expect(attempt).toThrow(ConfigError);
@@ -88,7 +119,12 @@ describe('emulator mode accepts loopback serviceUrls only', () => {
 
 describe('Bot Connector failures as outbox outcomes', () => {
   const restError = (statusCode: number | undefined, code?: string, retryAfter?: string) =>
-    Object.assign(new Error('failed'), { name: 'RestError', statusCode, code, response: { headers: { get: (name: string) => (name === 'retry-after' ? retryAfter : undefined) } } });
+    Object.assign(new Error('failed'), {
+      name: 'RestError',
+      statusCode,
+      code,
+      response: { headers: { get: (name: string) => (name === 'retry-after' ? retryAfter : undefined) } },
+    });
 
   it.each([
     [restError(429, 'Throttled', '7'), true, 7000, '429'],

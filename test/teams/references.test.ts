@@ -30,12 +30,21 @@ let proactive: TeamsProactive;
 beforeAll(async () => {
   database = await pgliteOnly();
   connector = await startFakeBotConnector();
-  connector.addTeam({ id: GOVERNANCE, name: 'Governance', channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Privacy' }] });
+  connector.addTeam({
+    id: GOVERNANCE,
+    name: 'Governance',
+    channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Privacy' }],
+  });
   references = new TeamsReferences(database.db.prisma);
   // No app id: botbuilder skips authentication, as in emulator mode.
   adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
   proactive = new TeamsProactive(adapter, '', references, true);
-  reachability = new TeamsReachability({ policy: testPolicy(), references, proactive, logger: pino({ level: 'silent' }) });
+  reachability = new TeamsReachability({
+    policy: testPolicy(),
+    references,
+    proactive,
+    logger: pino({ level: 'silent' }),
+  });
 });
 
 afterAll(async () => {
@@ -45,8 +54,11 @@ afterAll(async () => {
 
 /** Runs one incoming activity through the membership handler, as the adapter would. */
 async function deliver(activity: Record<string, unknown>): Promise<void> {
-  await adapter.processActivityDirect('', { ...activity, serviceUrl: connector.serviceUrl } as unknown as Activity, (context: TurnContext) =>
-    handleMembership(context, { references, reachability, logger: pino({ level: 'silent' }) }),
+  await adapter.processActivityDirect(
+    '',
+    { ...activity, serviceUrl: connector.serviceUrl } as unknown as Activity,
+    (context: TurnContext) =>
+      handleMembership(context, { references, reachability, logger: pino({ level: 'silent' }) }),
   );
 }
 
@@ -55,23 +67,54 @@ describe('conversation references', () => {
     await deliver(fixture('installation-update-add'));
     expect((await references.channelDestinations()).sort()).toEqual(['Governance/General', 'Governance/Privacy']);
     const privacy = await references.find('governance/privacy');
-    expect(privacy).toMatchObject({ kind: 'channel', teamId: GOVERNANCE, teamName: 'Governance', channelName: 'Privacy' });
-    expect(privacy?.kind === 'channel' && privacy.reference.conversation).toMatchObject({ id: PRIVACY, tenantId: TENANT });
+    expect(privacy).toMatchObject({
+      kind: 'channel',
+      teamId: GOVERNANCE,
+      teamName: 'Governance',
+      channelName: 'Privacy',
+    });
+    expect(privacy?.kind === 'channel' && privacy.reference.conversation).toMatchObject({
+      id: PRIVACY,
+      tenantId: TENANT,
+    });
     expect((await reachability.report()).map((entry) => entry.destination)).not.toContain('Governance/Privacy');
   });
 
   it('follows a renamed channel and forgets a team the app was removed from', async () => {
-    connector.addTeam({ id: GOVERNANCE, name: 'Governance', channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Data protection' }] });
+    connector.addTeam({
+      id: GOVERNANCE,
+      name: 'Governance',
+      channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Data protection' }],
+    });
     await deliver(
       fixture('team-member-added', {
         id: 'f:rename',
         membersAdded: undefined,
-        channelData: { channel: { id: PRIVACY, name: 'Data protection' }, team: { id: GOVERNANCE }, eventType: 'channelRenamed', tenant: { id: TENANT } },
+        channelData: {
+          channel: { id: PRIVACY, name: 'Data protection' },
+          team: { id: GOVERNANCE },
+          eventType: 'channelRenamed',
+          tenant: { id: TENANT },
+        },
       }),
     );
-    expect((await references.channelDestinations()).sort()).toEqual(['Governance/Data protection', 'Governance/General']);
+    expect((await references.channelDestinations()).sort()).toEqual([
+      'Governance/Data protection',
+      'Governance/General',
+    ]);
 
-    await deliver(fixture('team-member-added', { id: 'f:removed', membersAdded: undefined, membersRemoved: [{ id: '28:steward-bot-id' }], channelData: { team: { id: GOVERNANCE, name: 'Governance' }, eventType: 'teamMemberRemoved', tenant: { id: TENANT } } }));
+    await deliver(
+      fixture('team-member-added', {
+        id: 'f:removed',
+        membersAdded: undefined,
+        membersRemoved: [{ id: '28:steward-bot-id' }],
+        channelData: {
+          team: { id: GOVERNANCE, name: 'Governance' },
+          eventType: 'teamMemberRemoved',
+          tenant: { id: TENANT },
+        },
+      }),
+    );
     expect(await references.channelDestinations()).toEqual([]);
     expect(await references.find('Governance/General')).toBeUndefined();
   });
@@ -102,25 +145,63 @@ describe('proactive messages', () => {
       user.aadObjectId,
     );
     const create = connector.find((call) => call.kind === 'create').at(-1);
-    expect(create?.activity).toMatchObject({ isGroup: false, bot, members: [user], tenantId: TENANT, channelData: { tenant: { id: TENANT } } });
+    expect(create?.activity).toMatchObject({
+      isGroup: false,
+      bot,
+      members: [user],
+      tenantId: TENANT,
+      channelData: { tenant: { id: TENANT } },
+    });
     expect(posted.conversationId).toMatch(/^a:fake-/u);
-    expect(connector.find((call) => call.kind === 'send' && call.conversationId === posted.conversationId)).toMatchObject([{ activity: { text: 'Your app was approved.' } }]);
-    expect(await references.find(`user:${user.aadObjectId}`)).toMatchObject({ kind: 'personal', reference: { conversation: { id: posted.conversationId } } });
+    expect(
+      connector.find((call) => call.kind === 'send' && call.conversationId === posted.conversationId),
+    ).toMatchObject([{ activity: { text: 'Your app was approved.' } }]);
+    expect(await references.find(`user:${user.aadObjectId}`)).toMatchObject({
+      kind: 'personal',
+      reference: { conversation: { id: posted.conversationId } },
+    });
   });
 
   it('starts a new thread in a channel and later edits that message', async () => {
-    const stored = { kind: 'channel' as const, teamId: GOVERNANCE, teamName: 'Governance', channelName: 'Privacy', reference: { channelId: 'msteams', serviceUrl: connector.serviceUrl, bot, conversation: { id: PRIVACY, isGroup: true, conversationType: 'channel', name: 'Privacy' } } };
+    const stored = {
+      kind: 'channel' as const,
+      teamId: GOVERNANCE,
+      teamName: 'Governance',
+      channelName: 'Privacy',
+      reference: {
+        channelId: 'msteams',
+        serviceUrl: connector.serviceUrl,
+        bot,
+        conversation: { id: PRIVACY, isGroup: true, conversationType: 'channel', name: 'Privacy' },
+      },
+    };
     const posted = await proactive.post(stored, { type: 'message', text: 'Review needed' });
     const send = connector.find((call) => call.conversationId === PRIVACY).at(-1);
     // POST /v3/conversations/{channel}/activities, not a reply to some activity.
-    expect(send).toMatchObject({ kind: 'send', path: `/v3/conversations/${encodeURIComponent(PRIVACY)}/activities`, postedId: posted.activityId });
+    expect(send).toMatchObject({
+      kind: 'send',
+      path: `/v3/conversations/${encodeURIComponent(PRIVACY)}/activities`,
+      postedId: posted.activityId,
+    });
     await proactive.update(stored, posted, { type: 'message', text: 'Approved' });
-    expect(connector.find((call) => call.kind === 'update').at(-1)).toMatchObject({ conversationId: PRIVACY, activityId: posted.activityId, activity: { text: 'Approved' } });
+    expect(connector.find((call) => call.kind === 'update').at(-1)).toMatchObject({
+      conversationId: PRIVACY,
+      activityId: posted.activityId,
+      activity: { text: 'Approved' },
+    });
   });
 
   it('in emulator mode never sends off this machine, whatever a stored reference says', async () => {
     const before = connector.calls.length;
-    const stored = { kind: 'personal' as const, reference: { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', bot, conversation: { id: 'a:elsewhere', isGroup: false, conversationType: 'personal', name: '' } } };
+    const stored = {
+      kind: 'personal' as const,
+      reference: {
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        bot,
+        conversation: { id: 'a:elsewhere', isGroup: false, conversationType: 'personal', name: '' },
+      },
+    };
     const attempt = proactive.post(stored, { type: 'message', text: 'hello' });
     await expect(attempt).rejects.toBeInstanceOf(DeliveryError);
     await expect(attempt).rejects.toMatchObject({ retryable: false });

@@ -15,7 +15,8 @@ import type { EmulatorSteward } from './steward-server.ts';
 vi.setConfig({ testTimeout: 600_000 });
 
 const hints = loadPolicy().intake.riskHints.map((hint) => ({ id: hint.id, confirm: hint.confirm }));
-const html = (typed: string) => `<p>${typed.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`;
+const html = (typed: string) =>
+  `<p>${typed.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`;
 
 let connector: FakeBotConnector;
 let steward: EmulatorSteward;
@@ -36,7 +37,11 @@ describe('twenty scripted makers on Teams', () => {
     let sequence = 0;
     for (const maker of SCRIPTED_MAKERS) {
       const user = { id: `29:${randomUUID()}`, name: maker.id, aadObjectId: randomUUID() };
-      const conversation = { conversationType: 'personal', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', id: `a:${randomUUID()}` };
+      const conversation = {
+        conversationType: 'personal',
+        tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        id: `a:${randomUUID()}`,
+      };
       const run = await playMaker(maker, async (typed) => {
         const before = connector.calls.length;
         sequence += 1;

@@ -5,14 +5,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.ts';
-import { pgliteOnly } from '../support/databases.ts';
+import { migratedPgliteDir } from '../support/databases.ts';
 import { writeTestPolicy } from '../support/policy.ts';
 import { stewardEnv } from '../support/processes.ts';
 
 const BIN = path.join(projectRoot, 'bin', 'steward.js');
 const FIXTURES = path.join(projectRoot, 'adapters', 'teams', 'fixtures');
 
-export interface PostResult {
+interface PostResult {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- invoke responses are read field by field
 }
@@ -91,12 +91,6 @@ export async function startStewardServer(env: Record<string, string>, timeoutMs 
 }
 
 /** A copy of a migrated PGlite database for the server (faster than a fresh one), closed here so it can open it. */
-export async function migratedDatabaseDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
-  const database = await pgliteOnly();
-  await database.db.close();
-  if (database.target.kind !== 'pglite') throw new Error('expected a PGlite database');
-  return { dir: database.target.dir, cleanup: database.cleanup };
-}
 
 export interface EmulatorSteward {
   server: StewardServer;
@@ -107,7 +101,7 @@ export interface EmulatorSteward {
 
 /** `steward serve` in Teams emulator mode on a fresh migrated database with the test policy (`edit` changes it). */
 export async function startEmulatorSteward(edit?: Parameters<typeof writeTestPolicy>[1]): Promise<EmulatorSteward> {
-  const database = await migratedDatabaseDir();
+  const database = await migratedPgliteDir();
   const policyFile = await writeTestPolicy(path.dirname(database.dir), edit);
   const env = { PGLITE_DIR: database.dir, STEWARD_POLICY: policyFile };
   const server = await startStewardServer({ TEAMS_EMULATOR: 'true', ...env });
@@ -127,7 +121,7 @@ export function fixture<T extends Record<string, unknown>>(name: string, overrid
   return { ...activity, ...overrides } as T;
 }
 
-export function delay(ms: number): Promise<void> {
+function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -169,6 +163,11 @@ export function actions(content: any): any[] {
 
 export function action(content: any, title: string, type?: string): any {
   const match = actions(content).find((candidate) => candidate.title === title && (!type || candidate.type === type));
-  if (!match) throw new Error(`No action "${title}" on the card: ${actions(content).map((a) => `${a.type} ${a.title}`).join(', ')}`);
+  if (!match)
+    throw new Error(
+      `No action "${title}" on the card: ${actions(content)
+        .map((a) => `${a.type} ${a.title}`)
+        .join(', ')}`,
+    );
   return match;
 }

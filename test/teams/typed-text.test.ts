@@ -21,14 +21,32 @@ const DESCRIPTION = `Tracks R&D spend per EU team, see ${URL}`;
  * message with a link, sent formatted, comes as markup with its entities.
  */
 const AS_SENT: Record<string, Record<string, unknown>> = {
-  [NAME]: { text: NAME, textFormat: 'plain', attachments: [{ contentType: 'text/html', content: '<p>R&amp;D &lt;EU&gt; budget 🚀</p>' }] },
+  [NAME]: {
+    text: NAME,
+    textFormat: 'plain',
+    attachments: [{ contentType: 'text/html', content: '<p>R&amp;D &lt;EU&gt; budget 🚀</p>' }],
+  },
   [DESCRIPTION]: {
     text: '<p>Tracks R&amp;D spend per EU team, see <a href="https://example.com/x?a=1&amp;b=2" rel="noreferrer noopener" target="_blank">https://example.com/x?a=1&amp;b=2</a></p>',
     textFormat: 'xml',
   },
 };
 
-const ANSWERS = ['register', NAME, DESCRIPTION, 'power apps', 'Customer Service', 'department', '45', 'personal', 'none', 'no', 'medium', 'no', 'yes'];
+const ANSWERS = [
+  'register',
+  NAME,
+  DESCRIPTION,
+  'power apps',
+  'Customer Service',
+  'department',
+  '45',
+  'personal',
+  'none',
+  'no',
+  'medium',
+  'no',
+  'yes',
+];
 
 let connector: FakeBotConnector;
 let steward: EmulatorSteward;
@@ -53,7 +71,11 @@ function textsOf(call: ConnectorCall): { cards: string[]; markdown: string[] } {
 describe('text typed in Teams', () => {
   it('is stored as typed and shown as typed: raw in cards, escaped once in markdown', async () => {
     const user = { id: `29:${randomUUID()}`, name: 'Tia Typist', aadObjectId: randomUUID() };
-    const conversation = { conversationType: 'personal', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', id: `a:${randomUUID()}` };
+    const conversation = {
+      conversationType: 'personal',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      id: `a:${randomUUID()}`,
+    };
     const posted: ConnectorCall[] = [];
     for (const [index, answer] of ANSWERS.entries()) {
       const before = connector.calls.length;
@@ -76,12 +98,18 @@ describe('text typed in Teams', () => {
     const reference = /APP-\d{4,}/u.exec(shown(registered))![0];
 
     // The inventory holds exactly what was typed.
-    const exported = JSON.parse((await runSteward(['apps', 'export', '--format', 'json'], stewardEnv(steward.env))).stdout) as Array<Record<string, unknown>>;
-    expect(exported.find((app) => app.reference === reference)).toMatchObject({ profile: { name: NAME, description: DESCRIPTION } });
+    const exported = JSON.parse(
+      (await runSteward(['apps', 'export', '--format', 'json'], stewardEnv(steward.env))).stdout,
+    ) as Array<Record<string, unknown>>;
+    expect(exported.find((app) => app.reference === reference)).toMatchObject({
+      profile: { name: NAME, description: DESCRIPTION },
+    });
 
     // Cards (the summary, the registration) show the words as they are: no entities.
     const summary = posted.find((call) => card(call) && shown(call).includes('Summary'))!;
-    expect(textsOf(summary).cards).toEqual(expect.arrayContaining([`Name: ${NAME}`, expect.stringContaining(DESCRIPTION)]));
+    expect(textsOf(summary).cards).toEqual(
+      expect.arrayContaining([`Name: ${NAME}`, expect.stringContaining(DESCRIPTION)]),
+    );
     expect(shown(registered)).toContain(NAME);
     for (const call of posted) {
       for (const text of textsOf(call).cards) expect(text).not.toMatch(/&(?:amp|lt|gt);/u);

@@ -18,7 +18,8 @@ interface Clicked {
 
 function clicked(action: BlockElementAction): Clicked | undefined {
   if (action.type === 'button' && action.value !== undefined) return { value: action.value, label: action.text.text };
-  if (action.type === 'static_select' && action.selected_option) return { value: action.selected_option.value, label: action.selected_option.text.text };
+  if (action.type === 'static_select' && action.selected_option)
+    return { value: action.selected_option.value, label: action.selected_option.text.text };
   return undefined;
 }
 
@@ -32,7 +33,10 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
   const apologize = async (body: BlockAction, text = APOLOGY_NOT_SAVED) => {
     const channel = body.channel?.id ?? body.user.id;
     await slack.web.chat.postEphemeral({ channel, user: body.user.id, text }).catch((error: unknown) => {
-      slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not tell the user about a failure');
+      slack.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not tell the user about a failure',
+      );
     });
   };
 
@@ -65,7 +69,8 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
       answerLabel: choice.label,
       clickedTs: message.ts,
     });
-    if (outcome === 'stale') await apologize(body, 'That question has already been answered. Please use the latest one.');
+    if (outcome === 'stale')
+      await apologize(body, 'That question has already been answered. Please use the latest one.');
   };
 
   app.action<BlockAction>({ action_id: ANSWER_CONTROLS }, async ({ ack, body, action }) => {
@@ -91,7 +96,10 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
     const choice: Clicked =
       picked.length === 0
         ? { value: 'none', label: 'None' }
-        : { value: picked.map((option) => option.value).join(', '), label: picked.map((option) => option.text.text).join(', ') };
+        : {
+            value: picked.map((option) => option.value).join(', '),
+            label: picked.map((option) => option.text.text).join(', '),
+          };
     try {
       await answer(body, action.block_id, choice);
     } catch (error) {
@@ -105,7 +113,10 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
     try {
       await slack.web.views.open({ trigger_id: body.trigger_id, view: registrationModal() });
     } catch (error) {
-      slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not open the registration form');
+      slack.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not open the registration form',
+      );
       await apologize(body, "Sorry, I couldn't open the form. Please try again, or message me *register*.");
     }
   });

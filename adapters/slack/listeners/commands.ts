@@ -35,10 +35,22 @@ export function parseSubcommand(text: string): Parsed {
     case 'status':
       return { kind: 'core', text: argument ? `status ${argument}` : 'status' };
     case 'ask':
-      if (!argument) return { kind: 'core', text: 'help', preface: { text: 'What would you like to know? For example: `/steward ask Can I put card numbers in Airtable?`', tone: 'info' } };
+      if (!argument)
+        return {
+          kind: 'core',
+          text: 'help',
+          preface: {
+            text: 'What would you like to know? For example: `/steward ask Can I put card numbers in Airtable?`',
+            tone: 'info',
+          },
+        };
       return { kind: 'core', text: `ask ${argument}` };
     default:
-      return { kind: 'core', text: 'help', preface: { text: `I don't know \`${COMMAND} ${first.slice(0, 40)}\`. Here's what I can do:`, tone: 'info' } };
+      return {
+        kind: 'core',
+        text: 'help',
+        preface: { text: `I don't know \`${COMMAND} ${first.slice(0, 40)}\`. Here's what I can do:`, tone: 'info' },
+      };
   }
 }
 
@@ -80,25 +92,46 @@ export function registerCommandListeners(app: App, slack: SlackRuntime): void {
       const replies = [...(parsed.preface ? [parsed.preface] : []), ...raced.value.replies];
       await answer(ephemeral(renderReplies(replies)));
     } catch (error) {
-      slack.logger.error({ err: error instanceof Error ? error.message : String(error), command: command.command }, 'slash command failed');
+      slack.logger.error(
+        { err: error instanceof Error ? error.message : String(error), command: command.command },
+        'slash command failed',
+      );
       await answer({ response_type: 'ephemeral', text: APOLOGY_NOT_SAVED }).catch(() => undefined);
     }
   });
 }
 
 /** `/steward register`: the questions come in the DM with Steward; a form is one click away. */
-async function startRegistration(slack: SlackRuntime, command: SlashCommand, answer: (response: RespondArguments) => Promise<void>): Promise<void> {
+async function startRegistration(
+  slack: SlackRuntime,
+  command: SlashCommand,
+  answer: (response: RespondArguments) => Promise<void>,
+): Promise<void> {
   const opened = await slack.web.conversations.open({ users: command.user_id });
   const dm = opened.channel?.id;
   if (!dm) throw new Error('conversations.open returned no channel');
-  const where = dm === command.channel_id ? "Let's register your app right here." : "I've sent you a direct message to register your app.";
+  const where =
+    dm === command.channel_id
+      ? "Let's register your app right here."
+      : "I've sent you a direct message to register your app.";
   await answer({
     response_type: 'ephemeral',
     text: `${where} Prefer a form? Use the button.`,
     blocks: [
       ...mrkdwnSections(`${where} Prefer a form?`),
-      { type: 'actions', block_id: 'steward_register_choice', elements: [{ type: 'button', action_id: ACTION_IDS.openRegistration, text: plain('Use a form instead'), value: 'form' }] },
+      {
+        type: 'actions',
+        block_id: 'steward_register_choice',
+        elements: [
+          { type: 'button', action_id: ACTION_IDS.openRegistration, text: plain('Use a form instead'), value: 'form' },
+        ],
+      },
     ],
   });
-  await slack.turns.run({ user: { id: command.user_id, username: command.user_name }, channel: dm, text: 'register', eventId: `command:${command.trigger_id}` });
+  await slack.turns.run({
+    user: { id: command.user_id, username: command.user_name },
+    channel: dm,
+    text: 'register',
+    eventId: `command:${command.trigger_id}`,
+  });
 }

@@ -15,7 +15,15 @@ export function registerHomeListeners(app: App, slack: SlackRuntime): void {
     } catch (error) {
       slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not draw App Home');
       await slack.web.views
-        .publish({ user_id: event.user, view: { type: 'home', blocks: mrkdwnSections("Sorry, I couldn't load your apps just now. Please open this tab again in a moment.") } })
+        .publish({
+          user_id: event.user,
+          view: {
+            type: 'home',
+            blocks: mrkdwnSections(
+              "Sorry, I couldn't load your apps just now. Please open this tab again in a moment.",
+            ),
+          },
+        })
         .catch(() => undefined);
     }
   });

@@ -39,19 +39,32 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       const mentionsSteward = context.botUserId !== undefined && (event.text ?? '').includes(`<@${context.botUserId}`);
       if (event.thread_ts && event.thread_ts !== event.ts && !mentionsSteward) {
         const text = await readMessageText(event, { botUserId: context.botUserId, directory: slack.directory });
-        await relayThreadReply(slack, { channel: event.channel, threadTs: event.thread_ts, ts: event.ts, user: event.user, text });
+        await relayThreadReply(slack, {
+          channel: event.channel,
+          threadTs: event.thread_ts,
+          ts: event.ts,
+          user: event.user,
+          text,
+        });
       }
       return;
     }
-    if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
-    await slack.turns.run({ user: { id: event.user }, channel: event.channel, text: await typed(slack, event, context.botUserId), eventId: body.event_id });
+    if (context.retryNum)
+      slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
+    await slack.turns.run({
+      user: { id: event.user },
+      channel: event.channel,
+      text: await typed(slack, event, context.botUserId),
+      eventId: body.event_id,
+    });
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
     const mention = event as unknown as IncomingMessage;
     // A mention in the DM also arrives as message.im (with another event id): answer that one only.
     if (!fromPerson(mention) || mention.channel_type === 'im' || mention.channel.startsWith('D')) return;
-    if (context.retryNum) slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
+    if (context.retryNum)
+      slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
     await slack.turns.run({
       user: { id: mention.user },
       channel: mention.channel,

@@ -13,9 +13,15 @@ export function registerShortcutListeners(app: App, slack: SlackRuntime): void {
       await slack.web.views.open({ trigger_id: shortcut.trigger_id, view: registrationModal() });
     } catch (error) {
       // Without a channel there is nowhere to answer but the DM.
-      slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not open the registration form');
+      slack.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not open the registration form',
+      );
       await slack.web.chat
-        .postMessage({ channel: shortcut.user.id, text: "Sorry, I couldn't open the registration form. Please try again, or message me *register*." })
+        .postMessage({
+          channel: shortcut.user.id,
+          text: "Sorry, I couldn't open the registration form. Please try again, or message me *register*.",
+        })
         .catch(() => undefined);
     }
   });

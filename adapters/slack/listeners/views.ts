@@ -15,7 +15,10 @@ const FAILED = "Sorry, something went wrong on my side and the app wasn't regist
 function resultModal(outcome: RegisterOutcome) {
   if (outcome.ok) return messageModal('Registered', outcome.reply);
   const problems = Object.values(outcome.errors).join(' ');
-  return messageModal('Not registered', { text: `Some answers need another look: ${problems} Please open the form again.`, tone: 'error' });
+  return messageModal('Not registered', {
+    text: `Some answers need another look: ${problems} Please open the form again.`,
+    tone: 'error',
+  });
 }
 
 export function registerViewListeners(app: App, slack: SlackRuntime): void {
@@ -30,10 +33,18 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
       }
       const userId = body.user.id;
       // A second app with the same name is the one mistake only the database knows: say it inline.
-      const existing = typeof form.input.name === 'string' ? await findAppByOwnerAndName(slack.services.db.prisma, { platform: 'slack', userId }, form.input.name) : null;
+      const existing =
+        typeof form.input.name === 'string'
+          ? await findAppByOwnerAndName(slack.services.db.prisma, { platform: 'slack', userId }, form.input.name)
+          : null;
       if (existing) {
         acked = true;
-        await ack({ response_action: 'errors', errors: { name: `You already registered an app with this name (${formatReference(existing.refNumber)}). Choose another name, or message me *update ${formatReference(existing.refNumber)}*.` } });
+        await ack({
+          response_action: 'errors',
+          errors: {
+            name: `You already registered an app with this name (${formatReference(existing.refNumber)}). Choose another name, or message me *update ${formatReference(existing.refNumber)}*.`,
+          },
+        });
         return;
       }
       const work = (async () => {
@@ -51,9 +62,13 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
         else await ack({ response_action: 'update', view: resultModal(outcome) });
       } else {
         acked = true;
-        await ack({ response_action: 'update', view: messageModal('Register an app', { text: `${WORKING_NOTICE} Assessing your app.` }) });
+        await ack({
+          response_action: 'update',
+          view: messageModal('Register an app', { text: `${WORKING_NOTICE} Assessing your app.` }),
+        });
         outcome = await raced.later;
-        if (!(!outcome.ok && outcome.duplicate)) await slack.web.views.update({ view_id: view.id, view: resultModal(outcome) });
+        if (!(!outcome.ok && outcome.duplicate))
+          await slack.web.views.update({ view_id: view.id, view: resultModal(outcome) });
       }
       if (outcome.ok) {
         // The confirmation also goes to the DM, where the maker can find it later.
@@ -81,7 +96,11 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
     } catch (error) {
       slack.reviews.logFailure(error);
       await slack.web.chat
-        .postEphemeral({ channel: metadata.channel, user: body.user.id, text: "Sorry, something went wrong on my side and your decision wasn't saved. Please try again." })
+        .postEphemeral({
+          channel: metadata.channel,
+          user: body.user.id,
+          text: "Sorry, something went wrong on my side and your decision wasn't saved. Please try again.",
+        })
         .catch(() => undefined);
     }
   });

@@ -33,21 +33,37 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
   if (click?.questionId && isStale(click, open, activity.replyToId)) {
     // A redelivered click that was handled while its card was live must not be turned away now.
     if (await alreadyHandled(deps, activity.id)) return;
-    if (activity.replyToId) await context.updateActivity({ ...cardActivity(answeredCard(click.prompt, 'This question has moved on.'), click.prompt), id: activity.replyToId });
-    await context.sendActivity(replyActivity({ text: 'That card is no longer current, so I ignored the click. Please answer the latest question.', tone: 'info' }));
+    if (activity.replyToId)
+      await context.updateActivity({
+        ...cardActivity(answeredCard(click.prompt, 'This question has moved on.'), click.prompt),
+        id: activity.replyToId,
+      });
+    await context.sendActivity(
+      replyActivity({
+        text: 'That card is no longer current, so I ignored the click. Please answer the latest question.',
+        tone: 'info',
+      }),
+    );
     return;
   }
 
   const result = await deps.services.engine.handle(inbound);
   if (result.duplicate) return;
   if (open) {
-    await context.updateActivity({ ...cardActivity(answeredCard(open.prompt, click ? click.label : preview(text)), open.prompt), id: open.activityId });
+    await context.updateActivity({
+      ...cardActivity(answeredCard(open.prompt, click ? click.label : preview(text)), open.prompt),
+      id: open.activityId,
+    });
   }
   let nextOpen: OpenQuestion | undefined;
   for (const reply of result.replies) {
     const sent = await context.sendActivity(replyActivity(reply));
     if (sent?.id && awaitsClick(reply)) {
-      nextOpen = { activityId: sent.id, ...(reply.questionId ? { questionId: reply.questionId } : {}), prompt: promptOf(reply) };
+      nextOpen = {
+        activityId: sent.id,
+        ...(reply.questionId ? { questionId: reply.questionId } : {}),
+        prompt: promptOf(reply),
+      };
     } else if (nextOpen && reply.questionId) {
       nextOpen = undefined;
     }
@@ -69,7 +85,9 @@ function isStale(click: AnswerClick, open: OpenQuestion | undefined, cardActivit
 /** Whether the core already handled this activity id (the engine records `teams:<activity id>`). */
 async function alreadyHandled(deps: TeamsBotDeps, activityId: string | undefined): Promise<boolean> {
   if (!activityId) return false;
-  return Boolean(await deps.services.db.prisma.processedEvent.findUnique({ where: { id: `${PLATFORM}:${activityId}` } }));
+  return Boolean(
+    await deps.services.db.prisma.processedEvent.findUnique({ where: { id: `${PLATFORM}:${activityId}` } }),
+  );
 }
 
 /** Keeps how to reach this user later: their personal chat, or their Teams id to open one with. */
@@ -83,7 +101,8 @@ async function rememberUser(context: TurnContext, deps: TeamsBotDeps): Promise<v
     delete reference.activityId;
     await deps.references.saveUser(aadObjectId, { kind: 'personal', reference });
   } else if (activity.serviceUrl) {
-    const tenantId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId =
+      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     await deps.references.saveUser(aadObjectId, {
       kind: 'member',
       serviceUrl: activity.serviceUrl,

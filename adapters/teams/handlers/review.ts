@@ -19,14 +19,22 @@ export interface CardActionResponse {
   value: string | { code: string; message: string };
 }
 
-export async function decideFromCard(context: TurnContext, deps: TeamsBotDeps, click: ReviewClick): Promise<DecisionOutcome | undefined> {
+async function decideFromCard(
+  context: TurnContext,
+  deps: TeamsBotDeps,
+  click: ReviewClick,
+): Promise<DecisionOutcome | undefined> {
   const action = parseReviewAction(click.action);
   if (!action) return undefined;
   const activity = context.activity;
   const outcome = await deps.services.decide({
     ...action,
     ...(click.reason ? { reason: click.reason } : {}),
-    reviewer: { platform: PLATFORM, userId: userIdOf(activity), ...(activity.from?.name ? { displayName: activity.from.name } : {}) },
+    reviewer: {
+      platform: PLATFORM,
+      userId: userIdOf(activity),
+      ...(activity.from?.name ? { displayName: activity.from.name } : {}),
+    },
   });
   // The updated escalation cards and the maker's notice are in the outbox: send them now.
   void deps.services.worker.drain().catch(() => undefined);
@@ -34,9 +42,18 @@ export async function decideFromCard(context: TurnContext, deps: TeamsBotDeps, c
 }
 
 /** Action.Execute: the outcome as an invoke response, seen by the clicker only. */
-export async function reviewFromInvoke(context: TurnContext, deps: TeamsBotDeps, click: ReviewClick): Promise<CardActionResponse> {
+export async function reviewFromInvoke(
+  context: TurnContext,
+  deps: TeamsBotDeps,
+  click: ReviewClick,
+): Promise<CardActionResponse> {
   const outcome = await decideFromCard(context, deps, click);
-  if (!outcome) return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'This button is not a review action.' } };
+  if (!outcome)
+    return {
+      statusCode: 400,
+      type: 'application/vnd.microsoft.error',
+      value: { code: 'BadRequest', message: 'This button is not a review action.' },
+    };
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.text };
 }
 

@@ -15,7 +15,7 @@ const USAGE = `Usage:
   steward apps export --format csv|json [--output <file>]
   steward apps import <file.csv> [--json]`;
 
-export function appRow(app: App) {
+function appRow(app: App) {
   return {
     reference: formatReference(app.refNumber),
     name: app.name,
@@ -30,7 +30,14 @@ export function appRow(app: App) {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function runApps(args: string[], ctx: CommandContext): Promise<number> {
@@ -59,7 +66,14 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
   }
   const rows = [['REFERENCE', 'NAME', 'OWNER', 'STATUS', 'TIER', 'VERSION']];
   for (const app of apps) {
-    rows.push([formatReference(app.refNumber), app.name, `${app.ownerPlatform}:${app.ownerName ?? app.ownerUserId}`, statusLabel(app.status), app.tier ?? '-', String(app.currentVersion)]);
+    rows.push([
+      formatReference(app.refNumber),
+      app.name,
+      `${app.ownerPlatform}:${app.ownerName ?? app.ownerUserId}`,
+      statusLabel(app.status),
+      app.tier ?? '-',
+      String(app.currentVersion),
+    ]);
   }
   ctx.io.stdout(table(rows));
   return 0;
@@ -83,13 +97,29 @@ async function exportApps(args: string[], ctx: CommandContext): Promise<number> 
       tier: app.tier,
       version: app.currentVersion,
       profile,
-      owner: { platform: app.ownerPlatform, userId: app.ownerUserId, ...(app.ownerName ? { displayName: app.ownerName } : {}), ...(app.ownerEmail ? { email: app.ownerEmail } : {}) },
+      owner: {
+        platform: app.ownerPlatform,
+        userId: app.ownerUserId,
+        ...(app.ownerName ? { displayName: app.ownerName } : {}),
+        ...(app.ownerEmail ? { email: app.ownerEmail } : {}),
+      },
     });
   }
   const text =
     format === 'csv'
       ? inventoryToCsv(rows)
-      : `${JSON.stringify(rows.map((row) => ({ reference: row.reference, status: row.status, tier: row.tier, version: row.version, owner: row.owner, profile: { ...row.profile, owner: undefined } })), null, 2)}\n`;
+      : `${JSON.stringify(
+          rows.map((row) => ({
+            reference: row.reference,
+            status: row.status,
+            tier: row.tier,
+            version: row.version,
+            owner: row.owner,
+            profile: { ...row.profile, owner: undefined },
+          })),
+          null,
+          2,
+        )}\n`;
   const output = option(args, '--output');
   if (output) {
     await writeFile(path.resolve(ctx.io.cwd, output), text);
@@ -104,7 +134,10 @@ async function importApps(args: string[], ctx: CommandContext): Promise<number> 
     ctx.io.stderr(`Which file? ${USAGE}`);
     return 2;
   }
-  const text = file === '-' ? await ctx.io.readStdin() : await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch(() => undefined);
+  const text =
+    file === '-'
+      ? await ctx.io.readStdin()
+      : await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch(() => undefined);
   if (text === undefined) {
     ctx.io.stderr(`Cannot read ${file}.`);
     return 2;
@@ -126,8 +159,18 @@ async function importApps(args: string[], ctx: CommandContext): Promise<number> 
     }
     // Each row is registered in its own transaction: a bad row never leaves half an app behind.
     const outcome = await services.registerProfile(row.owner, row.profile);
-    if (outcome.ok) imported.push({ row: row.row, reference: outcome.result.reference, name: row.profile.name, tier: outcome.assessment.tier });
-    else rejected.push({ row: row.row, errors: Object.entries(outcome.errors).map(([field, message]) => `${field}: ${message}`) });
+    if (outcome.ok)
+      imported.push({
+        row: row.row,
+        reference: outcome.result.reference,
+        name: row.profile.name,
+        tier: outcome.assessment.tier,
+      });
+    else
+      rejected.push({
+        row: row.row,
+        errors: Object.entries(outcome.errors).map(([field, message]) => `${field}: ${message}`),
+      });
   }
   if (flag(args, '--json')) ctx.io.stdout(JSON.stringify({ imported, rejected }, null, 2));
   else {

@@ -16,7 +16,7 @@ and an LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL, LLM_TIME
 Exit codes: 0 answered, 1 configuration, policy or handbook error, 2 invalid usage.`;
 
 /** The JSON contract of `steward ask --json`. */
-export interface AskOutput {
+interface AskOutput {
   answer: string;
   citations: Array<{ id: string; title: string }>;
   handoff: boolean;
@@ -53,21 +53,27 @@ export async function runAsk(args: string[], io: CliIO): Promise<number> {
 
   const result = await advisor.answer(options.question);
   // The JSON contract has no room for the LLM's failure; say it where a person will see it.
-  if (result.llm && 'error' in result.llm) io.stderr(`AI answer not used, handbook excerpt instead (${result.llm.error.kind}: ${result.llm.error.message})`);
+  if (result.llm && 'error' in result.llm)
+    io.stderr(`AI answer not used, handbook excerpt instead (${result.llm.error.kind}: ${result.llm.error.message})`);
   if (options.json) io.stdout(JSON.stringify(toAskOutput(result), null, 2));
   else io.stdout(formatAnswer(result, policy.teams[result.team ?? '']?.name));
   return 0;
 }
 
-export function toAskOutput(result: GuardrailAnswer): AskOutput {
-  return { answer: result.answer, citations: result.citations.map(({ id, title }) => ({ id, title })), handoff: result.handoff };
+function toAskOutput(result: GuardrailAnswer): AskOutput {
+  return {
+    answer: result.answer,
+    citations: result.citations.map(({ id, title }) => ({ id, title })),
+    handoff: result.handoff,
+  };
 }
 
 function formatAnswer(result: GuardrailAnswer, teamName: string | undefined): string {
   const lines = [result.answer];
   if (result.citations.length > 0) lines.push('', sourcesLine(result.citations));
   // In chat this is the "Ask a human" button; here, say where to take the question.
-  if (result.handoff && teamName) lines.push('', `To ask the ${teamName} team, ask Steward in Slack or Teams and press "Ask a human".`);
+  if (result.handoff && teamName)
+    lines.push('', `To ask the ${teamName} team, ask Steward in Slack or Teams and press "Ask a human".`);
   return lines.join('\n');
 }
 
@@ -84,6 +90,7 @@ function parseArgs(args: string[]): ParsedArgs {
   }
   const question = words.join(' ').trim();
   if (question === '') return { error: 'Missing the question' };
-  if (question.length > MAX_QUESTION_LENGTH) return { error: `The question is ${question.length} characters long; ask in at most ${MAX_QUESTION_LENGTH}.` };
+  if (question.length > MAX_QUESTION_LENGTH)
+    return { error: `The question is ${question.length} characters long; ask in at most ${MAX_QUESTION_LENGTH}.` };
   return { question, json };
 }

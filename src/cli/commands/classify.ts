@@ -63,11 +63,17 @@ export async function runClassify(args: string[], io: CliIO): Promise<number> {
     // The JSON contract has no room for the LLM's failure; say it where a person will see it.
     results.forEach((result, index) => {
       if (result.llm && 'error' in result.llm) {
-        io.stderr(`${profiles.items[index]!.name}: AI assessment failed, rules only (${result.llm.error.kind}: ${result.llm.error.message})`);
+        io.stderr(
+          `${profiles.items[index]!.name}: AI assessment failed, rules only (${result.llm.error.kind}: ${result.llm.error.message})`,
+        );
       }
     });
   } else {
-    io.stdout(results.map((result, index) => `${profiles.items[index]!.name}\n${formatAssessment(result, policy)}`).join('\n\n'));
+    io.stdout(
+      results
+        .map((result, index) => `${profiles.items[index]!.name}\n${formatAssessment(result, policy)}`)
+        .join('\n\n'),
+    );
   }
   return 0;
 }
@@ -83,7 +89,8 @@ function parseArgs(args: string[]): ParsedArgs {
     else if (arg.startsWith('-') && arg !== '-') return { error: `Unknown option ${arg}` };
     else positional.push(arg);
   }
-  if (positional.length !== 1) return { error: positional.length === 0 ? 'Missing the profile file (or - for stdin)' : 'Only one file at a time' };
+  if (positional.length !== 1)
+    return { error: positional.length === 0 ? 'Missing the profile file (or - for stdin)' : 'Only one file at a time' };
   return { input: positional[0]!, json };
 }
 

@@ -30,7 +30,18 @@ export async function runReviews(args: string[], ctx: CommandContext): Promise<n
   const services = await ctx.services();
   const overdue = await overdueReviews(services.db.prisma, services.policy, now);
   if (flag(args, '--json')) {
-    ctx.io.stdout(JSON.stringify(overdue.map((review) => ({ ...review, submittedAt: review.submittedAt.toISOString(), dueAt: review.dueAt.toISOString(), leadsAt: review.leadsAt.toISOString() })), null, 2));
+    ctx.io.stdout(
+      JSON.stringify(
+        overdue.map((review) => ({
+          ...review,
+          submittedAt: review.submittedAt.toISOString(),
+          dueAt: review.dueAt.toISOString(),
+          leadsAt: review.leadsAt.toISOString(),
+        })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   if (overdue.length === 0) {
@@ -38,7 +49,9 @@ export async function runReviews(args: string[], ctx: CommandContext): Promise<n
     return 0;
   }
   for (const review of overdue) {
-    ctx.io.stdout(`${review.reference}  ${review.name}  ${review.tier}  waiting since ${review.submittedAt.toISOString().slice(0, 10)}, due ${review.dueAt.toISOString().slice(0, 10)} (SLA ${review.slaBusinessDays} business day(s))`);
+    ctx.io.stdout(
+      `${review.reference}  ${review.name}  ${review.tier}  waiting since ${review.submittedAt.toISOString().slice(0, 10)}, due ${review.dueAt.toISOString().slice(0, 10)} (SLA ${review.slaBusinessDays} business day(s))`,
+    );
   }
   return 0;
 }
@@ -65,8 +78,15 @@ export async function runAudit(args: string[], ctx: CommandContext): Promise<num
   }));
   const text =
     format === 'csv'
-      ? stringify(rows, { header: true, columns: ['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details'] })
-      : `${JSON.stringify(rows.map((row, index) => ({ ...row, details: events[index]!.details })), null, 2)}\n`;
+      ? stringify(rows, {
+          header: true,
+          columns: ['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details'],
+        })
+      : `${JSON.stringify(
+          rows.map((row, index) => ({ ...row, details: events[index]!.details })),
+          null,
+          2,
+        )}\n`;
   const output = option(args, '--output');
   if (output) {
     await writeFile(path.resolve(ctx.io.cwd, output), text);
@@ -86,17 +106,26 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
       ctx.io.stderr('Usage: steward outbox retry <id> | steward outbox retry --dead');
       return 2;
     }
-    const retried = await db.outboxMessage.updateMany({ where, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null } });
+    const retried = await db.outboxMessage.updateMany({
+      where,
+      data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null },
+    });
     ctx.io.stdout(`${retried.count} message(s) queued for delivery again.`);
     return retried.count === 0 && id ? 1 : 0;
   }
   if (sub !== undefined) {
-    ctx.io.stderr('Usage: steward outbox [--status pending|delivered|dead|all] [--json] | steward outbox retry <id>|--dead');
+    ctx.io.stderr(
+      'Usage: steward outbox [--status pending|delivered|dead|all] [--json] | steward outbox retry <id>|--dead',
+    );
     return 2;
   }
   const status = option(args, '--status') ?? 'undelivered';
   const where =
-    status === 'all' ? {} : status === 'undelivered' ? { status: { in: ['pending' as const, 'dead' as const] } } : { status: status as 'pending' | 'delivered' | 'dead' };
+    status === 'all'
+      ? {}
+      : status === 'undelivered'
+        ? { status: { in: ['pending' as const, 'dead' as const] } }
+        : { status: status as 'pending' | 'delivered' | 'dead' };
   const messages = await db.outboxMessage.findMany({ where, orderBy: { createdAt: 'asc' } });
   const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
   if (flag(args, '--json')) {
@@ -125,7 +154,9 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
   }
   ctx.io.stdout(`Outbox: ${counts.map((row) => `${row._count._all} ${row.status}`).join(', ') || 'empty'}.`);
   for (const message of messages) {
-    ctx.io.stdout(`${message.id}  ${message.status.padEnd(9)} ${message.kind.padEnd(12)} ${message.platform}:${message.destination}  attempts ${message.attempts}${message.lastError ? `  last error: ${message.lastError}` : ''}`);
+    ctx.io.stdout(
+      `${message.id}  ${message.status.padEnd(9)} ${message.kind.padEnd(12)} ${message.platform}:${message.destination}  attempts ${message.attempts}${message.lastError ? `  last error: ${message.lastError}` : ''}`,
+    );
   }
   return 0;
 }
@@ -133,11 +164,22 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
 /** `steward reassess [--json]`: re-assess every app under the current policy version. */
 export async function runReassess(args: string[], ctx: CommandContext): Promise<number> {
   const services = await ctx.services();
-  const result = await reassessAll({ db: services.db.prisma, policy: services.policy, assess: services.assess, deliveryPlatforms: services.deliveryPlatforms });
-  if (flag(args, '--json')) ctx.io.stdout(JSON.stringify({ policyVersion: services.policy.version, ...result }, null, 2));
+  const result = await reassessAll({
+    db: services.db.prisma,
+    policy: services.policy,
+    assess: services.assess,
+    deliveryPlatforms: services.deliveryPlatforms,
+  });
+  if (flag(args, '--json'))
+    ctx.io.stdout(JSON.stringify({ policyVersion: services.policy.version, ...result }, null, 2));
   else {
-    for (const change of result.assessed) ctx.io.stdout(`${change.reference}  ${change.name}: ${change.from ?? '-'} -> ${change.to}${change.rose ? '  (rose: owner told, reviewers asked)' : ''}`);
-    ctx.io.stdout(`Re-assessed ${result.assessed.length} app(s) under policy ${services.policy.version}; ${result.unchanged} already current.`);
+    for (const change of result.assessed)
+      ctx.io.stdout(
+        `${change.reference}  ${change.name}: ${change.from ?? '-'} -> ${change.to}${change.rose ? '  (rose: owner told, reviewers asked)' : ''}`,
+      );
+    ctx.io.stdout(
+      `Re-assessed ${result.assessed.length} app(s) under policy ${services.policy.version}; ${result.unchanged} already current.`,
+    );
   }
   return 0;
 }

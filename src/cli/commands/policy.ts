@@ -17,7 +17,9 @@ export async function runPolicy(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (subcommand !== 'check' || rest.length > 0) {
-    io.stderr(`${subcommand === undefined ? 'Missing subcommand' : `Unknown arguments: ${args.join(' ')}`}\n\n${USAGE}`);
+    io.stderr(
+      `${subcommand === undefined ? 'Missing subcommand' : `Unknown arguments: ${args.join(' ')}`}\n\n${USAGE}`,
+    );
     return 2;
   }
 
@@ -30,7 +32,9 @@ export async function runPolicy(args: string[], io: CliIO): Promise<number> {
     loadVocabulary(vocabularyFile, { displayName: displayPath(vocabularyFile, io.cwd) });
     const rules = policy.rules.length;
     const teams = Object.keys(policy.teams).length;
-    io.stdout(`Policy ${policy.version} at ${shown} is valid: ${rules} ${rules === 1 ? 'rule' : 'rules'}, ${teams} ${teams === 1 ? 'team' : 'teams'}`);
+    io.stdout(
+      `Policy ${policy.version} at ${shown} is valid: ${rules} ${rules === 1 ? 'rule' : 'rules'}, ${teams} ${teams === 1 ? 'team' : 'teams'}`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;

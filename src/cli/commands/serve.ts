@@ -39,7 +39,11 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   const adapters: PlatformAdapter[] = [];
   try {
     for (const factory of factories) {
-      const adapter = await factory.create({ services, env: io.env, logger: logger.child({ platform: factory.platform }) });
+      const adapter = await factory.create({
+        services,
+        env: io.env,
+        logger: logger.child({ platform: factory.platform }),
+      });
       services.worker.addTransport(adapter.transport);
       adapters.push(adapter);
     }
@@ -54,8 +58,8 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   for (const adapter of adapters) await adapter.start?.();
   services.worker.start(config.OUTBOX_POLL_MS);
   const slaTimer = setInterval(() => {
-    sendSlaReminders(services.db.prisma, services.policy, new Date(), services.deliveryPlatforms).catch((error: unknown) =>
-      logger.error({ err: error }, 'SLA check failed'),
+    sendSlaReminders(services.db.prisma, services.policy, new Date(), services.deliveryPlatforms).catch(
+      (error: unknown) => logger.error({ err: error }, 'SLA check failed'),
     );
   }, config.SLA_CHECK_MS);
   slaTimer.unref();
@@ -81,7 +85,10 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   // Turns acknowledged before the signal finish and are saved; outbox work left pending is
   // delivered by the next start (or another instance).
   await services.engine.drain();
-  logger.info({ pendingOutbox: await services.db.prisma.outboxMessage.count({ where: { status: 'pending' } }) }, 'stopped');
+  logger.info(
+    { pendingOutbox: await services.db.prisma.outboxMessage.count({ where: { status: 'pending' } }) },
+    'stopped',
+  );
   await services.close();
   return 0;
 }

@@ -21,9 +21,12 @@ import { answerGuardrail, unchanged } from './shared.ts';
 // risk-relevant field is never filled from a guess, and no refusal is said twice in a row.
 
 /** At most this many answers per registration are interpreted by the LLM. */
-export const MAX_LLM_READINGS = 3;
+const MAX_LLM_READINGS = 3;
 
-const stay = (intake: IntakeState, ...replies: Reply[]): TurnOutcome => ({ state: { mode: 'intake', intake }, replies });
+const stay = (intake: IntakeState, ...replies: Reply[]): TurnOutcome => ({
+  state: { mode: 'intake', intake },
+  replies,
+});
 
 export async function answerTurn(intake: IntakeState, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
   const question = questionById(intake.step.slice(2));
@@ -38,12 +41,18 @@ export async function answerTurn(intake: IntakeState, text: string, ctx: Dialogu
   return readAndRecord(intake, question, text, ctx);
 }
 
-async function readAndRecord(intake: IntakeState, question: Question, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
+async function readAndRecord(
+  intake: IntakeState,
+  question: Question,
+  text: string,
+  ctx: DialogueContext,
+): Promise<TurnOutcome> {
   let reading = question.read(text, ctx.vocabulary);
   let byLlm = false;
   if (reading.kind === 'miss') {
     // A question to Steward in the middle ("Can I use Airtable for this?") is answered, then we carry on.
-    if (isQuestionToSteward(text)) return unchanged({ mode: 'intake', intake }, ctx, ...(await answerGuardrail(text, ctx)));
+    if (isQuestionToSteward(text))
+      return unchanged({ mode: 'intake', intake }, ctx, ...(await answerGuardrail(text, ctx)));
     const interpreted = await interpret(intake, question, text, ctx);
     if (interpreted) {
       reading = interpreted;
@@ -70,7 +79,12 @@ async function readAndRecord(intake: IntakeState, question: Question, text: stri
 }
 
 /** The LLM's reading of an answer the rules could not read, in words the rules do read; always confirmed. */
-async function interpret(intake: IntakeState, question: Question, text: string, ctx: DialogueContext): Promise<Reading | undefined> {
+async function interpret(
+  intake: IntakeState,
+  question: Question,
+  text: string,
+  ctx: DialogueContext,
+): Promise<Reading | undefined> {
   if (!ctx.interpret || intake.llmReadings >= MAX_LLM_READINGS) return undefined;
   intake.llmReadings += 1;
   const rephrased = await ctx.interpret(question, text);
@@ -81,7 +95,12 @@ async function interpret(intake: IntakeState, question: Question, text: string, 
 }
 
 /** The maker's word on a read-back. Undefined: not an answer to it, so read as a new answer. */
-async function clarifyTurn(intake: IntakeState, question: Question, text: string, ctx: DialogueContext): Promise<TurnOutcome | undefined> {
+async function clarifyTurn(
+  intake: IntakeState,
+  question: Question,
+  text: string,
+  ctx: DialogueContext,
+): Promise<TurnOutcome | undefined> {
   const clarify = intake.clarify!;
   if (clarify.kind === 'access') {
     const access = readAccess(text, ctx.vocabulary);
@@ -103,7 +122,8 @@ async function clarifyTurn(intake: IntakeState, question: Question, text: string
     const reading = question.read(text, ctx.vocabulary);
     delete intake.clarify;
     if (reading.kind === 'value') return recordAnswer(intake, question, reading.value, ctx);
-    if (reading.kind === 'choose' && reading.candidates.length === 1) return recordAnswer(intake, question, reading.candidates[0], ctx);
+    if (reading.kind === 'choose' && reading.candidates.length === 1)
+      return recordAnswer(intake, question, reading.candidates[0], ctx);
     return undefined;
   }
   const said = readYesNo(text, ctx.vocabulary);
@@ -111,22 +131,35 @@ async function clarifyTurn(intake: IntakeState, question: Question, text: string
   if (said.kind === 'value' && bare) {
     if (said.value) return recordAnswer(intake, question, clarify.value, ctx);
     delete intake.clarify;
-    const what = question.options ? 'Which is it? Pick from the list, or say it another way.' : 'Could you say it another way?';
+    const what = question.options
+      ? 'Which is it? Pick from the list, or say it another way.'
+      : 'Could you say it another way?';
     return stay(intake, { text: `OK, not that. ${what}`, tone: 'info' }, stepReply(intake, ctx));
   }
   // "no, health data" or a fresh answer: read it as the answer to the question.
   delete intake.clarify;
-  return readAndRecord(intake, question, text.replace(/^\s*(no|nope|nah|yes|yeah|yep)\b[\s,.:;!-]*/iu, '') || text, ctx);
+  return readAndRecord(
+    intake,
+    question,
+    text.replace(/^\s*(no|nope|nah|yes|yeah|yep)\b[\s,.:;!-]*/iu, '') || text,
+    ctx,
+  );
 }
 
-const ASKS_STEWARD = /^(can|could|may|should|shall|must|am i|is it ok|is it okay|is that ok|do i|does it need|how|what|why|where|when|who|which)\b/iu;
+const ASKS_STEWARD =
+  /^(can|could|may|should|shall|must|am i|is it ok|is it okay|is that ok|do i|does it need|how|what|why|where|when|who|which)\b/iu;
 
 function isQuestionToSteward(text: string): boolean {
   const said = text.trim();
   return said.endsWith('?') && ASKS_STEWARD.test(said);
 }
 
-export async function recordAnswer(intake: IntakeState, question: Question, value: unknown, ctx: DialogueContext): Promise<TurnOutcome> {
+async function recordAnswer(
+  intake: IntakeState,
+  question: Question,
+  value: unknown,
+  ctx: DialogueContext,
+): Promise<TurnOutcome> {
   intake.draft[question.id] = value;
   intake.inferred = intake.inferred.filter((id) => id !== question.id);
   intake.history.push(`q:${question.id}`);
@@ -141,7 +174,8 @@ export async function recordAnswer(intake: IntakeState, question: Question, valu
     }
   }
   // Risky words are checked once there is a description (and again if the name is given after it).
-  if (question.id === 'description' || (question.id === 'name' && intake.draft.description !== undefined)) await afterDescription(intake, ctx);
+  if (question.id === 'description' || (question.id === 'name' && intake.draft.description !== undefined))
+    await afterDescription(intake, ctx);
   advance(intake);
   return stay(intake, stepReply(intake, ctx));
 }
@@ -175,7 +209,8 @@ function mentions(text: string, keyword: string): boolean {
 
 /** A hint whose facts the profile already states (say, inferred by the AI) needs no extra question. */
 function alreadyImplied(draft: Draft, implies: ImpliedFacts): boolean {
-  const has = <T>(list: T[] | undefined, wanted: T[] | undefined) => !wanted || wanted.every((item) => list?.includes(item));
+  const has = <T>(list: T[] | undefined, wanted: T[] | undefined) =>
+    !wanted || wanted.every((item) => list?.includes(item));
   return (
     has(draft.dataCategories, implies.dataCategories) &&
     has(draft.aiDomains, implies.aiDomains) &&
@@ -192,10 +227,18 @@ export async function hintTurn(intake: IntakeState, text: string, ctx: DialogueC
   const said = readYesNo(text, ctx.vocabulary);
   // A likely yes or no ("I think so") is taken here: the hint question is itself the confirmation. An
   // answer that describes the risk in its own words ("it emails customers about unpaid invoices") is a yes.
-  const answer = said.kind === 'value' || said.kind === 'confirm' ? said.value : hint && mentionsAffirmed(text, hint.keywords, ctx) ? true : undefined;
+  const answer =
+    said.kind === 'value' || said.kind === 'confirm'
+      ? said.value
+      : hint && mentionsAffirmed(text, hint.keywords, ctx)
+        ? true
+        : undefined;
   if (answer === undefined) {
     intake.misses += 1;
-    const again = intake.misses === 1 ? 'Please answer yes or no.' : `Sorry, I need a yes or a no for this one (I couldn't tell from "${preview(text)}").`;
+    const again =
+      intake.misses === 1
+        ? 'Please answer yes or no.'
+        : `Sorry, I need a yes or a no for this one (I couldn't tell from "${preview(text)}").`;
     return unchanged({ mode: 'intake', intake }, ctx, { text: again, tone: 'error' });
   }
   intake.hintAnswers[hintId] = answer;

@@ -25,16 +25,31 @@ export async function duplicateTurn(intake: IntakeState, text: string, ctx: Dial
       intake.reachedSummary = true;
       return {
         state: { mode: 'intake', intake },
-        replies: [{ text: `OK, we'll update ${duplicate.reference}. Here it is with your changes; say *change <item>* to edit, or *yes* to submit.`, tone: 'info' }, summaryReply(intake, ctx)],
+        replies: [
+          {
+            text: `OK, we'll update ${duplicate.reference}. Here it is with your changes; say *change <item>* to edit, or *yes* to submit.`,
+            tone: 'info',
+          },
+          summaryReply(intake, ctx),
+        ],
       };
     }
   }
-  if (/^(rename|new|new name|a new one|register a new one|new app)$/u.test(said) || (yes.kind === 'value' && !yes.value)) {
+  if (
+    /^(rename|new|new name|a new one|register a new one|new app)$/u.test(said) ||
+    (yes.kind === 'value' && !yes.value)
+  ) {
     delete intake.draft.name;
     delete intake.duplicateOf;
     intake.history = intake.history.filter((step) => step !== 'q:name');
     goTo(intake, 'q:name');
-    return { state: { mode: 'intake', intake }, replies: [{ text: 'OK, a new app then. It needs a different name.', tone: 'info' }, stepReply(intake, ctx)] };
+    return {
+      state: { mode: 'intake', intake },
+      replies: [{ text: 'OK, a new app then. It needs a different name.', tone: 'info' }, stepReply(intake, ctx)],
+    };
   }
-  return unchanged({ mode: 'intake', intake }, ctx, { text: 'Please answer *update* to update the existing app, or *rename* to register a new one.', tone: 'error' });
+  return unchanged({ mode: 'intake', intake }, ctx, {
+    text: 'Please answer *update* to update the existing app, or *rename* to register a new one.',
+    tone: 'error',
+  });
 }

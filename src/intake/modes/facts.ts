@@ -12,33 +12,64 @@ import { myAppsReply, statusReply, toView, unchanged } from './shared.ts';
 // After submission: facts the AI assessor suggests, confirmed one by one; confirmed ones are added to
 // the app and its rules re-run.
 
-export async function factsTurn(facts: FactsState, text: string, command: Command | undefined, ctx: DialogueContext): Promise<TurnOutcome> {
+export async function factsTurn(
+  facts: FactsState,
+  text: string,
+  command: Command | undefined,
+  ctx: DialogueContext,
+): Promise<TurnOutcome> {
   const state: ConversationState = { mode: 'facts', facts };
-  if (command?.kind === 'cancel') return { state: IDLE, replies: [{ text: `OK, ${facts.reference} stays as registered.`, tone: 'info' }] };
+  if (command?.kind === 'cancel')
+    return { state: IDLE, replies: [{ text: `OK, ${facts.reference} stays as registered.`, tone: 'info' }] };
   if (command?.kind === 'help') {
-    return unchanged(state, ctx, { text: `Answer yes or no: confirmed facts are added to ${facts.reference} and its rules re-run. Say *cancel* to leave it as it is.`, tone: 'info' });
+    return unchanged(state, ctx, {
+      text: `Answer yes or no: confirmed facts are added to ${facts.reference} and its rules re-run. Say *cancel* to leave it as it is.`,
+      tone: 'info',
+    });
   }
   if (command?.kind === 'myApps') return unchanged(state, ctx, await myAppsReply(ctx));
-  if (command?.kind === 'status') return unchanged(state, ctx, await statusReply(command.target ?? facts.reference, ctx));
+  if (command?.kind === 'status')
+    return unchanged(state, ctx, await statusReply(command.target ?? facts.reference, ctx));
   const said = readYesNo(text, ctx.vocabulary);
   if (said.kind !== 'value') return unchanged(state, ctx, { text: 'Please answer yes or no.', tone: 'error' });
   const fact = facts.facts[facts.index];
   if (said.value && fact?.implies) facts.confirmed.push(fact.implies);
   facts.index += 1;
   if (facts.index < facts.facts.length) return { state, replies: [factReply(facts)] };
-  if (facts.confirmed.length === 0) return { state: IDLE, replies: [{ text: `Thanks. ${facts.reference} stays as registered.`, tone: 'info' }] };
+  if (facts.confirmed.length === 0)
+    return { state: IDLE, replies: [{ text: `Thanks. ${facts.reference} stays as registered.`, tone: 'info' }] };
 
   const app = await ctx.db.app.findUniqueOrThrow({ where: { id: facts.appId } });
   const before = await currentProfile(ctx.db, app);
   const previous = await latestAssessment(ctx.db, app.id);
-  const profile = draftToProfile(applyImplications(profileToDraft(before), facts.confirmed), before.owner ?? ctx.speaker);
-  const assessment = await ctx.reassess(profile, previous ? toView(previous) : { tier: 'low', teams: [], reasons: [], assessedBy: 'rules', policyVersion: ctx.policy.version });
+  const profile = draftToProfile(
+    applyImplications(profileToDraft(before), facts.confirmed),
+    before.owner ?? ctx.speaker,
+  );
+  const assessment = await ctx.reassess(
+    profile,
+    previous
+      ? toView(previous)
+      : { tier: 'low', teams: [], reasons: [], assessedBy: 'rules', policyVersion: ctx.policy.version },
+  );
   return {
     state: IDLE,
     replies: [],
     commit: async (tx) => {
-      const result = await submitApp(tx, { owner: ctx.speaker, profile, assessment, updatingAppId: app.id, policy: ctx.policy, deliveryPlatforms: ctx.deliveryPlatforms });
-      return { replies: [{ text: 'Thanks, I added what you confirmed and re-ran the rules.', tone: 'info' }, submittedReply(result, profile, assessment, ctx.policy)] };
+      const result = await submitApp(tx, {
+        owner: ctx.speaker,
+        profile,
+        assessment,
+        updatingAppId: app.id,
+        policy: ctx.policy,
+        deliveryPlatforms: ctx.deliveryPlatforms,
+      });
+      return {
+        replies: [
+          { text: 'Thanks, I added what you confirmed and re-ran the rules.', tone: 'info' },
+          submittedReply(result, profile, assessment, ctx.policy),
+        ],
+      };
     },
   };
 }

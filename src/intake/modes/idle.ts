@@ -37,7 +37,10 @@ export async function idleTurn(text: string, command: Command | undefined, ctx: 
     case 'back':
     case 'skip':
     case 'change':
-      return idle({ text: "There's nothing in progress. Say *register* to register an app, or *help* to see what I can do.", tone: 'info' });
+      return idle({
+        text: "There's nothing in progress. Say *register* to register an app, or *help* to see what I can do.",
+        tone: 'info',
+      });
     case 'askHuman':
     case undefined:
       break;
@@ -50,9 +53,16 @@ export async function idleTurn(text: string, command: Command | undefined, ctx: 
   return idle({ text: `I'm not sure what you mean by "${preview(text)}".\n${HELP_TEXT}`, tone: 'info' });
 }
 
-export async function startIntake(ctx: DialogueContext, description?: string, prefill: Record<string, unknown> = {}): Promise<TurnOutcome> {
+async function startIntake(
+  ctx: DialogueContext,
+  description?: string,
+  prefill: Record<string, unknown> = {},
+): Promise<TurnOutcome> {
   const intake = newIntake();
-  const intro: Reply = { text: `Let's register your app. I'll ask a few short questions. ${INTAKE_HELP}`, tone: 'info' };
+  const intro: Reply = {
+    text: `Let's register your app. I'll ask a few short questions. ${INTAKE_HELP}`,
+    tone: 'info',
+  };
   const read = description === undefined ? undefined : questionById('description')!.read(description, ctx.vocabulary);
   if (read?.kind === 'value') {
     intake.draft.description = read.value;
@@ -63,7 +73,8 @@ export async function startIntake(ctx: DialogueContext, description?: string, pr
       intake.inferred.push(key);
     }
     await afterDescription(intake, ctx);
-    const noted = Object.keys(prefill).length > 0 ? ' I noted what it says; you can check everything in the summary.' : '';
+    const noted =
+      Object.keys(prefill).length > 0 ? ' I noted what it says; you can check everything in the summary.' : '';
     intro.text = `Thanks! Let's get it registered. I'll use what you wrote as the description and ask what I still need.${noted} ${INTAKE_HELP}`;
   }
   advance(intake);
@@ -82,7 +93,10 @@ async function startUpdate(target: string, ctx: DialogueContext): Promise<TurnOu
   return {
     state: { mode: 'intake', intake },
     replies: [
-      { text: `Here's ${reference} "${app.name}" as registered (${statusLabel(app.status)}). Say *change <item>* for what you want to change, then *yes* to submit the new version.`, tone: 'info' },
+      {
+        text: `Here's ${reference} "${app.name}" as registered (${statusLabel(app.status)}). Say *change <item>* for what you want to change, then *yes* to submit the new version.`,
+        tone: 'info',
+      },
       summaryReply(intake, ctx),
     ],
   };

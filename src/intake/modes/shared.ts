@@ -23,10 +23,16 @@ function prompt(state: ConversationState, ctx: DialogueContext): Reply[] {
 export async function answerGuardrail(question: string, ctx: DialogueContext): Promise<Reply[]> {
   if (ctx.answerQuestion) {
     const answered = await ctx.answerQuestion(question);
-    if (answered.team && ctx.turn) ctx.turn.asked = { question, team: answered.team, citations: answered.citations ?? [] };
+    if (answered.team && ctx.turn)
+      ctx.turn.asked = { question, team: answered.team, citations: answered.citations ?? [] };
     return answered.replies;
   }
-  return [{ text: "I can't answer handbook questions here yet. Your governance team can help; meanwhile, say *register* to register an app.", tone: 'info' }];
+  return [
+    {
+      text: "I can't answer handbook questions here yet. Your governance team can help; meanwhile, say *register* to register an app.",
+      tone: 'info',
+    },
+  ];
 }
 
 export async function myAppsReply(ctx: DialogueContext): Promise<Reply> {
@@ -43,11 +49,20 @@ export async function statusReply(target: string | undefined, ctx: DialogueConte
 
 export async function notFoundReply(target: string, ctx: DialogueContext): Promise<Reply> {
   const apps = await listAppsOfOwner(ctx.db, ctx.speaker);
-  const yours = apps.length > 0 ? ` Your apps: ${apps.map((app) => `${formatReference(app.refNumber)} ${app.name}`).join(', ')}.` : '';
+  const yours =
+    apps.length > 0
+      ? ` Your apps: ${apps.map((app) => `${formatReference(app.refNumber)} ${app.name}`).join(', ')}.`
+      : '';
   return { text: `I couldn't find an app of yours called "${preview(target)}".${yours}`, tone: 'warning' };
 }
 
-export function toView(assessment: { tier: string; teams: string[]; reasons: unknown; assessedBy: string; policyVersion: string }): AssessmentView {
+export function toView(assessment: {
+  tier: string;
+  teams: string[];
+  reasons: unknown;
+  assessedBy: string;
+  policyVersion: string;
+}): AssessmentView {
   return {
     tier: assessment.tier as AssessmentView['tier'],
     teams: assessment.teams,

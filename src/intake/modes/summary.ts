@@ -17,25 +17,50 @@ import { unchanged } from './shared.ts';
 // The summary: submit it, or change an answer. Submitting assesses the profile and stores it in the
 // turn's transaction; AI-suggested facts are then put to the maker one by one.
 
-const SUBMIT_WORDS = ['submit', 'confirm', 'looks good', 'looks right', 'all good', 'correct', 'send', 'go', 'done', 'lgtm', 'ship it', 'perfect'];
+const SUBMIT_WORDS = [
+  'submit',
+  'confirm',
+  'looks good',
+  'looks right',
+  'all good',
+  'correct',
+  'send',
+  'go',
+  'done',
+  'lgtm',
+  'ship it',
+  'perfect',
+];
 
 export async function summaryTurn(intake: IntakeState, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
-  const said = text.toLowerCase().trim().replace(/[.!]+$/u, '');
+  const said = text
+    .toLowerCase()
+    .trim()
+    .replace(/[.!]+$/u, '');
   const yes = readYesNo(text, ctx.vocabulary);
   if (SUBMIT_WORDS.includes(said) || (yes.kind === 'value' && yes.value)) return submitTurn(intake, ctx);
   if (yes.kind === 'value' && !yes.value) {
-    return unchanged({ mode: 'intake', intake }, ctx, { text: 'What would you like to change? For example: *change audience*.', tone: 'info' });
+    return unchanged({ mode: 'intake', intake }, ctx, {
+      text: 'What would you like to change? For example: *change audience*.',
+      tone: 'info',
+    });
   }
   const question = findQuestionByWords(said, draftOf(intake));
   if (question) return changeTurn(intake, said, ctx);
-  return unchanged({ mode: 'intake', intake }, ctx, { text: 'Reply *yes* to submit, *change <item>* to edit an answer, or *cancel*.', tone: 'error' });
+  return unchanged({ mode: 'intake', intake }, ctx, {
+    text: 'Reply *yes* to submit, *change <item>* to edit an answer, or *cancel*.',
+    tone: 'error',
+  });
 }
 
 async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<TurnOutcome> {
   const candidate = draftToProfileSafely(effectiveDraft(intake, ctx.policy), ctx.speaker);
   if (!candidate.ok) {
     advance(intake);
-    return unchanged({ mode: 'intake', intake }, ctx, { text: `Some answers need another look: ${candidate.problems.join('; ')}`, tone: 'error' });
+    return unchanged({ mode: 'intake', intake }, ctx, {
+      text: `Some answers need another look: ${candidate.problems.join('; ')}`,
+      tone: 'error',
+    });
   }
   const profile = candidate.profile;
   const assessment = await ctx.assess(profile);
@@ -61,7 +86,10 @@ async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<Tu
         return {
           state: { mode: 'intake', intake },
           replies: [
-            { text: `You already have an app with that name (${error.reference}). Please pick another name, or *cancel* and say *update ${error.reference}*.`, tone: 'error' },
+            {
+              text: `You already have an app with that name (${error.reference}). Please pick another name, or *cancel* and say *update ${error.reference}*.`,
+              tone: 'error',
+            },
             stepReply(intake, ctx),
           ],
         };
@@ -69,14 +97,29 @@ async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<Tu
       const replies = [submittedReply(result, profile, assessment, ctx.policy)];
       const facts = assessment.suggestedFacts;
       if (facts.length === 0) return { replies };
-      const factsState: FactsState = { appId: result.appId, reference: result.reference, facts, index: 0, confirmed: [] };
-      replies.push({ text: 'The AI assessor thinks the profile may be missing something. Please confirm or correct it:', tone: 'info' }, factReply(factsState));
+      const factsState: FactsState = {
+        appId: result.appId,
+        reference: result.reference,
+        facts,
+        index: 0,
+        confirmed: [],
+      };
+      replies.push(
+        {
+          text: 'The AI assessor thinks the profile may be missing something. Please confirm or correct it:',
+          tone: 'info',
+        },
+        factReply(factsState),
+      );
       return { replies, state: { mode: 'facts', facts: factsState } };
     },
   };
 }
 
-function draftToProfileSafely(draft: Draft, owner: Owner): { ok: true; profile: AppProfile } | { ok: false; problems: string[] } {
+function draftToProfileSafely(
+  draft: Draft,
+  owner: Owner,
+): { ok: true; profile: AppProfile } | { ok: false; problems: string[] } {
   try {
     return { ok: true, profile: draftToProfile(draft, owner) };
   } catch {

@@ -35,7 +35,8 @@ function labelPhrases(options: ChoiceOption[]): Phrase<string>[] {
   return phrases;
 }
 
-const ONLY_NUMBERS = /^\s*(?:(?:#|no\.?|number|option|nr\.?)\s*)?\d{1,2}(?:\s*(?:,|;|&|\+|\band\b|\bor\b|\s)\s*(?:#\s*)?\d{1,2})*\s*[.)!]?\s*$/iu;
+const ONLY_NUMBERS =
+  /^\s*(?:(?:#|no\.?|number|option|nr\.?)\s*)?\d{1,2}(?:\s*(?:,|;|&|\+|\band\b|\bor\b|\s)\s*(?:#\s*)?\d{1,2})*\s*[.)!]?\s*$/iu;
 
 function numbersIn(text: string): number[] {
   return [...text.matchAll(/\d{1,2}/gu)].map((match) => Number(match[0]));
@@ -65,7 +66,8 @@ export function readChoice(text: string, question: ChoiceQuestion, vocabulary: V
   const { options } = question;
   if (ONLY_NUMBERS.test(text)) {
     const picked = byNumber(text, options);
-    if (picked.bad !== undefined || picked.values.length === 0) return miss(`There's no option ${picked.bad ?? ''}. ${listHint(options)}`);
+    if (picked.bad !== undefined || picked.values.length === 0)
+      return miss(`There's no option ${picked.bad ?? ''}. ${listHint(options)}`);
     return picked.values.length === 1 ? value(picked.values[0]!) : { kind: 'choose', candidates: picked.values };
   }
   const { tokens, matches } = optionMatches(text, question, vocabulary);
@@ -73,7 +75,8 @@ export function readChoice(text: string, question: ChoiceQuestion, vocabulary: V
   if (meanings.length === 0) {
     const embedded = byNumber(text, options);
     if (embedded.bad === undefined && embedded.values.length === 1) return confirm(embedded.values[0]!);
-    if (embedded.bad === undefined && embedded.values.length > 1) return { kind: 'choose', candidates: embedded.values };
+    if (embedded.bad === undefined && embedded.values.length > 1)
+      return { kind: 'choose', candidates: embedded.values };
     return miss(`I couldn't match "${preview(text)}" to one of the options. ${listHint(options)}`);
   }
   if (meanings.length > 1) {
@@ -93,7 +96,9 @@ export function readMultiChoice(text: string, question: ChoiceQuestion, vocabula
   if (ONLY_NUMBERS.test(text)) {
     const picked = byNumber(text, options);
     if (picked.bad !== undefined || picked.values.length === 0) {
-      return miss(`There's no option ${picked.bad ?? ''}. Pick one or more numbers from 1 to ${options.length} (e.g. 1, 3), or say none.`);
+      return miss(
+        `There's no option ${picked.bad ?? ''}. Pick one or more numbers from 1 to ${options.length} (e.g. 1, 3), or say none.`,
+      );
     }
     return value(picked.values);
   }
@@ -106,11 +111,15 @@ export function readMultiChoice(text: string, question: ChoiceQuestion, vocabula
     if (none.length > 0) return confirm([]);
     const embedded = byNumber(text, options);
     if (embedded.bad === undefined && embedded.values.length > 0) return confirm(embedded.values);
-    return miss(`I couldn't match "${preview(text)}" to the list. Pick one or more numbers (e.g. 1, 3), say them in your own words, or say none.`);
+    return miss(
+      `I couldn't match "${preview(text)}" to the list. Pick one or more numbers (e.g. 1, 3), say them in your own words, or say none.`,
+    );
   }
   // Each option needs one certain mention; one said only in likely words or with a typo is confirmed.
   const certain = (meaning: string) =>
-    matches.some((match) => match.phrase.meaning === meaning && !match.phrase.likely && !(question.riskRelevant && match.fuzzy));
+    matches.some(
+      (match) => match.phrase.meaning === meaning && !match.phrase.likely && !(question.riskRelevant && match.fuzzy),
+    );
   if (!meanings.every(certain) || (question.riskRelevant && hedged(tokens, vocabulary))) return confirm(meanings);
   return value(meanings);
 }

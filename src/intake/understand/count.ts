@@ -5,16 +5,53 @@ import { fold } from './tokens.ts';
 // How many people: "around 1,200", "5k", "a dozen", "two hundred", "fewer than ten", "me plus 3
 // colleagues". A range or two different numbers is confirmed with the larger one.
 
-export const MAX_USERS = 10_000_000;
+const MAX_USERS = 10_000_000;
 
 const UNITS: Record<string, number> = {
-  zero: 0, none: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  none: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
-const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, k: 1000, million: 1_000_000, m: 1_000_000, mil: 1_000_000 };
+const TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const SCALES: Record<string, number> = {
+  hundred: 100,
+  thousand: 1000,
+  k: 1000,
+  million: 1_000_000,
+  m: 1_000_000,
+  mil: 1_000_000,
+};
 const VAGUE: Record<string, number> = { couple: 2, few: 3, handful: 5, dozen: 12 };
-const PEOPLE = /^(people|persons?|users?|employees?|colleagues?|staff|ppl|folks?|members?|agents?|of|reps?|managers?|recruiters?|makers?|accountants?|engineers?|analysts?|teachers?|nurses?|drivers?|guys|peeps|heads?|fte|seats?|licen[cs]es?)$/u;
+const PEOPLE =
+  /^(people|persons?|users?|employees?|colleagues?|staff|ppl|folks?|members?|agents?|of|reps?|managers?|recruiters?|makers?|accountants?|engineers?|analysts?|teachers?|nurses?|drivers?|guys|peeps|heads?|fte|seats?|licen[cs]es?)$/u;
 
 interface Mention {
   value: number;
@@ -97,15 +134,20 @@ export function readCount(text: string): Reading<number> {
   const decimals = found.find((mention) => !Number.isInteger(mention.value));
   if (decimals) return miss('Please give a whole number of people, for example 12.');
   const tooMany = found.find((mention) => mention.value > MAX_USERS);
-  if (tooMany) return miss(`That's more than ${MAX_USERS.toLocaleString('en-US')} people. Please give a realistic estimate.`);
+  if (tooMany)
+    return miss(`That's more than ${MAX_USERS.toLocaleString('en-US')} people. Please give a realistic estimate.`);
 
   // "two teams of 8": groups times their size.
-  const groups = /\b(\d+|two|three|four|five|six) (teams|groups|shifts|sites|offices|classes|departments|squads) of (\d+)\b/u.exec(folded);
+  const groups =
+    /\b(\d+|two|three|four|five|six) (teams|groups|shifts|sites|offices|classes|departments|squads) of (\d+)\b/u.exec(
+      folded,
+    );
   if (groups) return value((Number(groups[1]) || UNITS[groups[1]!]!) * Number(groups[3]));
 
   // "me plus 3 colleagues", "me and 2 others": the maker counts too.
   const first = found[0]!;
-  if (found.length === 1 && /\bme\s+(plus|and|\+)\s*$/u.test(list.slice(0, first.start).join(' '))) return value(first.value + 1);
+  if (found.length === 1 && /\bme\s+(plus|and|\+)\s*$/u.test(list.slice(0, first.start).join(' ')))
+    return value(first.value + 1);
 
   const values = [...new Set(found.map((mention) => mention.value))];
   if (values.length === 1) return value(first.value);

@@ -7,19 +7,24 @@ import type { Vocabulary } from './vocabulary.ts';
 // rota" -> "Lunch rota", "we're in finance" -> "Finance".
 
 /** Real HTML tags and Markdown links are refused; other angle brackets ("Leads <EU>") are text. */
-const MARKUP = /<\/?(?:script|style|iframe|img|a|b|i|u|em|strong|div|span|p|br|table|svg|object|embed|form|input|link|meta|html|body)\b[^>]*>|\[[^\]]*\]\([^)]*\)/iu;
+const MARKUP =
+  /<\/?(?:script|style|iframe|img|a|b|i|u|em|strong|div|span|p|br|table|svg|object|embed|form|input|link|meta|html|body)\b[^>]*>|\[[^\]]*\]\([^)]*\)/iu;
 const CONTROL = /[\p{Cc}\p{Cf}]/gu;
 const ZERO_WIDTH_JOINER = '\u200d';
 
 /** Trimmed, control characters removed (emoji joiners kept), within limits, no markup. */
 export function readText(text: string, limits: { min: number; max: number; what: string }): Reading<string> {
   const cleaned = text
-    .replace(CONTROL, (ch) => (ch === '\n' || ch === '\t' ? ' ' : ch === ZERO_WIDTH_JOINER || ch === '\ufe0f' ? ch : ''))
+    .replace(CONTROL, (ch) =>
+      ch === '\n' || ch === '\t' ? ' ' : ch === ZERO_WIDTH_JOINER || ch === '\ufe0f' ? ch : '',
+    )
     .replace(/\s+/gu, ' ')
     .trim();
   if (cleaned.length < limits.min) return miss(`The ${limits.what} can't be empty.`);
   if (cleaned.length > limits.max) {
-    return miss(`The ${limits.what} is ${cleaned.length.toLocaleString('en-US')} characters; please keep it under ${limits.max.toLocaleString('en-US')}.`);
+    return miss(
+      `The ${limits.what} is ${cleaned.length.toLocaleString('en-US')} characters; please keep it under ${limits.max.toLocaleString('en-US')}.`,
+    );
   }
   if (MARKUP.test(cleaned)) return miss(`Please write the ${limits.what} as plain text, without HTML or markup.`);
   if (!/[\p{L}\p{N}]/u.test(cleaned)) return miss(`The ${limits.what} needs at least one letter or digit.`);
@@ -63,7 +68,9 @@ export function readDepartment(text: string, vocabulary: Vocabulary): Reading<st
     .replace(/['’]s$/u, '')
     .replace(/[.!]+$/u, '');
   for (let pass = 0; pass < 4; pass++) department = withoutLeadIn(department, vocabulary.source.leadIns.department);
-  const trailing = vocabulary.source.leadIns.departmentTrailing.map((word) => phraseWords(word).map(escape).join('\\s+'));
+  const trailing = vocabulary.source.leadIns.departmentTrailing.map((word) =>
+    phraseWords(word).map(escape).join('\\s+'),
+  );
   const trailingPattern = new RegExp(`\\s+(?:${trailing.join('|')})(?:\\s+(?:${trailing.join('|')}))*$`, 'iu');
   const stripped = department.replace(trailingPattern, '').trim();
   department = unquoted(stripped || department);
@@ -80,7 +87,12 @@ function capitalised(text: string, vocabulary: Vocabulary): string {
     .split(/(\s+)/u)
     .map((word) => {
       const acronym = vocabulary.acronyms.get(phraseWords(word).join(' '));
-      if (acronym && phraseWords(word).length > 0 && fold(word).replace(/[^\p{L}\p{N}&]/gu, '') === fold(acronym).replace(/[^\p{L}\p{N}&]/gu, '')) return acronym;
+      if (
+        acronym &&
+        phraseWords(word).length > 0 &&
+        fold(word).replace(/[^\p{L}\p{N}&]/gu, '') === fold(acronym).replace(/[^\p{L}\p{N}&]/gu, '')
+      )
+        return acronym;
       if (/^(and|of|the|for|&)$/u.test(word)) return word;
       return word.charAt(0).toUpperCase() + word.slice(1);
     })

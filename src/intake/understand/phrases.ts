@@ -27,7 +27,8 @@ export function compilePhrases<T>(entries: Iterable<{ text: string; meaning: T; 
   const phrases: Phrase<T>[] = [];
   for (const entry of entries) {
     const words = phraseWords(entry.text);
-    if (words.length > 0) phrases.push({ words, joined: words.join(''), meaning: entry.meaning, likely: entry.likely ?? false });
+    if (words.length > 0)
+      phrases.push({ words, joined: words.join(''), meaning: entry.meaning, likely: entry.likely ?? false });
   }
   return phrases;
 }
@@ -67,7 +68,8 @@ function compare(said: string, wanted: string): Closeness {
   const word = last === 39 ? said.slice(0, -1) : said.endsWith("'s") ? said.slice(0, -2) : said;
   if (word === wanted || word === `${wanted}s` || word === `${wanted}es` || `${word}s` === wanted) return 'exact';
   const allowance = typoAllowance(wanted.length);
-  if (allowance === 0 || Math.abs(word.length - wanted.length) > allowance || DIGIT.test(wanted) || DIGIT.test(word)) return undefined;
+  if (allowance === 0 || Math.abs(word.length - wanted.length) > allowance || DIGIT.test(wanted) || DIGIT.test(word))
+    return undefined;
   return distance(word, wanted, allowance) <= allowance ? 'fuzzy' : undefined;
 }
 
@@ -97,7 +99,8 @@ function matchAt<T>(tokens: Token[], at: number, phrase: Phrase<T>): { length: n
     if (said.length > joined.length + 3) break;
     if (taken === wanted.length) continue;
     const closeness = compare(said, joined);
-    if (closeness === 'exact' || (closeness === 'fuzzy' && taken === 1)) return { length: taken, fuzzy: closeness === 'fuzzy' };
+    if (closeness === 'exact' || (closeness === 'fuzzy' && taken === 1))
+      return { length: taken, fuzzy: closeness === 'fuzzy' };
   }
   return undefined;
 }

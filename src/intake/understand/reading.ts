@@ -42,7 +42,9 @@ export function affirmed<T>(tokens: Token[], matches: PhraseMatch<T>[], vocabula
       if (CONTRAST.has(clauseStart.word) || clauseStart !== first) return false;
       return match.start - negation.end <= 8 && [...clauseSizes.values()].every((size) => size <= 3);
     });
-    const cancelledAfter = after.some((negation) => negation.start >= match.end && tokens[negation.start]!.sentence === first.sentence);
+    const cancelledAfter = after.some(
+      (negation) => negation.start >= match.end && tokens[negation.start]!.sentence === first.sentence,
+    );
     return !cancelledBefore && !cancelledAfter && !answeredNo(tokens, match.end);
   });
 }

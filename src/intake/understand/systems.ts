@@ -11,14 +11,99 @@ import type { Vocabulary } from './vocabulary.ts';
 // is asked about on its own.
 
 /** Words that may stand between a system and its access: "sharepoint list (read)", "zendesk, it only reads". */
-const BETWEEN = new Set(['it', 'only', 'just', 'is', 'are', 'list', 'lists', 'site', 'sites', 'library', 'db', 'database', 'system', 'account', 'instance', 'api', 'data', 'access', 'channel', 'board', 'calendar', 'mailbox']);
+const BETWEEN = new Set([
+  'it',
+  'only',
+  'just',
+  'is',
+  'are',
+  'list',
+  'lists',
+  'site',
+  'sites',
+  'library',
+  'db',
+  'database',
+  'system',
+  'account',
+  'instance',
+  'api',
+  'data',
+  'access',
+  'channel',
+  'board',
+  'calendar',
+  'mailbox',
+]);
 /** Words that say nothing about which system: what is left of an item after them is an unknown system's name. */
 const NOT_A_NAME = new Set([
   ...BETWEEN,
-  'to', 'from', 'into', 'in', 'of', 'out', 'on', 'onto', 'with', 'through', 'via', 'the', 'a', 'an', 'our', 'my', 'its', "it's", 'their',
-  'also', 'then', 'them', 'and', 'uses', 'use', 'using', 'connects', 'connect', 'connected', 'talks', 'integrates', 'integration', 'yes',
-  'some', 'stuff', 'records', 'record', 'things', 'everything', 'back', 'both', 'plus', 'as', 'well', 'too', 'there', "there's", 'for',
-  "doesn't", 'doesnt', 'anything', 'nothing', 'never', 'not', 'results', 'summary', 'tickets', 'updates', 'info', 'information', 'files', 'emails', 'messages', 'message', 'a', 'that',
+  'to',
+  'from',
+  'into',
+  'in',
+  'of',
+  'out',
+  'on',
+  'onto',
+  'with',
+  'through',
+  'via',
+  'the',
+  'a',
+  'an',
+  'our',
+  'my',
+  'its',
+  "it's",
+  'their',
+  'also',
+  'then',
+  'them',
+  'and',
+  'uses',
+  'use',
+  'using',
+  'connects',
+  'connect',
+  'connected',
+  'talks',
+  'integrates',
+  'integration',
+  'yes',
+  'some',
+  'stuff',
+  'records',
+  'record',
+  'things',
+  'everything',
+  'back',
+  'both',
+  'plus',
+  'as',
+  'well',
+  'too',
+  'there',
+  "there's",
+  'for',
+  "doesn't",
+  'doesnt',
+  'anything',
+  'nothing',
+  'never',
+  'not',
+  'results',
+  'summary',
+  'tickets',
+  'updates',
+  'info',
+  'information',
+  'files',
+  'emails',
+  'messages',
+  'message',
+  'a',
+  'that',
 ]);
 
 interface Mention {
@@ -30,9 +115,15 @@ interface Mention {
 const RENAMING = new Set(['which', 'aka', 'ie', 'namely', 'called', 'i']);
 const PREPOSITIONS = new Set(['to', 'from', 'into', 'in', 'on', 'onto', 'with', 'via', 'through', 'of']);
 
-function unknownSystems(text: string, tokens: Token[], access: Array<{ start: number; end: number }>, known: PhraseMatch<string>[]): Mention[] {
+function unknownSystems(
+  text: string,
+  tokens: Token[],
+  access: Array<{ start: number; end: number }>,
+  known: PhraseMatch<string>[],
+): Mention[] {
   const covered = new Set<number>();
-  for (const match of [...access, ...known]) for (let index = match.start; index < match.end; index++) covered.add(index);
+  for (const match of [...access, ...known])
+    for (let index = match.start; index < match.end; index++) covered.add(index);
   const mentions: Mention[] = [];
   // One unknown system per clause that names no known one: its remaining words, as the maker wrote them.
   const clauses = new Map<number, number[]>();
@@ -46,12 +137,20 @@ function unknownSystems(text: string, tokens: Token[], access: Array<{ start: nu
       rest = after < 0 ? [] : rest.filter((index) => index > indices[after]!);
     }
     // Beside systems Steward knows, only a name written with capitals counts ("loan system nCino" -> "nCino").
-    if (known.length > 0) rest = rest.filter((index) => /\p{Lu}/u.test(text.slice(tokens[index]!.start, tokens[index]!.end)));
+    if (known.length > 0)
+      rest = rest.filter((index) => /\p{Lu}/u.test(text.slice(tokens[index]!.start, tokens[index]!.end)));
     if (known.some((match) => indices.includes(match.start))) continue;
     if (rest.length === 0 || rest.length > 5) continue;
     const from = rest[0]!;
     const to = rest.at(-1)!;
-    mentions.push({ name: text.slice(tokens[from]!.start, tokens[to]!.end).replace(/[()[\]]/gu, '').trim(), start: from, end: to + 1 });
+    mentions.push({
+      name: text
+        .slice(tokens[from]!.start, tokens[to]!.end)
+        .replace(/[()[\]]/gu, '')
+        .trim(),
+      start: from,
+      end: to + 1,
+    });
   }
   return mentions;
 }
@@ -62,7 +161,13 @@ function namedAsTyped(text: string, tokens: Token[], match: PhraseMatch<string>,
   while (end < tokens.length && end - match.end < 4) {
     const token = tokens[end]!;
     const capitalised = /\p{Lu}/u.test(text.charAt(token.start));
-    if (!capitalised || token.clause !== tokens[match.start]!.clause || NOT_A_NAME.has(token.word) || access.some((words) => end >= words.start && end < words.end)) break;
+    if (
+      !capitalised ||
+      token.clause !== tokens[match.start]!.clause ||
+      NOT_A_NAME.has(token.word) ||
+      access.some((words) => end >= words.start && end < words.end)
+    )
+      break;
     end += 1;
   }
   if (end === match.end) return { name: match.phrase.meaning, start: match.start, end };
@@ -94,7 +199,14 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
   // "doesn't read anything" says nothing about reading.
   const access = joinAdjacent(tokens, affirmed(tokens, findPhrases(tokens, vocabulary.access), vocabulary));
   const sayNone = findPhrases(tokens, vocabulary.none).some((match) => match.start === 0);
-  if (known.length === 0 && (sayNone || /\b(standalone|stand alone|self contained|nothing|no systems?)\b/u.test(tokens.map((token) => token.word).join(' ')))) return value([]);
+  if (
+    known.length === 0 &&
+    (sayNone ||
+      /\b(standalone|stand alone|self contained|nothing|no systems?)\b/u.test(
+        tokens.map((token) => token.word).join(' '),
+      ))
+  )
+    return value([]);
   // "our ERP, which is Dynamics 365": the name after "which is" is the system, not a second one.
   const renamed = (mention: Mention) =>
     known.some((match) => {
@@ -112,14 +224,16 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
 
   const claimed = new Set<AccessWords>();
   const uses = new Map<Mention, Array<'read' | 'write'>>(systems.map((system) => [system, []]));
-  const systemBetween = (from: number, to: number) => systems.some((system) => system.start >= from && system.start < to);
+  const systemBetween = (from: number, to: number) =>
+    systems.some((system) => system.start >= from && system.start < to);
   // 1. Access right after a system: "Stripe (write)", "servicenow, read only", "zendesk, it only reads".
   for (const system of systems) {
     const next = access.find((match) => match.start >= system.end && !claimed.has(match));
     if (!next || systemBetween(system.end, next.start)) continue;
     const gap = tokens.slice(system.end, next.start);
     const ownClause = tokens[next.start]!.clause !== tokens[system.start]!.clause;
-    const claimsOwnSystem = ownClause && systems.some((other) => tokens[other.start]!.clause === tokens[next.start]!.clause);
+    const claimsOwnSystem =
+      ownClause && systems.some((other) => tokens[other.start]!.clause === tokens[next.start]!.clause);
     if (gap.every((token) => BETWEEN.has(token.word)) && gap.length <= 3 && !claimsOwnSystem) {
       claimed.add(next);
       uses.get(system)!.push(next.meaning);
@@ -139,7 +253,9 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
   // 2. Access said before a system: "writes to SAP", "pushes updates to jira".
   for (const system of systems) {
     if (uses.get(system)!.length > 0) continue;
-    const previous = access.filter((match) => match.end <= system.start && !systemBetween(match.end, system.start)).at(-1);
+    const previous = access
+      .filter((match) => match.end <= system.start && !systemBetween(match.end, system.start))
+      .at(-1);
     if (previous && !claimed.has(previous)) {
       claimed.add(previous);
       uses.get(system)!.push(previous.meaning);
@@ -147,7 +263,9 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
   }
   // 3. What it does after naming it, when no later system takes it: "pulls tickets from zendesk and tags them".
   for (const system of systems) {
-    for (const later of access.filter((match) => match.start >= system.end && !claimed.has(match) && !systemBetween(system.end, match.start))) {
+    for (const later of access.filter(
+      (match) => match.start >= system.end && !claimed.has(match) && !systemBetween(system.end, match.start),
+    )) {
       uses.get(system)!.push(later.meaning);
     }
   }
@@ -156,7 +274,8 @@ export function readSystems(text: string, vocabulary: Vocabulary): Reading<Syste
     const previous = systems[index - 1];
     if (!previous || uses.get(system)!.length > 0) return;
     const gap = tokens.slice(previous.end, system.start).map((token) => token.word);
-    if (gap.every((word) => word === 'and' || word === 'or') && uses.get(previous)!.length > 0) uses.set(system, [...uses.get(previous)!]);
+    if (gap.every((word) => word === 'and' || word === 'or') && uses.get(previous)!.length > 0)
+      uses.set(system, [...uses.get(previous)!]);
   });
 
   const result = new Map<string, SystemAnswer>();

@@ -19,12 +19,7 @@ const SENTENCE_BREAK = /[.!?\n]/u;
 
 /** Lower case without accents or typographic apostrophes: "Résumé’s" -> "resume's". */
 export function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[’‘`]/gu, "'");
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC').toLowerCase().replace(/[’‘`]/gu, "'");
 }
 
 export function tokenize(text: string): Token[] {
@@ -53,5 +48,7 @@ export function tokenize(text: string): Token[] {
 
 /** A phrase as the words it matches: "Read-only" -> ["read", "only"]. */
 export function phraseWords(phrase: string): string[] {
-  return [...fold(phrase).matchAll(/\*|[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[\p{Extended_Pictographic}]/gu)].map((match) => match[0]);
+  return [...fold(phrase).matchAll(/\*|[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[\p{Extended_Pictographic}]/gu)].map(
+    (match) => match[0],
+  );
 }

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { projectRoot } from '../../paths.ts';
 import { loadYamlFromText, readDataFile } from '../../policy/load.ts';
 import type { Policy } from '../../policy/schema.ts';
-import { AI_DOMAINS, AI_PRACTICES, APP_PLATFORMS, AUDIENCES, CRITICALITIES, DATA_CATEGORIES, DECISION_IMPACTS } from '../../profile/schema.ts';
+import {
+  AI_DOMAINS,
+  AI_PRACTICES,
+  APP_PLATFORMS,
+  AUDIENCES,
+  CRITICALITIES,
+  DATA_CATEGORIES,
+  DECISION_IMPACTS,
+} from '../../profile/schema.ts';
 import type { Phrase } from './phrases.ts';
 import { compilePhrases } from './phrases.ts';
 import { phraseWords } from './tokens.ts';
@@ -17,14 +25,15 @@ export const DEFAULT_VOCABULARY_PATH = path.join(projectRoot, 'policy', 'vocabul
 const Phrase = z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(z.string().trim().min(1).max(120));
 const Phrases = z.array(Phrase).default([]);
 const OptionWords = z.object({ words: Phrases, likely: Phrases }).strict();
-const options = <T extends readonly [string, ...string[]]>(values: T) => z.partialRecord(z.enum(values), OptionWords).default({});
+const options = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.partialRecord(z.enum(values), OptionWords).default({});
 const YesNoCues = z.object({ yes: Phrases, no: Phrases, likelyYes: Phrases, likelyNo: Phrases }).strict();
 const KnownSystem = z.union([
   z.string().trim().min(1).max(120),
   z.object({ name: z.string().trim().min(1).max(120), aliases: Phrases }).strict(),
 ]);
 
-export const VocabularySchema = z
+const VocabularySchema = z
   .object({
     version: z.number().int().positive(),
     negations: Phrases,
@@ -59,7 +68,7 @@ export const VocabularySchema = z
     openers: z.object({ greetings: Phrases, request: Phrases, filler: Phrases }).strict(),
   })
   .strict();
-export type VocabularyFile = z.infer<typeof VocabularySchema>;
+type VocabularyFile = z.infer<typeof VocabularySchema>;
 
 export type ChoiceQuestionId = keyof VocabularyFile['choices'];
 export type YesNoQuestionId = keyof VocabularyFile['yesNo'];
@@ -86,7 +95,12 @@ export interface Vocabulary {
 
 const marker = (texts: readonly string[]) => compilePhrases(texts.map((text) => ({ text, meaning: true as const })));
 
-function yesNoPhrases(cues: { yes: string[]; no: string[]; likelyYes: string[]; likelyNo: string[] }): Phrase<YesNoMeaning>[] {
+function yesNoPhrases(cues: {
+  yes: string[];
+  no: string[];
+  likelyYes: string[];
+  likelyNo: string[];
+}): Phrase<YesNoMeaning>[] {
   return compilePhrases([
     ...cues.yes.map((text) => ({ text, meaning: 'yes' as const })),
     ...cues.no.map((text) => ({ text, meaning: 'no' as const })),
@@ -95,9 +109,11 @@ function yesNoPhrases(cues: { yes: string[]; no: string[]; likelyYes: string[]; 
   ]);
 }
 
-export function compileVocabulary(file: VocabularyFile): Vocabulary {
+function compileVocabulary(file: VocabularyFile): Vocabulary {
   const choices: Vocabulary['choices'] = {};
-  for (const [question, byOption] of Object.entries(file.choices) as Array<[ChoiceQuestionId, Record<string, z.infer<typeof OptionWords>>]>) {
+  for (const [question, byOption] of Object.entries(file.choices) as Array<
+    [ChoiceQuestionId, Record<string, z.infer<typeof OptionWords>>]
+  >) {
     choices[question] = compilePhrases(
       Object.entries(byOption).flatMap(([value, words]) => [
         ...words.words.map((text) => ({ text, meaning: value })),
@@ -106,7 +122,8 @@ export function compileVocabulary(file: VocabularyFile): Vocabulary {
     );
   }
   const cues: Vocabulary['cues'] = {};
-  for (const [question, words] of Object.entries(file.yesNo) as Array<[YesNoQuestionId, z.infer<typeof YesNoCues>]>) cues[question] = yesNoPhrases(words);
+  for (const [question, words] of Object.entries(file.yesNo) as Array<[YesNoQuestionId, z.infer<typeof YesNoCues>]>)
+    cues[question] = yesNoPhrases(words);
   return {
     source: file,
     negations: marker(file.negations),
@@ -139,7 +156,10 @@ export function loadVocabularyFromText(text: string, sourceName: string): Vocabu
 }
 
 /** Reads and validates a vocabulary file; throws PolicyError naming the line and field of each problem. */
-export function loadVocabulary(filePath: string = DEFAULT_VOCABULARY_PATH, options: { displayName?: string } = {}): Vocabulary {
+export function loadVocabulary(
+  filePath: string = DEFAULT_VOCABULARY_PATH,
+  options: { displayName?: string } = {},
+): Vocabulary {
   const sourceName = options.displayName ?? filePath;
   return loadVocabularyFromText(readDataFile(filePath, sourceName), sourceName);
 }

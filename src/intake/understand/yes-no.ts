@@ -8,15 +8,39 @@ import type { Vocabulary, YesNoMeaning, YesNoQuestionId } from './vocabulary.ts'
 // Yes or no, with the words around it: "yes, it uses GPT-4", "nope", "not really", "I think so"
 // (confirmed), or a description that answers it ("Gemini summarises the meeting notes").
 
-const INTERJECTIONS = new Set(['hmm', 'hm', 'um', 'umm', 'uh', 'well', 'oh', 'so', 'honestly', 'ah', 'erm', 'er', 'lol', 'haha', 'ok', 'okay', 'and']);
+const INTERJECTIONS = new Set([
+  'hmm',
+  'hm',
+  'um',
+  'umm',
+  'uh',
+  'well',
+  'oh',
+  'so',
+  'honestly',
+  'ah',
+  'erm',
+  'er',
+  'lol',
+  'haha',
+  'ok',
+  'okay',
+  'and',
+]);
 
-export function readYesNo(text: string, vocabulary: Vocabulary, options: { question?: YesNoQuestionId; riskRelevant?: boolean } = {}): Reading<boolean> {
+export function readYesNo(
+  text: string,
+  vocabulary: Vocabulary,
+  options: { question?: YesNoQuestionId; riskRelevant?: boolean } = {},
+): Reading<boolean> {
   const tokens = tokenize(text);
   const riskRelevant = options.riskRelevant ?? false;
   const generic = findPhrases(tokens, vocabulary.yesNo);
   const decide = (match: PhraseMatch<YesNoMeaning>): Reading<boolean> => {
     const answer = match.phrase.meaning === 'yes';
-    return match.phrase.likely || (riskRelevant && (match.fuzzy || hedged(tokens, vocabulary))) ? confirm(answer) : value(answer);
+    return match.phrase.likely || (riskRelevant && (match.fuzzy || hedged(tokens, vocabulary)))
+      ? confirm(answer)
+      : value(answer);
   };
   // A yes or no said first settles it ("no, it works on products, not people").
   let lead = 0;
@@ -26,7 +50,12 @@ export function readYesNo(text: string, vocabulary: Vocabulary, options: { quest
   const cues = findPhrases(tokens, cuePhrases);
   const standing = new Set(affirmed(tokens, cues, vocabulary));
   const cueSides = cues.map((cue) =>
-    standing.has(cue) ? cue : { ...cue, phrase: { ...cue.phrase, meaning: cue.phrase.meaning === 'yes' ? ('no' as const) : ('yes' as const) } },
+    standing.has(cue)
+      ? cue
+      : {
+          ...cue,
+          phrase: { ...cue.phrase, meaning: cue.phrase.meaning === 'yes' ? ('no' as const) : ('yes' as const) },
+        },
   );
   const first = generic.find((match) => match.start === lead);
   if (first) {
