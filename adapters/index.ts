@@ -1,8 +1,8 @@
 import { slackAdapterFactory } from './slack/factory.ts';
 import { teamsAdapterFactory } from './teams/factory.ts';
-import type { AdapterFactory } from './types.ts';
+import type { AdapterFactory } from './shared/types.ts';
 
-export type { AdapterContext, AdapterFactory, PlatformAdapter } from './types.ts';
+export type { AdapterContext, AdapterFactory, PlatformAdapter } from './shared/types.ts';
 
 /** Every chat platform Steward speaks; each is on when its settings are present. */
 export const ADAPTER_FACTORIES: AdapterFactory[] = [slackAdapterFactory, teamsAdapterFactory];

@@ -80,7 +80,7 @@ await step("the rest of Steward's modules and their dependencies (pg, PGlite's J
   await import('../adapters/index.ts');
   await import('../src/cli/main.ts');
 });
-const { connect } = await import('../src/db/open.ts');
+const { connect } = await import('../src/db/connect.ts');
 const { applyMigrationsOn } = await import('../src/db/migrate.ts');
 let temporary: string | undefined;
 let connection: Awaited<ReturnType<typeof connect>>;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, migrationStatus } from '../src/db/migrate.ts';
-import { describeTarget, openDatabase, redactUrl } from '../src/db/open.ts';
+import { describeTarget, redactUrl } from '../src/db/connect.ts';
+import { openDatabase } from '../src/db/open.ts';
 import { openTestDatabase, pgliteOnly, pgliteTestDir, testLabels } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 

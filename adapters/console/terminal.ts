@@ -1,6 +1,6 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
 import type { Key } from 'node:readline';
-import type { ConsoleAdapterConfig } from './index.ts';
+import type { ConsoleAdapterConfig } from './types.ts';
 import { HISTORY_SIZE, keepable, loadHistory, saveHistory } from './history.ts';
 import { USER_PROMPT, paint, renderTurn } from './render.ts';
 import type { TerminalStyle } from './render.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../../src/chat/reply.ts';
-import type { ConsoleAdapterConfig } from './index.ts';
+import type { ConsoleAdapterConfig } from './types.ts';
 
 const APOLOGY = "Sorry, something went wrong on my side and that message wasn't saved. Please try again.";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.ts';
 import { SLACK_DEFAULT_API_URL, parseSlackConfig } from './config.ts';
-import { slackAdapterFactory } from './index.ts';
+import { slackAdapterFactory } from './factory.ts';
 
 const SECRET = 'sekrit-signing-0123';
 const BOT = 'xoxb-1-2-abc';

@@ -1,4 +1,4 @@
-import type { AdapterFactory } from '../types.ts';
+import type { AdapterFactory } from '../shared/types.ts';
 import { parseSlackConfig } from './config.ts';
 
 // Bolt is loaded only when Slack is configured: an instance that does not speak Slack does not pay for it.

@@ -1,5 +1,5 @@
 import { App } from '@slack/bolt';
-import type { AdapterContext, PlatformAdapter } from '../types.ts';
+import type { AdapterContext, PlatformAdapter } from '../shared/types.ts';
 import { BotAuthorization } from './bot.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { ChannelResolver, isChannelName } from './channels.ts';
@@ -116,8 +116,6 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
     },
   };
 }
-
-export { slackAdapterFactory } from './factory.ts';
 
 function slackDestinations(policy: SlackRuntime['services']['policy']): string[] {
   const all = [

@@ -1,6 +1,6 @@
 import type { SlackDirectory } from './directory.ts';
 import { plainFromRichText, richTextBlocks, userIdsInRichText } from './rich-text.ts';
-import { tidyText } from '../tidy-text.ts';
+import { tidyText } from '../shared/tidy-text.ts';
 import { mentionLabels, plainFromSlackText, userIdsInText, withoutBotMention } from './text.ts';
 
 // What a person wrote in a Slack message (a DM, a mention, a thread reply), as they typed it, for the

@@ -2,7 +2,7 @@
 // links, mentions and broadcasts as control sequences in angle brackets: "<https://x|x>", "<@U123>",
 // "<#C123|general>", "<!here>", "<!subteam^S1|@team>". See "Formatting text for app surfaces" in
 // Slack's docs. Everything here is synchronous; names Slack leaves out come in `SlackNames`.
-import { tidyText } from '../tidy-text.ts';
+import { tidyText } from '../shared/tidy-text.ts';
 
 export interface SlackNames {
   /** Display names of users, by id (looked up by the caller; Slack's text has only the id). */

@@ -1,4 +1,4 @@
-import { conversationKey } from '../../src/chat/engine.ts';
+import { conversationKey } from '../../src/conversation/engine.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Services } from '../../src/runtime/services.ts';

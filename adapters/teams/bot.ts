@@ -1,28 +1,16 @@
 import { ActivityTypes } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import { ShuttingDownError } from '../../src/chat/engine.ts';
-import type { Logger } from '../../src/logger.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import { ShuttingDownError } from '../../src/conversation/engine.ts';
 import { readCardAction, replyActivity } from './cards.ts';
+import type { TeamsBotDeps } from './deps.ts';
 import { handleMembership } from './handlers/membership.ts';
 import { handleMessage } from './handlers/message.ts';
 import type { CardActionResponse } from './handlers/review.ts';
 import { reviewFromInvoke, reviewFromSubmit } from './handlers/review.ts';
-import type { TeamsReachability } from './reachability.ts';
-import type { TeamsReferences } from './references.ts';
 import type { AdaptiveCardInvokeValue } from './types.ts';
 
 // One turn: routes an authenticated activity to its handler. Errors are handled here, not by the
 // adapter's onTurnError, which would also swallow the failures of proactive sends.
-
-export interface TeamsBotDeps {
-  services: Services;
-  references: TeamsReferences;
-  reachability: TeamsReachability;
-  logger: Logger;
-  /** Users whose reference this process already stored, to skip the write on every message. */
-  rememberedUsers: Set<string>;
-}
 
 const SORRY = "Sorry, something went wrong on my side and that message wasn't saved. Please try again.";
 const MAX_REMEMBERED_USERS = 10_000;

@@ -1,4 +1,4 @@
-import type { AdapterFactory } from '../types.ts';
+import type { AdapterFactory } from '../shared/types.ts';
 import { loadTeamsConfig } from './config.ts';
 
 // botbuilder is loaded only when Teams is configured: an instance that does not speak Teams does not pay for it.

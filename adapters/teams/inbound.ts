@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
-import type { InboundMessage } from '../../src/chat/engine.ts';
-import { tidyText } from '../tidy-text.ts';
+import type { InboundMessage } from '../../src/conversation/engine.ts';
+import { tidyText } from '../shared/tidy-text.ts';
 import { htmlToText, plainText } from './html-text.ts';
 import type { TeamsChannelData } from './types.ts';
 

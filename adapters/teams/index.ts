@@ -1,6 +1,6 @@
 import { CloudAdapter } from 'botbuilder';
 import express from 'express';
-import type { AdapterContext, PlatformAdapter } from '../types.ts';
+import type { AdapterContext, PlatformAdapter } from '../shared/types.ts';
 import { ConfigError } from '../../src/config.ts';
 import { createBotFrameworkAuthentication } from './auth.ts';
 import { createTeamsBot } from './bot.ts';
@@ -25,8 +25,6 @@ export const MESSAGES_PATH = '/api/messages';
 const EMULATOR_WARNING =
   'TEAMS_EMULATOR=true: Teams authentication is OFF. POST /api/messages accepts unauthenticated activities whose serviceUrl ' +
   'is on this machine (127.0.0.0/8, ::1, localhost), for the Bot Framework Emulator and local tests. Never use it in production.';
-
-export { teamsAdapterFactory } from './factory.ts';
 
 export async function createTeamsAdapter({ services, env, logger }: AdapterContext): Promise<PlatformAdapter> {
   const config = loadTeamsConfig(env);

@@ -1,7 +1,7 @@
 import type { App } from '../generated/prisma/client.ts';
 import type { Reply, ReplyField } from '../chat/reply.ts';
-import { profileToDraft } from '../intake/draft.ts';
-import { applicableQuestions } from '../intake/questions.ts';
+import { profileToDraft } from '../profile/draft.ts';
+import { applicableFields } from '../profile/fields.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
@@ -40,9 +40,9 @@ export function statusLabel(status: string): string {
 
 export function profileFields(profile: AppProfile): ReplyField[] {
   const draft = profileToDraft(profile);
-  return applicableQuestions(draft).map((question) => ({
-    label: question.label,
-    value: question.format(draft[question.id]),
+  return applicableFields(draft).map((field) => ({
+    label: field.label,
+    value: field.format(draft[field.id]),
   }));
 }
 

@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { AssessmentOutcome } from '../intake/context.ts';
+import type { AssessmentOutcome } from './submit.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { TIER_ORDER } from '../policy/schema.ts';
 import type { Policy, Tier } from '../policy/schema.ts';

@@ -1,5 +1,6 @@
-import { evaluateRules, sortTeams } from '../assessment/rules.ts';
-import type { AssessmentOutcome } from '../intake/context.ts';
+import { evaluateRules } from '../assessment/rules.ts';
+import { sortTeams } from '../policy/schema.ts';
+import type { AssessmentOutcome } from './submit.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { maxTier } from '../policy/schema.ts';
 import type { Policy } from '../policy/schema.ts';

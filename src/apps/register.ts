@@ -1,6 +1,6 @@
 import type { Reply } from '../chat/reply.ts';
-import type { AssessmentOutcome } from '../intake/context.ts';
-import { submittedReply } from '../intake/render.ts';
+import type { AssessmentOutcome } from './submit.ts';
+import { submittedReply } from './submitted-reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
 import type { Policy } from '../policy/schema.ts';

@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
-import type { Policy } from '../policy/schema.ts';
+import type { ImpliedFacts, Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
 import { formatReference, nameKey } from '../store/apps.ts';
 import { recordAudit } from '../store/audit.ts';
@@ -16,6 +16,11 @@ import { assessedByLabel, profileFields, reasonLines, teamNames } from './presen
 
 export interface AssessmentRecord extends AssessmentView {
   llm?: unknown;
+}
+
+/** An assessment as the dialogue gets it: the record, plus facts the AI assessor suggests the maker confirm. */
+export interface AssessmentOutcome extends AssessmentRecord {
+  suggestedFacts: Array<{ fact: string; implies?: ImpliedFacts }>;
 }
 
 export interface SubmitRequest {

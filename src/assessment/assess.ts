@@ -3,7 +3,8 @@ import { AI_ASSESSMENT_RULE_ID } from '../policy/load.ts';
 import { maxTier, TIER_ORDER, type ImpliedFacts, type Policy, type TeamId, type Tier } from '../policy/schema.ts';
 import { DECISION_IMPACTS, type AppProfile } from '../profile/schema.ts';
 import { askLlmAssessor, type LlmOpinion, type SuggestedFact } from './llm-assessor.ts';
-import { evaluateRules, sortTeams, type Reason, type RulesVerdict } from './rules.ts';
+import { sortTeams } from '../policy/schema.ts';
+import { evaluateRules, type Reason, type RulesVerdict } from './rules.ts';
 
 /** How the AI part went: usage when it answered, the failure when the rules' verdict stood alone. */
 type LlmOutcome =

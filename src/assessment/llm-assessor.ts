@@ -11,7 +11,8 @@ import {
   type TeamId,
   type Tier,
 } from '../policy/schema.ts';
-import { describeCondition, sortTeams, type RulesVerdict } from './rules.ts';
+import { sortTeams } from '../policy/schema.ts';
+import { describeCondition, type RulesVerdict } from './rules.ts';
 
 // The AI second opinion: one structured call per assessment. This module only asks and tidies the
 // answer; assess.ts decides what the answer may change (it may raise, never lower).

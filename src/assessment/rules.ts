@@ -69,12 +69,6 @@ function teamsOf(bits: number, teamOrder: readonly TeamId[]): TeamId[] {
   return teams;
 }
 
-/** Known team ids of `teams`, deduplicated and in policy order; unknown ids are dropped. */
-export function sortTeams(teams: Iterable<string>, policy: Policy): TeamId[] {
-  const { teamRank } = compiledFor(policy);
-  return [...new Set(teams)].filter((team) => teamRank.has(team)).sort((a, b) => teamRank.get(a)! - teamRank.get(b)!);
-}
-
 /**
  * A test for "text mentions any of these phrases as whole words, ignoring case": 'SAP Concur' mentions
  * SAP, 'Sapphire' does not, 'Dynamics 365 Sales' mentions 'Dynamics 365'. Any run of spaces in a phrase

@@ -9,8 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { connect } from './open.ts';
-import type { Connection, DatabaseTarget } from './open.ts';
+import { connect } from './connect.ts';
+import type { Connection, DatabaseTarget } from './connect.ts';
 import { openSchemaEngine } from './schema-engine.ts';
 import type { MigrationList, SchemaFilter, SchemaFile } from './schema-engine.ts';
 

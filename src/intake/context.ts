@@ -1,19 +1,15 @@
 import type { Reply } from '../chat/reply.ts';
-import type { ImpliedFacts, Policy } from '../policy/schema.ts';
+import type { Policy } from '../policy/schema.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
-import type { AssessmentRecord } from '../apps/submit.ts';
+import type { AssessmentOutcome } from '../apps/submit.ts';
 import type { AssessmentView } from '../apps/present.ts';
 import type { Db, Tx } from '../store/types.ts';
-import type { Draft } from './draft.ts';
+import type { Draft } from '../profile/draft.ts';
 import type { Question } from './questions.ts';
 import type { ConversationState, LastQuestion } from './state.ts';
 import type { Vocabulary } from './understand/vocabulary.ts';
 
 // What one turn of the registration dialogue gets (the context) and gives back (the outcome).
-
-export interface AssessmentOutcome extends AssessmentRecord {
-  suggestedFacts: Array<{ fact: string; implies?: ImpliedFacts }>;
-}
 
 interface QuestionAnswer {
   replies: Reply[];

@@ -11,7 +11,7 @@ import {
   DECISION_IMPACTS,
   SYSTEM_ACCESS,
 } from '../profile/schema.ts';
-import type { Draft } from './draft.ts';
+import type { Draft } from '../profile/draft.ts';
 
 // One LLM call turns the maker's first description into profile fields; null means "not stated".
 // The maker still confirms everything in the summary, where these show as inferred.

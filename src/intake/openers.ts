@@ -1,4 +1,4 @@
-import type { Draft } from './draft.ts';
+import type { Draft } from '../profile/draft.ts';
 import { looksLikeAppDescription } from './commands.ts';
 import { questionById } from './questions.ts';
 import { findPhrases } from './understand/phrases.ts';

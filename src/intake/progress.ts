@@ -1,6 +1,6 @@
 import type { Policy, ImpliedFacts } from '../policy/schema.ts';
-import type { Draft } from './draft.ts';
-import { applyImplications } from './draft.ts';
+import type { Draft } from '../profile/draft.ts';
+import { applyImplications } from '../profile/draft.ts';
 import { nextUnanswered } from './questions.ts';
 import type { IntakeState } from './state.ts';
 

@@ -1,10 +1,6 @@
 import type { Reply, ReplyButton } from '../chat/reply.ts';
-import type { AppProfile } from '../profile/schema.ts';
-import type { Policy } from '../policy/schema.ts';
-import { assessedByLabel, reasonLines, statusLabel, teamNames } from '../apps/present.ts';
-import type { SubmitResult } from '../apps/submit.ts';
-import type { AssessmentOutcome, DialogueContext } from './context.ts';
-import type { DraftKey } from './draft.ts';
+import type { DialogueContext } from './context.ts';
+import type { DraftKey } from '../profile/draft.ts';
 import { draftOf, effectiveDraft } from './progress.ts';
 import type { Question } from './questions.ts';
 import { applicableQuestions, questionById } from './questions.ts';
@@ -223,39 +219,5 @@ export function factReply(facts: FactsState): Reply {
     buttons: YES_NO_BUTTONS,
     questionId: `fact:${facts.index}`,
     tone: 'question',
-  };
-}
-
-export function submittedReply(
-  result: SubmitResult,
-  profile: AppProfile,
-  assessment: AssessmentOutcome,
-  policy: Policy,
-): Reply {
-  const tier = policy.tiers[assessment.tier];
-  const llmFailed = typeof assessment.llm === 'object' && assessment.llm !== null && 'error' in assessment.llm;
-  const lines = [
-    result.created
-      ? `Registered ${result.reference} "${profile.name}".`
-      : `Updated ${result.reference} "${profile.name}" (version ${result.version}).`,
-    `Risk tier: ${assessment.tier.toUpperCase()}. ${tier.meaning}`,
-    `Assessed by ${assessedByLabel(assessment)}${llmFailed ? ' (the AI assessment was unavailable this time)' : ''}, policy ${assessment.policyVersion}.`,
-    'Why:',
-    ...reasonLines(assessment),
-    `What happens next: ${tier.nextSteps}`,
-  ];
-  if (result.escalatedTo.length > 0) {
-    lines.push(`Reviewers informed: ${result.escalatedTo.map((delivery) => delivery.destination).join(', ')}.`);
-  }
-  return {
-    title: result.created ? `Registered ${result.reference}` : `Updated ${result.reference}`,
-    text: lines.join('\n'),
-    fields: [
-      { label: 'Reference', value: result.reference },
-      { label: 'Status', value: statusLabel(result.status) },
-      { label: 'Risk tier', value: assessment.tier },
-      ...(assessment.teams.length > 0 ? [{ label: 'Reviewers', value: teamNames(policy, assessment.teams) }] : []),
-    ],
-    tone: assessment.tier === 'low' ? 'success' : 'info',
   };
 }

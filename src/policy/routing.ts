@@ -1,4 +1,4 @@
-import { sortTeams } from '../assessment/rules.ts';
+import { sortTeams } from './schema.ts';
 import { LEADS, type Policy, type Reviewers, type TeamId, type Tier } from './schema.ts';
 
 export type Platform = 'slack' | 'teams';

@@ -311,3 +311,16 @@ export type ImpliedFacts = z.output<typeof ImpliedFactsSchema>;
 export function teamIds(policy: Policy): TeamId[] {
   return Object.keys(policy.teams);
 }
+
+const teamRanks = new WeakMap<Policy, Map<TeamId, number>>();
+
+/** The policy's teams among `teams`, once each, in policy order; unknown ids are dropped. */
+export function sortTeams(teams: Iterable<string>, policy: Policy): TeamId[] {
+  let rank = teamRanks.get(policy);
+  if (!rank) {
+    rank = new Map(teamIds(policy).map((team, index) => [team, index]));
+    teamRanks.set(policy, rank);
+  }
+  const known = rank;
+  return [...new Set(teams)].filter((team) => known.has(team)).sort((a, b) => known.get(a)! - known.get(b)!);
+}

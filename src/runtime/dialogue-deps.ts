@@ -1,10 +1,10 @@
 import { assessProfile } from '../assessment/assess.ts';
 import { reassessWithFloor } from '../apps/reassess.ts';
-import type { DialogueDeps } from '../chat/engine.ts';
+import type { DialogueDeps } from '../conversation/engine.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { requestHandoff } from '../handbook/handoff.ts';
 import { guardrailReplies } from '../handbook/reply.ts';
-import type { AssessmentOutcome } from '../intake/context.ts';
+import type { AssessmentOutcome } from '../apps/submit.ts';
 import { extractProfileFields } from '../intake/extract.ts';
 import { interpretAnswer } from '../intake/interpret.ts';
 import type { Vocabulary } from '../intake/understand/vocabulary.ts';

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { openDatabase, postgresLocation, stripSecrets } from '../../src/db/open.ts';
-import type { Database, DatabaseTarget, OpenOptions } from '../../src/db/open.ts';
+import { postgresLocation, stripSecrets } from '../../src/db/connect.ts';
+import type { DatabaseTarget } from '../../src/db/connect.ts';
+import { openDatabase } from '../../src/db/open.ts';
+import type { Database, OpenOptions } from '../../src/db/open.ts';
 
 export type TestLabel = 'pglite' | 'postgres';
 

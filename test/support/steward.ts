@@ -1,6 +1,6 @@
 // Builds the core on a test database, the way src/runtime/services.ts does, with a recording transport.
-import { ConversationEngine } from '../../src/chat/engine.ts';
-import type { InboundMessage } from '../../src/chat/engine.ts';
+import { ConversationEngine } from '../../src/conversation/engine.ts';
+import type { InboundMessage } from '../../src/conversation/engine.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { OutgoingMessage, OutboxTransport } from '../../src/outbox/transport.ts';

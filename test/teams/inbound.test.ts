@@ -2,7 +2,7 @@
 // the emulator's loopback check; Bot Connector failures as outbox outcomes.
 import { describe, expect, it } from 'vitest';
 import { loadTeamsConfig } from '../../adapters/teams/config.ts';
-import { teamsAdapterFactory } from '../../adapters/teams/index.ts';
+import { teamsAdapterFactory } from '../../adapters/teams/factory.ts';
 import { isLoopbackUrl } from '../../adapters/teams/emulator.ts';
 import { deliveryErrorFrom, retryAfterMs } from '../../adapters/teams/errors.ts';
 import { inboundMessage, messageText } from '../../adapters/teams/inbound.ts';

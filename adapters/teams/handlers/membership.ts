@@ -1,6 +1,6 @@
 import { TeamsInfo, TurnContext } from 'botbuilder';
 import { channelDataOf, isPersonal, userIdOf } from '../inbound.ts';
-import type { TeamsBotDeps } from '../bot.ts';
+import type { TeamsBotDeps } from '../deps.ts';
 
 // Installs, removals and channel changes (conversationUpdate, installationUpdate): they are how Steward
 // learns the conversation references it needs to post proactively, so a policy can name a team and channel.

@@ -1,11 +1,11 @@
 import { TurnContext } from 'botbuilder';
 import type { Reply } from '../../../src/chat/reply.ts';
-import { conversationKey } from '../../../src/chat/engine.ts';
+import { conversationKey } from '../../../src/conversation/engine.ts';
 import { answeredCard, cardActivity, needsCard, promptOf, replyActivity } from '../cards.ts';
 import type { CardAction } from '../cards.ts';
 import { PLATFORM, inboundMessage, isPersonal, messageText, userIdOf } from '../inbound.ts';
 import type { OpenQuestion } from '../references.ts';
-import type { TeamsBotDeps } from '../bot.ts';
+import type { TeamsBotDeps } from '../deps.ts';
 import { relayIfHandoffReply } from '../handoffs.ts';
 
 // A user's message, typed or clicked: the core handles it, the replies go back as messages and cards

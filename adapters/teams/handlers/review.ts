@@ -4,7 +4,7 @@ import type { DecisionOutcome } from '../../../src/review/decide.ts';
 import { replyActivity } from '../cards.ts';
 import type { CardAction } from '../cards.ts';
 import { PLATFORM, userIdOf } from '../inbound.ts';
-import type { TeamsBotDeps } from '../bot.ts';
+import type { TeamsBotDeps } from '../deps.ts';
 
 // A reviewer's Approve / Reject / Request changes on an escalation card. The core checks the clicker is
 // a reviewer of that team (audits refusals), records the first decision and queues the card updates and

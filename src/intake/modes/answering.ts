@@ -2,7 +2,7 @@ import type { Reply } from '../../chat/reply.ts';
 import type { ImpliedFacts } from '../../policy/schema.ts';
 import { findAppByOwnerAndName, formatReference } from '../../store/apps.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
-import type { Draft } from '../draft.ts';
+import type { Draft } from '../../profile/draft.ts';
 import { advance, draftOf, effectiveDraft, goTo } from '../progress.ts';
 import type { Question } from '../questions.ts';
 import { applicableQuestions, findQuestionByWords, questionById } from '../questions.ts';

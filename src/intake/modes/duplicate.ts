@@ -1,6 +1,6 @@
 import { currentProfile } from '../../store/apps.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
-import { profileToDraft } from '../draft.ts';
+import { profileToDraft } from '../../profile/draft.ts';
 import { goTo } from '../progress.ts';
 import { stepReply, summaryReply } from '../render.ts';
 import type { IntakeState } from '../state.ts';

@@ -4,7 +4,7 @@ import { currentProfile, findOwnedApp, formatReference } from '../../store/apps.
 import type { Command } from '../commands.ts';
 import { looksLikeQuestion } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
-import { profileToDraft } from '../draft.ts';
+import { profileToDraft } from '../../profile/draft.ts';
 import { readOpener } from '../openers.ts';
 import { advance, newIntake } from '../progress.ts';
 import { questionById } from '../questions.ts';

@@ -2,14 +2,10 @@ import type { Vocabulary } from './vocabulary.ts';
 import type { PhraseMatch } from './phrases.ts';
 import { findPhrases } from './phrases.ts';
 import type { Token } from './tokens.ts';
+import type { SystemAnswer } from '../../profile/draft.ts';
 
 // What a reader made of an answer. Certain readings are stored; likely ones are put to the maker
 // ("Did you mean ...?"); several possible options are offered to pick from; nothing is a miss.
-
-export interface SystemAnswer {
-  name: string;
-  access: 'read' | 'write';
-}
 
 export type Reading<T = unknown> =
   | { kind: 'value'; value: T }

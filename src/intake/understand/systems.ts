@@ -1,6 +1,7 @@
 import type { PhraseMatch } from './phrases.ts';
 import { findPhrases } from './phrases.ts';
-import type { Reading, SystemAnswer } from './reading.ts';
+import type { SystemAnswer } from '../../profile/draft.ts';
+import type { Reading } from './reading.ts';
 import { affirmed, miss, value } from './reading.ts';
 import type { Token } from './tokens.ts';
 import { tokenize } from './tokens.ts';

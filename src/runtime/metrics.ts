@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from './store/types.ts';
+import type { Db } from '../store/types.ts';
 
 // Prometheus metrics. Counters and histograms are this process's; the outbox, escalation and SLA
 // figures are read from the database at scrape time, so every instance reports the same totals.

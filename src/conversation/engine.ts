@@ -6,7 +6,7 @@ import type { LastQuestion } from '../intake/state.ts';
 import type { Owner } from '../profile/schema.ts';
 import type { Db } from '../store/types.ts';
 import { ConcurrentTurnError } from '../store/types.ts';
-import type { Reply } from './reply.ts';
+import type { Reply } from '../chat/reply.ts';
 
 // Runs one turn of a conversation: load its state, converse, and save the new state together with
 // every effect of the turn in one transaction. Racing turns retry on fresh state; duplicates do nothing.

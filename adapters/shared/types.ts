@@ -1,7 +1,7 @@
 import type { Express } from 'express';
-import type { Logger } from '../src/logger.ts';
-import type { OutboxTransport } from '../src/outbox/transport.ts';
-import type { Services } from '../src/runtime/services.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { OutboxTransport } from '../../src/outbox/transport.ts';
+import type { Services } from '../../src/runtime/services.ts';
 
 // What every chat platform adapter provides. An adapter verifies and parses the platform's requests,
 // calls the core (services), and renders the core's replies; it never holds state of its own.

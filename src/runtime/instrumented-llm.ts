@@ -1,6 +1,6 @@
-import type { StewardMetrics } from '../metrics.ts';
-import type { LlmClient } from './client.ts';
-import { LlmError } from './client.ts';
+import type { StewardMetrics } from './metrics.ts';
+import type { LlmClient } from '../llm/client.ts';
+import { LlmError } from '../llm/client.ts';
 
 /** Counts every LLM call, its tokens, latency and failures, without changing what it returns or throws. */
 export function instrumentLlm(llm: LlmClient, metrics: StewardMetrics): LlmClient {

@@ -1,14 +1,11 @@
-import type {
-  AiDomain,
-  AiPractice,
-  AppPlatform,
-  AppProfile,
-  Audience,
-  DataCategory,
-  Owner,
-} from '../profile/schema.ts';
-import { AppProfileSchema } from '../profile/schema.ts';
-import type { SystemAnswer } from './understand/reading.ts';
+import type { AiDomain, AiPractice, AppPlatform, AppProfile, Audience, DataCategory, Owner } from './schema.ts';
+import { AppProfileSchema } from './schema.ts';
+
+/** A connected system and what the app does with it. */
+export interface SystemAnswer {
+  name: string;
+  access: 'read' | 'write';
+}
 
 /** The profile being collected, one key per question. Stored as JSON in the conversation. */
 export interface Draft {

@@ -1,0 +1,298 @@
+// Connections to the database: embedded PGlite (default, a directory) or PostgreSQL (a URL), as Prisma
+// driver adapters; used by openDatabase (open.ts) and by the migration code (migrate.ts).
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { DriverAdapterError } from '@prisma/driver-adapter-utils';
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+export type DatabaseTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
+
+/** A raw connection, as used by the migration code: an adapter factory plus its owner's close(). */
+export interface Connection {
+  kind: DatabaseTarget['kind'];
+  describe: string;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/** postgresql://user:secret@host/db -> postgresql://user:***@host/db (unparseable input -> "<invalid URL>"). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***');
+    }
+    return parsed.toString();
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+/** Removes the URL's password (raw or percent-decoded) from a message that may quote it. */
+export function stripSecrets(message: string, url: string): string {
+  let out = message;
+  try {
+    const parsed = new URL(url);
+    const secrets = [parsed.password, safeDecode(parsed.password)];
+    for (const [key, value] of parsed.searchParams) if (/pass|secret|token|key/i.test(key)) secrets.push(value);
+    for (const secret of secrets) if (secret) out = out.split(secret).join('***');
+  } catch {
+    // not a URL: nothing recognisable to strip
+  }
+  return url ? out.split(url).join(redactUrl(url)) : out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** "host:port/db" of a PostgreSQL URL, for messages. */
+export function postgresLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+    const port = parsed.port || '5432';
+    const db = safeDecode(parsed.pathname.replace(/^\//, '')) || '(default database)';
+    return `${host}:${port}/${db}`;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+export function describeTarget(target: DatabaseTarget): string {
+  return target.kind === 'pglite' ? `PGlite at ${target.dir}` : `PostgreSQL at ${postgresLocation(target.url)}`;
+}
+
+// PGlite keeps its files in one directory that only one PGlite instance may use at a time.
+const openPGliteDirs = new Set<string>();
+
+async function connectPGlite(dir: string): Promise<Connection> {
+  const describe = `PGlite at ${dir}`;
+  const key = path.resolve(dir);
+  if (openPGliteDirs.has(key)) {
+    throw new Error(`Cannot open ${describe}: it is already open in this process (close the other Database first)`);
+  }
+  openPGliteDirs.add(key);
+  let client: PGlite;
+  try {
+    await mkdir(key, { recursive: true }); // PGlite does not create parent directories
+    // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
+    // small, and 16 MB keeps an embedded process at about half the memory.
+    client = new PGlite(key, {
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
+    });
+    await client.waitReady;
+  } catch (error) {
+    openPGliteDirs.delete(key);
+    throw new Error(`Cannot open ${describe}: ${reason(error)}`, { cause: error });
+  }
+  let closed = false;
+  return {
+    kind: 'pglite',
+    describe,
+    adapterFactory: pgliteAdapterFactory(client),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        openPGliteDirs.delete(key);
+      }
+    },
+  };
+}
+
+async function connectPostgres(url: string, poolMax?: number): Promise<Connection> {
+  const describe = `PostgreSQL at ${postgresLocation(url)}`;
+  if (!/^postgres(ql)?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
+    throw new Error('Invalid PostgreSQL URL: expected postgresql://user:password@host:port/database');
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    ...(poolMax ? { max: poolMax } : {}),
+  });
+  // An idle client dropped by the server emits 'error' on the pool; unhandled it would crash the process.
+  // The next query simply gets a fresh connection.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    // eslint-disable-next-line preserve-caught-error -- only the driver's message, with any password stripped
+    throw new Error(`Cannot connect to ${describe}: ${stripSecrets(reason(error), url)}`);
+  }
+  let closed = false;
+  return {
+    kind: 'postgres',
+    describe,
+    adapterFactory: postgresAdapterFactory(pool),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Opens the raw connection only (no Prisma client, no migrations). `poolMax: 1` for migrations: the
+ * schema engine takes a session-level advisory lock, which must be released on the session that took it.
+ * With a larger pool the unlock can land on another connection and the lock stays held, blocking every
+ * other process's migration until this one exits.
+ */
+export function connect(target: DatabaseTarget, opts: { poolMax?: number } = {}): Promise<Connection> {
+  return target.kind === 'pglite' ? connectPGlite(target.dir) : connectPostgres(target.url, opts.poolMax);
+}
+
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map((e) => reason(e)).join('; ');
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const text = error.message || (typeof code === 'string' ? code : error.name);
+    return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+  }
+  return String(error);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Adapter fixes. Both adapters are used as shipped, with these corrections for the schema engine and Prisma:
+
+/** A PGlite / pg error as the adapters report it, so Prisma and the engine show the database's message. */
+function toAdapterError(error: unknown): unknown {
+  const e = error as { code?: unknown; message?: unknown; severity?: unknown; detail?: unknown; hint?: unknown };
+  if (typeof e?.code !== 'string' || typeof e.message !== 'string') return error;
+  return new DriverAdapterError({
+    kind: 'postgres',
+    code: e.code,
+    severity: typeof e.severity === 'string' ? e.severity : 'ERROR',
+    message: e.message,
+    detail: typeof e.detail === 'string' ? e.detail : undefined,
+    column: undefined,
+    hint: typeof e.hint === 'string' ? e.hint : undefined,
+    originalCode: e.code,
+    originalMessage: e.message,
+  });
+}
+
+/** Forwards every adapter call, overriding a few. */
+function withOverrides(adapter: SqlDriverAdapter, overrides: Partial<SqlDriverAdapter>): SqlDriverAdapter {
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (q) => adapter.queryRaw(q),
+    executeRaw: (q) => adapter.executeRaw(q),
+    executeScript: (s) => adapter.executeScript(s),
+    startTransaction: (level) => adapter.startTransaction(level),
+    getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
+    dispose: () => adapter.dispose(),
+    ...overrides,
+  };
+}
+
+const ISOLATION_LEVELS = new Set<IsolationLevel>([
+  'READ UNCOMMITTED',
+  'READ COMMITTED',
+  'REPEATABLE READ',
+  'SERIALIZABLE',
+]);
+
+/**
+ * pglite-prisma-adapter 0.7.2, corrected:
+ * - executeScript did not await PGlite's exec(): a failing migration was recorded as applied and its
+ *   error surfaced later as an unhandled rejection.
+ * - an isolation level was set before BEGIN (no effect); it is now the transaction's first statement.
+ * - its shadow database (for `diff` from a migrations folder) was never closed, and replayed whole
+ *   migration files through the extended protocol, which takes one statement per prepared statement:
+ *   argument-less SQL now goes through exec(), and the shadow PGlite is closed on dispose.
+ */
+export function pgliteAdapterFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
+  const stock = new PrismaPGlite(client) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const fix = (adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter =>
+    withOverrides(adapter, {
+      async executeScript(script: string) {
+        try {
+          await db.exec(script);
+        } catch (error) {
+          throw toAdapterError(error);
+        }
+      },
+      async startTransaction(level?: IsolationLevel): Promise<Transaction> {
+        if (level !== undefined && !ISOLATION_LEVELS.has(level)) {
+          throw new DriverAdapterError({ kind: 'InvalidIsolationLevel', level });
+        }
+        const tx = await adapter.startTransaction();
+        if (level !== undefined) {
+          await tx.executeRaw({ sql: `SET TRANSACTION ISOLATION LEVEL ${level}`, args: [], argTypes: [] });
+        }
+        return tx;
+      },
+    });
+  return {
+    provider: 'postgres',
+    adapterName: stock.adapterName,
+    connect: async () => fix(await stock.connect(), client),
+    connectToShadowDb: async () => {
+      const shadow = new PGlite();
+      await shadow.waitReady;
+      const base = fix(await new PrismaPGlite(shadow).connect(), shadow);
+      return withOverrides(base, {
+        async executeRaw(query: SqlQuery) {
+          if (query.args.length > 0) return base.executeRaw(query);
+          try {
+            const results = await shadow.exec(query.sql);
+            return results.reduce((n, r) => n + (r.affectedRows ?? 0), 0);
+          } catch (error) {
+            throw toAdapterError(error);
+          }
+        },
+        dispose: () => shadow.close(),
+      });
+    },
+  };
+}
+
+/**
+ * @prisma/adapter-pg 7.10 on a pool owned by the caller, corrected:
+ * - executeScript split scripts on every ";" (breaking function bodies and string literals) and ran the
+ *   pieces on whichever pooled connection was free. The script now goes whole, as one simple-protocol
+ *   query, which PostgreSQL runs as a single implicit transaction (as the native engine does).
+ * - no shadow database: new migrations are diffed on PGlite (scripts/new-migration.ts).
+ */
+function postgresAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const stock = new PrismaPg(pool);
+  return {
+    provider: 'postgres',
+    adapterName: stock.adapterName,
+    connect: async () =>
+      withOverrides(await stock.connect(), {
+        async executeScript(script: string) {
+          try {
+            await pool.query(script);
+          } catch (error) {
+            throw toAdapterError(error);
+          }
+        },
+      }),
+    connectToShadowDb: () =>
+      Promise.reject(new Error('No shadow database on PostgreSQL here: diff against PGlite instead')),
+  };
+}

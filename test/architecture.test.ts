@@ -1,0 +1,103 @@
+// The architecture as a test: the core's folders form layers that only import downwards, no folder or
+// file imports itself round a cycle, and adapters reach the database only through the core.
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../src/paths.ts';
+import type { SourceFile } from './support/import-graph.ts';
+import { cycles, fileEdges, folderEdges, folderOf, parseImports, readSources } from './support/import-graph.ts';
+
+/** Lowest first. A folder may import its own layer and those below it, never one above. */
+const LAYERS = [
+  ['src', 'src/chat', 'src/generated'],
+  ['src/profile'],
+  ['src/policy', 'src/llm'],
+  ['src/assessment'],
+  ['src/db', 'src/store'],
+  ['src/review'],
+  ['src/apps', 'src/outbox'],
+  ['src/handbook'],
+  ['src/intake'],
+  ['src/conversation'],
+  ['src/runtime'],
+  ['src/server'],
+  ['adapters/shared'],
+  ['adapters/console', 'adapters/slack', 'adapters/teams'],
+  ['adapters'],
+  ['src/cli'],
+];
+
+const DATABASE = /^src\/(store|generated|db)\//u;
+const DATABASE_PACKAGES = /^(@prisma\/|pg$|@electric-sql\/pglite$|pglite-prisma-adapter$)/u;
+
+/**
+ * Imports that break the rules today, each to be removed by the work that gives adapters one port into
+ * the core (issue 12). The list may only shrink: a new entry makes this test fail.
+ */
+const KNOWN_DEBT = new Set([
+  'adapters/slack/channels.ts -> src/store/types.ts',
+  'adapters/slack/home.ts -> src/generated/prisma/client.ts',
+  'adapters/slack/listeners/home.ts -> src/store/apps.ts',
+  'adapters/slack/listeners/views.ts -> src/store/apps.ts',
+  'adapters/slack/turns.ts -> src/generated/prisma/client.ts',
+  'adapters/teams/references.ts -> src/generated/prisma/client.ts',
+  'adapters/teams/references.ts -> src/store/types.ts',
+]);
+
+function layerOf(folder: string): number {
+  return LAYERS.findIndex((layer) => layer.includes(folder));
+}
+
+/** Imports that go up a layer, or from an adapter into the database, as "file -> target". */
+function violations(sources: SourceFile[]): string[] {
+  const found: string[] = [];
+  for (const source of sources) {
+    const from = folderOf(source.file);
+    for (const target of source.imports) {
+      const to = folderOf(target);
+      if (layerOf(from) < 0) found.push(`${source.file}: folder ${from} has no layer`);
+      else if (layerOf(to) > layerOf(from)) found.push(`${source.file} -> ${target}`);
+      else if (source.file.startsWith('adapters/') && DATABASE.test(target)) found.push(`${source.file} -> ${target}`);
+    }
+    if (source.file.startsWith('adapters/')) {
+      for (const name of source.packages.filter((name) => DATABASE_PACKAGES.test(name)))
+        found.push(`${source.file} -> ${name}`);
+    }
+  }
+  return [...new Set(found)];
+}
+
+const sources = readSources(projectRoot, ['src', 'adapters']);
+
+describe('architecture', () => {
+  it('imports only go down the layers, and adapters reach the database only through the core', () => {
+    expect(violations(sources).filter((violation) => !KNOWN_DEBT.has(violation))).toEqual([]);
+  });
+
+  it('the list of known debt only shrinks: each entry is still there to be removed', () => {
+    const current = new Set(violations(sources));
+    expect([...KNOWN_DEBT].filter((entry) => !current.has(entry))).toEqual([]);
+  });
+
+  it('no folder and no file imports itself round a cycle', () => {
+    expect(cycles(folderEdges(sources)).map((cycle) => cycle.join(' -> '))).toEqual([]);
+    expect(cycles(fileEdges(sources)).map((cycle) => cycle.join(' -> '))).toEqual([]);
+  });
+
+  it('the checks themselves catch an upward import, an adapter reading the database, and a cycle', () => {
+    const file = (path: string, text: string): SourceFile => ({ file: path, ...parseImports(path, text) });
+    const synthetic = [
+      file('src/profile/a.ts', "import { x } from '../intake/b.ts';"),
+      file('src/intake/b.ts', "import type { Y } from '../profile/a.ts';"),
+      file(
+        'adapters/slack/c.ts',
+        "import { PrismaClient } from '@prisma/client';\nimport { apps } from '../../src/store/apps.ts';",
+      ),
+    ];
+    expect(violations(synthetic)).toEqual([
+      'src/profile/a.ts -> src/intake/b.ts',
+      'adapters/slack/c.ts -> src/store/apps.ts',
+      'adapters/slack/c.ts -> @prisma/client',
+    ]);
+    expect(cycles(folderEdges(synthetic))).toEqual([['src/intake', 'src/profile']]);
+    expect(cycles(fileEdges(synthetic))).toEqual([['src/intake/b.ts', 'src/profile/a.ts']]);
+  });
+});
