@@ -58,4 +58,20 @@ describe.each(testLabels())('racing turns on %s', (label) => {
     const conversation = await database.db.prisma.conversation.findFirstOrThrow({ where: { userId: 'sol' } });
     expect(conversation.version).toBe(1);
   });
+
+  it('forgets delivered event ids once no platform would retry them, and still ignores a recent redelivery', async () => {
+    const now = Date.now();
+    await database.db.prisma.processedEvent.createMany({
+      data: [
+        { id: 'console:Ev-two-days-old', createdAt: new Date(now - 2 * 24 * 3600_000) },
+        { id: 'console:Ev-an-hour-old', createdAt: new Date(now - 3600_000) },
+      ],
+    });
+    const steward = createTestSteward(database.db.prisma);
+    expect(await steward.say('help', 'ivo', { eventId: 'Ev-fresh' })).toContain("I'm Steward");
+    const kept = await database.db.prisma.processedEvent.findMany({ where: { id: { startsWith: 'console:Ev-' } } });
+    expect(kept.map((event) => event.id).sort()).toEqual(['console:Ev-an-hour-old', 'console:Ev-fresh']);
+    // A redelivery of the hour-old event is still recognised and answered with nothing.
+    expect(await steward.say('help', 'ivo', { eventId: 'Ev-an-hour-old' })).toBe('');
+  });
 });

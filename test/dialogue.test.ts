@@ -101,7 +101,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     const outbox = await prisma().outboxMessage.findMany({ where: { appId: app.id }, orderBy: { destination: 'asc' } });
     expect(outbox.map((message) => message.destination)).toEqual(['#gov-architecture', '#gov-privacy']);
     await steward.worker.drain();
-    const delivered = steward.delivered.filter((message) => message.payload.team !== undefined);
+    const delivered = steward.delivered.filter((message) => message.payload.kind === 'escalation');
     expect(delivered.map((message) => message.destination).sort()).toEqual(['#gov-architecture', '#gov-privacy']);
     expect(delivered[0]!.reply.text).toContain('Maker: ben');
     expect(delivered[0]!.reply.buttons?.map((button) => button.label)).toEqual([

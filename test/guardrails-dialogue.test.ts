@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteOnly } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
+import type { DialogueDeps } from '../src/conversation/engine.ts';
+import type { LastQuestion } from '../src/intake/state.ts';
+import type { Tx } from '../src/store/types.ts';
 import { createTestSteward } from './support/steward.ts';
+
+type Maker = Parameters<NonNullable<DialogueDeps['requestHuman']>>[1];
 
 describe('guardrail questions in the chat', () => {
   let database: TestDatabase;
@@ -49,6 +54,35 @@ describe('guardrail questions in the chat', () => {
     );
     expect(text).not.toMatch(/system prompt:|You are Steward/iu);
     expect(text).not.toMatch(/APP-0001 is approved/iu);
+  });
+
+  it('"ask a human" in a turn that has to be re-run (another turn saved first) asks the team once, and says so', async () => {
+    let raced = false;
+    const steward = createTestSteward(database.db.prisma, {
+      platforms: ['slack'],
+      // The first attempt of the hand-over loses a race: the conversation's version moves on under it
+      // (as when another instance saves a turn first), so its save fails and the turn is re-run.
+      wrapDeps: (deps): DialogueDeps => ({
+        ...deps,
+        requestHuman: async (question: LastQuestion, maker: Maker, tx: Tx) => {
+          const replies = await deps.requestHuman!(question, maker, tx);
+          if (!raced) {
+            raced = true;
+            await tx.conversation.updateMany({ where: { userId: 'rae' }, data: { version: { increment: 1 } } });
+          }
+          return replies;
+        },
+      }),
+    });
+    await steward.say('Can my Zap send customer emails to Mailchimp?', 'rae', { platform: 'slack' });
+    const handed = await steward.say('ask a human', 'rae', { platform: 'slack' });
+    expect(raced).toBe(true);
+    expect(handed).toMatch(/I've asked the \w+ team/u);
+    expect(handed).not.toContain('already asked');
+    expect(await database.db.prisma.handoff.count({ where: { makerUserId: 'rae' } })).toBe(1);
+    expect(await database.db.prisma.auditEvent.count({ where: { action: 'handoff.requested', actorId: 'rae' } })).toBe(
+      1,
+    );
   });
 
   it('"ask a human" posts the last question to the owning team and tells the maker; a second click posts nothing new', async () => {

@@ -1,24 +1,78 @@
 // The outbox worker: retries with backoff, Retry-After on 429, dead letters after bounded attempts,
-// updates that wait for the message they edit, and several workers that never deliver one message twice.
+// updates that wait for the message they edit, several workers that never deliver one message twice,
+// and typed payloads: each kind read back as written, old rows without a kind still read, and a
+// payload that does not parse dead-lettered with the reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxPayload } from '../src/chat/outbox-payload.ts';
 import type { Database } from '../src/db/open.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { enqueueOutbox } from '../src/store/outbox.ts';
+import type { OutboxEntry } from '../src/store/outbox.ts';
 import { DeliveryError } from '../src/outbox/transport.ts';
 import type { OutgoingMessage, OutboxTransport } from '../src/outbox/transport.ts';
 import { OutboxWorker } from '../src/outbox/worker.ts';
+import { recordingTransport } from './support/steward.ts';
 import { openTestDatabase, testLabels } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 
-function message(key: string, extra: Record<string, unknown> = {}) {
+function message(key: string, payload?: OutboxPayload): OutboxEntry {
   return {
     dedupeKey: key,
-    kind: 'escalation' as const,
     platform: 'fake',
     destination: '#gov-test',
-    payload: { reply: { text: key }, ...extra },
+    payload: payload ?? { kind: 'escalation', reply: { text: key }, team: 'privacy', appVersion: 1 },
   };
 }
+
+/** One of each kind, as the core writes them, with the row kind each is filed under. */
+const EVERY_KIND: Array<[OutboxPayload, string]> = [
+  [
+    {
+      kind: 'escalation',
+      team: 'privacy',
+      appVersion: 2,
+      reply: {
+        title: 'Review needed: APP-0007 Tracker',
+        text: 'APP-0007 "Tracker" needs a privacy review',
+        fields: [
+          { label: 'Risk tier', value: 'MEDIUM' },
+          { label: 'Audience', value: 'department', inferred: true },
+        ],
+        buttons: [
+          { label: 'Approve', value: 'review approve a 2 privacy', style: 'primary' },
+          { label: 'Reject', value: 'review reject a 2 privacy', style: 'danger' },
+        ],
+        tone: 'question',
+      },
+    },
+    'escalation',
+  ],
+  [{ kind: 'reminder', appVersion: 2, team: 'privacy', reply: { text: '⏰ Reminder', tone: 'warning' } }, 'reminder'],
+  [{ kind: 'reminder', appVersion: 2, team: null, reply: { text: '⏰ Reminder (an old row)' } }, 'reminder'],
+  [{ kind: 'notification', reply: { text: 'APP-0007 was approved', tone: 'success' } }, 'notification'],
+  [{ kind: 'update', updateOf: 'row-1', reply: { text: 'APP-0007 ✅ Approved by Pia' } }, 'update'],
+  [
+    { kind: 'handoff-question', handoffId: 'h-1', reply: { title: 'Question for Security', text: '“May I?”' } },
+    'notification',
+  ],
+  [
+    {
+      kind: 'handoff-answer',
+      handoffId: 'h-1',
+      channelId: 'C0GENERAL',
+      threadId: '1700000000.000100',
+      reply: {
+        text: 'Sam answered your question',
+        choices: { multiple: false, options: [{ value: 'ok', label: 'OK' }] },
+      },
+    },
+    'notification',
+  ],
+  [
+    { kind: 'handoff-answer', handoffId: 'h-2', channelId: 'D0DM', threadId: null, reply: { text: 'In the DM' } },
+    'notification',
+  ],
+];
 
 /** A transport that fails as told, per message text, and records what it delivered. */
 function scriptedTransport(script: Record<string, Array<'ok' | '429' | '500' | 'fatal'>>) {
@@ -107,7 +161,9 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     const db = database.db.prisma;
     await enqueueOutbox(db, [message('e')]);
     const original = await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'e' } });
-    await enqueueOutbox(db, [{ ...message('e-update', { updateOf: original.id }), kind: 'update' as const }]);
+    await enqueueOutbox(db, [
+      message('e-update', { kind: 'update', reply: { text: 'e-update' }, updateOf: original.id }),
+    ]);
     const { transport, delivered } = scriptedTransport({ e: ['500'] });
     const worker = new OutboxWorker({ db, transports: [transport] });
     await worker.drain();
@@ -201,5 +257,156 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     const db = database.db.prisma;
     expect(await enqueueOutbox(db, [message('once')])).toBe(1);
     expect(await enqueueOutbox(db, [message('once')])).toBe(0);
+  });
+
+  it('reads every kind back as it was written, filed under its row kind', async () => {
+    const db = database.db.prisma;
+    const entries = EVERY_KIND.map(([payload], index) => ({
+      ...message(`kind-${index}`, payload),
+      platform: 'typed-kinds',
+    }));
+    // The original of the update is delivered first, as the worker requires.
+    const original = { ...message('kind-original'), platform: 'typed-kinds' };
+    await enqueueOutbox(db, [original]);
+    const originalId = (await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'kind-original' } })).id;
+    const withOriginal = entries.map((entry) =>
+      entry.payload.kind === 'update' ? { ...entry, payload: { ...entry.payload, updateOf: originalId } } : entry,
+    );
+    await enqueueOutbox(db, withOriginal);
+    const rows = await db.outboxMessage.findMany({ where: { dedupeKey: { startsWith: 'kind-' } } });
+    const rowKind = new Map(rows.map((row) => [row.dedupeKey, row.kind]));
+    expect(EVERY_KIND.map((_, index) => rowKind.get(`kind-${index}`))).toEqual(EVERY_KIND.map(([, kind]) => kind));
+
+    const delivered: OutgoingMessage[] = [];
+    await new OutboxWorker({ db, transports: [recordingTransport('typed-kinds', delivered)] }).drain();
+    const byId = new Map(rows.map((row) => [row.id, row.dedupeKey]));
+    const payloadOf = new Map(delivered.map((outgoing) => [byId.get(outgoing.id), outgoing]));
+    for (const [index, entry] of withOriginal.entries()) {
+      expect(payloadOf.get(`kind-${index}`)?.payload).toEqual(entry.payload);
+      expect(payloadOf.get(`kind-${index}`)?.reply).toEqual(entry.payload.reply);
+    }
+    expect(delivered.find((outgoing) => outgoing.payload.kind === 'update')?.original).toMatchObject({
+      id: originalId,
+    });
+  });
+
+  it('reads rows written before payloads carried their kind, by the row kind and their fields', async () => {
+    const db = database.db.prisma;
+    const reply = { text: 'written by an older Steward' };
+    // Exactly what the previous enqueueOutbox calls stored.
+    const legacy: Array<[string, object, string]> = [
+      ['escalation', { team: 'privacy', appVersion: 1, reply }, 'escalation'],
+      ['reminder', { team: 'leads', appVersion: 1, reply }, 'reminder'],
+      ['reminder', { team: null, appVersion: 1, reply }, 'reminder'],
+      ['notification', { reply }, 'notification'],
+      ['notification', { reply, handoffId: 'h-9' }, 'handoff-question'],
+      ['notification', { reply, handoffId: 'h-9', threadId: null, channelId: 'D0DM' }, 'handoff-answer'],
+      ['update', { reply, updateOf: 'legacy-original' }, 'update'],
+    ];
+    await db.outboxMessage.create({
+      data: {
+        id: 'legacy-original',
+        dedupeKey: 'legacy-original',
+        kind: 'escalation',
+        platform: 'typed-legacy',
+        destination: '#gov-test',
+        payload: { team: 'privacy', appVersion: 1, reply },
+      },
+    });
+    await new OutboxWorker({ db, transports: [recordingTransport('typed-legacy', [])] }).drain();
+    await db.outboxMessage.createMany({
+      data: legacy.map(([kind, payload], index) => ({
+        dedupeKey: `legacy-${index}`,
+        kind,
+        platform: 'typed-legacy',
+        destination: '#gov-test',
+        payload,
+      })),
+    });
+    const delivered: OutgoingMessage[] = [];
+    await new OutboxWorker({ db, transports: [recordingTransport('typed-legacy', delivered)] }).drain();
+    expect(delivered.map((outgoing) => outgoing.payload.kind).sort()).toEqual(legacy.map(([, , kind]) => kind).sort());
+    expect(delivered.find((outgoing) => outgoing.payload.kind === 'handoff-answer')?.payload).toEqual({
+      kind: 'handoff-answer',
+      reply,
+      handoffId: 'h-9',
+      threadId: null,
+      channelId: 'D0DM',
+    });
+    expect(await db.outboxMessage.count({ where: { platform: 'typed-legacy', status: { not: 'delivered' } } })).toBe(0);
+  });
+
+  it('dead-letters a payload that does not parse, saying why, and delivers the rest', async () => {
+    const db = database.db.prisma;
+    const row = (dedupeKey: string, kind: string, payload: object) => ({
+      dedupeKey,
+      kind,
+      platform: 'typed-bad',
+      destination: '#gov-test',
+      payload,
+    });
+    await db.outboxMessage.createMany({
+      data: [
+        row('bad-update', 'update', { kind: 'update', reply: { text: 'edit what?' } }),
+        row('bad-version', 'escalation', { team: 'privacy', appVersion: 'two', reply: { text: 'x' } }),
+        row('bad-tone', 'notification', { kind: 'notification', reply: { text: 'x', tone: 'loud' } }),
+        row('bad-row-kind', 'notification', {
+          kind: 'escalation',
+          team: 'privacy',
+          appVersion: 1,
+          reply: { text: 'x' },
+        }),
+        row('bad-kind', 'notification', { kind: 'telegram', reply: { text: 'x' } }),
+      ],
+    });
+    await enqueueOutbox(db, [{ ...message('good-one'), platform: 'typed-bad' }]);
+    const delivered: OutgoingMessage[] = [];
+    const events: string[] = [];
+    const worker = new OutboxWorker({
+      db,
+      transports: [recordingTransport('typed-bad', delivered)],
+      onEvent: (event) => events.push(event.type),
+    });
+    await worker.drain();
+    expect(delivered.map((outgoing) => outgoing.reply.text)).toEqual(['good-one']);
+    expect(events.sort()).toEqual(['dead', 'dead', 'dead', 'dead', 'dead', 'delivered']);
+    const dead = await db.outboxMessage.findMany({
+      where: { platform: 'typed-bad', status: 'dead' },
+      orderBy: { dedupeKey: 'asc' },
+    });
+    expect(dead.map((message) => [message.dedupeKey, message.attempts, message.lastError])).toEqual([
+      [
+        'bad-kind',
+        1,
+        "Outbox payload does not parse as kind \"notification\": kind: Invalid discriminator value. Expected 'escalation' | 'reminder' | 'notification' | 'update' | 'handoff-question' | 'handoff-answer'",
+      ],
+      [
+        'bad-row-kind',
+        1,
+        'Outbox payload does not parse as kind "notification": a "escalation" payload belongs in a row of kind "escalation"',
+      ],
+      [
+        'bad-tone',
+        1,
+        'Outbox payload does not parse as kind "notification": reply.tone: Invalid option: expected one of "question"|"info"|"success"|"warning"|"error"',
+      ],
+      [
+        'bad-update',
+        1,
+        'Outbox payload does not parse as kind "update": updateOf: Invalid input: expected string, received undefined',
+      ],
+      [
+        'bad-version',
+        1,
+        'Outbox payload does not parse as kind "escalation": appVersion: Invalid input: expected number, received string',
+      ],
+    ]);
+  });
+
+  it('refuses to queue a payload that does not fit its kind', async () => {
+    const db = database.db.prisma;
+    const unfit: OutboxPayload = { kind: 'escalation', team: 'privacy', appVersion: 1.5, reply: { text: 'x' } };
+    await expect(enqueueOutbox(db, [message('unfit', unfit)])).rejects.toThrow(/appVersion/u);
+    expect(await db.outboxMessage.count({ where: { dedupeKey: 'unfit' } })).toBe(0);
   });
 });

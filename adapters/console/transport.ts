@@ -9,7 +9,8 @@ export function createConsoleTransport(
   return {
     platform: 'console',
     async deliver(message) {
-      const body = message.reply ? renderReply(message.reply) : JSON.stringify(message.payload);
+      // Every kind shows its reply; the terminal cannot edit what it printed, so an update is printed anew.
+      const body = renderReply(message.reply);
       const tag = paint(`[${message.destination}]`, options.color ?? false, 'magenta');
       write(`${tag} ${body.split('\n').join(`\n${tag} `)}\n`);
       return { receipt: { printedAt: new Date().toISOString() } };

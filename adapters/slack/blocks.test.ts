@@ -1,3 +1,4 @@
+import { appListReply } from '../../src/apps/present.ts';
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { App } from '../../src/generated/prisma/client.ts';
@@ -160,7 +161,7 @@ describe('a name as typed, escaped exactly once', () => {
 
   it("on App Home and in the reviewer's reason form", () => {
     const app = { refNumber: 1, name: NAME, status: 'registered', tier: 'medium' } as unknown as App;
-    expect(texts(homeView([app]).blocks)).toContainEqual({
+    expect(texts(homeView(appListReply([app])).blocks)).toContainEqual({
       type: 'mrkdwn',
       text: `*APP-0001 ${MRKDWN}*\nregistered · medium risk`,
     });

@@ -1,4 +1,5 @@
-import type { Db } from '../../src/store/types.ts';
+import { z } from 'zod';
+import type { Services } from '../../src/runtime/services.ts';
 import type { WebClient } from './web.ts';
 
 // Channel names in the policy ('#gov-privacy') to channel ids, which the Web API wants. Found with
@@ -6,6 +7,7 @@ import type { WebClient } from './web.ts';
 // restart or another instance does not have to list every channel again.
 
 const PLATFORM = 'slack';
+const StoredChannelSchema = z.object({ id: z.string() });
 const PAGE_SIZE = 1000;
 
 export interface ResolvedChannel {
@@ -29,7 +31,7 @@ export class ChannelResolver {
 
   constructor(
     private readonly web: WebClient,
-    private readonly db: Db,
+    private readonly state: Services['state'],
   ) {}
 
   async resolve(destination: string): Promise<ResolvedChannel | undefined> {
@@ -37,20 +39,15 @@ export class ChannelResolver {
     const remembered = this.ids.get(name);
     if (remembered) return { id: remembered, cached: true };
     const key = `channel:#${name}`;
-    const stored = await this.db.platformReference.findUnique({ where: { platform_key: { platform: PLATFORM, key } } });
-    const storedId = (stored?.reference as { id?: unknown } | null)?.id;
-    if (typeof storedId === 'string') {
-      this.ids.set(name, storedId);
-      return { id: storedId, cached: true };
+    const stored = await this.state.get(PLATFORM, key, StoredChannelSchema);
+    if (stored) {
+      this.ids.set(name, stored.id);
+      return { id: stored.id, cached: true };
     }
     const id = (await this.listChannels()).get(name);
     if (!id) return undefined;
     this.ids.set(name, id);
-    await this.db.platformReference.upsert({
-      where: { platform_key: { platform: PLATFORM, key } },
-      create: { platform: PLATFORM, key, reference: { id } },
-      update: { reference: { id } },
-    });
+    await this.state.set(PLATFORM, key, { id });
     return { id, cached: false };
   }
 
@@ -58,7 +55,7 @@ export class ChannelResolver {
   async forget(destination: string): Promise<void> {
     const name = nameOf(destination);
     this.ids.delete(name);
-    await this.db.platformReference.deleteMany({ where: { platform: PLATFORM, key: `channel:#${name}` } });
+    await this.state.delete(PLATFORM, `channel:#${name}`);
   }
 
   /** Every channel Steward can see, by name; one listing at a time however many deliveries ask. */

@@ -1,4 +1,3 @@
-import { recordingHandoffThreads, relayHumanAnswer } from '../../src/handbook/handoff.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import type { SlackRuntime } from './runtime.ts';
 
@@ -12,9 +11,9 @@ function handoffThreadKey(channel: string, ts: string): string {
 /** Wraps the transport so a delivered handoff question remembers its thread. */
 export function recordingSlackHandoffThreads(
   transport: OutboxTransport,
-  db: SlackRuntime['services']['db']['prisma'],
+  services: SlackRuntime['services'],
 ): OutboxTransport {
-  return recordingHandoffThreads(transport, db, (receipt) =>
+  return services.recordingHandoffThreads(transport, (receipt) =>
     receipt.channel && receipt.ts ? handoffThreadKey(receipt.channel, receipt.ts) : undefined,
   );
 }
@@ -25,7 +24,7 @@ export async function relayThreadReply(
   reply: { channel: string; threadTs: string; ts: string; user: string; text: string },
 ): Promise<void> {
   const displayName = await slack.directory.displayName(reply.user);
-  const outcome = await relayHumanAnswer(slack.services.db.prisma, {
+  const outcome = await slack.services.relayHumanAnswer({
     threadKey: handoffThreadKey(reply.channel, reply.threadTs),
     answer: reply.text,
     reviewer: { platform: 'slack', userId: reply.user, ...(displayName ? { displayName } : {}) },

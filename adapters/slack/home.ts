@@ -1,6 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { App } from '../../src/generated/prisma/client.ts';
-import { appListReply } from '../../src/apps/present.ts';
+import type { Reply } from '../../src/chat/reply.ts';
 import type { Block } from './blocks.ts';
 import { ACTION_IDS, escapeText, mrkdwnSections, plain } from './blocks.ts';
 
@@ -9,8 +8,9 @@ import { ACTION_IDS, escapeText, mrkdwnSections, plain } from './blocks.ts';
 /** Home tabs hold at most 100 blocks; past this many apps, the list points to "my apps" in the DM. */
 const MAX_LISTED_APPS = 80;
 
-export function homeView(apps: App[]): types.HomeView {
-  const list = appListReply(apps);
+/** The Home tab for the user's apps, as the core lists them (a field per app). */
+export function homeView(list: Reply): types.HomeView {
+  const apps = list.fields ?? [];
   const blocks: Block[] = [
     { type: 'header', text: plain('Steward', 150) },
     ...mrkdwnSections(

@@ -66,16 +66,23 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   registerShortcutListeners(app, slack);
   registerHomeListeners(app, slack);
 
-  const channels = new ChannelResolver(delivery, services.db.prisma);
+  const channels = new ChannelResolver(delivery, services.state);
   let connection: Record<string, unknown> = { status: 'starting' };
   let unreachable: string[] = [];
+  let checkedAt = 0;
+  // Channels found missing are looked for again, at most this often, until they exist: an admin who
+  // creates one (or invites Steward) sees /readyz recover without a restart.
+  const checkChannels = async () => {
+    checkedAt = Date.now();
+    unreachable = await unreachableDestinations(channels, slackDestinations(services.policy), logger);
+  };
   const mode = config.mode.kind === 'http' ? `HTTP (POST ${SLACK_EVENTS_PATH})` : 'Socket Mode';
   // Only the host: a proxy URL may carry credentials.
   logger.info({ mode, webApi: new URL(config.apiUrl).host }, `Slack enabled: ${mode}`);
 
   return {
     platform: 'slack',
-    transport: recordingSlackHandoffThreads(createSlackTransport(delivery, channels), services.db.prisma),
+    transport: recordingSlackHandoffThreads(createSlackTransport(delivery, channels), services),
     ...(router
       ? {
           mount: (server) => {
@@ -99,7 +106,7 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
         connection = { status: 'error', error: failure.message };
         logger.error({ error: failure.message }, 'Slack: could not check the bot token');
       }
-      unreachable = await unreachableDestinations(channels, slackDestinations(services.policy), logger);
+      await checkChannels();
       if (config.mode.kind === 'socket') await app.start();
     },
     async stop() {
@@ -108,14 +115,20 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
       await inFlight.settle();
     },
     async health() {
+      if (unreachable.length > 0 && Date.now() - checkedAt > CHANNEL_RECHECK_MS) await checkChannels();
+      // Escalations to a missing channel cannot be delivered: not ready until it exists.
+      const degraded = connection.status === 'ok' && unreachable.length > 0;
       return {
         ...connection,
+        ...(degraded ? { status: 'degraded' } : {}),
         mode: config.mode.kind,
         ...(unreachable.length > 0 ? { unreachableChannels: unreachable } : {}),
       };
     },
   };
 }
+
+const CHANNEL_RECHECK_MS = 5_000;
 
 function slackDestinations(policy: SlackRuntime['services']['policy']): string[] {
   const all = [

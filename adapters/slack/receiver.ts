@@ -1,4 +1,4 @@
-import { ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { ExpressReceiver, HTTPModuleFunctions, SocketModeReceiver } from '@slack/bolt';
 import type { Receiver } from '@slack/bolt';
 import express from 'express';
 import type { Router } from 'express';
@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
 import { SLACK_EVENTS_PATH } from './config.ts';
+import { unexpectedFields } from './event-shape.ts';
 
 // How Slack's requests arrive. Over HTTP: Bolt's ExpressReceiver on its own router, mounted on the
 // server of `npm start`; it reads the raw body, checks the signature and the timestamp (401 when the
@@ -34,6 +35,17 @@ function createHttpReceiver(signingSecret: string, logger: Logger): { receiver: 
     logger: createBoltLogger(logger.child({ component: 'slack-receiver' })),
     processBeforeResponse: false,
     signatureVerification: true,
+    // Bolt itself fails on some malformed events (a null user) before any listener runs: those are
+    // acknowledged and ignored; every other error keeps Bolt's answer.
+    processEventErrorHandler: async (args) => {
+      const fields = unexpectedFields((args.request as { body?: unknown }).body);
+      if (fields.length === 0 || args.response.headersSent)
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      logger.warn({ fields }, 'ignored a Slack event of an unexpected shape');
+      args.response.writeHead(200);
+      args.response.end();
+      return true;
+    },
   });
   return { receiver, router };
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxPayload } from '../../src/chat/outbox-payload.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { OutgoingMessage } from '../../src/outbox/transport.ts';
 import { DeliveryError } from '../../src/outbox/transport.ts';
-import type { Db } from '../../src/store/types.ts';
+import type { Services } from '../../src/runtime/services.ts';
 import type { FakeSlack } from '../../test/support/fake-slack.ts';
 import { startFakeSlack } from '../../test/support/fake-slack.ts';
 import { ChannelResolver } from './channels.ts';
@@ -19,18 +20,18 @@ const reply: Reply = {
   buttons: [{ label: 'Approve', value: 'review approve a 1 privacy', style: 'primary' }],
 };
 
-/** The PlatformReference rows the resolver keeps, in memory. */
-function memoryDb(): { db: Db; rows: Map<string, unknown> } {
+/** The state the resolver keeps (channel ids by name), in memory, as "platform/key" -> value. */
+function memoryState(): { state: Services['state']; rows: Map<string, unknown> } {
   const rows = new Map<string, unknown>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Prisma's where clause, as the resolver sends it
-  const keyOf = (where: any) =>
-    `${where.platform_key?.platform ?? where.platform}/${where.platform_key?.key ?? where.key}`;
-  const platformReference = {
-    findUnique: async ({ where }: any) => (rows.has(keyOf(where)) ? { reference: rows.get(keyOf(where)) } : null), // eslint-disable-line @typescript-eslint/no-explicit-any
-    upsert: async ({ where, create }: any) => rows.set(keyOf(where), create.reference), // eslint-disable-line @typescript-eslint/no-explicit-any
-    deleteMany: async ({ where }: any) => rows.delete(keyOf(where)), // eslint-disable-line @typescript-eslint/no-explicit-any
+  const state: Services['state'] = {
+    get: async (platform, key, schema) => {
+      const parsed = schema.safeParse(rows.get(`${platform}/${key}`));
+      return parsed.success ? parsed.data : undefined;
+    },
+    set: async (platform, key, value) => void rows.set(`${platform}/${key}`, value),
+    delete: async (platform, key) => void rows.delete(`${platform}/${key}`),
   };
-  return { db: { platformReference } as unknown as Db, rows };
+  return { state, rows };
 }
 
 let fake: FakeSlack;
@@ -52,17 +53,18 @@ function setup(token = TOKEN) {
     { botToken: token, apiUrl: fake.apiUrl, mode: { kind: 'http', signingSecret: 's' }, requestTimeoutMs: 2000 },
     createLogger('silent'),
   );
-  const memory = memoryDb();
-  return { transport: createSlackTransport(delivery, new ChannelResolver(delivery, memory.db)), rows: memory.rows };
+  const memory = memoryState();
+  return { transport: createSlackTransport(delivery, new ChannelResolver(delivery, memory.state)), rows: memory.rows };
 }
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+const escalation: OutboxPayload = { kind: 'escalation', reply, team: 'privacy', appVersion: 1 };
+
+const message = (overrides: Partial<OutgoingMessage> = {}, payload: OutboxPayload = escalation): OutgoingMessage => ({
   id: 'o1',
-  kind: 'escalation',
   platform: 'slack',
   destination: '#gov-privacy',
-  reply,
-  payload: {},
+  payload,
+  reply: payload.reply,
   attempt: 1,
   ...overrides,
 });
@@ -95,17 +97,15 @@ describe('Slack outbox transport', () => {
 
   it("posts notifications to the user's DM and edits an earlier message by its receipt", async () => {
     const { transport } = setup();
-    const notified = await transport.deliver(message({ kind: 'notification', destination: 'user:UMAKER9' }));
+    const notified = await transport.deliver(message({ destination: 'user:UMAKER9' }, { kind: 'notification', reply }));
     expect(notified.receipt).toMatchObject({ channel: 'DMAKER9' });
     const original = await transport.deliver(message({ destination: 'C0SECURITY' }));
     const before = fake.calls.length;
     const updated = await transport.deliver(
-      message({
-        kind: 'update',
-        destination: 'C0SECURITY',
-        reply: { text: 'Approved' },
-        original: { id: 'o1', destination: 'C0SECURITY', receipt: original.receipt! },
-      }),
+      message(
+        { destination: 'C0SECURITY', original: { id: 'o1', destination: 'C0SECURITY', receipt: original.receipt! } },
+        { kind: 'update', reply: { text: 'Approved' }, updateOf: 'o1' },
+      ),
     );
     expect(updated.receipt).toEqual(original.receipt);
     expect(fake.calls.slice(before).map((call) => [call.method, call.args.ts])).toEqual([
@@ -113,14 +113,38 @@ describe('Slack outbox transport', () => {
     ]);
     // Without a receipt, or when the original is gone, the update is posted as a new message.
     const gone = await transport.deliver(
-      message({
-        kind: 'update',
-        destination: 'C0SECURITY',
-        reply: { text: 'Approved' },
-        original: { id: 'o2', destination: 'C0SECURITY', receipt: { channel: 'C0SECURITY', ts: '1.2' } },
-      }),
+      message(
+        {
+          destination: 'C0SECURITY',
+          original: { id: 'o2', destination: 'C0SECURITY', receipt: { channel: 'C0SECURITY', ts: '1.2' } },
+        },
+        { kind: 'update', reply: { text: 'Approved' }, updateOf: 'o2' },
+      ),
     );
     expect(gone.receipt?.ts).not.toBe('1.2');
+  });
+
+  it("relays a reviewer's answer into the channel thread where the maker asked, else to their DM", async () => {
+    const { transport } = setup();
+    const answer = (channelId: string, threadId: string | null): OutboxPayload => ({
+      kind: 'handoff-answer',
+      reply: { text: 'Yes, with Stripe Checkout.' },
+      handoffId: 'h1',
+      channelId,
+      threadId,
+    });
+    const before = fake.calls.length;
+    await transport.deliver(
+      message({ id: 'a1', destination: 'user:UMAKER9' }, answer('C0GENERAL', '1700000000.000100')),
+    );
+    await transport.deliver(message({ id: 'a2', destination: 'user:UMAKER9' }, answer('DMAKER9', '1700000000.000200')));
+    await transport.deliver(message({ id: 'a3', destination: 'user:UMAKER9' }, answer('C0GENERAL', null)));
+    const posts = fake.calls.slice(before).filter((call) => call.method === 'chat.postMessage');
+    expect(posts.map((call) => [call.args.channel, call.args.thread_ts])).toEqual([
+      ['C0GENERAL', '1700000000.000100'],
+      ['UMAKER9', undefined],
+      ['UMAKER9', undefined],
+    ]);
   });
 
   it('maps 429 to a retry after Retry-After, 5xx and timeouts to retries, refusals to dead letters', async () => {
@@ -164,7 +188,7 @@ describe('Slack outbox transport', () => {
       },
       createLogger('silent'),
     );
-    const transport = createSlackTransport(delivery, new ChannelResolver(delivery, memoryDb().db));
+    const transport = createSlackTransport(delivery, new ChannelResolver(delivery, memoryState().state));
     const unreachable = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(unreachable.retryable).toBe(true);
     expect(unreachable.message).toMatch(/could not reach the Web API/u);

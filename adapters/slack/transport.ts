@@ -83,24 +83,39 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
     platform: 'slack',
     async deliver(message) {
       const rendered = renderReply(message.reply);
-      // An answer to a question the maker asked in a channel thread goes back into that thread.
-      const { channelId, threadId } = message.payload;
-      const inThread =
-        message.destination.startsWith('user:') &&
-        typeof channelId === 'string' &&
-        typeof threadId === 'string' &&
-        !channelId.startsWith('D');
-      const receipt =
-        message.kind === 'update'
-          ? await update(message, rendered)
-          : inThread
-            ? await post(channelId, rendered, message.id, threadId)
-            : await post(message.destination, rendered, message.id);
-      return { receipt };
+      const { payload } = message;
+      switch (payload.kind) {
+        case 'update':
+          return { receipt: await update(message, rendered) };
+        case 'handoff-answer': {
+          // An answer to a question the maker asked in a channel thread goes back into that thread.
+          const { channelId, threadId } = payload;
+          const inThread = threadId !== null && !channelId.startsWith('D');
+          return {
+            receipt: inThread
+              ? await post(channelId, rendered, message.id, threadId)
+              : await post(message.destination, rendered, message.id),
+          };
+        }
+        case 'escalation':
+        case 'reminder':
+        case 'notification':
+        case 'handoff-question':
+          return { receipt: await post(message.destination, rendered, message.id) };
+      }
     },
     // After a crash mid-delivery: was it posted? Look for our outbox id in the channel's recent messages.
     async findDelivered(message) {
-      if (message.kind === 'update') return undefined; // editing twice changes nothing
+      switch (message.payload.kind) {
+        case 'update':
+          return undefined; // editing twice changes nothing
+        case 'escalation':
+        case 'reminder':
+        case 'notification':
+        case 'handoff-question':
+        case 'handoff-answer':
+          break;
+      }
       let { channel } = await channelFor(message.destination);
       if (message.destination.startsWith('user:')) {
         const opened = await call('conversations.open', message.destination, () =>

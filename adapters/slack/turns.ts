@@ -2,7 +2,7 @@ import { conversationKey } from '../../src/conversation/engine.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Services } from '../../src/runtime/services.ts';
-import type { Prisma } from '../../src/generated/prisma/client.ts';
+import { z } from 'zod';
 import type { SlackMessage } from './blocks.ts';
 import { renderAnswered, renderNotice, renderReply } from './blocks.ts';
 import type { SlackDirectory } from './directory.ts';
@@ -42,12 +42,14 @@ export interface TurnRequest extends SlackPlace {
 export type TurnOutcome = 'answered' | 'duplicate' | 'stale' | 'failed';
 
 /** The question message that is waiting for an answer, kept so it can be redrawn once answered. */
-interface PendingQuestion {
-  channel: string;
-  ts: string;
-  questionId: string;
-  message: SlackMessage;
-}
+const PendingQuestionSchema = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  questionId: z.string(),
+  // The message as Steward posted it (Block Kit), to redraw; Slack checks it when it is sent again.
+  message: z.custom<SlackMessage>((value) => typeof value === 'object' && value !== null && 'text' in value),
+});
+type PendingQuestion = z.infer<typeof PendingQuestionSchema>;
 
 export class TurnRunner {
   constructor(
@@ -132,7 +134,7 @@ export class TurnRunner {
   private async closePending(key: string, replies: Reply[], answer: string): Promise<void> {
     const pending = await this.loadPending(key);
     if (!pending) return;
-    await this.services.db.prisma.platformReference.deleteMany({ where: { platform: PLATFORM, key } });
+    await this.services.state.delete(PLATFORM, key);
     const askedAgain = replies.some((reply) => reply.questionId === pending.questionId);
     const answered = renderAnswered(pending.message, askedAgain ? undefined : answer);
     try {
@@ -148,20 +150,12 @@ export class TurnRunner {
     }
   }
 
-  private async loadPending(key: string): Promise<PendingQuestion | undefined> {
-    const row = await this.services.db.prisma.platformReference.findUnique({
-      where: { platform_key: { platform: PLATFORM, key } },
-    });
-    return (row?.reference as PendingQuestion | null) ?? undefined;
+  private loadPending(key: string): Promise<PendingQuestion | undefined> {
+    return this.services.state.get(PLATFORM, key, PendingQuestionSchema);
   }
 
-  private async savePending(key: string, pending: PendingQuestion): Promise<void> {
-    const reference = pending as unknown as Prisma.InputJsonValue;
-    await this.services.db.prisma.platformReference.upsert({
-      where: { platform_key: { platform: PLATFORM, key } },
-      create: { platform: PLATFORM, key, reference },
-      update: { reference },
-    });
+  private savePending(key: string, pending: PendingQuestion): Promise<void> {
+    return this.services.state.set(PLATFORM, key, pending);
   }
 
   private startNotice(place: SlackPlace): { settle(): Promise<string | undefined> } {

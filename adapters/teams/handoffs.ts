@@ -1,6 +1,5 @@
 import type { Activity } from 'botbuilder';
 import type { Reply } from '../../src/chat/reply.ts';
-import { recordingHandoffThreads, relayHumanAnswer } from '../../src/handbook/handoff.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
 import type { Services } from '../../src/runtime/services.ts';
 import { isPersonal, locationOf, userIdOf } from './inbound.ts';
@@ -13,11 +12,8 @@ function handoffThreadKey(conversationId: string, rootActivityId: string): strin
 }
 
 /** Wraps the transport so a delivered handoff question remembers its thread. */
-export function recordingTeamsHandoffThreads(
-  transport: OutboxTransport,
-  db: Services['db']['prisma'],
-): OutboxTransport {
-  return recordingHandoffThreads(transport, db, (receipt) =>
+export function recordingTeamsHandoffThreads(transport: OutboxTransport, services: Services): OutboxTransport {
+  return services.recordingHandoffThreads(transport, (receipt) =>
     receipt.conversationId && receipt.activityId
       ? handoffThreadKey(receipt.conversationId, receipt.activityId)
       : undefined,
@@ -36,7 +32,7 @@ export async function relayIfHandoffReply(
   if (isPersonal(activity) || !activity.conversation?.id) return undefined;
   const { threadId } = locationOf(activity);
   if (!threadId || threadId === activity.id) return undefined;
-  const outcome = await relayHumanAnswer(services.db.prisma, {
+  const outcome = await services.relayHumanAnswer({
     threadKey: handoffThreadKey(activity.conversation.id, threadId),
     answer: text,
     reviewer: {

@@ -43,7 +43,7 @@ export async function createTeamsAdapter({ services, env, logger }: AdapterConte
     platform: PLATFORM,
     transport: recordingTeamsHandoffThreads(
       createTeamsTransport({ references, proactive, observer: reachability }),
-      services.db.prisma,
+      services,
     ),
     mount(app) {
       const guard = emulator

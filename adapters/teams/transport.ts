@@ -35,12 +35,21 @@ export function createTeamsTransport(deps: {
           throw new DeliveryError(`No Teams conversation is known for "${destination}": ${how}`, false);
         }
         const activity = replyActivity(message.reply);
-        const receipt = message.original?.receipt;
-        if (message.kind === 'update' && receipt?.conversationId && receipt.activityId) {
-          const posted: PostedMessage = { conversationId: receipt.conversationId, activityId: receipt.activityId };
-          await proactive.update(stored, posted, activity);
-          observer.delivered(destination);
-          return { receipt: { ...posted } };
+        switch (message.payload.kind) {
+          case 'update': {
+            const receipt = message.original?.receipt;
+            if (!receipt?.conversationId || !receipt.activityId) break; // nothing to edit: posted anew
+            const posted: PostedMessage = { conversationId: receipt.conversationId, activityId: receipt.activityId };
+            await proactive.update(stored, posted, activity);
+            observer.delivered(destination);
+            return { receipt: { ...posted } };
+          }
+          case 'escalation':
+          case 'reminder':
+          case 'notification':
+          case 'handoff-question':
+          case 'handoff-answer':
+            break;
         }
         const userAadObjectId = destination.startsWith('user:') ? destination.slice('user:'.length) : undefined;
         const posted = await proactive.post(stored, activity, userAadObjectId);

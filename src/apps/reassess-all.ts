@@ -1,4 +1,3 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { AssessmentOutcome } from './submit.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { TIER_ORDER } from '../policy/schema.ts';
@@ -62,11 +61,11 @@ export async function reassessAll(deps: {
         await enqueueOutbox(tx, [
           {
             dedupeKey: `reassess:${app.id}:${policy.version}:owner`,
-            kind: 'notification',
             platform: app.ownerPlatform,
             destination: `user:${app.ownerUserId}`,
             appId: app.id,
             payload: {
+              kind: 'notification',
               reply: {
                 title: `${reference}: risk tier rose to ${assessment.tier}`,
                 text: [
@@ -83,7 +82,7 @@ export async function reassessAll(deps: {
                   .join('\n'),
                 tone: 'warning',
               },
-            } as unknown as Prisma.InputJsonValue,
+            },
           },
         ]);
       } else {

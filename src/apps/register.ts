@@ -1,4 +1,5 @@
 import type { Reply } from '../chat/reply.ts';
+import { rememberEvent } from '../store/processed-events.ts';
 import type { AssessmentOutcome } from './submit.ts';
 import { submittedReply } from './submitted-reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
@@ -45,10 +46,8 @@ export async function registerProfile(
   const assessment = await deps.assess(profile);
   try {
     const result = await deps.db.$transaction(async (tx) => {
-      if (options.eventId) {
-        const inserted = await tx.processedEvent.createMany({ data: [{ id: options.eventId }], skipDuplicates: true });
-        if (inserted.count === 0) return undefined;
-      }
+      // A form submitted twice (Slack retries the view_submission) registers once.
+      if (options.eventId && !(await rememberEvent(tx, options.eventId))) return undefined;
       return submitApp(tx, {
         owner,
         profile,

@@ -148,11 +148,11 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
     tx,
     escalatedTo.map((delivery) => ({
       dedupeKey: `escalation:${appId}:v${version}:${delivery.team}:${delivery.platform}:${delivery.destination}`,
-      kind: 'escalation' as const,
       platform: delivery.platform,
       destination: delivery.destination,
       appId,
       payload: {
+        kind: 'escalation',
         team: delivery.team,
         appVersion: version,
         reply: escalationMessage({
@@ -165,7 +165,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
           policy,
           team: delivery.team,
         }),
-      } as unknown as Prisma.InputJsonValue,
+      },
     })),
   );
   if (escalatedTo.length > 0) {

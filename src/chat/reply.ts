@@ -1,33 +1,40 @@
+import { z } from 'zod';
+
 // The core's platform-neutral reply: adapters render it as Block Kit, Adaptive Cards or terminal text.
+// The types are read off the schemas, so a reply stored in the outbox is parsed back exactly as it was.
 
-export interface ChoiceOption {
+const ChoiceOptionSchema = z.object({
   /** What the core receives back when the option is picked (typed or clicked). */
-  value: string;
-  label: string;
-}
+  value: z.string(),
+  label: z.string(),
+});
+export type ChoiceOption = z.infer<typeof ChoiceOptionSchema>;
 
-export interface ReplyButton {
-  label: string;
+const ReplyButtonSchema = z.object({
+  label: z.string(),
   /** Sent back to the core as the user's message when clicked. */
-  value: string;
-  style?: 'primary' | 'danger';
-}
+  value: z.string(),
+  style: z.enum(['primary', 'danger']).optional(),
+});
+export type ReplyButton = z.infer<typeof ReplyButtonSchema>;
 
-export interface ReplyField {
-  label: string;
-  value: string;
+const ReplyFieldSchema = z.object({
+  label: z.string(),
+  value: z.string(),
   /** The value was inferred rather than given by the user. */
-  inferred?: boolean;
-}
+  inferred: z.boolean().optional(),
+});
+export type ReplyField = z.infer<typeof ReplyFieldSchema>;
 
-export interface Reply {
+export const ReplySchema = z.object({
   /** Plain text, always present: the fallback every platform can show. */
-  text: string;
-  title?: string;
-  fields?: ReplyField[];
-  choices?: { multiple: boolean; options: ChoiceOption[] };
-  buttons?: ReplyButton[];
-  tone?: 'question' | 'info' | 'success' | 'warning' | 'error';
+  text: z.string(),
+  title: z.string().optional(),
+  fields: z.array(ReplyFieldSchema).optional(),
+  choices: z.object({ multiple: z.boolean(), options: z.array(ChoiceOptionSchema) }).optional(),
+  buttons: z.array(ReplyButtonSchema).optional(),
+  tone: z.enum(['question', 'info', 'success', 'warning', 'error']).optional(),
   /** Set on questions: once answered, adapters may update this message in place to show the answer. */
-  questionId?: string;
-}
+  questionId: z.string().optional(),
+});
+export type Reply = z.infer<typeof ReplySchema>;

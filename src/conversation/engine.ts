@@ -4,8 +4,9 @@ import { converse } from '../intake/dialogue.ts';
 import { parseConversationState } from '../intake/state.ts';
 import type { LastQuestion } from '../intake/state.ts';
 import type { Owner } from '../profile/schema.ts';
-import type { Db } from '../store/types.ts';
+import type { Db, Tx } from '../store/types.ts';
 import { ConcurrentTurnError } from '../store/types.ts';
+import { forgetOldEvents, isRemembered, rememberEvent } from '../store/processed-events.ts';
 import type { Reply } from '../chat/reply.ts';
 
 // Runs one turn of a conversation: load its state, converse, and save the new state together with
@@ -35,6 +36,7 @@ export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'db' | 'address' | 
   requestHuman?(
     question: LastQuestion,
     maker: { speaker: Owner; address: { channelId: string; threadId?: string } },
+    tx: Tx,
   ): Promise<Reply[]>;
 };
 
@@ -60,6 +62,8 @@ export class ShuttingDownError extends Error {
 export class ConversationEngine {
   private readonly inflight = new Set<Promise<unknown>>();
   private accepting = true;
+  /** When old event ids were last forgotten (every instance does it now and then; it is idempotent). */
+  private forgotAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -79,6 +83,11 @@ export class ConversationEngine {
     this.accepting = false;
     const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+  }
+
+  /** Whether a platform's event (Slack event_id, Teams activity id) was already taken as a turn. */
+  hasHandled(platform: string, eventId: string): Promise<boolean> {
+    return isRemembered(this.db, `${platform}:${eventId}`);
   }
 
   async handle(message: InboundMessage): Promise<TurnResult> {
@@ -119,19 +128,18 @@ export class ConversationEngine {
       requestHuman: undefined,
     };
     const requestHuman = this.deps.requestHuman;
-    if (requestHuman) ctx.requestHuman = (question) => requestHuman(question, { speaker, address: ctx.address! });
+    if (requestHuman)
+      ctx.requestHuman = (question, tx) => requestHuman(question, { speaker, address: ctx.address! }, tx);
     for (let attempt = 1; ; attempt += 1) {
       // Cheap early exit for redeliveries; the insert inside the transaction is what really guards.
-      if (eventKey && (await this.db.processedEvent.findUnique({ where: { id: eventKey } })))
-        return { replies: [], duplicate: true };
+      if (eventKey && (await isRemembered(this.db, eventKey))) return { replies: [], duplicate: true };
       const conversation = await this.loadConversation(key, message);
       const { state, recovered } = parseConversationState(conversation.state);
       const outcome = await converse(state, message.text, ctx);
       try {
         const replies = await this.db.$transaction(async (tx) => {
           if (eventKey) {
-            const inserted = await tx.processedEvent.createMany({ data: [{ id: eventKey }], skipDuplicates: true });
-            if (inserted.count === 0) throw new DuplicateEventError();
+            if (!(await rememberEvent(tx, eventKey))) throw new DuplicateEventError();
           }
           const committed = outcome.commit ? await outcome.commit(tx) : undefined;
           const nextState = committed?.state ?? outcome.state;
@@ -147,6 +155,7 @@ export class ConversationEngine {
         // Most turns queue nothing: only those that did wake the outbox, instead of a claim after every turn.
         const queued = Boolean(outcome.commit) || Boolean(ctx.turn?.handedOver);
         if (queued) this.onQueued?.();
+        if (eventKey) await this.forgetOldEventsHourly();
         return { replies, duplicate: false, queued };
       } catch (error) {
         if (error instanceof DuplicateEventError) return { replies: [], duplicate: true };
@@ -154,6 +163,13 @@ export class ConversationEngine {
         throw error;
       }
     }
+  }
+
+  /** Once an hour at most, after a turn: event ids older than their platforms' retries are forgotten. */
+  private async forgetOldEventsHourly(now = Date.now()): Promise<void> {
+    if (now - this.forgotAt < 60 * 60 * 1000) return;
+    this.forgotAt = now;
+    await forgetOldEvents(this.db, new Date(now));
   }
 
   private async loadConversation(key: string, message: InboundMessage) {

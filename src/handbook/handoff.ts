@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { OutboxTransport } from '../outbox/transport.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import { recordAudit, type Actor } from '../store/audit.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
-import type { Db, DbOrTx } from '../store/types.ts';
+import type { Db, DbOrTx, Tx } from '../store/types.ts';
 import type { Citation } from './answer.ts';
 import { sourcesLine } from './reply.ts';
 
@@ -70,6 +69,11 @@ export function handoffDestination(
 }
 
 export async function requestHandoff(db: Db, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
+  return db.$transaction((tx) => requestHandoffIn(tx, policy, request));
+}
+
+/** The same, in the caller's transaction: a maker's turn asks a human in the turn's own transaction. */
+export async function requestHandoffIn(tx: Tx, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
   const question = clip(request.question.trim());
   const { maker, team } = request;
   const teamSettings = policy.teams[team];
@@ -95,62 +99,60 @@ export async function requestHandoff(db: Db, policy: Policy, request: HandoffReq
     };
   }
 
-  return db.$transaction(async (tx) => {
-    // A second click on "Ask a human" must not post the question twice.
-    const open = await tx.handoff.findFirst({
-      where: { makerPlatform: maker.platform, makerUserId: maker.userId, question, team, status: HANDOFF_OPEN },
-    });
-    if (open) {
-      return {
-        kind: 'already-requested' as const,
-        handoffId: open.id,
-        reply: {
-          text: `I've already asked the ${teamSettings.name} team about that. I'll pass their answer on here as soon as someone replies.`,
-          tone: 'info' as const,
-        },
-      };
-    }
-    const handoff = await tx.handoff.create({
-      data: {
-        team,
-        question,
-        makerPlatform: maker.platform,
-        makerUserId: maker.userId,
-        makerChannelId: maker.channelId,
-        makerThreadId: maker.threadId ?? null,
-        destinationPlatform: target.platform,
-        destination: target.destination,
-      },
-    });
-    await recordAudit(tx, {
-      actor: actorOf(maker),
-      action: 'handoff.requested',
-      details: { handoffId: handoff.id, team, question, destination: `${target.platform}:${target.destination}` },
-    });
-    await enqueueOutbox(tx, [
-      {
-        dedupeKey: `handoff:${handoff.id}:question`,
-        kind: 'notification',
-        platform: target.platform,
-        destination: target.destination,
-        payload: {
-          reply: questionForTeam(question, maker, teamSettings.name, request.citations ?? []),
-          handoffId: handoff.id,
-        } as unknown as Prisma.InputJsonValue,
-      },
-    ]);
+  // A second click on "Ask a human" must not post the question twice.
+  const open = await tx.handoff.findFirst({
+    where: { makerPlatform: maker.platform, makerUserId: maker.userId, question, team, status: HANDOFF_OPEN },
+  });
+  if (open) {
     return {
-      kind: 'requested' as const,
-      handoffId: handoff.id,
-      team,
-      platform: target.platform,
-      destination: target.destination,
+      kind: 'already-requested' as const,
+      handoffId: open.id,
       reply: {
-        text: `I've asked the ${teamSettings.name} team (${target.destination}). When someone replies, I'll pass their answer on here.`,
-        tone: 'success' as const,
+        text: `I've already asked the ${teamSettings.name} team about that. I'll pass their answer on here as soon as someone replies.`,
+        tone: 'info' as const,
       },
     };
+  }
+  const handoff = await tx.handoff.create({
+    data: {
+      team,
+      question,
+      makerPlatform: maker.platform,
+      makerUserId: maker.userId,
+      makerChannelId: maker.channelId,
+      makerThreadId: maker.threadId ?? null,
+      destinationPlatform: target.platform,
+      destination: target.destination,
+    },
   });
+  await recordAudit(tx, {
+    actor: actorOf(maker),
+    action: 'handoff.requested',
+    details: { handoffId: handoff.id, team, question, destination: `${target.platform}:${target.destination}` },
+  });
+  await enqueueOutbox(tx, [
+    {
+      dedupeKey: `handoff:${handoff.id}:question`,
+      platform: target.platform,
+      destination: target.destination,
+      payload: {
+        kind: 'handoff-question',
+        reply: questionForTeam(question, maker, teamSettings.name, request.citations ?? []),
+        handoffId: handoff.id,
+      },
+    },
+  ]);
+  return {
+    kind: 'requested' as const,
+    handoffId: handoff.id,
+    team,
+    platform: target.platform,
+    destination: target.destination,
+    reply: {
+      text: `I've asked the ${teamSettings.name} team (${target.destination}). When someone replies, I'll pass their answer on here.`,
+      tone: 'success' as const,
+    },
+  };
 }
 
 /**
@@ -179,13 +181,10 @@ export function recordingHandoffThreads(
     ...transport,
     async deliver(message) {
       const delivered = await transport.deliver(message);
-      const handoffId = message.payload.handoffId;
-      // Only the post to the team's channel opens a thread; the answer relayed to the maker carries the id too.
-      const key =
-        typeof handoffId === 'string' && !message.destination.startsWith('user:') && delivered.receipt
-          ? threadKeyOf(delivered.receipt)
-          : undefined;
-      if (typeof handoffId === 'string' && key) await recordHandoffThread(db, handoffId, key);
+      const { payload } = message;
+      // Only the question posted in the team's channel opens a thread (the answer relayed to the maker does not).
+      const key = payload.kind === 'handoff-question' && delivered.receipt ? threadKeyOf(delivered.receipt) : undefined;
+      if (payload.kind === 'handoff-question' && key) await recordHandoffThread(db, payload.handoffId, key);
       return delivered;
     },
   };
@@ -236,15 +235,15 @@ export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<Re
     const queued = await enqueueOutbox(tx, [
       {
         dedupeKey: `handoff:${handoff.id}:answer:${messageKey}`,
-        kind: 'notification',
         platform: handoff.makerPlatform,
         destination: `user:${handoff.makerUserId}`,
         payload: {
+          kind: 'handoff-answer',
           reply: answerForMaker(handoff.question, answer, reviewer.displayName ?? 'A reviewer'),
           handoffId: handoff.id,
           threadId: handoff.makerThreadId,
           channelId: handoff.makerChannelId,
-        } as unknown as Prisma.InputJsonValue,
+        },
       },
     ]);
     if (queued === 0) return { kind: 'duplicate' as const, handoffId: handoff.id };

@@ -40,7 +40,7 @@ export interface DialogueContext {
   /** Guardrail questions ("Can I put card numbers in Airtable?") answered from the handbook. */
   answerQuestion?(question: string): Promise<QuestionAnswer>;
   /** Posts the maker's last question to the owning team's channel ("ask a human"). */
-  requestHuman?(question: LastQuestion): Promise<Reply[]>;
+  requestHuman?(question: LastQuestion, tx: Tx): Promise<Reply[]>;
   /** Filled during the turn: the question answered in it, remembered for "ask a human". */
   turn?: { asked?: LastQuestion; handedOver?: boolean };
 }

@@ -32,7 +32,7 @@ export async function converse(state: ConversationState, rawText: string, ctx: D
   const command = parseCommand(text);
   ctx.turn = {};
   let outcome: TurnOutcome;
-  if (command?.kind === 'askHuman') outcome = unchanged(state, ctx, ...(await askHuman(state, ctx)));
+  if (command?.kind === 'askHuman') outcome = askHuman(state, ctx);
   else if (state.mode === 'idle') outcome = await idleTurn(text, command, ctx);
   else if (state.mode === 'intake') outcome = await intakeTurn(state.intake, text, command, ctx);
   else outcome = await factsTurn(state.facts, text, command, ctx);
@@ -49,20 +49,27 @@ export async function converse(state: ConversationState, rawText: string, ctx: D
   return outcome;
 }
 
-/** The last handbook question goes to its team; a maker stuck on an intake question asks the help team. */
-async function askHuman(state: ConversationState, ctx: DialogueContext): Promise<Reply[]> {
+/**
+ * The last handbook question goes to its team; a maker stuck on an intake question asks the help team.
+ * The hand-over is written in the turn's own transaction: a turn that is retried asks once, not twice.
+ */
+function askHuman(state: ConversationState, ctx: DialogueContext): TurnOutcome {
   const question = stuckQuestion(state, ctx) ?? state.lastQuestion;
-  if (!question)
-    return [
-      {
-        text: 'Ask me your question first; then say *ask a human* and I will pass it to the right team.',
-        tone: 'info',
-      },
-    ];
-  if (!ctx.requestHuman)
-    return [{ text: 'I cannot reach the governance teams from here. Please contact them directly.', tone: 'warning' }];
+  if (!question) {
+    const text = 'Ask me your question first; then say *ask a human* and I will pass it to the right team.';
+    return unchanged(state, ctx, { text, tone: 'info' });
+  }
+  const requestHuman = ctx.requestHuman;
+  if (!requestHuman) {
+    const text = 'I cannot reach the governance teams from here. Please contact them directly.';
+    return unchanged(state, ctx, { text, tone: 'warning' });
+  }
   if (ctx.turn) ctx.turn.handedOver = true;
-  return ctx.requestHuman(question);
+  return {
+    state,
+    replies: [],
+    commit: async (tx) => ({ replies: [...(await requestHuman(question, tx)), ...unchanged(state, ctx).replies] }),
+  };
 }
 
 function stuckQuestion(state: ConversationState, ctx: DialogueContext): LastQuestion | undefined {

@@ -1,16 +1,19 @@
+import type { OutboxPayload } from '../chat/outbox-payload.ts';
 import type { Reply } from '../chat/reply.ts';
 
 // How an adapter delivers outgoing messages for its platform. The outbox worker owns retries.
 
 export interface OutgoingMessage {
+  /** The outbox row's id. */
   id: string;
-  kind: string;
   platform: string;
   destination: string;
+  /** What to send, as parsed from the row: transports switch on payload.kind. */
+  payload: OutboxPayload;
+  /** payload.reply: what every kind shows. */
   reply: Reply;
-  payload: Record<string, unknown>;
   attempt: number;
-  /** For updates: the message being edited, with the receipt its delivery stored. */
+  /** For an update: the message being edited, with the receipt its delivery stored. */
   original?: { id: string; destination: string; receipt?: Record<string, string> };
 }
 

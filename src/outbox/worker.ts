@@ -1,5 +1,6 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Reply } from '../chat/reply.ts';
+import { z } from 'zod';
+import type { OutboxPayload } from '../chat/outbox-payload.ts';
+import { parseOutboxPayload } from '../chat/outbox-payload.ts';
 import type { Db } from '../store/types.ts';
 import type { OutboxTransport } from './transport.ts';
 import { DeliveryError } from './transport.ts';
@@ -32,6 +33,9 @@ interface ClaimedRow {
   /** Set when an earlier claim's lease ran out without an outcome: that process died mid-delivery. */
   interrupted: boolean;
 }
+
+/** What a transport returned for a delivered message (Slack channel + ts, Teams activity id). */
+const ReceiptSchema = z.record(z.string(), z.string());
 
 function backoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
@@ -112,34 +116,37 @@ export class OutboxWorker {
   }
 
   /** An update needs the receipt of the message it edits; until that one is delivered, it waits. */
-  private async originalOf(payload: Record<string, unknown>) {
-    if (typeof payload.updateOf !== 'string') return undefined;
+  private async originalOf(payload: OutboxPayload) {
+    if (payload.kind !== 'update') return undefined;
     const original = await this.options.db.outboxMessage.findUnique({ where: { id: payload.updateOf } });
     if (!original) return undefined;
     if (original.status === 'pending')
       throw new DeliveryError('The message to update has not been delivered yet', true, 2000);
+    const receipt = ReceiptSchema.safeParse(original.receipt);
     return {
       id: original.id,
       destination: original.destination,
-      ...(original.receipt ? { receipt: original.receipt as Record<string, string> } : {}),
+      ...(receipt.success ? { receipt: receipt.data } : {}),
     };
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
     const transport = this.options.transports.find((candidate) => candidate.platform === row.platform);
-    const payload = (row.payload ?? {}) as Record<string, unknown>;
     const db = this.options.db;
     try {
       if (!transport) throw new DeliveryError(`No transport for ${row.platform}`, false);
+      // A payload that does not parse never will: it goes to the dead letters, saying what is wrong.
+      const parsed = parseOutboxPayload(row.kind, row.payload);
+      if (!parsed.ok) throw new DeliveryError(parsed.error, false);
+      const { payload } = parsed;
       const original = await this.originalOf(payload);
       const outgoing = {
         ...(original ? { original } : {}),
         id: row.id,
-        kind: row.kind,
         platform: row.platform,
         destination: row.destination,
-        reply: payload.reply as Reply,
         payload,
+        reply: payload.reply,
         attempt: row.attempts,
       };
       // A delivery cut short by a crash may have reached the platform: look before posting again.
@@ -153,7 +160,7 @@ export class OutboxWorker {
           lockedUntil: null,
           lastError: null,
           uncertain: false,
-          ...(receipt ? { receipt: receipt as Prisma.InputJsonValue } : {}),
+          ...(receipt ? { receipt } : {}),
         },
       });
       this.options.onEvent?.({ type: 'delivered', id: row.id, platform: row.platform, destination: row.destination });

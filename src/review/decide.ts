@@ -1,11 +1,10 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import { isReviewer } from '../policy/routing.ts';
 import { formatReference } from '../store/apps.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Actor } from '../store/audit.ts';
-import { enqueueOutbox } from '../store/outbox.ts';
+import { enqueueOutbox, escalationsOf } from '../store/outbox.ts';
 import type { Db } from '../store/types.ts';
 
 // Reviewer decisions: who may decide, first decision wins, the app's status follows, the maker is
@@ -164,37 +163,33 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
     await enqueueOutbox(tx, [
       {
         dedupeKey: `decision:${app.id}:v${request.appVersion}:maker`,
-        kind: 'notification',
         platform: app.ownerPlatform,
         destination: `user:${app.ownerUserId}`,
         appId: app.id,
         payload: {
+          kind: 'notification',
           reply: makerNotice(request.decision, reference, app.name, who(request.reviewer), teamName, reason),
-        } as unknown as Prisma.InputJsonValue,
+        },
       },
     ]);
     // Update every posted copy of the escalation, on every platform, to show the decision.
-    const escalations = await tx.outboxMessage.findMany({ where: { appId: app.id, kind: 'escalation' } });
-    const sameVersion = escalations.filter(
-      (row) => (row.payload as { appVersion?: number } | null)?.appVersion === request.appVersion,
-    );
+    const escalations = await escalationsOf(tx, app.id, request.appVersion);
     await enqueueOutbox(
       tx,
-      sameVersion.map((row) => {
-        const original = (row.payload as { reply?: Reply } | null)?.reply;
+      escalations.map((row) => {
+        const original = row.payload.reply;
         const reply: Reply = {
-          ...(original ?? { text: '' }),
-          text: `${original?.text ?? reference}\n${decisionLine}`,
+          ...original,
+          text: `${original.text}\n${decisionLine}`,
           tone: request.decision === 'approve' ? 'success' : 'warning',
         };
         delete reply.buttons;
         return {
           dedupeKey: `decision:${app.id}:v${request.appVersion}:update:${row.id}`,
-          kind: 'update' as const,
           platform: row.platform,
           destination: row.destination,
           appId: app.id,
-          payload: { updateOf: row.id, reply } as unknown as Prisma.InputJsonValue,
+          payload: { kind: 'update', updateOf: row.id, reply },
         };
       }),
     );

@@ -1,9 +1,8 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../store/audit.ts';
-import { enqueueOutbox } from '../store/outbox.ts';
+import { enqueueOutbox, escalationsOf } from '../store/outbox.ts';
 import type { Db } from '../store/types.ts';
 
 // Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
@@ -90,32 +89,25 @@ export async function sendSlaReminders(
   let reminders = 0;
   let leadEscalations = 0;
   for (const review of overdue) {
-    const escalations = (
-      await db.outboxMessage.findMany({ where: { appId: review.appId, kind: 'escalation' } })
-    ).filter((row) => (row.payload as { appVersion?: number } | null)?.appVersion === review.version);
+    const escalations = await escalationsOf(db, review.appId, review.version);
     const waited = `${review.reference} "${review.name}" (${review.tier.toUpperCase()} risk) has waited since ${review.submittedAt.toISOString().slice(0, 10)} for a review; the SLA is ${review.slaBusinessDays} business day${review.slaBusinessDays === 1 ? '' : 's'}.`;
     await db.$transaction(async (tx) => {
       reminders += await enqueueOutbox(
         tx,
         escalations.map((row) => {
-          const original = (row.payload as { reply?: Reply } | null)?.reply;
+          const original = row.payload.reply;
           const reply: Reply = {
             ...original,
             title: `Reminder: ${review.reference} is waiting for a review`,
-            text: `⏰ Reminder: ${waited}\n\n${original?.text ?? ''}`,
+            text: `⏰ Reminder: ${waited}\n\n${original.text}`,
             tone: 'warning',
           };
           return {
             dedupeKey: `reminder:${review.appId}:v${review.version}:${row.id}`,
-            kind: 'reminder' as const,
             platform: row.platform,
             destination: row.destination,
             appId: review.appId,
-            payload: {
-              appVersion: review.version,
-              team: (row.payload as { team?: string } | null)?.team ?? null,
-              reply,
-            } as unknown as Prisma.InputJsonValue,
+            payload: { kind: 'reminder', appVersion: review.version, team: row.payload.team, reply },
           };
         }),
       );
@@ -136,11 +128,11 @@ export async function sendSlaReminders(
         tx,
         leads.map((target) => ({
           dedupeKey: `sla-leads:${review.appId}:v${review.version}:${target.platform}:${target.destination}`,
-          kind: 'reminder' as const,
           platform: target.platform,
           destination: target.destination,
           appId: review.appId,
           payload: {
+            kind: 'reminder',
             appVersion: review.version,
             team: 'leads',
             reply: {
@@ -148,7 +140,7 @@ export async function sendSlaReminders(
               text: `🚨 Overdue review: ${waited} It is now past twice the SLA; please make sure someone decides.`,
               tone: 'warning',
             },
-          } as unknown as Prisma.InputJsonValue,
+          },
         })),
       );
       if (added > 0) {

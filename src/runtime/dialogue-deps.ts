@@ -2,7 +2,7 @@ import { assessProfile } from '../assessment/assess.ts';
 import { reassessWithFloor } from '../apps/reassess.ts';
 import type { DialogueDeps } from '../conversation/engine.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
-import { requestHandoff } from '../handbook/handoff.ts';
+import { requestHandoffIn } from '../handbook/handoff.ts';
 import { guardrailReplies } from '../handbook/reply.ts';
 import type { AssessmentOutcome } from '../apps/submit.ts';
 import { extractProfileFields } from '../intake/extract.ts';
@@ -12,13 +12,11 @@ import type { LlmClient } from '../llm/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { AppProfile } from '../profile/schema.ts';
-import type { Db } from '../store/types.ts';
 
 // What the registration dialogue needs from the rest of the core: assessment, extraction, the
 // handbook and the human handoff. One place, used by the server and by the tests.
 
 export interface DialogueDepsOptions {
-  db: Db;
   policy: Policy;
   vocabulary: Vocabulary;
   advisor: GuardrailAdvisor;
@@ -30,7 +28,7 @@ export interface DialogueDepsOptions {
 export function createDialogueDeps(
   options: DialogueDepsOptions,
 ): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
-  const { db, policy, vocabulary, advisor, llm, deliveryPlatforms, logger } = options;
+  const { policy, vocabulary, advisor, llm, deliveryPlatforms, logger } = options;
   const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
     const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
     if (result.llm && 'error' in result.llm)
@@ -53,8 +51,8 @@ export function createDialogueDeps(
         citations: answered.citations,
       };
     },
-    requestHuman: async (question, maker) => {
-      const outcome = await requestHandoff(db, policy, {
+    requestHuman: async (question, maker, tx) => {
+      const outcome = await requestHandoffIn(tx, policy, {
         question: question.question,
         team: question.team,
         citations: question.citations,

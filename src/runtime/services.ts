@@ -16,6 +16,13 @@ import { StewardMetrics } from './metrics.ts';
 import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
 import { createGuardrailAdvisor } from '../handbook/answer.ts';
 import { createDialogueDeps } from './dialogue-deps.ts';
+import type { Reply } from '../chat/reply.ts';
+import { appListReply } from '../apps/present.ts';
+import { findAppByOwnerAndName, formatReference, listAppsOfOwner } from '../store/apps.ts';
+import type { AdapterState } from '../store/adapter-state.ts';
+import { createAdapterState } from '../store/adapter-state.ts';
+import { recordingHandoffThreads, relayHumanAnswer } from '../handbook/handoff.ts';
+import type { HumanAnswer, RelayOutcome } from '../handbook/handoff.ts';
 import { loadVocabulary, resolveVocabularyPath } from '../intake/understand/vocabulary.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { instrumentLlm } from './instrumented-llm.ts';
@@ -62,13 +69,27 @@ export interface Services {
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** Registers a whole profile at once (a form or an import). */
   registerProfile(owner: Owner, input: unknown, options?: { eventId?: string }): Promise<RegisterOutcome>;
+  /** The owner's apps with status and risk, as the core presents them. */
+  appsOf(owner: Pick<Owner, 'platform' | 'userId'>): Promise<Reply>;
+  /** The owner's registered app of that name, if any (to offer an update instead of a duplicate). */
+  findAppByName(owner: Pick<Owner, 'platform' | 'userId'>, name: string): Promise<{ reference: string } | undefined>;
+  /** What adapters keep for themselves (pending question messages, channel ids), shared by every instance. */
+  state: AdapterState;
+  /** A reviewer's reply in a handed-over question's thread, relayed to the maker. */
+  relayHumanAnswer(request: HumanAnswer): Promise<RelayOutcome>;
+  /** Wraps a transport so a delivered handoff question remembers its thread (its key from the receipt). */
+  recordingHandoffThreads(
+    transport: OutboxTransport,
+    threadKeyOf: (receipt: Record<string, string>) => string | undefined,
+  ): OutboxTransport;
   close(): Promise<void>;
 }
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const { config, logger } = options;
   // Policy first: an invalid policy stops the start before anything is opened.
-  const policyFile = policyPath(options.env, options.cwd);
+  // The validated configuration names the policy file (STEWARD_POLICY), not the raw environment.
+  const policyFile = policyPath({ STEWARD_POLICY: config.STEWARD_POLICY }, options.cwd);
   const policy = loadPolicy(policyFile);
   // The handbook is validated at start like the policy: a broken one stops the start.
   const handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
@@ -100,7 +121,6 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
 
   const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
   const dialogue = createDialogueDeps({
-    db: db.prisma,
     policy,
     vocabulary,
     advisor,
@@ -151,6 +171,14 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     deliveryPlatforms: options.deliveryPlatforms,
     assess,
     decide: (request) => decide(db.prisma, policy, request),
+    appsOf: async (owner) => appListReply(await listAppsOfOwner(db.prisma, owner)),
+    findAppByName: async (owner, name) => {
+      const app = await findAppByOwnerAndName(db.prisma, owner, name);
+      return app ? { reference: formatReference(app.refNumber) } : undefined;
+    },
+    state: createAdapterState(db.prisma),
+    relayHumanAnswer: (request) => relayHumanAnswer(db.prisma, request),
+    recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, db.prisma, threadKeyOf),
     registerProfile: (owner, input, registerOptions) =>
       registerProfile(
         { db: db.prisma, policy, deliveryPlatforms: options.deliveryPlatforms, assess },

@@ -213,6 +213,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     });
     expect(toMaker).toMatchObject({ kind: 'notification', platform: 'slack', destination: 'user:U0MAKER' });
     expect(toMaker.payload).toEqual({
+      kind: 'handoff-answer',
       handoffId: requested.handoffId,
       threadId: '1700000000.000100',
       channelId: 'D0DM',

@@ -271,6 +271,21 @@ describe('Slack delivery quirks', () => {
     expect(replies).toHaveLength(1);
   });
 
+  it('acknowledges and ignores a message event of an unexpected shape, then answers the next one', async () => {
+    const user = 'UODDSHAPE';
+    const before = mark();
+    const odd = fixture('event_message_im');
+    Object.assign(odd.event, { user: null, text: 42, channel: dmOf(user) });
+    delete odd.event.blocks;
+    odd.event_id = 'EvODDSHAPE1';
+    expect((await slack.event(odd)).status).toBe(200);
+    await say(user, 'help', 'I register the apps you build');
+    const replies = fake.calls
+      .slice(before)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user));
+    expect(replies).toHaveLength(1);
+  });
+
   it('handles a retried event and a duplicated click only once', async () => {
     const user = 'UREPEAT1';
     const before = mark();

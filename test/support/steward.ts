@@ -1,6 +1,6 @@
 // Builds the core on a test database, the way src/runtime/services.ts does, with a recording transport.
 import { ConversationEngine } from '../../src/conversation/engine.ts';
-import type { InboundMessage } from '../../src/conversation/engine.ts';
+import type { DialogueDeps, InboundMessage } from '../../src/conversation/engine.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { OutgoingMessage, OutboxTransport } from '../../src/outbox/transport.ts';
@@ -36,7 +36,13 @@ export function recordingTransport(platform: string, delivered: OutgoingMessage[
 
 export function createTestSteward(
   db: Db,
-  options: { llm?: LlmClient; policy?: Policy; platforms?: string[] } = {},
+  options: {
+    llm?: LlmClient;
+    policy?: Policy;
+    platforms?: string[];
+    /** Changes what the dialogue gets from the rest of the core (to inject a fault, say). */
+    wrapDeps?: (deps: DialogueDeps) => DialogueDeps;
+  } = {},
 ): TestSteward {
   const policy = options.policy ?? loadPolicy();
   const delivered: OutgoingMessage[] = [];
@@ -48,17 +54,14 @@ export function createTestSteward(
     ...(llm ? { llm } : {}),
   });
   // The same wiring as the server's (src/runtime/services.ts).
-  const engine = new ConversationEngine(
-    db,
-    createDialogueDeps({
-      db,
-      policy,
-      vocabulary: defaultVocabulary(),
-      advisor,
-      ...(llm ? { llm } : {}),
-      deliveryPlatforms: platforms,
-    }),
-  );
+  const deps = createDialogueDeps({
+    policy,
+    vocabulary: defaultVocabulary(),
+    advisor,
+    ...(llm ? { llm } : {}),
+    deliveryPlatforms: platforms,
+  });
+  const engine = new ConversationEngine(db, options.wrapDeps ? options.wrapDeps(deps) : deps);
   const worker = new OutboxWorker({
     db,
     transports: platforms.map((platform) => recordingTransport(platform, delivered)),

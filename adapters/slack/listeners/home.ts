@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { listAppsOfOwner } from '../../../src/store/apps.ts';
 import { mrkdwnSections } from '../blocks.ts';
 import { homeView } from '../home.ts';
 import type { SlackRuntime } from '../runtime.ts';
@@ -10,7 +9,7 @@ export function registerHomeListeners(app: App, slack: SlackRuntime): void {
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     try {
-      const apps = await listAppsOfOwner(slack.services.db.prisma, { platform: 'slack', userId: event.user });
+      const apps = await slack.services.appsOf({ platform: 'slack', userId: event.user });
       await slack.web.views.publish({ user_id: event.user, view: homeView(apps) });
     } catch (error) {
       slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not draw App Home');

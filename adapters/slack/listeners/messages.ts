@@ -2,22 +2,19 @@ import type { App } from '@slack/bolt';
 import type { SlackRuntime } from '../runtime.ts';
 import { relayThreadReply } from '../handoffs.ts';
 import { readMessageText } from '../message-text.ts';
+import { IncomingMessageSchema } from '../event-shape.ts';
+import type { IncomingMessage } from '../event-shape.ts';
 
 // Direct messages (message.im) and @mentions in channels (app_mention, answered in the thread) are
 // turns of a conversation with the core. Messages from bots, Steward's own included, and edits,
 // deletions and other message subtypes are not.
 
-interface IncomingMessage {
-  subtype?: string;
-  bot_id?: string;
-  user?: string;
-  text?: string;
-  /** rich_text blocks: what was typed, unescaped; preferred over `text` (see message-text.ts). */
-  blocks?: unknown;
-  channel: string;
-  channel_type?: string;
-  ts: string;
-  thread_ts?: string;
+function parseIncoming(raw: unknown, slack: SlackRuntime): IncomingMessage | undefined {
+  const parsed = IncomingMessageSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(event)');
+  slack.logger.warn({ fields }, 'ignored a Slack message event of an unexpected shape');
+  return undefined;
 }
 
 function fromPerson(message: IncomingMessage): message is IncomingMessage & { user: string } {
@@ -31,8 +28,8 @@ async function typed(slack: SlackRuntime, message: IncomingMessage, botUserId: s
 
 export function registerMessageListeners(app: App, slack: SlackRuntime): void {
   app.message(async ({ message, body, context }) => {
-    const event = message as unknown as IncomingMessage;
-    if (!fromPerson(event)) return;
+    const event = parseIncoming(message, slack);
+    if (!event || !fromPerson(event)) return;
     // In channels Steward only listens to threads (a reviewer answering a handed-over question);
     // everything addressed to it there arrives as app_mention.
     if (event.channel_type !== 'im') {
@@ -60,9 +57,9 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
-    const mention = event as unknown as IncomingMessage;
+    const mention = parseIncoming(event, slack);
     // A mention in the DM also arrives as message.im (with another event id): answer that one only.
-    if (!fromPerson(mention) || mention.channel_type === 'im' || mention.channel.startsWith('D')) return;
+    if (!mention || !fromPerson(mention) || mention.channel_type === 'im' || mention.channel.startsWith('D')) return;
     if (context.retryNum)
       slack.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event');
     await slack.turns.run({

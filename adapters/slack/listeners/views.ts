@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import type { RegisterOutcome } from '../../../src/apps/register.ts';
-import { findAppByOwnerAndName, formatReference } from '../../../src/store/apps.ts';
 import { raceAckBudget } from '../ack-budget.ts';
 import { renderReply } from '../blocks.ts';
 import { REGISTRATION_CALLBACK_ID, formErrors, messageModal, readRegistration } from '../modal.ts';
@@ -35,14 +34,14 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
       // A second app with the same name is the one mistake only the database knows: say it inline.
       const existing =
         typeof form.input.name === 'string'
-          ? await findAppByOwnerAndName(slack.services.db.prisma, { platform: 'slack', userId }, form.input.name)
-          : null;
+          ? await slack.services.findAppByName({ platform: 'slack', userId }, form.input.name)
+          : undefined;
       if (existing) {
         acked = true;
         await ack({
           response_action: 'errors',
           errors: {
-            name: `You already registered an app with this name (${formatReference(existing.refNumber)}). Choose another name, or message me *update ${formatReference(existing.refNumber)}*.`,
+            name: `You already registered an app with this name (${existing.reference}). Choose another name, or message me *update ${existing.reference}*.`,
           },
         });
         return;

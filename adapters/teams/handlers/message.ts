@@ -82,12 +82,9 @@ function isStale(click: AnswerClick, open: OpenQuestion | undefined, cardActivit
   return Boolean(click.questionId && open.questionId && click.questionId !== open.questionId);
 }
 
-/** Whether the core already handled this activity id (the engine records `teams:<activity id>`). */
+/** Whether the core already handled this activity (a redelivery of a click it took while the card was live). */
 async function alreadyHandled(deps: TeamsBotDeps, activityId: string | undefined): Promise<boolean> {
-  if (!activityId) return false;
-  return Boolean(
-    await deps.services.db.prisma.processedEvent.findUnique({ where: { id: `${PLATFORM}:${activityId}` } }),
-  );
+  return activityId ? deps.services.engine.hasHandled(PLATFORM, activityId) : false;
 }
 
 /** Keeps how to reach this user later: their personal chat, or their Teams id to open one with. */
