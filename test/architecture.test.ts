@@ -28,15 +28,6 @@ const LAYERS = [
 const DATABASE = /^src\/(store|generated|db)\//u;
 const DATABASE_PACKAGES = /^(@prisma\/|pg$|@electric-sql\/pglite$|pglite-prisma-adapter$)/u;
 
-/**
- * Imports that break the rules today, each to be removed by the work that gives adapters one port into
- * the core (issue 12). The list may only shrink: a new entry makes this test fail.
- */
-const KNOWN_DEBT = new Set([
-  'adapters/teams/references.ts -> src/generated/prisma/client.ts',
-  'adapters/teams/references.ts -> src/store/types.ts',
-]);
-
 function layerOf(folder: string): number {
   return LAYERS.findIndex((layer) => layer.includes(folder));
 }
@@ -64,12 +55,7 @@ const sources = readSources(projectRoot, ['src', 'adapters']);
 
 describe('architecture', () => {
   it('imports only go down the layers, and adapters reach the database only through the core', () => {
-    expect(violations(sources).filter((violation) => !KNOWN_DEBT.has(violation))).toEqual([]);
-  });
-
-  it('the list of known debt only shrinks: each entry is still there to be removed', () => {
-    const current = new Set(violations(sources));
-    expect([...KNOWN_DEBT].filter((entry) => !current.has(entry))).toEqual([]);
+    expect(violations(sources)).toEqual([]);
   });
 
   it('no folder and no file imports itself round a cycle', () => {

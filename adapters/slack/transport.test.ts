@@ -4,7 +4,7 @@ import type { Reply } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { OutgoingMessage } from '../../src/outbox/transport.ts';
 import { DeliveryError } from '../../src/outbox/transport.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import { memoryState } from '../../test/support/memory-state.ts';
 import type { FakeSlack } from '../../test/support/fake-slack.ts';
 import { startFakeSlack } from '../../test/support/fake-slack.ts';
 import { ChannelResolver } from './channels.ts';
@@ -19,20 +19,6 @@ const reply: Reply = {
   text: 'Review needed: APP-0007 Tracker',
   buttons: [{ label: 'Approve', value: 'review approve a 1 privacy', style: 'primary' }],
 };
-
-/** The state the resolver keeps (channel ids by name), in memory, as "platform/key" -> value. */
-function memoryState(): { state: Services['state']; rows: Map<string, unknown> } {
-  const rows = new Map<string, unknown>();
-  const state: Services['state'] = {
-    get: async (platform, key, schema) => {
-      const parsed = schema.safeParse(rows.get(`${platform}/${key}`));
-      return parsed.success ? parsed.data : undefined;
-    },
-    set: async (platform, key, value) => void rows.set(`${platform}/${key}`, value),
-    delete: async (platform, key) => void rows.delete(`${platform}/${key}`),
-  };
-  return { state, rows };
-}
 
 let fake: FakeSlack;
 beforeAll(async () => {

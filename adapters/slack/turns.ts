@@ -39,7 +39,8 @@ export interface TurnRequest extends SlackPlace {
   clickedTs?: string;
 }
 
-export type TurnOutcome = 'answered' | 'duplicate' | 'stale' | 'failed';
+/** How a Slack turn ended, for the listener that started it (not the core's TurnOutcome). */
+export type SlackTurnEnd = 'answered' | 'duplicate' | 'stale' | 'failed';
 
 /** The question message that is waiting for an answer, kept so it can be redrawn once answered. */
 const PendingQuestionSchema = z.object({
@@ -59,7 +60,7 @@ export class TurnRunner {
     private readonly logger: Logger,
   ) {}
 
-  async run(request: TurnRequest): Promise<TurnOutcome> {
+  async run(request: TurnRequest): Promise<SlackTurnEnd> {
     const key = pendingKey(request);
     if (request.clickedTs) {
       const pending = await this.loadPending(key);

@@ -33,7 +33,7 @@ export async function createTeamsAdapter({ services, env, logger }: AdapterConte
   const emulator = config.mode === 'emulator';
 
   const adapter = new CloudAdapter(createBotFrameworkAuthentication(config));
-  const references = new TeamsReferences(services.db.prisma);
+  const references = new TeamsReferences(services.state);
   const proactive = new TeamsProactive(adapter, config.appId, references, emulator);
   const reachability = new TeamsReachability({ policy: services.policy, references, proactive, logger });
   const bot = createTeamsBot({ services, references, reachability, logger, rememberedUsers: new Set() });

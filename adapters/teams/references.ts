@@ -1,8 +1,8 @@
 import type { ChannelAccount, ConversationReference } from 'botbuilder';
-import type { Prisma } from '../../src/generated/prisma/client.ts';
-import type { Db } from '../../src/store/types.ts';
+import { z } from 'zod';
+import type { Services } from '../../src/runtime/services.ts';
 
-// Where Steward can reach people and channels in Teams later, kept in PlatformReference:
+// Where Steward can reach people and channels in Teams later, kept in the core's adapter state:
 //   user:<aadObjectId>            the user's personal chat with the bot (or, until there is one, the
 //                                 user's Teams id to open it with)
 //   channel:<Team name>/<Channel> a team channel, as policy destinations name it
@@ -54,18 +54,26 @@ function channelKey(team: string, channel: string): string {
   return `channel:${team}/${channel}`;
 }
 
+// What is read back is checked for its kind; the botbuilder reference inside is the SDK's own shape.
+const StoredReferenceSchema = z.custom<StoredReference>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ['personal', 'member', 'channel'].includes(String((value as { kind?: unknown }).kind)),
+);
+const OpenQuestionSchema = z.object({ activityId: z.string(), questionId: z.string().optional(), prompt: z.string() });
+
 export class TeamsReferences {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly state: Services['state']) {}
 
   /** A destination from the outbox: "user:<aadObjectId>" or a policy's "Team/Channel". */
   async find(destination: string): Promise<StoredReference | undefined> {
-    const key = destination.startsWith('user:') ? destination : `channel:${destination}`;
+    if (destination.startsWith('user:')) return this.state.get(PLATFORM, destination, StoredReferenceSchema);
     // Team and channel names are matched case-insensitively: policies are typed by hand.
-    const row = await this.db.platformReference.findFirst({
-      where: { platform: PLATFORM, key: { equals: key, mode: 'insensitive' } },
-      orderBy: { updatedAt: 'desc' },
-    });
-    return row ? (row.reference as unknown as StoredReference) : undefined;
+    const wanted = `channel:${destination}`.toLowerCase();
+    const found = (await this.state.list(PLATFORM, 'channel:')).find((entry) => entry.key.toLowerCase() === wanted);
+    const parsed = found ? StoredReferenceSchema.safeParse(found.value) : undefined;
+    return parsed?.success ? parsed.data : undefined;
   }
 
   async saveUser(
@@ -75,12 +83,10 @@ export class TeamsReferences {
     const key = userKey(aadObjectId);
     if (stored.kind === 'member') {
       // A personal chat is the better way to reach someone: never replace it with a channel sighting.
-      const existing = await this.db.platformReference.findUnique({
-        where: { platform_key: { platform: PLATFORM, key } },
-      });
-      if ((existing?.reference as StoredReference | null)?.kind === 'personal') return;
+      const existing = await this.state.get(PLATFORM, key, StoredReferenceSchema);
+      if (existing?.kind === 'personal') return;
     }
-    await this.upsert(key, stored);
+    await this.state.set(PLATFORM, key, stored);
   }
 
   /** Replaces everything stored for a team with its current channels (covers renames and deletions). */
@@ -105,69 +111,38 @@ export class TeamsReferences {
         teamName: team.team.name,
         channelName: channel.name,
       };
-      return { key: channelKey(team.team.name, channel.name), stored };
+      return { key: channelKey(team.team.name, channel.name), value: stored };
     });
-    await this.db.$transaction(async (tx) => {
-      await tx.platformReference.deleteMany({
-        where: {
-          platform: PLATFORM,
-          key: { startsWith: 'channel:' },
-          reference: { path: ['teamId'], equals: team.team.id },
-        },
-      });
-      for (const row of rows) await upsertIn(tx, row.key, row.stored);
-    });
+    await this.state.replace(PLATFORM, await this.channelKeysOf(team.team.id), rows);
     return rows.map((row) => row.key.slice('channel:'.length));
   }
 
   /** Forgets a team the app was removed from; returns the "Team/Channel" destinations it had. */
   async removeTeam(teamId: string): Promise<string[]> {
-    const where = {
-      platform: PLATFORM,
-      key: { startsWith: 'channel:' },
-      reference: { path: ['teamId'], equals: teamId },
-    };
-    const rows = await this.db.platformReference.findMany({ where, select: { key: true } });
-    await this.db.platformReference.deleteMany({ where });
-    return rows.map((row) => row.key.slice('channel:'.length));
+    const keys = await this.channelKeysOf(teamId);
+    await this.state.replace(PLATFORM, keys, []);
+    return keys.map((key) => key.slice('channel:'.length));
   }
 
   /** "Team/Channel" of every stored channel. */
   async channelDestinations(): Promise<string[]> {
-    const rows = await this.db.platformReference.findMany({
-      where: { platform: PLATFORM, key: { startsWith: 'channel:' } },
-      select: { key: true },
-    });
-    return rows.map((row) => row.key.slice('channel:'.length));
+    return (await this.state.list(PLATFORM, 'channel:')).map((entry) => entry.key.slice('channel:'.length));
   }
 
   async setOpenQuestion(conversationKey: string, question: OpenQuestion | undefined): Promise<void> {
     const key = `question:${conversationKey}`;
-    if (question) await this.upsert(key, question);
-    else await this.db.platformReference.deleteMany({ where: { platform: PLATFORM, key } });
+    if (question) await this.state.set(PLATFORM, key, question);
+    else await this.state.delete(PLATFORM, key);
   }
 
-  async openQuestion(conversationKey: string): Promise<OpenQuestion | undefined> {
-    const row = await this.db.platformReference.findUnique({
-      where: { platform_key: { platform: PLATFORM, key: `question:${conversationKey}` } },
-    });
-    return row ? (row.reference as unknown as OpenQuestion) : undefined;
+  openQuestion(conversationKey: string): Promise<OpenQuestion | undefined> {
+    return this.state.get(PLATFORM, `question:${conversationKey}`, OpenQuestionSchema);
   }
 
-  private upsert(key: string, value: StoredReference | OpenQuestion): Promise<void> {
-    return upsertIn(this.db, key, value);
+  private async channelKeysOf(teamId: string): Promise<string[]> {
+    const entries = await this.state.list(PLATFORM, 'channel:');
+    return entries
+      .filter((entry) => (entry.value as { teamId?: unknown } | null)?.teamId === teamId)
+      .map((entry) => entry.key);
   }
-}
-
-async function upsertIn(
-  db: Db | Prisma.TransactionClient,
-  key: string,
-  value: StoredReference | OpenQuestion,
-): Promise<void> {
-  const reference = value as unknown as Prisma.InputJsonValue;
-  await db.platformReference.upsert({
-    where: { platform_key: { platform: PLATFORM, key } },
-    create: { platform: PLATFORM, key, reference },
-    update: { reference },
-  });
 }
