@@ -6,6 +6,9 @@ import { parse, stringify } from 'yaml';
 import { evaluateRules } from '../src/assessment/rules.ts';
 import { runPolicy } from '../src/cli/commands/policy.ts';
 import { memoryIO } from '../src/cli/io.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { openServices } from '../src/runtime/services.ts';
 import { DEFAULT_VOCABULARY_PATH } from '../src/intake/understand/vocabulary.ts';
 import { DEFAULT_POLICY_PATH, loadPolicy, loadPolicyFromText, PolicyError, policyPath } from '../src/policy/load.ts';
 import { escalationTargets } from '../src/policy/routing.ts';
@@ -392,5 +395,23 @@ describe('steward policy check', () => {
     const io = memoryIO({ cwd: workDir });
     expect(await runPolicy(['verify'], io)).toBe(2);
     expect(io.err).toContain('Usage: steward policy check [file]');
+  });
+});
+
+describe('the policy a server starts with', () => {
+  it('is the one the validated configuration names (STEWARD_POLICY), checked before anything is opened', async () => {
+    writeFileSync(path.join(workDir, 'server-policy.yaml'), 'version: 1\nrules: [\n');
+    const config = loadConfig({ STEWARD_POLICY: 'server-policy.yaml' });
+    const starting = openServices({
+      config,
+      // The raw environment no longer says which policy: only the configuration does.
+      env: {},
+      cwd: workDir,
+      logger: createLogger('silent'),
+      purpose: 'test',
+      deliveryPlatforms: [],
+    });
+    await expect(starting).rejects.toThrow(PolicyError);
+    await expect(starting).rejects.toThrow(/server-policy\.yaml/u);
   });
 });
