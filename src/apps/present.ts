@@ -3,26 +3,11 @@ import type { Reply, ReplyField } from '../chat/reply.ts';
 import { profileToDraft } from '../profile/draft.ts';
 import { applicableFields } from '../profile/fields.ts';
 import type { AppProfile } from '../profile/schema.ts';
-import type { Policy, Tier } from '../policy/schema.ts';
+import type { Assessment } from '../assessment/assess.ts';
+import type { Policy } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
 
 // How apps, profiles and assessments read in chat. Shared by the maker's and the reviewers' messages.
-
-interface ReasonView {
-  rule: string;
-  tier: string;
-  teams: string[];
-  explanation: string;
-  source: string;
-}
-
-export interface AssessmentView {
-  tier: Tier;
-  teams: string[];
-  reasons: ReasonView[];
-  assessedBy: 'rules' | 'rules+llm';
-  policyVersion: string;
-}
 
 const STATUS_LABELS: Record<string, string> = {
   draft: 'Draft',
@@ -50,14 +35,14 @@ export function teamNames(policy: Policy, teams: string[]): string {
   return teams.map((team) => policy.teams[team]?.name ?? team).join(', ');
 }
 
-export function reasonLines(assessment: AssessmentView): string[] {
+export function reasonLines(assessment: Assessment): string[] {
   if (assessment.reasons.length === 0) return ['No policy rule applies.'];
   return assessment.reasons.map(
     (reason) => `• ${reason.rule} (${reason.tier}): ${reason.explanation}${reason.source ? ` [${reason.source}]` : ''}`,
   );
 }
 
-export function assessedByLabel(assessment: AssessmentView): string {
+export function assessedByLabel(assessment: Assessment): string {
   return assessment.assessedBy === 'rules+llm' ? 'policy rules and AI assessment' : 'policy rules only';
 }
 
@@ -79,7 +64,7 @@ export function appListReply(apps: App[]): Reply {
   };
 }
 
-export function appStatusReply(app: App, assessment: AssessmentView | undefined, policy: Policy): Reply {
+export function appStatusReply(app: App, assessment: Assessment | undefined, policy: Policy): Reply {
   const reference = formatReference(app.refNumber);
   const lines = [`${reference} "${app.name}" (version ${app.currentVersion}): ${statusLabel(app.status)}.`];
   if (assessment) {

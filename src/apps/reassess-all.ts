@@ -1,4 +1,4 @@
-import type { AssessmentOutcome } from './submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { TIER_ORDER } from '../policy/schema.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
@@ -24,7 +24,7 @@ export interface ReassessChange {
 export async function reassessAll(deps: {
   db: Db;
   policy: Policy;
-  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  assess(profile: AppProfile): Promise<AssessmentResult>;
   deliveryPlatforms: string[];
 }): Promise<{ assessed: ReassessChange[]; unchanged: number }> {
   const { db, policy } = deps;

@@ -1,10 +1,10 @@
 import { evaluateRules } from '../assessment/rules.ts';
 import { sortTeams } from '../policy/schema.ts';
-import type { AssessmentOutcome } from './submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { maxTier } from '../policy/schema.ts';
 import type { Policy } from '../policy/schema.ts';
-import type { AssessmentView } from './present.ts';
+import type { Assessment } from '../assessment/assess.ts';
 
 const AI_REASON = 'AI-ASSESSMENT';
 
@@ -12,7 +12,7 @@ const AI_REASON = 'AI-ASSESSMENT';
  * Re-runs the rules on a profile the maker corrected (confirmed facts). The earlier AI assessment
  * still stands as a floor: correcting the profile can only add risk, never remove the AI's reasons.
  */
-export function reassessWithFloor(profile: AppProfile, previous: AssessmentView, policy: Policy): AssessmentOutcome {
+export function reassessWithFloor(profile: AppProfile, previous: Assessment, policy: Policy): AssessmentResult {
   const verdict = evaluateRules(profile, policy);
   const aiReasons = previous.reasons.filter((reason) => reason.rule === AI_REASON);
   let tier = verdict.tier;

@@ -1,6 +1,6 @@
 import type { Reply } from '../chat/reply.ts';
 import { rememberEvent } from '../store/processed-events.ts';
-import type { AssessmentOutcome } from './submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
 import { submittedReply } from './submitted-reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
@@ -15,11 +15,11 @@ export interface RegisterDeps {
   db: Db;
   policy: Policy;
   deliveryPlatforms: string[];
-  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  assess(profile: AppProfile): Promise<AssessmentResult>;
 }
 
 export type RegisterOutcome =
-  | { ok: true; result: SubmitResult; assessment: AssessmentOutcome; reply: Reply }
+  | { ok: true; result: SubmitResult; assessment: AssessmentResult; reply: Reply }
   | { ok: false; duplicate?: boolean; errors: Record<string, string> };
 
 /** "systems.0.name" -> message, for forms that show errors next to each field. */

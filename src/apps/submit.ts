@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
-import type { ImpliedFacts, Policy } from '../policy/schema.ts';
+import type { Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
 import { formatReference, nameKey } from '../store/apps.ts';
 import { recordAudit } from '../store/audit.ts';
@@ -9,24 +9,15 @@ import type { Actor } from '../store/audit.ts';
 import { reviewActionValue } from '../review/decide.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { Tx } from '../store/types.ts';
-import type { AssessmentView } from './present.ts';
+import type { Assessment, AssessmentResult } from '../assessment/assess.ts';
 import { assessedByLabel, profileFields, reasonLines, teamNames } from './present.ts';
 
 // Files a registration (or a new version of an app) with its assessment and escalations, in one transaction.
 
-export interface AssessmentRecord extends AssessmentView {
-  llm?: unknown;
-}
-
-/** An assessment as the dialogue gets it: the record, plus facts the AI assessor suggests the maker confirm. */
-export interface AssessmentOutcome extends AssessmentRecord {
-  suggestedFacts: Array<{ fact: string; implies?: ImpliedFacts }>;
-}
-
 export interface SubmitRequest {
   owner: Owner;
   profile: AppProfile;
-  assessment: AssessmentRecord;
+  assessment: Assessment & Pick<AssessmentResult, 'llm'>;
   /** Set when the maker is updating an app they registered before: a new version is added. */
   updatingAppId?: string;
   policy: Policy;
@@ -59,7 +50,7 @@ export class DuplicateAppNameError extends Error {
 }
 
 /** Where each escalation goes on the platforms running here. Without Slack or Teams, the console shows Slack's channel names. */
-function deliveriesFor(assessment: AssessmentView, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
+function deliveriesFor(assessment: Assessment, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const target of escalationTargets(assessment, policy)) {
     if (deliveryPlatforms.includes(target.platform)) deliveries.push(target);
@@ -184,7 +175,7 @@ export async function recordAssessment(
   tx: Tx,
   appId: string,
   version: number,
-  assessment: AssessmentRecord,
+  assessment: Assessment & Pick<AssessmentResult, 'llm'>,
 ): Promise<void> {
   await tx.assessment.create({
     data: {
@@ -207,7 +198,7 @@ function escalationMessage(input: {
   appId: string;
   profile: AppProfile;
   owner: Owner;
-  assessment: AssessmentView;
+  assessment: Assessment;
   policy: Policy;
   /** The team this copy goes to: its reviewers decide with these buttons. */
   team: string;

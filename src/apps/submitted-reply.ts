@@ -2,13 +2,14 @@ import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { assessedByLabel, reasonLines, statusLabel, teamNames } from './present.ts';
-import type { AssessmentOutcome, SubmitResult } from './submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
+import type { SubmitResult } from './submit.ts';
 
 /** What the maker is told once an app is registered or updated: its tier, why, and what happens next. */
 export function submittedReply(
   result: SubmitResult,
   profile: AppProfile,
-  assessment: AssessmentOutcome,
+  assessment: AssessmentResult,
   policy: Policy,
 ): Reply {
   const tier = policy.tiers[assessment.tier];

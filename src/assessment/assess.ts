@@ -11,7 +11,8 @@ type LlmOutcome =
   | { model: string; promptTokens: number; completionTokens: number; cachedPromptTokens?: number; latencyMs: number }
   | { error: { kind: LlmErrorKind; message: string } };
 
-export interface AssessmentResult {
+/** A risk verdict: the tier, the teams that review it, and why. One shape wherever an assessment goes. */
+export interface Assessment {
   tier: Tier;
   teams: TeamId[];
   /** Highest tier first; the AI assessment, when it changed anything, as rule AI-ASSESSMENT. */
@@ -19,6 +20,10 @@ export interface AssessmentResult {
   /** 'rules+llm' only when the AI assessor answered. */
   assessedBy: 'rules' | 'rules+llm';
   policyVersion: string;
+}
+
+/** What the assessor returns: the verdict, and what it could add. */
+export interface AssessmentResult extends Assessment {
   /** Facts the AI believes the profile misses, to put to the maker. */
   suggestedFacts: SuggestedFact[];
   /** Absent when no LLM is configured. */

@@ -1,8 +1,8 @@
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
-import type { AssessmentOutcome } from '../apps/submit.ts';
-import type { AssessmentView } from '../apps/present.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
+import type { Assessment } from '../assessment/assess.ts';
 import type { Db, Tx } from '../store/types.ts';
 import type { Draft } from '../profile/draft.ts';
 import type { Question } from './questions.ts';
@@ -25,9 +25,9 @@ export interface DialogueContext {
   vocabulary: Vocabulary;
   db: Db;
   deliveryPlatforms: string[];
-  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  assess(profile: AppProfile): Promise<AssessmentResult>;
   /** Re-runs the rules after the maker confirmed facts, keeping the earlier AI assessment as a floor. */
-  reassess(profile: AppProfile, previous: AssessmentView): Promise<AssessmentOutcome>;
+  reassess(profile: AppProfile, previous: Assessment): Promise<AssessmentResult>;
   /** Profile fields inferred from a free-text description (one LLM call), or nothing without an LLM. */
   extract?(description: string): Promise<Partial<Draft> | undefined>;
   /**

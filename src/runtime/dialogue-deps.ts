@@ -4,7 +4,7 @@ import type { DialogueDeps } from '../conversation/engine.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { requestHandoffIn } from '../handbook/handoff.ts';
 import { guardrailReplies } from '../handbook/reply.ts';
-import type { AssessmentOutcome } from '../apps/submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
 import { extractProfileFields } from '../intake/extract.ts';
 import { interpretAnswer } from '../intake/interpret.ts';
 import type { Vocabulary } from '../intake/understand/vocabulary.ts';
@@ -27,9 +27,9 @@ export interface DialogueDepsOptions {
 
 export function createDialogueDeps(
   options: DialogueDepsOptions,
-): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentOutcome> } {
+): DialogueDeps & { assess(profile: AppProfile): Promise<AssessmentResult> } {
   const { policy, vocabulary, advisor, llm, deliveryPlatforms, logger } = options;
-  const assess = async (profile: AppProfile): Promise<AssessmentOutcome> => {
+  const assess = async (profile: AppProfile): Promise<AssessmentResult> => {
     const result = await assessProfile(profile, { policy, ...(llm ? { llm } : {}) });
     if (result.llm && 'error' in result.llm)
       logger?.warn({ llmError: result.llm.error.kind }, 'AI assessment failed; rules stand');

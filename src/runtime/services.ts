@@ -3,7 +3,7 @@ import { databaseSetting, llmSettings } from '../config.ts';
 import { ConversationEngine } from '../conversation/engine.ts';
 import type { Database } from '../db/open.ts';
 import { openDatabase } from '../db/open.ts';
-import type { AssessmentOutcome } from '../apps/submit.ts';
+import type { AssessmentResult } from '../assessment/assess.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { createLlmClient } from '../llm/client.ts';
 import type { Logger } from '../logger.ts';
@@ -64,7 +64,7 @@ export interface Services {
   logger: Logger;
   metrics: StewardMetrics;
   deliveryPlatforms: string[];
-  assess(profile: AppProfile): Promise<AssessmentOutcome>;
+  assess(profile: AppProfile): Promise<AssessmentResult>;
   /** A reviewer's decision on an escalation (buttons in Slack or Teams). */
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** Registers a whole profile at once (a form or an import). */

@@ -1,5 +1,7 @@
 import type { Reply } from '../../chat/reply.ts';
-import type { AssessmentView } from '../../apps/present.ts';
+import { z } from 'zod';
+import type { Assessment } from '../../assessment/assess.ts';
+import { TIERS } from '../../policy/schema.ts';
 import { appListReply, appStatusReply } from '../../apps/present.ts';
 import { findOwnedApp, formatReference, latestAssessment, listAppsOfOwner } from '../../store/apps.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
@@ -56,18 +58,40 @@ export async function notFoundReply(target: string, ctx: DialogueContext): Promi
   return { text: `I couldn't find an app of yours called "${preview(target)}".${yours}`, tone: 'warning' };
 }
 
-export function toView(assessment: {
+const StoredAssessmentSchema = z.object({
+  tier: z.enum(TIERS),
+  teams: z.array(z.string()),
+  reasons: z.array(
+    z.object({
+      rule: z.string(),
+      tier: z.enum(TIERS),
+      teams: z.array(z.string()),
+      explanation: z.string(),
+      source: z.string().default(''),
+    }),
+  ),
+  assessedBy: z
+    .string()
+    .transform((value): Assessment['assessedBy'] => (value === 'rules+llm' ? 'rules+llm' : 'rules')),
+  policyVersion: z.string(),
+});
+
+/** An assessment as stored, read back; one that no longer parses shows its tier without reasons. */
+export function toView(stored: {
   tier: string;
   teams: string[];
   reasons: unknown;
   assessedBy: string;
   policyVersion: string;
-}): AssessmentView {
+}): Assessment {
+  const parsed = StoredAssessmentSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
   return {
-    tier: assessment.tier as AssessmentView['tier'],
-    teams: assessment.teams,
-    reasons: (Array.isArray(assessment.reasons) ? assessment.reasons : []) as AssessmentView['reasons'],
-    assessedBy: assessment.assessedBy === 'rules+llm' ? 'rules+llm' : 'rules',
-    policyVersion: assessment.policyVersion,
+    // An unknown tier is shown as the highest, never read as harmless.
+    tier: z.enum(TIERS).catch('critical').parse(stored.tier),
+    teams: stored.teams,
+    reasons: [],
+    assessedBy: stored.assessedBy === 'rules+llm' ? 'rules+llm' : 'rules',
+    policyVersion: stored.policyVersion,
   };
 }
