@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 120_000 });
 import { migratedPgliteDir, pgliteTestDir, postgresTestUrl } from './support/databases.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
-import { LOW_RISK_ANSWERS } from './support/steward.ts';
+import { LOW_RISK_ANSWERS, MEDIUM_RISK_ANSWERS } from './support/steward.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -30,21 +30,7 @@ function startChat(env: NodeJS.ProcessEnv): ChatProcess {
   return chat;
 }
 
-const MEDIUM_RISK = [
-  'register',
-  'Complaint tracker',
-  'Tracks customer complaints',
-  'power apps',
-  'Customer Service',
-  'department',
-  '45',
-  'personal',
-  'none',
-  'no',
-  'medium',
-  'no',
-  'yes',
-];
+const MEDIUM_RISK = ['register', 'Complaint tracker', 'Tracks customer complaints', ...MEDIUM_RISK_ANSWERS];
 
 describe('npm run chat', () => {
   it('registers an app from piped input, prints escalations with their destination, and `steward apps list` lists it', async () => {

@@ -18,6 +18,7 @@ import {
   visibleText,
 } from './harness.ts';
 import { converse } from './registration-flow.ts';
+import { MEDIUM_RISK_ANSWERS } from '../support/steward.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -51,21 +52,7 @@ async function register(slack: SlackSide, fake: FakeSlack, user: string, answers
   return /APP-\d{4,}/u.exec(visibleText(done))![0];
 }
 
-const MEDIUM_PRIVACY = (name: string) => [
-  'register',
-  name,
-  'Tracks customer complaints',
-  'power apps',
-  'Customer Service',
-  'department',
-  '45',
-  'personal',
-  'none',
-  'no',
-  'medium',
-  'no',
-  'yes',
-];
+const MEDIUM_PRIVACY = (name: string) => ['register', name, 'Tracks customer complaints', ...MEDIUM_RISK_ANSWERS];
 const CARD_DATA = (name: string) => [
   'register',
   name,

@@ -9,6 +9,7 @@ import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
 import { converse } from './registration-flow.ts';
+import { MEDIUM_RISK_ANSWERS } from '../support/steward.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -70,20 +71,7 @@ describe('shutting down with work in flight', () => {
     let second: RunningSteward | undefined;
     try {
       const slack = new SlackSide(first, fake);
-      const answers = [
-        'register',
-        'Stop test',
-        'Tracks customer complaints',
-        'power apps',
-        'Customer Service',
-        'department',
-        '45',
-        'personal',
-        'none',
-        'no',
-        'medium',
-        'no',
-      ];
+      const answers = ['register', 'Stop test', 'Tracks customer complaints', ...MEDIUM_RISK_ANSWERS.slice(0, -1)];
       await converse(slack, fake, 'USTOP1', answers);
       // The final "yes" is acknowledged at once; the assessment then takes 2.5 s.
       const confirmed = await slack.dm('USTOP1', 'yes');

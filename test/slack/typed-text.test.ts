@@ -9,6 +9,7 @@ import { runSteward } from '../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, fixture, startSteward, visibleText } from './harness.ts';
 import { NEXT_QUESTION } from './registration-flow.ts';
+import { MEDIUM_RISK_ANSWERS } from '../support/steward.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -39,21 +40,7 @@ const TYPED: Record<string, { text: string; elements: any[] }> = {
 };
 
 const MAKER = 'UTYPIST1';
-const ANSWERS = [
-  'register',
-  NAME,
-  DESCRIPTION,
-  'power apps',
-  'Customer Service',
-  'department',
-  '45',
-  'personal',
-  'none',
-  'no',
-  'medium',
-  'no',
-  'yes',
-];
+const ANSWERS = ['register', NAME, DESCRIPTION, ...MEDIUM_RISK_ANSWERS];
 
 let fake: FakeSlack;
 let steward: RunningSteward;

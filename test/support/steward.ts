@@ -86,6 +86,23 @@ export function createTestSteward(
   };
 }
 
+/**
+ * After "register", a name and a description: the rest of a registration that is escalated to privacy
+ * (personal data shared across a department of 45), ending with the "yes" that submits it.
+ */
+export const MEDIUM_RISK_ANSWERS = [
+  'power apps', // platform
+  'Customer Service', // department
+  'department', // audience
+  '45', // users
+  'personal', // data
+  'none', // systems
+  'no', // AI
+  'medium', // criticality
+  'no', // external sharing
+  'yes', // submit
+];
+
 /** Answers for a complete low-risk registration, after "register". */
 export const LOW_RISK_ANSWERS = [
   'Team lunch rota', // name

@@ -9,6 +9,7 @@ import { runSteward, stewardEnv } from '../support/processes.ts';
 import { NEXT_QUESTION } from '../slack/registration-flow.ts';
 import { card, fixture, shown, startEmulatorSteward } from './steward-server.ts';
 import type { EmulatorSteward } from './steward-server.ts';
+import { MEDIUM_RISK_ANSWERS } from '../support/steward.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -32,21 +33,7 @@ const AS_SENT: Record<string, Record<string, unknown>> = {
   },
 };
 
-const ANSWERS = [
-  'register',
-  NAME,
-  DESCRIPTION,
-  'power apps',
-  'Customer Service',
-  'department',
-  '45',
-  'personal',
-  'none',
-  'no',
-  'medium',
-  'no',
-  'yes',
-];
+const ANSWERS = ['register', NAME, DESCRIPTION, ...MEDIUM_RISK_ANSWERS];
 
 let connector: FakeBotConnector;
 let steward: EmulatorSteward;
