@@ -77,7 +77,19 @@ export function looksLikeAppDescription(text: string): boolean {
   );
 }
 
+const QUESTION_START = /^(can|could|may|should|shall|must|do|does|is|are|how|what|why|where|when|who|which|am i)\b/u;
+
+/** Outside a registration: anything that ends with "?" or starts like a question goes to the handbook. */
 export function looksLikeQuestion(text: string): boolean {
   const said = text.trim().toLowerCase();
-  return said.endsWith('?') || /^(can|may|should|do|does|is|are|how|what|why|where|when|who|am i)\b/u.test(said);
+  return said.endsWith('?') || QUESTION_START.test(said);
+}
+
+/**
+ * While Steward waits for an answer: only what starts and ends like a question ("Can I use Airtable for
+ * this?") is one; "it nudges people to upgrade, is that manipulation?" is an answer.
+ */
+export function isQuestion(text: string): boolean {
+  const said = text.trim().toLowerCase();
+  return said.endsWith('?') && QUESTION_START.test(said);
 }

@@ -60,12 +60,21 @@ export function duplicateReply(intake: IntakeState, name: string): Reply {
   };
 }
 
-/** Whether a question is answered with a yes or a no (it gets Yes/No buttons). */
+const yesNoQuestions = new WeakMap<DialogueContext['vocabulary'], Map<string, boolean>>();
+
+/** Whether a question is answered with a yes or a no (it gets Yes/No buttons); found once per vocabulary. */
 function isYesNo(question: Question, ctx: DialogueContext): boolean {
-  if (question.options) return false;
-  const yes = question.read('yes', ctx.vocabulary);
-  const no = question.read('no', ctx.vocabulary);
-  return yes.kind === 'value' && yes.value === true && no.kind === 'value' && no.value === false;
+  let known = yesNoQuestions.get(ctx.vocabulary);
+  if (!known) yesNoQuestions.set(ctx.vocabulary, (known = new Map()));
+  let answer = known.get(question.id);
+  if (answer === undefined) {
+    const yes = question.read('yes', ctx.vocabulary);
+    const no = question.read('no', ctx.vocabulary);
+    answer =
+      !question.options && yes.kind === 'value' && yes.value === true && no.kind === 'value' && no.value === false;
+    known.set(question.id, answer);
+  }
+  return answer;
 }
 
 /** What we are waiting for now: the question, the read-back of an answer, or the summary. */

@@ -1,6 +1,7 @@
 import type { Reply } from '../../chat/reply.ts';
 import type { ImpliedFacts } from '../../policy/schema.ts';
 import { findAppByOwnerAndName, formatReference } from '../../store/apps.ts';
+import { isQuestion } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
 import { advance, draftOf, effectiveDraft, goTo } from '../progress.ts';
@@ -51,8 +52,7 @@ async function readAndRecord(
   let byLlm = false;
   if (reading.kind === 'miss') {
     // A question to Steward in the middle ("Can I use Airtable for this?") is answered, then we carry on.
-    if (isQuestionToSteward(text))
-      return unchanged({ mode: 'intake', intake }, ctx, ...(await answerGuardrail(text, ctx)));
+    if (isQuestion(text)) return unchanged({ mode: 'intake', intake }, ctx, ...(await answerGuardrail(text, ctx)));
     const interpreted = await interpret(intake, question, text, ctx);
     if (interpreted) {
       reading = interpreted;
@@ -144,14 +144,6 @@ async function clarifyTurn(
     text.replace(/^\s*(no|nope|nah|yes|yeah|yep)\b[\s,.:;!-]*/iu, '') || text,
     ctx,
   );
-}
-
-const ASKS_STEWARD =
-  /^(can|could|may|should|shall|must|am i|is it ok|is it okay|is that ok|do i|does it need|how|what|why|where|when|who|which)\b/iu;
-
-function isQuestionToSteward(text: string): boolean {
-  const said = text.trim();
-  return said.endsWith('?') && ASKS_STEWARD.test(said);
 }
 
 async function recordAnswer(
