@@ -8,11 +8,11 @@ import type { ConnectorCall, FakeBotConnector } from './support/fake-bot-connect
 import type { FakeSlack } from './support/fake-slack.ts';
 import { startFakeSlack } from './support/fake-slack.ts';
 import { writeTestPolicy } from './support/policy.ts';
-import { BOT_TOKEN, GOV_CHANNELS, SIGNING_SECRET, SlackSide, visibleText } from './slack/harness.ts';
-import type { RunningSteward } from './slack/harness.ts';
-import { fixture, startStewardServer } from './teams/steward-server.ts';
+import { BOT_TOKEN, GOV_CHANNELS, SIGNING_SECRET, SlackSide, visibleText } from './adapters/slack/harness.ts';
+import type { RunningSteward } from './adapters/slack/harness.ts';
+import { fixture, startStewardServer } from './adapters/teams/steward-server.ts';
 import { migratedPgliteDir } from './support/databases.ts';
-import type { StewardServer } from './teams/steward-server.ts';
+import type { StewardServer } from './adapters/teams/steward-server.ts';
 
 vi.setConfig({ testTimeout: 90_000 });
 
