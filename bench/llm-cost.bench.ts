@@ -123,7 +123,7 @@ try {
   const llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'bench', model: 'bench-model', timeoutMs: 5000 })!;
 
   // ------------------------------------------------------------ registrations
-  const steward = createTestSteward(database.db.prisma, { llm });
+  const steward = createTestSteward(database.db.store, { llm });
   for (let index = 0; index < REGISTRATIONS; index += 1) {
     const user = `bench-${index}`;
     await steward.say(

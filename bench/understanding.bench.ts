@@ -30,7 +30,7 @@ const corpora = CORPORA.map((name) => {
 });
 
 const database = await pgliteOnly();
-const steward = createTestSteward(database.db.prisma);
+const steward = createTestSteward(database.db.store);
 let reasks = 0;
 let readBacks = 0;
 let turns = 0;

@@ -27,12 +27,20 @@ const LAYERS = [
 
 const DATABASE = /^src\/(store|generated|db)\//u;
 const DATABASE_PACKAGES = /^(@prisma\/|pg$|@electric-sql\/pglite$|pglite-prisma-adapter$)/u;
+/** Prisma and the drivers live here only; the rest of the core goes through the Store's repositories. */
+const PERSISTENCE = /^src\/(store|db|generated)\//u;
+const GENERATED_CLIENT = /^src\/generated\//u;
+/** All an adapter may import from the core: the port, and the platform-neutral vocabulary it speaks. */
+const ADAPTER_MAY_IMPORT = /^src\/(runtime\/port\.ts|chat\/[^/]+\.ts|outbox\/transport\.ts|logger\.ts|config\.ts)$/u;
 
 function layerOf(folder: string): number {
   return LAYERS.findIndex((layer) => layer.includes(folder));
 }
 
-/** Imports that go up a layer, or from an adapter into the database, as "file -> target". */
+/**
+ * Imports that go up a layer, from an adapter into the database or past the port, or to Prisma from
+ * outside src/store and src/db, as "file -> target".
+ */
 function violations(sources: SourceFile[]): string[] {
   const found: string[] = [];
   for (const source of sources) {
@@ -42,8 +50,12 @@ function violations(sources: SourceFile[]): string[] {
       if (layerOf(from) < 0) found.push(`${source.file}: folder ${from} has no layer`);
       else if (layerOf(to) > layerOf(from)) found.push(`${source.file} -> ${target}`);
       else if (source.file.startsWith('adapters/') && DATABASE.test(target)) found.push(`${source.file} -> ${target}`);
+      else if (source.file.startsWith('adapters/') && target.startsWith('src/') && !ADAPTER_MAY_IMPORT.test(target))
+        found.push(`${source.file} -> ${target} (adapters reach the core through src/runtime/port.ts)`);
+      else if (!PERSISTENCE.test(source.file) && GENERATED_CLIENT.test(target))
+        found.push(`${source.file} -> ${target} (Prisma lives in src/store and src/db)`);
     }
-    if (source.file.startsWith('adapters/')) {
+    if (!PERSISTENCE.test(source.file)) {
       for (const name of source.packages.filter((name) => DATABASE_PACKAGES.test(name)))
         found.push(`${source.file} -> ${name}`);
     }
@@ -54,7 +66,7 @@ function violations(sources: SourceFile[]): string[] {
 const sources = readSources(projectRoot, ['src', 'adapters']);
 
 describe('architecture', () => {
-  it('imports only go down the layers, and adapters reach the database only through the core', () => {
+  it('imports only go down the layers, adapters reach the core only through its port, and Prisma stays in the store', () => {
     expect(violations(sources)).toEqual([]);
   });
 
@@ -63,7 +75,7 @@ describe('architecture', () => {
     expect(cycles(fileEdges(sources)).map((cycle) => cycle.join(' -> '))).toEqual([]);
   });
 
-  it('the checks themselves catch an upward import, an adapter reading the database, and a cycle', () => {
+  it('the checks themselves catch an upward import, an adapter past the port, Prisma outside the store, and a cycle', () => {
     const file = (path: string, text: string): SourceFile => ({ file: path, ...parseImports(path, text) });
     const synthetic = [
       file('src/profile/a.ts', "import { x } from '../intake/b.ts';"),
@@ -72,11 +84,16 @@ describe('architecture', () => {
         'adapters/slack/c.ts',
         "import { PrismaClient } from '@prisma/client';\nimport { apps } from '../../src/store/apps.ts';",
       ),
+      file('adapters/teams/d.ts', "import { parseAnswer } from '../../src/intake/questions.ts';"),
+      file('src/review/e.ts', "import type { App } from '../generated/prisma/client.ts';\nimport pg from 'pg';"),
     ];
     expect(violations(synthetic)).toEqual([
       'src/profile/a.ts -> src/intake/b.ts',
       'adapters/slack/c.ts -> src/store/apps.ts',
       'adapters/slack/c.ts -> @prisma/client',
+      'adapters/teams/d.ts -> src/intake/questions.ts (adapters reach the core through src/runtime/port.ts)',
+      'src/review/e.ts -> src/generated/prisma/client.ts (Prisma lives in src/store and src/db)',
+      'src/review/e.ts -> pg',
     ]);
     expect(cycles(folderEdges(synthetic))).toEqual([['src/intake', 'src/profile']]);
     expect(cycles(fileEdges(synthetic))).toEqual([['src/intake/b.ts', 'src/profile/a.ts']]);

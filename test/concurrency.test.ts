@@ -21,8 +21,8 @@ describe.each(testLabels())('racing turns on %s', (label) => {
   });
 
   it('two answers sent at once are both kept, one after the other', async () => {
-    const one = createTestSteward(database.db.prisma);
-    const two = createTestSteward((second ?? database.db).prisma);
+    const one = createTestSteward(database.db.store);
+    const two = createTestSteward((second ?? database.db).store);
     await one.say('register', 'rae');
     const [first, other] = await Promise.all([one.say('Alpha', 'rae'), two.say('Beta', 'rae')]);
     // One became the name, the other the description: whichever won, neither was lost.
@@ -38,8 +38,8 @@ describe.each(testLabels())('racing turns on %s', (label) => {
   });
 
   it('the same event delivered to two instances at once is handled once', async () => {
-    const one = createTestSteward(database.db.prisma);
-    const two = createTestSteward((second ?? database.db).prisma);
+    const one = createTestSteward(database.db.store);
+    const two = createTestSteward((second ?? database.db).store);
     const message = {
       platform: 'console',
       channelId: 'dm',
@@ -67,7 +67,7 @@ describe.each(testLabels())('racing turns on %s', (label) => {
         { id: 'console:Ev-an-hour-old', createdAt: new Date(now - 3600_000) },
       ],
     });
-    const steward = createTestSteward(database.db.prisma);
+    const steward = createTestSteward(database.db.store);
     expect(await steward.say('help', 'ivo', { eventId: 'Ev-fresh' })).toContain("I'm Steward");
     const kept = await database.db.prisma.processedEvent.findMany({ where: { id: { startsWith: 'console:Ev-' } } });
     expect(kept.map((event) => event.id).sort()).toEqual(['console:Ev-an-hour-old', 'console:Ev-fresh']);

@@ -50,7 +50,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   const prisma = () => database.db.prisma;
 
   it('registers a low-risk app in one pass, approved with guidance and nobody pinged', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(steward, lowRiskTurns(), 'ana');
     const app = await prisma().app.findFirstOrThrow({ where: { ownerUserId: 'ana' } });
     expect(app).toMatchObject({ name: 'Team lunch rota', status: 'approved', tier: 'low', currentVersion: 1 });
@@ -60,7 +60,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('starts from a free-text description, asks only what it still needs, and escalates to each team', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [
@@ -112,7 +112,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('understands back, skip, help, status and my apps without losing answers', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [
@@ -140,7 +140,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('re-asks with a specific hint on bad answers and changes nothing else', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [
@@ -182,7 +182,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('edits answers from the summary and returns to it', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     const [name, description, ...rest] = LOW_RISK_ANSWERS;
     await play(
       steward,
@@ -207,7 +207,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('cancel discards the draft and registers nothing', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [
@@ -222,7 +222,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('offers to update an app registered under the same name, and keeps every version', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(steward, lowRiskTurns(), 'gus');
     await play(
       steward,
@@ -246,7 +246,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('"update <app>" changes a registered app and re-assesses it', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(steward, lowRiskTurns(), 'hana');
     await play(
       steward,
@@ -264,7 +264,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('turns risky words into confirm questions, never silent answers', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [
@@ -295,7 +295,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
   });
 
   it('ignores a redelivered event: one registration, one set of escalations', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     const [name, description, ...rest] = LOW_RISK_ANSWERS;
     for (const answer of ['register', name!, description!, ...rest]) await steward.say(answer, 'jo');
     await steward.say('change data', 'jo');
@@ -315,14 +315,14 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
       eventId: 'evt-1',
     });
     expect(first.replies.map((reply) => reply.text).join()).toContain('Risk tier: HIGH');
-    expect(again).toEqual({ replies: [], duplicate: true });
+    expect(again).toEqual({ replies: [], duplicate: true, stale: false });
     expect(await prisma().app.count({ where: { ownerUserId: 'jo' } })).toBe(1);
     const app = await prisma().app.findFirstOrThrow({ where: { ownerUserId: 'jo' } });
     expect(await prisma().outboxMessage.count({ where: { appId: app.id } })).toBe(1);
   });
 
   it('escalates prohibited AI practices as critical, to the teams and the leads', async () => {
-    const steward = createTestSteward(prisma());
+    const steward = createTestSteward(database.db.store);
     await play(
       steward,
       [

@@ -40,7 +40,7 @@ describe('intake with an LLM', () => {
     createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'sk-test-secret', model: 'fake-model', timeoutMs: 2000 })!;
 
   it('asks only for what the description leaves open and marks inferred fields in the summary', async () => {
-    const steward = createTestSteward(database.db.prisma, { llm: llm() });
+    const steward = createTestSteward(database.db.store, { llm: llm() });
     fake.respondWith({
       json: {
         ...NOTHING_INFERRED,
@@ -87,7 +87,7 @@ describe('intake with an LLM', () => {
   });
 
   it('keeps asking every question when the LLM fails, and registers with rules only', async () => {
-    const steward = createTestSteward(database.db.prisma, { llm: llm() });
+    const steward = createTestSteward(database.db.store, { llm: llm() });
     fake.respondWith({ status: 500 });
     const opening = await steward.say('We made a Zap that copies new leads from Typeform into HubSpot', 'vic');
     expect(opening).toContain("What's the app called?");
@@ -113,7 +113,7 @@ describe('intake with an LLM', () => {
   });
 
   it('puts facts the AI assessor suggests to the maker; a confirmed fact re-runs the rules', async () => {
-    const steward = createTestSteward(database.db.prisma, { llm: llm() });
+    const steward = createTestSteward(database.db.store, { llm: llm() });
     fake.respondWith({ json: { ...NOTHING_INFERRED } });
     await steward.say('register', 'wen');
     for (const answer of [
@@ -164,7 +164,7 @@ describe('intake with an LLM', () => {
   });
 
   it('are put in plain words by one call each, confirmed with the maker, at most three per registration', async () => {
-    const steward = createTestSteward(database.db.prisma, { llm: llm() });
+    const steward = createTestSteward(database.db.store, { llm: llm() });
     fake.respondWith({ json: { ...NOTHING_INFERRED } });
     await steward.say('register', 'lin');
     for (const answer of ['Rota', 'Plans shifts', 'excel', 'Ops', 'team', '12']) await steward.say(answer, 'lin');

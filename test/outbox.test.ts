@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxPayload } from '../src/chat/outbox-payload.ts';
 import type { Database } from '../src/db/open.ts';
 import { openDatabase } from '../src/db/open.ts';
-import { enqueueOutbox } from '../src/store/outbox.ts';
 import type { OutboxEntry } from '../src/store/outbox.ts';
 import { DeliveryError } from '../src/outbox/transport.ts';
 import type { OutgoingMessage, OutboxTransport } from '../src/outbox/transport.ts';
@@ -110,10 +109,10 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
 
   it('retries 429s and 5xx until delivered, stores the receipt, and dead-letters permanent failures', async () => {
     const db = database.db.prisma;
-    await enqueueOutbox(db, [message('a'), message('b'), message('c')]);
+    await database.db.store.outbox.enqueue([message('a'), message('b'), message('c')]);
     const { transport, delivered } = scriptedTransport({ a: ['429', '429', 'ok'], b: ['fatal'], c: ['500', 'ok'] });
     // Backoff is shortened for the test; the schedule itself is covered by backoffMs.
-    const worker = new OutboxWorker({ db, transports: [transport], maxAttempts: 5 });
+    const worker = new OutboxWorker({ store: database.db.store, transports: [transport], maxAttempts: 5 });
     const fastForward = setInterval(
       () => void db.outboxMessage.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } }),
       20,
@@ -139,9 +138,9 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
 
   it('honours Retry-After and gives up after the bounded number of attempts', async () => {
     const db = database.db.prisma;
-    await enqueueOutbox(db, [message('d')]);
+    await database.db.store.outbox.enqueue([message('d')]);
     const { transport } = scriptedTransport({ d: ['429', '429', '429', '429'] });
-    const worker = new OutboxWorker({ db, transports: [transport], maxAttempts: 3 });
+    const worker = new OutboxWorker({ store: database.db.store, transports: [transport], maxAttempts: 3 });
     await worker.drain();
     const afterFirst = await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'd' } });
     expect(afterFirst.status).toBe('pending');
@@ -159,13 +158,13 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
 
   it("delivers an update only after the message it edits, with that message's receipt", async () => {
     const db = database.db.prisma;
-    await enqueueOutbox(db, [message('e')]);
+    await database.db.store.outbox.enqueue([message('e')]);
     const original = await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'e' } });
-    await enqueueOutbox(db, [
+    await database.db.store.outbox.enqueue([
       message('e-update', { kind: 'update', reply: { text: 'e-update' }, updateOf: original.id }),
     ]);
     const { transport, delivered } = scriptedTransport({ e: ['500'] });
-    const worker = new OutboxWorker({ db, transports: [transport] });
+    const worker = new OutboxWorker({ store: database.db.store, transports: [transport] });
     await worker.drain();
     // The original failed once, so the update must wait rather than post an edit of nothing.
     expect(delivered).toEqual([]);
@@ -186,7 +185,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
   it('never delivers a message twice when several workers drain a burst of 200 at once', async () => {
     const db = database.db.prisma;
     const burst = Array.from({ length: 200 }, (_, index) => message(`burst-${index}`));
-    await enqueueOutbox(db, burst);
+    await database.db.store.outbox.enqueue(burst);
     // On PostgreSQL each worker has its own connection pool, like separate instances.
     const extra: Database[] =
       database.target.kind === 'postgres'
@@ -205,9 +204,9 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
           return {};
         },
       };
-      const clients = [db, ...extra.map((other) => other.prisma)];
-      while (clients.length < 3) clients.push(db);
-      const workers = clients.map((client) => new OutboxWorker({ db: client, transports: [transport], batchSize: 7 }));
+      const stores = [database.db.store, ...extra.map((other) => other.store)];
+      while (stores.length < 3) stores.push(database.db.store);
+      const workers = stores.map((store) => new OutboxWorker({ store, transports: [transport], batchSize: 7 }));
       await Promise.all(workers.map((worker) => worker.drain()));
       const burstDelivered = delivered.filter((text) => text.startsWith('burst-'));
       expect(burstDelivered).toHaveLength(200);
@@ -222,7 +221,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
 
   it('after a crash mid-delivery, asks the platform before posting again', async () => {
     const db = database.db.prisma;
-    await enqueueOutbox(db, [message('posted-before-crash'), message('lost-in-crash')]);
+    await database.db.store.outbox.enqueue([message('posted-before-crash'), message('lost-in-crash')]);
     // Both were claimed by a process that died: its lease has run out and no outcome was recorded.
     await db.outboxMessage.updateMany({
       where: { dedupeKey: { in: ['posted-before-crash', 'lost-in-crash'] } },
@@ -241,7 +240,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
       },
     };
     onPlatform.add((await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'posted-before-crash' } })).id);
-    await new OutboxWorker({ db, transports: [transport] }).drain();
+    await new OutboxWorker({ store: database.db.store, transports: [transport] }).drain();
     expect(posted).toEqual(['lost-in-crash']);
     const rows = await db.outboxMessage.findMany({
       where: { dedupeKey: { in: ['posted-before-crash', 'lost-in-crash'] } },
@@ -254,9 +253,8 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
   });
 
   it('writes a message once, however often the same change is retried', async () => {
-    const db = database.db.prisma;
-    expect(await enqueueOutbox(db, [message('once')])).toBe(1);
-    expect(await enqueueOutbox(db, [message('once')])).toBe(0);
+    expect(await database.db.store.outbox.enqueue([message('once')])).toBe(1);
+    expect(await database.db.store.outbox.enqueue([message('once')])).toBe(0);
   });
 
   it('reads every kind back as it was written, filed under its row kind', async () => {
@@ -267,18 +265,21 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
     }));
     // The original of the update is delivered first, as the worker requires.
     const original = { ...message('kind-original'), platform: 'typed-kinds' };
-    await enqueueOutbox(db, [original]);
+    await database.db.store.outbox.enqueue([original]);
     const originalId = (await db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'kind-original' } })).id;
     const withOriginal = entries.map((entry) =>
       entry.payload.kind === 'update' ? { ...entry, payload: { ...entry.payload, updateOf: originalId } } : entry,
     );
-    await enqueueOutbox(db, withOriginal);
+    await database.db.store.outbox.enqueue(withOriginal);
     const rows = await db.outboxMessage.findMany({ where: { dedupeKey: { startsWith: 'kind-' } } });
     const rowKind = new Map(rows.map((row) => [row.dedupeKey, row.kind]));
     expect(EVERY_KIND.map((_, index) => rowKind.get(`kind-${index}`))).toEqual(EVERY_KIND.map(([, kind]) => kind));
 
     const delivered: OutgoingMessage[] = [];
-    await new OutboxWorker({ db, transports: [recordingTransport('typed-kinds', delivered)] }).drain();
+    await new OutboxWorker({
+      store: database.db.store,
+      transports: [recordingTransport('typed-kinds', delivered)],
+    }).drain();
     const byId = new Map(rows.map((row) => [row.id, row.dedupeKey]));
     const payloadOf = new Map(delivered.map((outgoing) => [byId.get(outgoing.id), outgoing]));
     for (const [index, entry] of withOriginal.entries()) {
@@ -293,7 +294,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
   it('reads rows written before payloads carried their kind, by the row kind and their fields', async () => {
     const db = database.db.prisma;
     const reply = { text: 'written by an older Steward' };
-    // Exactly what the previous enqueueOutbox calls stored.
+    // Exactly what earlier versions of the outbox stored.
     const legacy: Array<[string, object, string]> = [
       ['escalation', { team: 'privacy', appVersion: 1, reply }, 'escalation'],
       ['reminder', { team: 'leads', appVersion: 1, reply }, 'reminder'],
@@ -313,7 +314,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
         payload: { team: 'privacy', appVersion: 1, reply },
       },
     });
-    await new OutboxWorker({ db, transports: [recordingTransport('typed-legacy', [])] }).drain();
+    await new OutboxWorker({ store: database.db.store, transports: [recordingTransport('typed-legacy', [])] }).drain();
     await db.outboxMessage.createMany({
       data: legacy.map(([kind, payload], index) => ({
         dedupeKey: `legacy-${index}`,
@@ -324,7 +325,10 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
       })),
     });
     const delivered: OutgoingMessage[] = [];
-    await new OutboxWorker({ db, transports: [recordingTransport('typed-legacy', delivered)] }).drain();
+    await new OutboxWorker({
+      store: database.db.store,
+      transports: [recordingTransport('typed-legacy', delivered)],
+    }).drain();
     expect(delivered.map((outgoing) => outgoing.payload.kind).sort()).toEqual(legacy.map(([, , kind]) => kind).sort());
     expect(delivered.find((outgoing) => outgoing.payload.kind === 'handoff-answer')?.payload).toEqual({
       kind: 'handoff-answer',
@@ -359,11 +363,11 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
         row('bad-kind', 'notification', { kind: 'telegram', reply: { text: 'x' } }),
       ],
     });
-    await enqueueOutbox(db, [{ ...message('good-one'), platform: 'typed-bad' }]);
+    await database.db.store.outbox.enqueue([{ ...message('good-one'), platform: 'typed-bad' }]);
     const delivered: OutgoingMessage[] = [];
     const events: string[] = [];
     const worker = new OutboxWorker({
-      db,
+      store: database.db.store,
       transports: [recordingTransport('typed-bad', delivered)],
       onEvent: (event) => events.push(event.type),
     });
@@ -406,7 +410,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
   it('refuses to queue a payload that does not fit its kind', async () => {
     const db = database.db.prisma;
     const unfit: OutboxPayload = { kind: 'escalation', team: 'privacy', appVersion: 1.5, reply: { text: 'x' } };
-    await expect(enqueueOutbox(db, [message('unfit', unfit)])).rejects.toThrow(/appVersion/u);
+    await expect(database.db.store.outbox.enqueue([message('unfit', unfit)])).rejects.toThrow(/appVersion/u);
     expect(await db.outboxMessage.count({ where: { dedupeKey: 'unfit' } })).toBe(0);
   });
 });

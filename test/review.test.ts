@@ -11,7 +11,7 @@ const policy = testPolicy();
 
 /** Registers a HIGH-risk app (health data -> privacy) as `maker` on Slack and returns its escalation. */
 async function registerHighRisk(database: TestDatabase, maker: string) {
-  const steward = createTestSteward(database.db.prisma, { policy, platforms: ['slack', 'teams'] });
+  const steward = createTestSteward(database.db.store, { policy, platforms: ['slack', 'teams'] });
   const answers = [
     'register',
     `Sick-leave tracker ${maker}`,
@@ -54,7 +54,7 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('lets a reviewer of the team approve; the maker is told and every copy is updated', async () => {
     const { app, buttons } = await registerHighRisk(database, 'UMAKER1');
     const action = parseReviewAction(buttons[0]!.value)!;
-    const outcome = await decide(database.db.prisma, policy, {
+    const outcome = await decide(database.db.store, policy, {
       ...action,
       reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' },
     });
@@ -81,18 +81,18 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('refuses non-reviewers, reviewers of other teams and makers deciding on their own app, and audits each attempt', async () => {
     const { app, buttons } = await registerHighRisk(database, 'UPRIVACY1');
     const action = parseReviewAction(buttons[0]!.value)!;
-    const stranger = await decide(database.db.prisma, policy, {
+    const stranger = await decide(database.db.store, policy, {
       ...action,
       reviewer: { platform: 'slack', userId: 'URANDOM' },
     });
     expect(stranger).toMatchObject({ kind: 'refused', reason: 'not-reviewer' });
     expect(stranger.text).toContain('Only reviewers of Privacy');
-    const otherTeam = await decide(database.db.prisma, policy, {
+    const otherTeam = await decide(database.db.store, policy, {
       ...action,
       reviewer: { platform: 'slack', userId: 'UARCH1' },
     });
     expect(otherTeam).toMatchObject({ kind: 'refused', reason: 'not-reviewer' });
-    const own = await decide(database.db.prisma, policy, {
+    const own = await decide(database.db.store, policy, {
       ...action,
       reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
     });
@@ -104,7 +104,7 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
 
   it('accepts a reviewer through a listed user group', async () => {
     const { app } = await registerHighRisk(database, 'UMAKER2');
-    const outcome = await decide(database.db.prisma, policy, {
+    const outcome = await decide(database.db.store, policy, {
       appId: app.id,
       appVersion: 1,
       team: 'security',
@@ -118,11 +118,11 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     const { buttons } = await registerHighRisk(database, 'UMAKER3');
     const reject = parseReviewAction(buttons[1]!.value)!;
     expect(
-      await decide(database.db.prisma, policy, { ...reject, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } }),
+      await decide(database.db.store, policy, { ...reject, reviewer: { platform: 'slack', userId: 'UPRIVACY1' } }),
     ).toMatchObject({ kind: 'refused', reason: 'reason-required' });
     const changes = parseReviewAction(buttons[2]!.value)!;
     expect(
-      await decide(database.db.prisma, policy, {
+      await decide(database.db.store, policy, {
         ...changes,
         reason: '   ',
         reviewer: { platform: 'teams', userId: 'aad-privacy-1' },
@@ -135,12 +135,12 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     const changes = parseReviewAction(buttons[2]!.value)!;
     const reject = parseReviewAction(buttons[1]!.value)!;
     const [first, second] = await Promise.all([
-      decide(database.db.prisma, policy, {
+      decide(database.db.store, policy, {
         ...changes,
         reason: 'Keep sickness reasons out of the app',
         reviewer: { platform: 'teams', userId: 'aad-privacy-1', displayName: 'Priya' },
       }),
-      decide(database.db.prisma, policy, {
+      decide(database.db.store, policy, {
         ...reject,
         reason: 'No',
         reviewer: { platform: 'slack', userId: 'UPRIVACY1', displayName: 'Pia' },
@@ -160,7 +160,7 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   it('after changes are requested, the maker resubmits; the new version is re-assessed and the old buttons are stale', async () => {
     const { steward, app, buttons } = await registerHighRisk(database, 'UMAKER5');
     const changes = parseReviewAction(buttons[2]!.value)!;
-    await decide(database.db.prisma, policy, {
+    await decide(database.db.store, policy, {
       ...changes,
       reason: 'Do not store the reasons',
       reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
@@ -175,7 +175,7 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     expect(resubmitted).toContain('(version 2)');
     expect(resubmitted).toContain('Risk tier: LOW');
     expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('approved');
-    const stale = await decide(database.db.prisma, policy, {
+    const stale = await decide(database.db.store, policy, {
       ...parseReviewAction(buttons[0]!.value)!,
       reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
     });

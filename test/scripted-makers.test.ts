@@ -1,7 +1,6 @@
 // Twenty makers, each with their own wording, register through the core dialogue (the path every
 // adapter takes): the inventory must hold what each meant, with at most one re-ask per maker on average.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentProfile } from '../src/store/apps.ts';
 import { pgliteOnly } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 import { playMaker, profileDifferences, SCRIPTED_MAKERS } from './support/scripted-maker.ts';
@@ -17,7 +16,7 @@ describe('twenty scripted makers', () => {
   });
 
   it('register what each meant, re-asked at most once per maker on average', async () => {
-    const steward = createTestSteward(database.db.prisma);
+    const steward = createTestSteward(database.db.store);
     const problems: string[] = [];
     let reasks = 0;
     for (const maker of SCRIPTED_MAKERS) {
@@ -33,7 +32,7 @@ describe('twenty scripted makers', () => {
       });
       reasks += run.reasks;
       const app = await database.db.prisma.app.findFirstOrThrow({ where: { ownerUserId: maker.id } });
-      problems.push(...profileDifferences(maker, await currentProfile(database.db.prisma, app)));
+      problems.push(...profileDifferences(maker, await database.db.store.apps.currentProfile(app)));
     }
     // Every reading that decides the risk tier must be what the maker meant; free-text spellings
     // (a typo kept as typed, "Postgres" shown as "PostgreSQL") may differ in a few places.

@@ -29,7 +29,7 @@ describe('SLA reminders', () => {
   afterAll(async () => database?.cleanup());
 
   it('reminds the channel once a high-risk review is late, then tells the leads at twice the SLA, once each', async () => {
-    const steward = createTestSteward(database.db.prisma, { policy, platforms: ['slack'] });
+    const steward = createTestSteward(database.db.store, { policy, platforms: ['slack'] });
     for (const answer of [
       'register',
       'Payroll fixer',
@@ -53,13 +53,13 @@ describe('SLA reminders', () => {
     const submitted = (await database.db.prisma.assessment.findFirstOrThrow({ where: { appId: app.id } })).createdAt;
     const db = database.db.prisma;
 
-    expect(await overdueReviews(db, policy, new Date(submitted.getTime() + DAY / 2))).toEqual([]);
+    expect(await overdueReviews(database.db.store, policy, new Date(submitted.getTime() + DAY / 2))).toEqual([]);
     const dueAt = addBusinessDays(submitted, 2);
     const late = new Date(dueAt.getTime() + 1000);
-    const overdue = await overdueReviews(db, policy, late);
+    const overdue = await overdueReviews(database.db.store, policy, late);
     expect(overdue.map((review) => review.reference)).toEqual([expect.stringMatching(/^APP-\d{4}$/u)]);
 
-    const first = await sendSlaReminders(db, policy, late, ['slack']);
+    const first = await sendSlaReminders(database.db.store, policy, late, ['slack']);
     expect(first).toMatchObject({ reminders: 2, leadEscalations: 0 });
     const reminders = await db.outboxMessage.findMany({ where: { appId: app.id, kind: 'reminder' } });
     expect(reminders.map((reminder) => reminder.destination).sort()).toEqual(['#gov-compliance', '#gov-security']);
@@ -67,23 +67,31 @@ describe('SLA reminders', () => {
     expect(JSON.stringify(reminders[0]!.payload)).toContain('Approve');
 
     // Running again does not repeat the reminders.
-    expect(await sendSlaReminders(db, policy, late, ['slack'])).toMatchObject({ reminders: 0, leadEscalations: 0 });
+    expect(await sendSlaReminders(database.db.store, policy, late, ['slack'])).toMatchObject({
+      reminders: 0,
+      leadEscalations: 0,
+    });
 
     const veryLate = new Date(addBusinessDays(dueAt, 2).getTime() + 1000);
-    expect(await sendSlaReminders(db, policy, veryLate, ['slack'])).toMatchObject({ reminders: 0, leadEscalations: 1 });
+    expect(await sendSlaReminders(database.db.store, policy, veryLate, ['slack'])).toMatchObject({
+      reminders: 0,
+      leadEscalations: 1,
+    });
     const toLeads = await db.outboxMessage.findMany({ where: { appId: app.id, destination: '#gov-leads' } });
     expect(toLeads).toHaveLength(1);
     expect(await db.auditEvent.count({ where: { appId: app.id, action: 'review.sla_breached' } })).toBe(1);
-    expect(await sendSlaReminders(db, policy, veryLate, ['slack'])).toMatchObject({ leadEscalations: 0 });
+    expect(await sendSlaReminders(database.db.store, policy, veryLate, ['slack'])).toMatchObject({
+      leadEscalations: 0,
+    });
 
     // Once decided, it is no longer overdue.
-    await decide(db, policy, {
+    await decide(database.db.store, policy, {
       appId: app.id,
       appVersion: 1,
       team: 'security',
       decision: 'approve',
       reviewer: { platform: 'slack', userId: 'USECURITY1' },
     });
-    expect(await overdueReviews(db, policy, veryLate)).toEqual([]);
+    expect(await overdueReviews(database.db.store, policy, veryLate)).toEqual([]);
   });
 });

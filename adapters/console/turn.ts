@@ -18,7 +18,7 @@ export async function takeTurn(
   const { output } = config;
   output.hold();
   try {
-    const result = await config.engine.handle({
+    const result = await config.steward.handleTurn({
       platform: 'console',
       channelId: 'terminal',
       user: { userId, displayName: userId },
@@ -27,7 +27,7 @@ export async function takeTurn(
     });
     output.write(`${render(result.replies)}\n`);
     // Escalations are printed as soon as the turn that caused them is saved.
-    await config.worker.drain();
+    await config.steward.deliverNow();
   } catch (error) {
     config.onError?.(error);
     output.write(`${render([{ text: APOLOGY, tone: 'error' }])}\n`);

@@ -1,5 +1,4 @@
-import type { ConversationEngine } from '../../src/conversation/engine.ts';
-import type { OutboxWorker } from '../../src/outbox/worker.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import type { ConsoleOutput } from './output.ts';
 
 // What the console adapter is given: the core to talk to, and the terminal to talk in.
@@ -14,8 +13,8 @@ interface ConsoleTerminal {
 }
 
 export interface ConsoleAdapterConfig {
-  engine: ConversationEngine;
-  worker: OutboxWorker;
+  /** The core: the terminal takes turns and has escalations printed at once. */
+  steward: Pick<StewardPort, 'handleTurn' | 'deliverNow'>;
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: ConsoleOutput;
   /** The terminal of an interactive chat; without it, a TTY chat shows no prompt. */

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Logger } from '../../src/logger.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 
 // What every chat platform adapter provides. An adapter verifies and parses the platform's requests,
 // calls the core (services), and renders the core's replies; it never holds state of its own.
@@ -21,7 +21,7 @@ export interface PlatformAdapter {
 }
 
 export interface AdapterContext {
-  services: Services;
+  services: StewardPort;
   env: Record<string, string | undefined>;
   logger: Logger;
 }

@@ -70,16 +70,19 @@ export function mrkdwnSections(text: string): types.SectionBlock[] {
 
 /**
  * The block id of a question's controls says whom the question was asked, so a click by someone
- * else in a channel thread is not taken as that person's answer.
+ * else in a channel thread is not taken as that person's answer, and which asking of the question
+ * it is (the reply's `ask`), so the core can refuse a click on one that is no longer live.
  */
-function questionBlockId(askedTo: string | undefined, questionId: string | undefined): string {
-  return `steward_q|${askedTo ?? ''}|${questionId ?? ''}`;
+function questionBlockId(askedTo: string | undefined, reply: Pick<Reply, 'questionId' | 'ask'>): string {
+  return `steward_q|${askedTo ?? ''}|${reply.questionId ?? ''}|${reply.ask ?? ''}`;
 }
 
-export function parseQuestionBlockId(blockId: string): { askedTo?: string; questionId?: string } | undefined {
-  const [prefix, askedTo, questionId] = blockId.split('|');
+export function parseQuestionBlockId(
+  blockId: string,
+): { askedTo?: string; questionId?: string; ask?: string } | undefined {
+  const [prefix, askedTo, questionId, ask] = blockId.split('|');
   if (prefix !== 'steward_q') return undefined;
-  return { ...(askedTo ? { askedTo } : {}), ...(questionId ? { questionId } : {}) };
+  return { ...(askedTo ? { askedTo } : {}), ...(questionId ? { questionId } : {}), ...(ask ? { ask } : {}) };
 }
 
 function option(choice: ChoiceOption, withDescription = false): types.PlainTextOption {
@@ -196,7 +199,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   const choices = reply.choices ? choiceElements(reply.choices, buttons.length === 0) : [];
   const elements = [...choices, ...buttonElements(buttons)];
   if (elements.length > 0)
-    blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply.questionId), elements });
+    blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply), elements });
   return { text: escapeText(`${mark}${reply.text}`), blocks };
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import type { WebClient } from './web.ts';
+
+const CHANNEL_ID_TTL_MS = 24 * 60 * 60 * 1000;
 
 // Channel names in the policy ('#gov-privacy') to channel ids, which the Web API wants. Found with
 // conversations.list, kept in memory and in PlatformReference rows ('channel:#gov-privacy'), so a
@@ -31,7 +33,7 @@ export class ChannelResolver {
 
   constructor(
     private readonly web: WebClient,
-    private readonly state: Services['state'],
+    private readonly state: StewardPort['state'],
   ) {}
 
   async resolve(destination: string): Promise<ResolvedChannel | undefined> {
@@ -47,7 +49,8 @@ export class ChannelResolver {
     const id = (await this.listChannels()).get(name);
     if (!id) return undefined;
     this.ids.set(name, id);
-    await this.state.set(PLATFORM, key, { id });
+    // Looked up again after a day: a channel renamed since then is found under its new name.
+    await this.state.set(PLATFORM, key, { id }, { ttlMs: CHANNEL_ID_TTL_MS });
     return { id, cached: false };
   }
 

@@ -33,6 +33,6 @@ export async function relayThreadReply(
   if (outcome.kind === 'relayed') {
     slack.logger.info({ handoffId: outcome.handoffId }, 'relayed a reviewer answer to the maker');
     // Deliver now rather than at the next poll: the maker is waiting.
-    void slack.services.worker.drain().catch(() => undefined);
+    void slack.services.deliverNow();
   }
 }

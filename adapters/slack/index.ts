@@ -3,7 +3,6 @@ import type { AdapterContext, PlatformAdapter } from '../shared/types.ts';
 import { BotAuthorization } from './bot.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { ChannelResolver, isChannelName } from './channels.ts';
-import { InFlightWork } from './in-flight.ts';
 import { SLACK_EVENTS_PATH, parseSlackConfig } from './config.ts';
 import { SlackDirectory } from './directory.ts';
 import { registerActionListeners } from './listeners/actions.ts';
@@ -43,11 +42,10 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   app.error(async (error) => {
     logger.error({ err: error.message, code: error.code }, 'Slack listener failed');
   });
-  // Listeners run on after the ack; a shutdown waits for them (see stop).
-  const inFlight = new InFlightWork();
+  // Listeners run on after the ack; the core's shutdown waits for them.
   let stopping = false;
   app.use(async ({ next }) => {
-    await inFlight.track(next());
+    await services.track(next());
   });
 
   const directory = new SlackDirectory(interactive, logger);
@@ -112,7 +110,6 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
     async stop() {
       stopping = true;
       if (config.mode.kind === 'socket') await app.stop();
-      await inFlight.settle();
     },
     async health() {
       if (unreachable.length > 0 && Date.now() - checkedAt > CHANNEL_RECHECK_MS) await checkChannels();

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ChoiceOption, Reply } from '../../src/chat/reply.ts';
-import { fieldErrors } from '../../src/apps/register.ts';
-import { parseAnswer, questionById } from '../../src/intake/questions.ts';
+import { fieldErrors } from '../../src/runtime/port.ts';
+import { parseAnswer, questionById } from '../../src/runtime/port.ts';
 import type { Block } from './blocks.ts';
 import { LIMITS, mrkdwnSections, plain, renderReply, truncate } from './blocks.ts';
 

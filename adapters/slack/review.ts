@@ -1,10 +1,10 @@
 import type { types } from '@slack/bolt';
 import type { Logger } from '../../src/logger.ts';
-import { isReviewer } from '../../src/policy/routing.ts';
-import { LEADS } from '../../src/policy/schema.ts';
-import type { DecisionKind, DecisionOutcome } from '../../src/review/decide.ts';
-import { parseReviewAction } from '../../src/review/decide.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import { isReviewer } from '../../src/runtime/port.ts';
+import { LEADS } from '../../src/runtime/port.ts';
+import type { DecisionKind, DecisionOutcome } from '../../src/runtime/port.ts';
+import { parseReviewAction } from '../../src/runtime/port.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import { LIMITS, escapeText, plain } from './blocks.ts';
 import type { SlackDirectory } from './directory.ts';
 import type { WebClient } from './web.ts';
@@ -33,7 +33,7 @@ export interface ReasonMetadata {
 
 export class ReviewDesk {
   constructor(
-    private readonly services: Services,
+    private readonly services: StewardPort,
     private readonly web: WebClient,
     private readonly directory: SlackDirectory,
     private readonly logger: Logger,
@@ -80,7 +80,7 @@ export class ReviewDesk {
     if (outcome.kind === 'decided') {
       // The core queued the edits of every posted copy (this one included) and the maker's DM: deliver
       // them now. If that fails, the decision stands and the outbox poller delivers them later.
-      await this.services.worker.drain().catch((error: unknown) => this.logFailure(error));
+      await this.services.deliverNow();
       return;
     }
     // The text names the app and reviewers, which may hold &, < and >: escaped once, as mrkdwn wants.

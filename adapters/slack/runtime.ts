@@ -1,5 +1,5 @@
 import type { Logger } from '../../src/logger.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import type { SlackDirectory } from './directory.ts';
 import type { ReviewDesk } from './review.ts';
 import type { TurnRunner } from './turns.ts';
@@ -7,7 +7,7 @@ import type { WebClient } from './web.ts';
 
 /** What every listener works with: the core, the Web API, and the adapter's helpers. */
 export interface SlackRuntime {
-  services: Services;
+  services: StewardPort;
   web: WebClient;
   logger: Logger;
   directory: SlackDirectory;

@@ -1,7 +1,7 @@
-import { conversationKey } from '../../src/conversation/engine.ts';
+import { conversationKey } from '../../src/runtime/port.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import { z } from 'zod';
 import type { SlackMessage } from './blocks.ts';
 import { renderAnswered, renderNotice, renderReply } from './blocks.ts';
@@ -35,14 +35,17 @@ export interface TurnRequest extends SlackPlace {
   eventId: string;
   /** How the answer reads on the question it answered, e.g. the label of the clicked button. */
   answerLabel?: string;
-  /** For clicks: the message clicked, which must be the question still waiting for an answer. */
-  clickedTs?: string;
+  /** For clicks on a question: its `ask`, so the core can refuse a question that is no longer live. */
+  ask?: string;
 }
 
 /** How a Slack turn ended, for the listener that started it (not the core's TurnOutcome). */
 export type SlackTurnEnd = 'answered' | 'duplicate' | 'stale' | 'failed';
 
 /** The question message that is waiting for an answer, kept so it can be redrawn once answered. */
+// An unanswered question is forgotten after a month: its message then stays as it is.
+const PENDING_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 const PendingQuestionSchema = z.object({
   channel: z.string(),
   ts: z.string(),
@@ -54,7 +57,7 @@ type PendingQuestion = z.infer<typeof PendingQuestionSchema>;
 
 export class TurnRunner {
   constructor(
-    private readonly services: Services,
+    private readonly services: StewardPort,
     private readonly web: WebClient,
     private readonly directory: SlackDirectory,
     private readonly logger: Logger,
@@ -62,26 +65,22 @@ export class TurnRunner {
 
   async run(request: TurnRequest): Promise<SlackTurnEnd> {
     const key = pendingKey(request);
-    if (request.clickedTs) {
-      const pending = await this.loadPending(key);
-      // An older question's buttons (answered by typing, or re-asked since) must not answer the current one.
-      if (pending && pending.ts !== request.clickedTs) return 'stale';
-    }
     const notice = this.startNotice(request);
     let replies: Reply[];
     try {
       const displayName = (await this.directory.displayName(request.user.id)) ?? request.user.username;
-      const result = await this.services.engine.handle({
+      const result = await this.services.handleTurn({
         platform: PLATFORM,
         channelId: request.channel,
         ...(request.threadTs ? { threadId: request.threadTs } : {}),
         user: { userId: request.user.id, ...(displayName ? { displayName } : {}) },
         text: request.text,
         eventId: request.eventId,
+        ...(request.ask ? { ask: request.ask } : {}),
       });
-      if (result.duplicate) {
+      if (result.duplicate || result.stale) {
         await this.dropNotice(request, await notice.settle());
-        return 'duplicate';
+        return result.duplicate ? 'duplicate' : 'stale';
       }
       replies = result.replies;
     } catch (error) {
@@ -156,7 +155,7 @@ export class TurnRunner {
   }
 
   private savePending(key: string, pending: PendingQuestion): Promise<void> {
-    return this.services.state.set(PLATFORM, key, pending);
+    return this.services.state.set(PLATFORM, key, pending, { ttlMs: PENDING_TTL_MS });
   }
 
   private startNotice(place: SlackPlace): { settle(): Promise<string | undefined> } {

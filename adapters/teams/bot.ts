@@ -1,6 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import { ShuttingDownError } from '../../src/conversation/engine.ts';
+import { ShuttingDownError } from '../../src/runtime/port.ts';
 import { readCardAction, replyActivity } from './cards.ts';
 import type { TeamsBotDeps } from './deps.ts';
 import { handleMembership } from './handlers/membership.ts';

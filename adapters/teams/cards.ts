@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Reply, ReplyButton, ReplyField } from '../../src/chat/reply.ts';
-import { parseReviewAction } from '../../src/review/decide.ts';
+import { parseReviewAction } from '../../src/runtime/port.ts';
 
 // The core's neutral Reply as a Teams message: plain markdown text when there is nothing to show but
 // words, otherwise an Adaptive Card 1.5 whose `fallbackText` is the reply's complete plain text.
@@ -31,12 +31,15 @@ const AnswerData = z.object({
   answer: z.string(),
   label: z.string(),
   questionId: z.string().optional(),
+  /** The reply's `ask`: the core refuses a click on a question that is no longer live. */
+  ask: z.string().optional(),
   prompt: z.string().default(''),
 });
 /** A dropdown's submit; Teams merges the selection in as `choice` ("a,b" for multiple). */
 const ChoiceData = z.object({
   steward: z.literal('choice'),
   questionId: z.string().optional(),
+  ask: z.string().optional(),
   prompt: z.string().default(''),
   labels: z.record(z.string(), z.string()).default({}),
   choice: z.string().optional(),
@@ -52,7 +55,7 @@ const CardActionData = z.discriminatedUnion('steward', [AnswerData, ChoiceData, 
 
 export type CardAction =
   /** An answer to a question: `text` goes to the core as the user's message, `label` is shown on the answered card. */
-  | { kind: 'answer'; text: string; label: string; questionId?: string; prompt: string }
+  | { kind: 'answer'; text: string; label: string; questionId?: string; ask?: string; prompt: string }
   | { kind: 'review'; action: string; reason: string };
 
 /** Reads the data of a clicked Steward card action (Action.Submit value or Action.Execute data). */
@@ -61,7 +64,11 @@ export function readCardAction(value: unknown): CardAction | undefined {
   if (!parsed.success) return undefined;
   const data = parsed.data;
   if (data.steward === 'review') return { kind: 'review', action: data.action, reason: data.reason?.trim() ?? '' };
-  const common = { ...(data.questionId ? { questionId: data.questionId } : {}), prompt: data.prompt };
+  const common = {
+    ...(data.questionId ? { questionId: data.questionId } : {}),
+    ...(data.ask ? { ask: data.ask } : {}),
+    prompt: data.prompt,
+  };
   if (data.steward === 'answer')
     return { kind: 'answer', text: data.answer, label: data.label || data.answer, ...common };
   const picked = (data.choice ?? '')
@@ -147,7 +154,11 @@ export function renderCard(reply: Reply): AdaptiveCard {
 
   const choices = reply.choices;
   const dropdown = Boolean(choices && (choices.multiple || choices.options.length > MAX_CHOICE_BUTTONS));
-  const common = { ...(reply.questionId ? { questionId: reply.questionId } : {}), prompt };
+  const common = {
+    ...(reply.questionId ? { questionId: reply.questionId } : {}),
+    ...(reply.ask ? { ask: reply.ask } : {}),
+    prompt,
+  };
   // A dropdown's required input must not block the card's other buttons.
   const independent: Record<string, string> = dropdown ? { associatedInputs: 'none' } : {};
   if (choices && dropdown) {

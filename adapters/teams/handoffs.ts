@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 import { isPersonal, locationOf, userIdOf } from './inbound.ts';
 
 // "Ask a human" on Teams: the question posted to the team's channel starts a thread; a reviewer's
@@ -12,7 +12,7 @@ function handoffThreadKey(conversationId: string, rootActivityId: string): strin
 }
 
 /** Wraps the transport so a delivered handoff question remembers its thread. */
-export function recordingTeamsHandoffThreads(transport: OutboxTransport, services: Services): OutboxTransport {
+export function recordingTeamsHandoffThreads(transport: OutboxTransport, services: StewardPort): OutboxTransport {
   return services.recordingHandoffThreads(transport, (receipt) =>
     receipt.conversationId && receipt.activityId
       ? handoffThreadKey(receipt.conversationId, receipt.activityId)
@@ -25,7 +25,7 @@ export function recordingTeamsHandoffThreads(transport: OutboxTransport, service
  * handoff (the engine takes the message); otherwise what to say in the thread, if anything.
  */
 export async function relayIfHandoffReply(
-  services: Services,
+  services: StewardPort,
   activity: Partial<Activity>,
   text: string,
 ): Promise<{ reply?: Reply } | undefined> {
@@ -44,7 +44,7 @@ export async function relayIfHandoffReply(
   });
   switch (outcome.kind) {
     case 'relayed':
-      void services.worker.drain().catch(() => undefined);
+      void services.deliverNow();
       return { reply: { text: 'Thanks, I passed your answer on to the person who asked.', tone: 'success' } };
     // Teams redelivered a reply already relayed: it was thanked the first time.
     case 'duplicate':

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { InboundMessage } from '../../src/conversation/engine.ts';
+import type { InboundMessage } from '../../src/runtime/port.ts';
 import { tidyText } from '../shared/tidy-text.ts';
 import { htmlToText, plainText } from './html-text.ts';
 import type { TeamsChannelData } from './types.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from '../../src/logger.ts';
-import { escalationTargets } from '../../src/policy/routing.ts';
-import type { Policy } from '../../src/policy/schema.ts';
-import { TIERS, teamIds } from '../../src/policy/schema.ts';
+import { escalationTargets } from '../../src/runtime/port.ts';
+import type { Policy } from '../../src/runtime/port.ts';
+import { TIERS, teamIds } from '../../src/runtime/port.ts';
 import { connectorFailure } from './errors.ts';
 import type { TeamsProactive } from './proactive.ts';
 import type { StoredReference, TeamsReferences } from './references.ts';

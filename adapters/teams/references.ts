@@ -1,6 +1,6 @@
 import type { ChannelAccount, ConversationReference } from 'botbuilder';
 import { z } from 'zod';
-import type { Services } from '../../src/runtime/services.ts';
+import type { StewardPort } from '../../src/runtime/port.ts';
 
 // Where Steward can reach people and channels in Teams later, kept in the core's adapter state:
 //   user:<aadObjectId>            the user's personal chat with the bot (or, until there is one, the
@@ -28,6 +28,8 @@ export type StoredReference =
       teamName: string;
       channelName: string;
     };
+
+const OPEN_QUESTION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The card waiting for an answer; it is in the conversation the next message comes from. */
 export interface OpenQuestion {
@@ -64,7 +66,7 @@ const StoredReferenceSchema = z.custom<StoredReference>(
 const OpenQuestionSchema = z.object({ activityId: z.string(), questionId: z.string().optional(), prompt: z.string() });
 
 export class TeamsReferences {
-  constructor(private readonly state: Services['state']) {}
+  constructor(private readonly state: StewardPort['state']) {}
 
   /** A destination from the outbox: "user:<aadObjectId>" or a policy's "Team/Channel". */
   async find(destination: string): Promise<StoredReference | undefined> {
@@ -131,7 +133,8 @@ export class TeamsReferences {
 
   async setOpenQuestion(conversationKey: string, question: OpenQuestion | undefined): Promise<void> {
     const key = `question:${conversationKey}`;
-    if (question) await this.state.set(PLATFORM, key, question);
+    // An unanswered card is forgotten after a month: it then stays as it is.
+    if (question) await this.state.set(PLATFORM, key, question, { ttlMs: OPEN_QUESTION_TTL_MS });
     else await this.state.delete(PLATFORM, key);
   }
 

@@ -1,4 +1,4 @@
-import type { App } from '../generated/prisma/client.ts';
+import type { AppRow } from '../store/types.ts';
 import type { Reply, ReplyField } from '../chat/reply.ts';
 import { profileToDraft } from '../profile/draft.ts';
 import { applicableFields } from '../profile/fields.ts';
@@ -46,7 +46,7 @@ export function assessedByLabel(assessment: Assessment): string {
   return assessment.assessedBy === 'rules+llm' ? 'policy rules and AI assessment' : 'policy rules only';
 }
 
-export function appListReply(apps: App[]): Reply {
+export function appListReply(apps: AppRow[]): Reply {
   if (apps.length === 0)
     return { text: "You haven't registered any apps yet. Say *register* to add one.", tone: 'info' };
   const lines = apps.map(
@@ -64,7 +64,7 @@ export function appListReply(apps: App[]): Reply {
   };
 }
 
-export function appStatusReply(app: App, assessment: Assessment | undefined, policy: Policy): Reply {
+export function appStatusReply(app: AppRow, assessment: Assessment | undefined, policy: Policy): Reply {
   const reference = formatReference(app.refNumber);
   const lines = [`${reference} "${app.name}" (version ${app.currentVersion}): ${statusLabel(app.status)}.`];
   if (assessment) {

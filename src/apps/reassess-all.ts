@@ -2,12 +2,11 @@ import type { AssessmentResult } from '../assessment/assess.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { TIER_ORDER } from '../policy/schema.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
-import { currentProfile, formatReference } from '../store/apps.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../store/audit.ts';
-import { enqueueOutbox } from '../store/outbox.ts';
-import type { Db } from '../store/types.ts';
+import { formatReference } from '../store/apps.ts';
+import { SYSTEM_ACTOR } from '../store/audit.ts';
+import type { Store } from '../store/store.ts';
 import { reasonLines } from './present.ts';
-import { recordAssessment, submitApp } from './submit.ts';
+import { submitApp } from './submit.ts';
 
 // `steward reassess`: after the policy changes, every app is assessed again under the new version.
 // A tier that rises opens a new review round (a new version with the same profile, escalated as
@@ -22,27 +21,27 @@ export interface ReassessChange {
 }
 
 export async function reassessAll(deps: {
-  db: Db;
+  store: Store;
   policy: Policy;
   assess(profile: AppProfile): Promise<AssessmentResult>;
   deliveryPlatforms: string[];
 }): Promise<{ assessed: ReassessChange[]; unchanged: number }> {
-  const { db, policy } = deps;
-  const apps = await db.app.findMany({ where: { status: { not: 'retired' } }, orderBy: { refNumber: 'asc' } });
+  const { store, policy } = deps;
+  const apps = await store.apps.list({ active: true });
   const assessed: ReassessChange[] = [];
   let unchanged = 0;
   for (const app of apps) {
-    const latest = await db.assessment.findFirst({ where: { appId: app.id }, orderBy: { createdAt: 'desc' } });
+    const latest = await store.assessments.latest(app.id);
     if (latest?.policyVersion === policy.version) {
       unchanged += 1;
       continue;
     }
-    const profile = await currentProfile(db, app);
+    const profile = await store.apps.currentProfile(app);
     const assessment = await deps.assess(profile);
     const before = (app.tier ?? 'low') as Tier;
     const rose = TIER_ORDER[assessment.tier] > TIER_ORDER[before];
     const reference = formatReference(app.refNumber);
-    await db.$transaction(async (tx) => {
+    await store.transaction(async (tx) => {
       if (rose) {
         const owner: Owner = profile.owner ?? {
           platform: app.ownerPlatform,
@@ -58,7 +57,7 @@ export async function reassessAll(deps: {
           deliveryPlatforms: deps.deliveryPlatforms,
           actor: SYSTEM_ACTOR,
         });
-        await enqueueOutbox(tx, [
+        await tx.outbox.enqueue([
           {
             dedupeKey: `reassess:${app.id}:${policy.version}:owner`,
             platform: app.ownerPlatform,
@@ -86,8 +85,8 @@ export async function reassessAll(deps: {
           },
         ]);
       } else {
-        await recordAssessment(tx, app.id, app.currentVersion, assessment);
-        await recordAudit(tx, {
+        await tx.assessments.record(app.id, app.currentVersion, assessment);
+        await tx.audit.record({
           actor: SYSTEM_ACTOR,
           action: 'app.reassessed',
           appId: app.id,

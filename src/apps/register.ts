@@ -1,18 +1,17 @@
 import type { Reply } from '../chat/reply.ts';
-import { rememberEvent } from '../store/processed-events.ts';
 import type { AssessmentResult } from '../assessment/assess.ts';
 import { submittedReply } from './submitted-reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
 import type { Policy } from '../policy/schema.ts';
-import type { Db } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import type { SubmitResult } from './submit.ts';
 import { DuplicateAppNameError, submitApp } from './submit.ts';
 
 // Registers a whole profile at once: a form (Slack's modal) or a bulk import, rather than a chat.
 
 export interface RegisterDeps {
-  db: Db;
+  store: Store;
   policy: Policy;
   deliveryPlatforms: string[];
   assess(profile: AppProfile): Promise<AssessmentResult>;
@@ -45,9 +44,9 @@ export async function registerProfile(
   const profile: AppProfile = { ...AppProfileSchema.parse(input), owner };
   const assessment = await deps.assess(profile);
   try {
-    const result = await deps.db.$transaction(async (tx) => {
+    const result = await deps.store.transaction(async (tx) => {
       // A form submitted twice (Slack retries the view_submission) registers once.
-      if (options.eventId && !(await rememberEvent(tx, options.eventId))) return undefined;
+      if (options.eventId && !(await tx.events.remember(options.eventId))) return undefined;
       return submitApp(tx, {
         owner,
         profile,

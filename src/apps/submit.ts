@@ -1,14 +1,11 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import type { Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
-import { formatReference, nameKey } from '../store/apps.ts';
-import { recordAudit } from '../store/audit.ts';
+import { formatReference } from '../store/apps.ts';
 import type { Actor } from '../store/audit.ts';
 import { reviewActionValue } from '../review/decide.ts';
-import { enqueueOutbox } from '../store/outbox.ts';
-import type { Tx } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import type { Assessment, AssessmentResult } from '../assessment/assess.ts';
 import { assessedByLabel, profileFields, reasonLines, teamNames } from './present.ts';
 
@@ -60,20 +57,16 @@ function deliveriesFor(assessment: Assessment, policy: Policy, deliveryPlatforms
   return deliveries;
 }
 
-export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitResult> {
+/** Call it with a transaction's store: the app, its version, assessment, audit and escalations are one change. */
+export async function submitApp(tx: Store, request: SubmitRequest): Promise<SubmitResult> {
   const { owner, profile, assessment, policy } = request;
   const status = policy.tiers[assessment.tier].initialStatus;
-  const key = nameKey(profile.name);
   const actor = request.actor ?? {
     platform: owner.platform,
     userId: owner.userId,
     ...(owner.displayName ? { displayName: owner.displayName } : {}),
   };
-  const sameName = await tx.app.findUnique({
-    where: {
-      ownerPlatform_ownerUserId_nameKey: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: key },
-    },
-  });
+  const sameName = await tx.apps.byOwnerAndName(owner, profile.name);
   if (sameName && sameName.id !== request.updatingAppId)
     throw new DuplicateAppNameError(formatReference(sameName.refNumber));
 
@@ -81,45 +74,28 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   let refNumber: number;
   let version: number;
   if (request.updatingAppId) {
-    const existing = await tx.app.findUniqueOrThrow({ where: { id: request.updatingAppId } });
+    const existing = await tx.apps.byId(request.updatingAppId);
+    if (!existing) throw new Error(`App ${request.updatingAppId} no longer exists`);
     version = existing.currentVersion + 1;
-    await tx.app.update({
-      where: { id: existing.id },
-      data: { name: profile.name, nameKey: key, currentVersion: version, status, tier: assessment.tier },
-    });
+    await tx.apps.moveToVersion(existing.id, { name: profile.name, version, status, tier: assessment.tier });
     appId = existing.id;
     refNumber = existing.refNumber;
   } else {
     version = 1;
-    const created = await tx.app.create({
-      data: {
-        name: profile.name,
-        nameKey: key,
-        ownerPlatform: owner.platform,
-        ownerUserId: owner.userId,
-        ownerName: owner.displayName ?? null,
-        ownerEmail: owner.email ?? null,
-        status,
-        tier: assessment.tier,
-        currentVersion: 1,
-      },
-    });
+    const created = await tx.apps.create({ name: profile.name, owner, status, tier: assessment.tier });
     appId = created.id;
     refNumber = created.refNumber;
   }
   const reference = formatReference(refNumber);
-  const profileJson = profile as unknown as Prisma.InputJsonValue;
-  await tx.appVersion.create({
-    data: { appId, version, profile: profileJson, createdBy: `${actor.platform}:${actor.userId}` },
-  });
-  await recordAssessment(tx, appId, version, assessment);
-  await recordAudit(tx, {
+  await tx.apps.addVersion({ appId, version, profile, createdBy: `${actor.platform}:${actor.userId}` });
+  await tx.assessments.record(appId, version, assessment);
+  await tx.audit.record({
     actor,
     action: request.updatingAppId ? 'app.updated' : 'app.registered',
     appId,
     details: { reference, version, status },
   });
-  await recordAudit(tx, {
+  await tx.audit.record({
     actor,
     action: 'app.assessed',
     appId,
@@ -135,8 +111,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
   });
 
   const escalatedTo = deliveriesFor(assessment, policy, request.deliveryPlatforms);
-  await enqueueOutbox(
-    tx,
+  await tx.outbox.enqueue(
     escalatedTo.map((delivery) => ({
       dedupeKey: `escalation:${appId}:v${version}:${delivery.team}:${delivery.platform}:${delivery.destination}`,
       platform: delivery.platform,
@@ -160,7 +135,7 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
     })),
   );
   if (escalatedTo.length > 0) {
-    await recordAudit(tx, {
+    await tx.audit.record({
       actor,
       action: 'app.escalated',
       appId,
@@ -168,27 +143,6 @@ export async function submitApp(tx: Tx, request: SubmitRequest): Promise<SubmitR
     });
   }
   return { appId, reference, version, status, created: !request.updatingAppId, escalatedTo };
-}
-
-/** Stores an assessment of one version of an app, as assessed (reasons, source, LLM outcome). */
-export async function recordAssessment(
-  tx: Tx,
-  appId: string,
-  version: number,
-  assessment: Assessment & Pick<AssessmentResult, 'llm'>,
-): Promise<void> {
-  await tx.assessment.create({
-    data: {
-      appId,
-      appVersion: version,
-      tier: assessment.tier,
-      teams: assessment.teams,
-      reasons: assessment.reasons as unknown as Prisma.InputJsonValue,
-      assessedBy: assessment.assessedBy,
-      policyVersion: assessment.policyVersion,
-      ...(assessment.llm === undefined ? {} : { llm: assessment.llm as Prisma.InputJsonValue }),
-    },
-  });
 }
 
 /** What reviewers see in their channel: the whole profile, the tier, every reason, the maker, and the decision buttons. */

@@ -36,5 +36,10 @@ export const ReplySchema = z.object({
   tone: z.enum(['question', 'info', 'success', 'warning', 'error']).optional(),
   /** Set on questions: once answered, adapters may update this message in place to show the answer. */
   questionId: z.string().optional(),
+  /**
+   * Set by the conversation engine on a question: which asking of it this is. A click sends it back
+   * (InboundMessage.ask), and the engine refuses a click on a question that is no longer the live one.
+   */
+  ask: z.string().optional(),
 });
 export type Reply = z.infer<typeof ReplySchema>;

@@ -1,9 +1,14 @@
 // Opens the database: embedded PGlite (default, a directory) or PostgreSQL (a URL), behind one Prisma client.
 import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Store } from '../store/store.ts';
+import { createStore } from '../store/store.ts';
 import { connect } from './connect.ts';
 import type { DatabaseTarget } from './connect.ts';
 
 export interface Database {
+  /** What Steward reads and writes through: repositories and transactions. */
+  store: Store;
+  /** The client itself, for the migration tools and for tests that look at rows directly. */
   prisma: PrismaClient;
   kind: DatabaseTarget['kind'];
   /** "PGlite at ./data/pglite" or "PostgreSQL at host:port/db"; never carries a password. */
@@ -48,6 +53,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   const prisma = new PrismaClient({ adapter: conn.adapterFactory });
   let closing: Promise<void> | undefined;
   return {
+    store: createStore(prisma),
     prisma,
     kind: conn.kind,
     describe: conn.describe,

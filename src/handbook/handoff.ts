@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import type { OutboxTransport } from '../outbox/transport.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
-import { recordAudit, type Actor } from '../store/audit.ts';
-import { enqueueOutbox } from '../store/outbox.ts';
-import type { Db, DbOrTx, Tx } from '../store/types.ts';
+import type { Actor } from '../store/audit.ts';
+import type { Store } from '../store/store.ts';
 import type { Citation } from './answer.ts';
 import { sourcesLine } from './reply.ts';
 
@@ -15,8 +14,6 @@ import { sourcesLine } from './reply.ts';
 // One question goes to one channel (the team's first destination, on the maker's own platform when it
 // runs here): one thread, one conversation, one person answering, and one threadKey to match replies by.
 
-const HANDOFF_OPEN = 'open';
-const HANDOFF_ANSWERED = 'answered';
 const MAX_TEXT = 2000;
 
 export interface HandoffMaker {
@@ -68,12 +65,15 @@ export function handoffDestination(
   return undefined;
 }
 
-export async function requestHandoff(db: Db, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
-  return db.$transaction((tx) => requestHandoffIn(tx, policy, request));
+/**
+ * Call it with a transaction's store (a maker's turn asks a human in the turn's own transaction), or
+ * with the store itself: it then runs in a transaction of its own.
+ */
+export async function requestHandoff(store: Store, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
+  return store.transaction((tx) => requestHandoffIn(tx, policy, request));
 }
 
-/** The same, in the caller's transaction: a maker's turn asks a human in the turn's own transaction. */
-export async function requestHandoffIn(tx: Tx, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
+async function requestHandoffIn(tx: Store, policy: Policy, request: HandoffRequest): Promise<HandoffOutcome> {
   const question = clip(request.question.trim());
   const { maker, team } = request;
   const teamSettings = policy.teams[team];
@@ -100,9 +100,7 @@ export async function requestHandoffIn(tx: Tx, policy: Policy, request: HandoffR
   }
 
   // A second click on "Ask a human" must not post the question twice.
-  const open = await tx.handoff.findFirst({
-    where: { makerPlatform: maker.platform, makerUserId: maker.userId, question, team, status: HANDOFF_OPEN },
-  });
+  const open = await tx.handoffs.findOpen(maker, team, question);
   if (open) {
     return {
       kind: 'already-requested' as const,
@@ -113,24 +111,19 @@ export async function requestHandoffIn(tx: Tx, policy: Policy, request: HandoffR
       },
     };
   }
-  const handoff = await tx.handoff.create({
-    data: {
-      team,
-      question,
-      makerPlatform: maker.platform,
-      makerUserId: maker.userId,
-      makerChannelId: maker.channelId,
-      makerThreadId: maker.threadId ?? null,
-      destinationPlatform: target.platform,
-      destination: target.destination,
-    },
+  const handoff = await tx.handoffs.create({
+    team,
+    question,
+    maker,
+    destinationPlatform: target.platform,
+    destination: target.destination,
   });
-  await recordAudit(tx, {
+  await tx.audit.record({
     actor: actorOf(maker),
     action: 'handoff.requested',
     details: { handoffId: handoff.id, team, question, destination: `${target.platform}:${target.destination}` },
   });
-  await enqueueOutbox(tx, [
+  await tx.outbox.enqueue([
     {
       dedupeKey: `handoff:${handoff.id}:question`,
       platform: target.platform,
@@ -156,25 +149,12 @@ export async function requestHandoffIn(tx: Tx, policy: Policy, request: HandoffR
 }
 
 /**
- * Remembers where the question was posted (the adapter calls it with its delivery receipt), so a reply
- * in that thread finds its handoff. Suggested shape: `{platform}:{channel}:{thread}`. False when the
- * handoff is unknown or already has a different thread.
- */
-export async function recordHandoffThread(db: DbOrTx, handoffId: string, threadKey: string): Promise<boolean> {
-  const updated = await db.handoff.updateMany({
-    where: { id: handoffId, OR: [{ threadKey: null }, { threadKey }] },
-    data: { threadKey },
-  });
-  return updated.count === 1;
-}
-
-/**
  * Wraps a platform's outbox transport: once a handed-over question is posted in a team's channel, its
  * thread (named by `threadKeyOf` from the post's receipt) is remembered, so replies there find it.
  */
 export function recordingHandoffThreads(
   transport: OutboxTransport,
-  db: DbOrTx,
+  store: Store,
   threadKeyOf: (receipt: Record<string, string>) => string | undefined,
 ): OutboxTransport {
   return {
@@ -184,7 +164,8 @@ export function recordingHandoffThreads(
       const { payload } = message;
       // Only the question posted in the team's channel opens a thread (the answer relayed to the maker does not).
       const key = payload.kind === 'handoff-question' && delivered.receipt ? threadKeyOf(delivered.receipt) : undefined;
-      if (payload.kind === 'handoff-question' && key) await recordHandoffThread(db, payload.handoffId, key);
+      // Suggested shape of the key: `{platform}:{channel}:{thread}`.
+      if (payload.kind === 'handoff-question' && key) await store.handoffs.recordThread(payload.handoffId, key);
       return delivered;
     },
   };
@@ -214,15 +195,13 @@ export type RelayOutcome =
  * later replies in the thread are relayed too, since a conversation may follow. Anyone in the team's
  * channel may answer: the channel is the team's, and most policies list no reviewers for questions.
  */
-export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<RelayOutcome> {
+export async function relayHumanAnswer(store: Store, request: HumanAnswer): Promise<RelayOutcome> {
   const answer = clip(request.answer.trim());
   if (answer === '') return { kind: 'ignored', reason: 'empty-answer' };
-  const where = request.handoffId
-    ? { id: request.handoffId }
-    : request.threadKey
-      ? { threadKey: request.threadKey }
-      : undefined;
-  const handoff = where ? await db.handoff.findUnique({ where }) : null;
+  const handoff = await store.handoffs.find({
+    ...(request.handoffId ? { id: request.handoffId } : {}),
+    ...(request.threadKey ? { threadKey: request.threadKey } : {}),
+  });
   if (!handoff) return { kind: 'ignored', reason: 'unknown-handoff' };
   const { reviewer } = request;
   if (reviewer.platform === handoff.makerPlatform && reviewer.userId === handoff.makerUserId)
@@ -231,8 +210,8 @@ export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<Re
   const messageKey =
     request.messageId ??
     createHash('sha256').update(`${reviewer.platform}:${reviewer.userId}\n${answer}`).digest('hex').slice(0, 24);
-  return db.$transaction(async (tx) => {
-    const queued = await enqueueOutbox(tx, [
+  return store.transaction(async (tx) => {
+    const queued = await tx.outbox.enqueue([
       {
         dedupeKey: `handoff:${handoff.id}:answer:${messageKey}`,
         platform: handoff.makerPlatform,
@@ -247,16 +226,13 @@ export async function relayHumanAnswer(db: Db, request: HumanAnswer): Promise<Re
       },
     ]);
     if (queued === 0) return { kind: 'duplicate' as const, handoffId: handoff.id };
-    const marked = await tx.handoff.updateMany({
-      where: { id: handoff.id, status: HANDOFF_OPEN },
-      data: { status: HANDOFF_ANSWERED, answeredBy: `${reviewer.platform}:${reviewer.userId}`, answeredAt: new Date() },
-    });
-    await recordAudit(tx, {
+    const firstAnswer = await tx.handoffs.markAnswered(handoff.id, `${reviewer.platform}:${reviewer.userId}`);
+    await tx.audit.record({
       actor: actorOf(reviewer),
       action: 'handoff.answered',
-      details: { handoffId: handoff.id, team: handoff.team, answer, firstAnswer: marked.count === 1 },
+      details: { handoffId: handoff.id, team: handoff.team, answer, firstAnswer },
     });
-    return { kind: 'relayed' as const, handoffId: handoff.id, firstAnswer: marked.count === 1 };
+    return { kind: 'relayed' as const, handoffId: handoff.id, firstAnswer };
   });
 }
 

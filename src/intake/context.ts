@@ -3,7 +3,7 @@ import type { Policy } from '../policy/schema.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import type { AssessmentResult } from '../assessment/assess.ts';
 import type { Assessment } from '../assessment/assess.ts';
-import type { Db, Tx } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import type { Draft } from '../profile/draft.ts';
 import type { Question } from './questions.ts';
 import type { ConversationState, LastQuestion } from './state.ts';
@@ -23,7 +23,7 @@ export interface DialogueContext {
   policy: Policy;
   /** The words answers are read by (policy/vocabulary.yaml). */
   vocabulary: Vocabulary;
-  db: Db;
+  store: Store;
   deliveryPlatforms: string[];
   assess(profile: AppProfile): Promise<AssessmentResult>;
   /** Re-runs the rules after the maker confirmed facts, keeping the earlier AI assessment as a floor. */
@@ -40,7 +40,7 @@ export interface DialogueContext {
   /** Guardrail questions ("Can I put card numbers in Airtable?") answered from the handbook. */
   answerQuestion?(question: string): Promise<QuestionAnswer>;
   /** Posts the maker's last question to the owning team's channel ("ask a human"). */
-  requestHuman?(question: LastQuestion, tx: Tx): Promise<Reply[]>;
+  requestHuman?(question: LastQuestion, tx: Store): Promise<Reply[]>;
   /** Filled during the turn: the question answered in it, remembered for "ask a human". */
   turn?: { asked?: LastQuestion; handedOver?: boolean };
 }
@@ -53,5 +53,6 @@ interface CommitResult {
 export interface TurnOutcome {
   state: ConversationState;
   replies: Reply[];
-  commit?: (tx: Tx) => Promise<CommitResult>;
+  /** Writes the turn's effects, on the store of the turn's transaction. */
+  commit?: (tx: Store) => Promise<CommitResult>;
 }

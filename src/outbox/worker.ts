@@ -1,15 +1,16 @@
-import { z } from 'zod';
 import type { OutboxPayload } from '../chat/outbox-payload.ts';
 import { parseOutboxPayload } from '../chat/outbox-payload.ts';
-import type { Db } from '../store/types.ts';
+import type { ClaimedMessage } from '../store/outbox.ts';
+import type { Store } from '../store/store.ts';
 import type { OutboxTransport } from './transport.ts';
 import { DeliveryError } from './transport.ts';
 
-// Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several
-// instances never take the same row, and a crashed instance's rows are picked up when the lease ends.
+// Delivers the outbox: claims what is due (store/outbox.ts: several instances never take the same
+// message, and a crashed instance's are taken again when their lease ends), hands each to its
+// platform's transport, and records the outcome: delivered, retried later, or dead.
 
 export interface OutboxWorkerOptions {
-  db: Db;
+  store: Store;
   transports: OutboxTransport[];
   maxAttempts?: number;
   leaseMs?: number;
@@ -22,20 +23,6 @@ export interface OutboxWorkerOptions {
     error?: string;
   }) => void;
 }
-
-interface ClaimedRow {
-  id: string;
-  kind: string;
-  platform: string;
-  destination: string;
-  payload: unknown;
-  attempts: number;
-  /** Set when an earlier claim's lease ran out without an outcome: that process died mid-delivery. */
-  interrupted: boolean;
-}
-
-/** What a transport returned for a delivered message (Slack channel + ts, Teams activity id). */
-const ReceiptSchema = z.record(z.string(), z.string());
 
 function backoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
@@ -96,43 +83,27 @@ export class OutboxWorker {
     }
   }
 
-  private async claim(): Promise<ClaimedRow[]> {
-    const platforms = this.platforms;
-    if (platforms.length === 0) return [];
-    return this.options.db.$queryRaw<ClaimedRow[]>`
-      WITH picked AS (
-        SELECT "id", ("lockedUntil" IS NOT NULL OR "uncertain") AS interrupted FROM "OutboxMessage"
-         WHERE "status" = 'pending' AND "nextAttemptAt" <= now()
-           AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-           AND "platform" = ANY(${platforms}::text[])
-         ORDER BY "createdAt"
-         LIMIT ${this.batchSize}
-         FOR UPDATE SKIP LOCKED)
-      UPDATE "OutboxMessage" AS o
-         SET "lockedUntil" = now() + make_interval(secs => ${this.leaseMs / 1000}), "attempts" = o."attempts" + 1
-        FROM picked
-       WHERE o."id" = picked."id"
-      RETURNING o."id", o."kind", o."platform", o."destination", o."payload", o."attempts", picked.interrupted`;
+  private claim(): Promise<ClaimedMessage[]> {
+    return this.options.store.outbox.claim(this.platforms, this.batchSize, this.leaseMs);
   }
 
   /** An update needs the receipt of the message it edits; until that one is delivered, it waits. */
   private async originalOf(payload: OutboxPayload) {
     if (payload.kind !== 'update') return undefined;
-    const original = await this.options.db.outboxMessage.findUnique({ where: { id: payload.updateOf } });
+    const original = await this.options.store.outbox.original(payload.updateOf);
     if (!original) return undefined;
     if (original.status === 'pending')
       throw new DeliveryError('The message to update has not been delivered yet', true, 2000);
-    const receipt = ReceiptSchema.safeParse(original.receipt);
     return {
       id: original.id,
       destination: original.destination,
-      ...(receipt.success ? { receipt: receipt.data } : {}),
+      ...(original.receipt ? { receipt: original.receipt } : {}),
     };
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
+  private async deliver(row: ClaimedMessage): Promise<void> {
     const transport = this.options.transports.find((candidate) => candidate.platform === row.platform);
-    const db = this.options.db;
+    const { outbox } = this.options.store;
     try {
       if (!transport) throw new DeliveryError(`No transport for ${row.platform}`, false);
       // A payload that does not parse never will: it goes to the dead letters, saying what is wrong.
@@ -152,17 +123,7 @@ export class OutboxWorker {
       // A delivery cut short by a crash may have reached the platform: look before posting again.
       const already = row.interrupted && transport.findDelivered ? await transport.findDelivered(outgoing) : undefined;
       const { receipt } = already ?? (await transport.deliver(outgoing));
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: {
-          status: 'delivered',
-          deliveredAt: new Date(),
-          lockedUntil: null,
-          lastError: null,
-          uncertain: false,
-          ...(receipt ? { receipt } : {}),
-        },
-      });
+      await outbox.markDelivered(row.id, receipt);
       this.options.onEvent?.({ type: 'delivered', id: row.id, platform: row.platform, destination: row.destination });
     } catch (error) {
       const failure =
@@ -171,15 +132,11 @@ export class OutboxWorker {
           : new DeliveryError(error instanceof Error ? error.message : String(error), true);
       const dead = !failure.retryable || row.attempts >= this.maxAttempts;
       const delay = failure.retryAfterMs ?? backoffMs(row.attempts);
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: {
-          status: dead ? 'dead' : 'pending',
-          lockedUntil: null,
-          lastError: failure.message.slice(0, 500),
-          uncertain: failure.uncertain,
-          nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
-        },
+      await outbox.markFailed(row.id, {
+        dead,
+        error: failure.message,
+        uncertain: failure.uncertain,
+        nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
       });
       this.options.onEvent?.({
         type: dead ? 'dead' : 'retry',

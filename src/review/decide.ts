@@ -2,10 +2,8 @@ import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import { isReviewer } from '../policy/routing.ts';
 import { formatReference } from '../store/apps.ts';
-import { recordAudit } from '../store/audit.ts';
 import type { Actor } from '../store/audit.ts';
-import { enqueueOutbox, escalationsOf } from '../store/outbox.ts';
-import type { Db } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 
 // Reviewer decisions: who may decide, first decision wins, the app's status follows, the maker is
 // told in their own chat, and every posted copy of the escalation is updated to show the decision.
@@ -69,14 +67,14 @@ function who(reviewer: { displayName?: string | null; userId: string; platform: 
   return reviewer.displayName ? `${reviewer.displayName}` : `${reviewer.platform}:${reviewer.userId}`;
 }
 
-export async function decide(db: Db, policy: Policy, request: DecisionRequest): Promise<DecisionOutcome> {
+export async function decide(store: Store, policy: Policy, request: DecisionRequest): Promise<DecisionOutcome> {
   const actor: Actor = {
     platform: request.reviewer.platform,
     userId: request.reviewer.userId,
     ...(request.reviewer.displayName ? { displayName: request.reviewer.displayName } : {}),
   };
   const reason = request.reason?.trim() ?? '';
-  const app = await db.app.findUnique({ where: { id: request.appId } });
+  const app = await store.apps.byId(request.appId);
   if (!app) return { kind: 'refused', reason: 'unknown-app', text: 'That app no longer exists.' };
   const reference = formatReference(app.refNumber);
   const teamName = request.team === 'leads' ? policy.leads.name : (policy.teams[request.team]?.name ?? request.team);
@@ -85,7 +83,7 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
     why: Exclude<DecisionOutcome, { kind: 'decided' | 'already-decided' }>['reason'],
     text: string,
   ): Promise<DecisionOutcome> => {
-    await recordAudit(db, {
+    await store.audit.record({
       actor,
       action: 'review.refused',
       appId: app.id,
@@ -123,26 +121,18 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
     );
   }
 
-  return db.$transaction(async (tx) => {
-    const inserted = await tx.reviewDecision.createMany({
-      data: [
-        {
-          appId: app.id,
-          appVersion: request.appVersion,
-          decision: request.decision,
-          reason: reason || null,
-          team: request.team,
-          reviewerPlatform: request.reviewer.platform,
-          reviewerId: request.reviewer.userId,
-          reviewerName: request.reviewer.displayName ?? null,
-        },
-      ],
-      skipDuplicates: true,
+  return store.transaction(async (tx) => {
+    const recorded = await tx.reviews.record({
+      appId: app.id,
+      appVersion: request.appVersion,
+      decision: request.decision,
+      reason: reason || null,
+      team: request.team,
+      reviewer: request.reviewer,
     });
-    if (inserted.count === 0) {
-      const first = await tx.reviewDecision.findUniqueOrThrow({
-        where: { appId_appVersion: { appId: app.id, appVersion: request.appVersion } },
-      });
+    if (!recorded) {
+      const first = await tx.reviews.decisionOf(app.id, request.appVersion);
+      if (!first) throw new Error(`The decision on ${reference} version ${request.appVersion} could not be read`);
       const name = who({ displayName: first.reviewerName, userId: first.reviewerId, platform: first.reviewerPlatform });
       return {
         kind: 'already-decided' as const,
@@ -151,8 +141,8 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
       };
     }
     const status = STATUS_AFTER[request.decision];
-    await tx.app.update({ where: { id: app.id }, data: { status } });
-    await recordAudit(tx, {
+    await tx.apps.setStatus(app.id, status);
+    await tx.audit.record({
       actor,
       action: `review.${request.decision === 'changes' ? 'changes_requested' : `${request.decision}d`}`,
       appId: app.id,
@@ -160,7 +150,7 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
     });
     const decisionLine = decisionSummary(request.decision, who(request.reviewer), teamName, reason);
     // Tell the maker in their own chat.
-    await enqueueOutbox(tx, [
+    await tx.outbox.enqueue([
       {
         dedupeKey: `decision:${app.id}:v${request.appVersion}:maker`,
         platform: app.ownerPlatform,
@@ -173,9 +163,8 @@ export async function decide(db: Db, policy: Policy, request: DecisionRequest): 
       },
     ]);
     // Update every posted copy of the escalation, on every platform, to show the decision.
-    const escalations = await escalationsOf(tx, app.id, request.appVersion);
-    await enqueueOutbox(
-      tx,
+    const escalations = await tx.outbox.escalationsOf(app.id, request.appVersion);
+    await tx.outbox.enqueue(
       escalations.map((row) => {
         const original = row.payload.reply;
         const reply: Reply = {

@@ -1,9 +1,8 @@
 import type { Reply } from '../chat/reply.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../store/audit.ts';
-import { enqueueOutbox, escalationsOf } from '../store/outbox.ts';
-import type { Db } from '../store/types.ts';
+import { SYSTEM_ACTOR } from '../store/audit.ts';
+import type { Store } from '../store/store.ts';
 
 // Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
 // a review is late, then the governance leads once it is twice as late. Time is passed in, so tests
@@ -35,24 +34,16 @@ export interface OverdueReview {
 }
 
 /** Apps waiting for a decision past their tier's SLA, oldest first. */
-export async function overdueReviews(db: Db, policy: Policy, now: Date): Promise<OverdueReview[]> {
-  const apps = await db.app.findMany({
-    where: { status: { in: ['in_review', 'submitted'] } },
-    orderBy: { refNumber: 'asc' },
-  });
+export async function overdueReviews(store: Store, policy: Policy, now: Date): Promise<OverdueReview[]> {
+  const apps = await store.apps.list({ status: ['in_review', 'submitted'] });
   const overdue: OverdueReview[] = [];
   for (const app of apps) {
     const tier = app.tier as Tier | null;
     const sla = tier ? policy.tiers[tier]?.reviewSla : undefined;
     if (!tier || !sla || !policy.tiers[tier].escalate) continue;
-    const decided = await db.reviewDecision.findUnique({
-      where: { appId_appVersion: { appId: app.id, appVersion: app.currentVersion } },
-    });
+    const decided = await store.reviews.decisionOf(app.id, app.currentVersion);
     if (decided) continue;
-    const assessment = await db.assessment.findFirst({
-      where: { appId: app.id, appVersion: app.currentVersion },
-      orderBy: { createdAt: 'asc' },
-    });
+    const assessment = await store.assessments.firstOf(app.id, app.currentVersion);
     const submittedAt = assessment?.createdAt ?? app.updatedAt;
     const dueAt = addBusinessDays(submittedAt, sla.businessDays);
     if (dueAt > now) continue;
@@ -80,20 +71,19 @@ export interface ReminderRun {
 
 /** Queues what is due: one reminder per escalation copy, and one message to the leads per late review. Safe to run often. */
 export async function sendSlaReminders(
-  db: Db,
+  store: Store,
   policy: Policy,
   now: Date,
   deliveryPlatforms: string[],
 ): Promise<ReminderRun> {
-  const overdue = await overdueReviews(db, policy, now);
+  const overdue = await overdueReviews(store, policy, now);
   let reminders = 0;
   let leadEscalations = 0;
   for (const review of overdue) {
-    const escalations = await escalationsOf(db, review.appId, review.version);
+    const escalations = await store.outbox.escalationsOf(review.appId, review.version);
     const waited = `${review.reference} "${review.name}" (${review.tier.toUpperCase()} risk) has waited since ${review.submittedAt.toISOString().slice(0, 10)} for a review; the SLA is ${review.slaBusinessDays} business day${review.slaBusinessDays === 1 ? '' : 's'}.`;
-    await db.$transaction(async (tx) => {
-      reminders += await enqueueOutbox(
-        tx,
+    await store.transaction(async (tx) => {
+      reminders += await tx.outbox.enqueue(
         escalations.map((row) => {
           const original = row.payload.reply;
           const reply: Reply = {
@@ -124,8 +114,7 @@ export async function sendSlaReminders(
           return [{ ...target, platform: 'console' }];
         return [];
       });
-      const added = await enqueueOutbox(
-        tx,
+      const added = await tx.outbox.enqueue(
         leads.map((target) => ({
           dedupeKey: `sla-leads:${review.appId}:v${review.version}:${target.platform}:${target.destination}`,
           platform: target.platform,
@@ -145,7 +134,7 @@ export async function sendSlaReminders(
       );
       if (added > 0) {
         leadEscalations += added;
-        await recordAudit(tx, {
+        await tx.audit.record({
           actor: SYSTEM_ACTOR,
           action: 'review.sla_breached',
           appId: review.appId,

@@ -2,7 +2,7 @@ import { assessProfile } from '../assessment/assess.ts';
 import { reassessWithFloor } from '../apps/reassess.ts';
 import type { DialogueDeps } from '../conversation/engine.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
-import { requestHandoffIn } from '../handbook/handoff.ts';
+import { requestHandoff } from '../handbook/handoff.ts';
 import { guardrailReplies } from '../handbook/reply.ts';
 import type { AssessmentResult } from '../assessment/assess.ts';
 import { extractProfileFields } from '../intake/extract.ts';
@@ -52,7 +52,7 @@ export function createDialogueDeps(
       };
     },
     requestHuman: async (question, maker, tx) => {
-      const outcome = await requestHandoffIn(tx, policy, {
+      const outcome = await requestHandoff(tx, policy, {
         question: question.question,
         team: question.team,
         citations: question.citations,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 
 // Prometheus metrics. Counters and histograms are this process's; the outbox, escalation and SLA
 // figures are read from the database at scrape time, so every instance reports the same totals.
@@ -14,7 +14,7 @@ export class StewardMetrics {
   readonly llmLatency: Histogram<'purpose'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
 
-  constructor(db: Db, options: { defaultMetrics?: boolean } = {}) {
+  constructor(store: Store, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'steward_' });
     this.turns = new Counter({
@@ -68,7 +68,7 @@ export class StewardMetrics {
       help: 'Outbox messages waiting for delivery',
       registers,
       async collect() {
-        this.set(await db.outboxMessage.count({ where: { status: 'pending' } }));
+        this.set((await store.outbox.counts()).pending ?? 0);
       },
     });
     new Gauge({
@@ -76,12 +76,8 @@ export class StewardMetrics {
       help: 'Age of the oldest undelivered outbox message',
       registers,
       async collect() {
-        const oldest = await db.outboxMessage.findFirst({
-          where: { status: 'pending' },
-          orderBy: { createdAt: 'asc' },
-          select: { createdAt: true },
-        });
-        this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
+        const oldest = await store.outbox.oldestPendingAt();
+        this.set(oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
       },
     });
     new Gauge({
@@ -89,7 +85,7 @@ export class StewardMetrics {
       help: 'Outbox messages that gave up after their attempts (see `steward outbox`)',
       registers,
       async collect() {
-        this.set(await db.outboxMessage.count({ where: { status: 'dead' } }));
+        this.set((await store.outbox.counts()).dead ?? 0);
       },
     });
     new Gauge({
@@ -98,10 +94,9 @@ export class StewardMetrics {
       labelNames: ['team'],
       registers,
       async collect() {
-        const rows = await db.$queryRaw<Array<{ team: string | null; count: bigint }>>`
-          SELECT "payload"->>'team' AS team, count(*) AS count FROM "OutboxMessage" WHERE "kind" = 'escalation' GROUP BY 1`;
+        const rows = await store.outbox.escalationsByTeam();
         this.reset();
-        for (const row of rows) this.set({ team: row.team ?? 'unknown' }, Number(row.count));
+        for (const row of rows) this.set({ team: row.team }, row.count);
       },
     });
     new Gauge({
@@ -109,7 +104,7 @@ export class StewardMetrics {
       help: 'Reviews that went past twice their SLA and were escalated to the leads',
       registers,
       async collect() {
-        this.set(await db.auditEvent.count({ where: { action: 'review.sla_breached' } }));
+        this.set(await store.audit.count('review.sla_breached'));
       },
     });
   }

@@ -16,25 +16,23 @@ import { StewardMetrics } from './metrics.ts';
 import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
 import { createGuardrailAdvisor } from '../handbook/answer.ts';
 import { createDialogueDeps } from './dialogue-deps.ts';
-import type { Reply } from '../chat/reply.ts';
 import { appListReply } from '../apps/present.ts';
-import { findAppByOwnerAndName, formatReference, listAppsOfOwner } from '../store/apps.ts';
-import type { AdapterState } from '../store/adapter-state.ts';
-import { createAdapterState } from '../store/adapter-state.ts';
+import { formatReference } from '../store/apps.ts';
+import type { Store } from '../store/store.ts';
 import { recordingHandoffThreads, relayHumanAnswer } from '../handbook/handoff.ts';
-import type { HumanAnswer, RelayOutcome } from '../handbook/handoff.ts';
 import { loadVocabulary, resolveVocabularyPath } from '../intake/understand/vocabulary.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { instrumentLlm } from './instrumented-llm.ts';
-import type { AppProfile, Owner } from '../profile/schema.ts';
-import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
+import type { AppProfile } from '../profile/schema.ts';
 import { decide } from '../review/decide.ts';
-import type { RegisterOutcome } from '../apps/register.ts';
 import { registerProfile } from '../apps/register.ts';
+import { InFlightWork } from './in-flight.ts';
+import type { StewardPort } from './port.ts';
 import { startControlServer } from './control.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock, recordControlSocket } from './embedded-lock.ts';
 
-// Wires the core together: policy, database, LLM, conversation engine and outbox worker.
+// The composition root of the core: policy, database, LLM, conversation engine and outbox worker,
+// wired once. Adapters get the narrow StewardPort; the command line gets the whole Services.
 
 export interface ServicesOptions {
   config: Config;
@@ -53,9 +51,10 @@ export interface ServicesOptions {
   defaultMetrics?: boolean;
 }
 
-export interface Services {
+export interface Services extends StewardPort {
   config: Config;
   db: Database;
+  store: Store;
   policy: Policy;
   llm: LlmClient | undefined;
   engine: ConversationEngine;
@@ -65,23 +64,8 @@ export interface Services {
   metrics: StewardMetrics;
   deliveryPlatforms: string[];
   assess(profile: AppProfile): Promise<AssessmentResult>;
-  /** A reviewer's decision on an escalation (buttons in Slack or Teams). */
-  decide(request: DecisionRequest): Promise<DecisionOutcome>;
-  /** Registers a whole profile at once (a form or an import). */
-  registerProfile(owner: Owner, input: unknown, options?: { eventId?: string }): Promise<RegisterOutcome>;
-  /** The owner's apps with status and risk, as the core presents them. */
-  appsOf(owner: Pick<Owner, 'platform' | 'userId'>): Promise<Reply>;
-  /** The owner's registered app of that name, if any (to offer an update instead of a duplicate). */
-  findAppByName(owner: Pick<Owner, 'platform' | 'userId'>, name: string): Promise<{ reference: string } | undefined>;
-  /** What adapters keep for themselves (pending question messages, channel ids), shared by every instance. */
-  state: AdapterState;
-  /** A reviewer's reply in a handed-over question's thread, relayed to the maker. */
-  relayHumanAnswer(request: HumanAnswer): Promise<RelayOutcome>;
-  /** Wraps a transport so a delivered handoff question remembers its thread (its key from the receipt). */
-  recordingHandoffThreads(
-    transport: OutboxTransport,
-    threadKeyOf: (receipt: Record<string, string>) => string | undefined,
-  ): OutboxTransport;
+  /** For shutdown: refuses new turns and decisions, and waits (up to `graceMs`) for those in flight. */
+  drain(graceMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,7 +95,8 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     throw error;
   }
   cleanups.unshift(() => db.close());
-  const metrics = new StewardMetrics(db.prisma, { defaultMetrics: options.defaultMetrics ?? true });
+  const store = db.store;
+  const metrics = new StewardMetrics(store, { defaultMetrics: options.defaultMetrics ?? true });
   const llm = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
   if (target.kind === 'pglite' && options.controlHandler) {
     const control = await startControlServer(options.controlHandler);
@@ -130,16 +115,16 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   });
   const assess = dialogue.assess;
   const engine = new ConversationEngine(
-    db.prisma,
+    store,
     dialogue,
     (turn) => {
       metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
       metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
     },
-    () => void worker.drain().catch(() => undefined),
+    () => void deliverNow(),
   );
   const worker = new OutboxWorker({
-    db: db.prisma,
+    store,
     leaseMs: config.OUTBOX_LEASE_MS,
     transports: options.transports ?? [],
     onEvent: (event) => {
@@ -157,10 +142,15 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     },
   });
 
+  const inFlight = new InFlightWork();
+  const deliverNow = async () => {
+    await worker.drain().catch((error: unknown) => logger.error({ err: error }, 'outbox delivery failed'));
+  };
   let closed = false;
   return {
     config,
     db,
+    store,
     policy,
     llm,
     engine,
@@ -170,25 +160,32 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     metrics,
     deliveryPlatforms: options.deliveryPlatforms,
     assess,
-    decide: (request) => decide(db.prisma, policy, request),
-    appsOf: async (owner) => appListReply(await listAppsOfOwner(db.prisma, owner)),
+    handleTurn: (message) => inFlight.start(() => engine.handle(message)),
+    decide: (request) => inFlight.start(() => decide(store, policy, request)),
+    appsOf: async (owner) => appListReply(await store.apps.ofOwner(owner)),
     findAppByName: async (owner, name) => {
-      const app = await findAppByOwnerAndName(db.prisma, owner, name);
+      const app = await store.apps.byOwnerAndName(owner, name);
       return app ? { reference: formatReference(app.refNumber) } : undefined;
     },
-    state: createAdapterState(db.prisma),
-    relayHumanAnswer: (request) => relayHumanAnswer(db.prisma, request),
-    recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, db.prisma, threadKeyOf),
+    state: store.adapterState,
+    relayHumanAnswer: (request) => inFlight.start(() => relayHumanAnswer(store, request)),
+    recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, store, threadKeyOf),
     registerProfile: (owner, input, registerOptions) =>
-      registerProfile(
-        { db: db.prisma, policy, deliveryPlatforms: options.deliveryPlatforms, assess },
-        owner,
-        input,
-        registerOptions,
+      inFlight.start(() =>
+        registerProfile(
+          { store, policy, deliveryPlatforms: options.deliveryPlatforms, assess },
+          owner,
+          input,
+          registerOptions,
+        ),
       ),
+    deliverNow,
+    track: (work) => inFlight.track(work),
+    drain: (graceMs) => inFlight.drain(graceMs),
     async close() {
       if (closed) return;
       closed = true;
+      await inFlight.drain();
       await worker.stop();
       for (const cleanup of cleanups) await cleanup();
     },

@@ -29,9 +29,7 @@ async function pendingMigrations(services: Services): Promise<string[]> {
   const local = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-  const applied = await services.db.prisma.$queryRaw<Array<{ migration_name: string }>>`
-    SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-  const done = new Set(applied.map((row) => row.migration_name));
+  const done = new Set(await services.store.health.appliedMigrations());
   return local.filter((name) => !done.has(name));
 }
 
@@ -56,8 +54,7 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
   });
 
   app.get('/healthz', async (_req, res) => {
-    const outbox = await services.db.prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
-    const counts = Object.fromEntries(outbox.map((row) => [row.status, row._count._all]));
+    const counts = await services.store.outbox.counts();
     res.json({
       status: 'ok',
       database: services.db.kind,
@@ -73,7 +70,7 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
     const checks: Record<string, unknown> = {};
     let ready = true;
     try {
-      await services.db.prisma.$queryRaw`SELECT 1`;
+      await services.store.health.ping();
       checks.database = 'ok';
       const pending = await pendingMigrations(services);
       checks.migrations = pending.length === 0 ? 'ok' : { pending };

@@ -1,11 +1,11 @@
-import type { App } from '../generated/prisma/client.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
-import type { DbOrTx } from './types.ts';
+import type { AppRow, AppStatus, Client } from './types.ts';
+import { toJson } from './types.ts';
 
-// Reading the inventory. Writes happen in src/apps/submit.ts, inside the turn's transaction.
+// The inventory: apps and their versions (each version keeps the whole profile as registered).
 
-export interface OwnerRef {
+interface OwnerRef {
   platform: string;
   userId: string;
 }
@@ -21,57 +21,120 @@ function parseReference(text: string): number | undefined {
 }
 
 /** Names compare case- and space-insensitively, so "Complaint  Tracker" is "complaint tracker". */
-export function nameKey(name: string): string {
+function nameKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
 }
 
-export async function findAppByOwnerAndName(db: DbOrTx, owner: OwnerRef, name: string): Promise<App | null> {
-  return db.app.findUnique({
-    where: {
-      ownerPlatform_ownerUserId_nameKey: {
-        ownerPlatform: owner.platform,
-        ownerUserId: owner.userId,
-        nameKey: nameKey(name),
+interface NewApp {
+  name: string;
+  owner: OwnerRef & { displayName?: string; email?: string };
+  status: AppStatus;
+  tier: string;
+}
+
+export interface AppRepository {
+  byId(id: string): Promise<AppRow | null>;
+  /** The owner's app of that name (compared as nameKey does). */
+  byOwnerAndName(owner: OwnerRef, name: string): Promise<AppRow | null>;
+  /** An app of this owner named by reference, exact name, or a unique part of its name. */
+  findOwned(owner: OwnerRef, target: string): Promise<AppRow | null>;
+  ofOwner(owner: OwnerRef): Promise<AppRow[]>;
+  /** Every app in reference order; `status` keeps those with one of the statuses, `active` leaves out retired ones. */
+  list(filter?: { status?: AppStatus[]; active?: boolean }): Promise<AppRow[]>;
+  create(app: NewApp): Promise<AppRow>;
+  /** Makes `version` the current one, with the name, status and tier it was assessed with. */
+  moveToVersion(id: string, change: { name: string; version: number; status: AppStatus; tier: string }): Promise<void>;
+  setStatus(id: string, status: AppStatus): Promise<void>;
+  addVersion(version: { appId: string; version: number; profile: AppProfile; createdBy: string }): Promise<void>;
+  /** The profile of the app's current version, parsed. */
+  currentProfile(app: Pick<AppRow, 'id' | 'currentVersion'>): Promise<AppProfile>;
+}
+
+export function appRepository(db: Client): AppRepository {
+  const byOwnerAndName = (owner: OwnerRef, name: string) =>
+    db.app.findUnique({
+      where: {
+        ownerPlatform_ownerUserId_nameKey: {
+          ownerPlatform: owner.platform,
+          ownerUserId: owner.userId,
+          nameKey: nameKey(name),
+        },
       },
+    });
+  return {
+    byId: (id) => db.app.findUnique({ where: { id } }),
+    byOwnerAndName,
+    async findOwned(owner, target) {
+      const refNumber = parseReference(target);
+      if (refNumber !== undefined) {
+        const app = await db.app.findUnique({ where: { refNumber } });
+        return app && app.ownerPlatform === owner.platform && app.ownerUserId === owner.userId ? app : null;
+      }
+      const exact = await byOwnerAndName(owner, target);
+      if (exact) return exact;
+      const candidates = await db.app.findMany({
+        where: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: { contains: nameKey(target) } },
+        take: 2,
+      });
+      return candidates.length === 1 ? (candidates[0] ?? null) : null;
     },
-  });
-}
-
-async function findAppByReference(db: DbOrTx, reference: string): Promise<App | null> {
-  const refNumber = parseReference(reference);
-  return refNumber === undefined ? null : db.app.findUnique({ where: { refNumber } });
-}
-
-/** An app of this owner named by reference, exact name, or a unique part of its name. */
-export async function findOwnedApp(db: DbOrTx, owner: OwnerRef, target: string): Promise<App | null> {
-  const byReference = await findAppByReference(db, target);
-  if (byReference)
-    return byReference.ownerPlatform === owner.platform && byReference.ownerUserId === owner.userId
-      ? byReference
-      : null;
-  const exact = await findAppByOwnerAndName(db, owner, target);
-  if (exact) return exact;
-  const candidates = await db.app.findMany({
-    where: { ownerPlatform: owner.platform, ownerUserId: owner.userId, nameKey: { contains: nameKey(target) } },
-    take: 2,
-  });
-  return candidates.length === 1 ? (candidates[0] ?? null) : null;
-}
-
-export async function listAppsOfOwner(db: DbOrTx, owner: OwnerRef): Promise<App[]> {
-  return db.app.findMany({
-    where: { ownerPlatform: owner.platform, ownerUserId: owner.userId },
-    orderBy: { refNumber: 'asc' },
-  });
-}
-
-export async function currentProfile(db: DbOrTx, app: Pick<App, 'id' | 'currentVersion'>): Promise<AppProfile> {
-  const version = await db.appVersion.findUniqueOrThrow({
-    where: { appId_version: { appId: app.id, version: app.currentVersion } },
-  });
-  return AppProfileSchema.parse(version.profile);
-}
-
-export async function latestAssessment(db: DbOrTx, appId: string) {
-  return db.assessment.findFirst({ where: { appId }, orderBy: { createdAt: 'desc' } });
+    ofOwner: (owner) =>
+      db.app.findMany({
+        where: { ownerPlatform: owner.platform, ownerUserId: owner.userId },
+        orderBy: { refNumber: 'asc' },
+      }),
+    list: (filter = {}) =>
+      db.app.findMany({
+        where: {
+          ...(filter.status ? { status: { in: filter.status } } : {}),
+          ...(filter.active ? { NOT: { status: 'retired' } } : {}),
+        },
+        orderBy: { refNumber: 'asc' },
+      }),
+    create: (app) =>
+      db.app.create({
+        data: {
+          name: app.name,
+          nameKey: nameKey(app.name),
+          ownerPlatform: app.owner.platform,
+          ownerUserId: app.owner.userId,
+          ownerName: app.owner.displayName ?? null,
+          ownerEmail: app.owner.email ?? null,
+          status: app.status,
+          tier: app.tier,
+          currentVersion: 1,
+        },
+      }),
+    async moveToVersion(id, change) {
+      await db.app.update({
+        where: { id },
+        data: {
+          name: change.name,
+          nameKey: nameKey(change.name),
+          currentVersion: change.version,
+          status: change.status,
+          tier: change.tier,
+        },
+      });
+    },
+    async setStatus(id, status) {
+      await db.app.update({ where: { id }, data: { status } });
+    },
+    async addVersion(version) {
+      await db.appVersion.create({
+        data: {
+          appId: version.appId,
+          version: version.version,
+          profile: toJson(version.profile),
+          createdBy: version.createdBy,
+        },
+      });
+    },
+    async currentProfile(app) {
+      const version = await db.appVersion.findUniqueOrThrow({
+        where: { appId_version: { appId: app.id, version: app.currentVersion } },
+      });
+      return AppProfileSchema.parse(version.profile);
+    },
+  };
 }

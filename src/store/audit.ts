@@ -1,5 +1,5 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { DbOrTx } from './types.ts';
+import type { AuditRow, Client } from './types.ts';
+import { toJson } from './types.ts';
 
 export interface Actor {
   platform: string;
@@ -9,19 +9,36 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { platform: 'system', userId: 'steward', displayName: 'Steward' };
 
-/** Appends to the audit log. The table refuses UPDATE and DELETE, so entries cannot be rewritten. */
-export async function recordAudit(
-  db: DbOrTx,
-  entry: { actor: Actor; action: string; appId?: string; details?: Prisma.InputJsonValue },
-): Promise<void> {
-  await db.auditEvent.create({
-    data: {
-      actorPlatform: entry.actor.platform,
-      actorId: entry.actor.userId,
-      actorName: entry.actor.displayName ?? null,
-      action: entry.action,
-      appId: entry.appId ?? null,
-      ...(entry.details === undefined ? {} : { details: entry.details }),
+interface AuditEntry {
+  actor: Actor;
+  action: string;
+  appId?: string;
+  details?: unknown;
+}
+
+/** The audit trail: appended to, read in order, never rewritten (the table refuses UPDATE and DELETE). */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  /** Every entry, oldest first. */
+  all(): Promise<AuditRow[]>;
+  count(action: string): Promise<number>;
+}
+
+export function auditLog(db: Client): AuditLog {
+  return {
+    async record(entry) {
+      await db.auditEvent.create({
+        data: {
+          actorPlatform: entry.actor.platform,
+          actorId: entry.actor.userId,
+          actorName: entry.actor.displayName ?? null,
+          action: entry.action,
+          appId: entry.appId ?? null,
+          ...(entry.details === undefined ? {} : { details: toJson(entry.details) }),
+        },
+      });
     },
-  });
+    all: () => db.auditEvent.findMany({ orderBy: { id: 'asc' } }),
+    count: (action) => db.auditEvent.count({ where: { action } }),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from './types.ts';
+import type { Client } from './types.ts';
 
 // Platform event ids already handled (Slack event_id, Teams activity id): a redelivery is ignored.
 // They are kept long enough to outlast every platform's retries, then forgotten, so the table does
@@ -7,20 +7,28 @@ import type { Db, DbOrTx } from './types.ts';
 /** Slack retries for minutes and Teams within the hour; a day leaves a wide margin. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-/** Records the event in the caller's transaction; false when it was already recorded. */
-export async function rememberEvent(db: DbOrTx, id: string): Promise<boolean> {
-  const inserted = await db.processedEvent.createMany({ data: [{ id }], skipDuplicates: true });
-  return inserted.count > 0;
+export interface ProcessedEvents {
+  /** Records the event (in the caller's transaction, on a transaction's store); false when already recorded. */
+  remember(id: string): Promise<boolean>;
+  isRemembered(id: string): Promise<boolean>;
+  /** Forgets events recorded longer than a day before `now`; returns how many. */
+  forgetOld(now?: Date): Promise<number>;
 }
 
-export async function isRemembered(db: DbOrTx, id: string): Promise<boolean> {
-  return (await db.processedEvent.findUnique({ where: { id } })) !== null;
-}
-
-/** Forgets events recorded longer than EVENT_MEMORY_MS before `now`; returns how many. */
-export async function forgetOldEvents(db: Db, now = new Date()): Promise<number> {
-  const result = await db.processedEvent.deleteMany({
-    where: { createdAt: { lt: new Date(now.getTime() - EVENT_MEMORY_MS) } },
-  });
-  return result.count;
+export function processedEvents(db: Client): ProcessedEvents {
+  return {
+    async remember(id) {
+      const inserted = await db.processedEvent.createMany({ data: [{ id }], skipDuplicates: true });
+      return inserted.count > 0;
+    },
+    async isRemembered(id) {
+      return (await db.processedEvent.findUnique({ where: { id } })) !== null;
+    },
+    async forgetOld(now = new Date()) {
+      const result = await db.processedEvent.deleteMany({
+        where: { createdAt: { lt: new Date(now.getTime() - EVENT_MEMORY_MS) } },
+      });
+      return result.count;
+    },
+  };
 }

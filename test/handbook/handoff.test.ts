@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  handoffDestination,
-  recordHandoffThread,
-  relayHumanAnswer,
-  requestHandoff,
-  type HandoffMaker,
-} from '../../src/handbook/handoff.ts';
+import { handoffDestination, relayHumanAnswer, requestHandoff, type HandoffMaker } from '../../src/handbook/handoff.ts';
 import type { OutgoingMessage } from '../../src/outbox/transport.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { loadPolicy } from '../../src/policy/load.ts';
-import type { Db } from '../../src/store/types.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import type { Store } from '../../src/store/store.ts';
 import { openTestDatabase, testLabels, type TestDatabase } from '../support/databases.ts';
 import { recordingTransport } from '../support/steward.ts';
 
@@ -52,17 +47,19 @@ describe('where a question for a team goes', () => {
 
 describe.each(testLabels())('"Ask a human" on %s', (label) => {
   let database: TestDatabase;
-  let db: Db;
+  let db: PrismaClient;
+  let store: Store;
   beforeAll(async () => {
     database = await openTestDatabase(label);
     db = database.db.prisma;
+    store = database.db.store;
   });
   afterAll(async () => {
     await database?.cleanup();
   });
 
   it('posts the question to the owning team in one transaction: handoff row, audit entry, outbox message', async () => {
-    const outcome = await requestHandoff(db, policy, {
+    const outcome = await requestHandoff(store, policy, {
       question: 'Can I keep the last four digits of a card in Airtable?',
       team: 'security',
       maker: slackMaker,
@@ -128,7 +125,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
   });
 
   it('a Teams maker’s question goes to the team’s Teams channel', async () => {
-    const outcome = await requestHandoff(db, policy, {
+    const outcome = await requestHandoff(store, policy, {
       question: 'Can my Copilot Studio agent answer customers?',
       team: 'ai-governance',
       maker: teamsMaker,
@@ -144,8 +141,8 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       maker: slackMaker,
       deliveryPlatforms: BOTH,
     };
-    const first = await requestHandoff(db, policy, request);
-    const second = await requestHandoff(db, policy, request);
+    const first = await requestHandoff(store, policy, request);
+    const second = await requestHandoff(store, policy, request);
     expect(second).toMatchObject({
       kind: 'already-requested',
       handoffId: first.kind === 'requested' ? first.handoffId : 'none',
@@ -155,7 +152,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
 
   it('says so, and writes nothing, when the team has no channel here or does not exist', async () => {
     const before = await db.handoff.count();
-    const noChannel = await requestHandoff(db, policy, {
+    const noChannel = await requestHandoff(store, policy, {
       question: 'Anyone?',
       team: 'security',
       maker: slackMaker,
@@ -166,7 +163,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       reason: 'no-destination',
       reply: { text: expect.stringContaining('The Security team has no channel') },
     });
-    const unknown = await requestHandoff(db, policy, {
+    const unknown = await requestHandoff(store, policy, {
       question: 'Anyone?',
       team: 'facilities',
       maker: slackMaker,
@@ -177,7 +174,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
   });
 
   it("relays a reviewer's reply in the thread to the maker's chat, marks the handoff answered and audits it", async () => {
-    const requested = await requestHandoff(db, policy, {
+    const requested = await requestHandoff(store, policy, {
       question: 'Is Stripe Checkout fine for our event tickets?',
       team: 'security',
       maker: slackMaker,
@@ -185,10 +182,10 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     });
     if (requested.kind !== 'requested') throw new Error(requested.kind);
     const threadKey = 'slack:C0GOVSEC:1700000001.000200';
-    expect(await recordHandoffThread(db, requested.handoffId, threadKey)).toBe(true);
-    expect(await recordHandoffThread(db, requested.handoffId, 'slack:C0OTHER:1')).toBe(false);
+    expect(await store.handoffs.recordThread(requested.handoffId, threadKey)).toBe(true);
+    expect(await store.handoffs.recordThread(requested.handoffId, 'slack:C0OTHER:1')).toBe(false);
 
-    const relayed = await relayHumanAnswer(db, {
+    const relayed = await relayHumanAnswer(store, {
       threadKey,
       answer: 'Yes: Stripe Checkout keeps card data off our systems.',
       reviewer,
@@ -226,7 +223,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
 
     // The same reply delivered again is relayed once; a follow-up is relayed too; the maker's own reply is not.
     expect(
-      await relayHumanAnswer(db, {
+      await relayHumanAnswer(store, {
         threadKey,
         answer: 'Yes: Stripe Checkout keeps card data off our systems.',
         reviewer,
@@ -237,7 +234,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       handoffId: requested.handoffId,
     });
     expect(
-      await relayHumanAnswer(db, {
+      await relayHumanAnswer(store, {
         handoffId: requested.handoffId,
         answer: 'Register the app too, please.',
         reviewer,
@@ -249,13 +246,17 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       firstAnswer: false,
     });
     expect(
-      await relayHumanAnswer(db, { threadKey, answer: 'Thanks!', reviewer: { platform: 'slack', userId: 'U0MAKER' } }),
+      await relayHumanAnswer(store, {
+        threadKey,
+        answer: 'Thanks!',
+        reviewer: { platform: 'slack', userId: 'U0MAKER' },
+      }),
     ).toEqual({ kind: 'ignored', reason: 'maker-reply' });
-    expect(await relayHumanAnswer(db, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer })).toEqual({
+    expect(await relayHumanAnswer(store, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer })).toEqual({
       kind: 'ignored',
       reason: 'unknown-handoff',
     });
-    expect(await relayHumanAnswer(db, { threadKey, answer: '   ', reviewer })).toEqual({
+    expect(await relayHumanAnswer(store, { threadKey, answer: '   ', reviewer })).toEqual({
       kind: 'ignored',
       reason: 'empty-answer',
     });
@@ -269,13 +270,13 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
   it('end to end through the outbox: the team sees the question, the maker sees the answer', async () => {
     const delivered: OutgoingMessage[] = [];
     const worker = new OutboxWorker({
-      db,
+      store,
       transports: ['slack', 'teams'].map((platform) => recordingTransport(platform, delivered)),
     });
     await worker.drain();
     delivered.length = 0;
 
-    const requested = await requestHandoff(db, policy, {
+    const requested = await requestHandoff(store, policy, {
       question: 'May a custom GPT read our HR policies?',
       team: 'ai-governance',
       maker: teamsMaker,
@@ -287,8 +288,8 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       ['teams', 'Governance/AI Governance', 'Question for AI governance'],
     ]);
 
-    await recordHandoffThread(db, requested.handoffId, 'teams:19:gov-ai@thread.tacv2;messageid=42');
-    await relayHumanAnswer(db, {
+    await store.handoffs.recordThread(requested.handoffId, 'teams:19:gov-ai@thread.tacv2;messageid=42');
+    await relayHumanAnswer(store, {
       threadKey: 'teams:19:gov-ai@thread.tacv2;messageid=42',
       answer: 'Yes, if the GPT stays in the Enterprise workspace.',
       reviewer: { platform: 'teams', userId: 'aad-reviewer', displayName: 'Ada' },

@@ -7,7 +7,7 @@ import type { OutgoingMessage, OutboxTransport } from '../../src/outbox/transpor
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { loadPolicy } from '../../src/policy/load.ts';
 import type { Policy } from '../../src/policy/schema.ts';
-import type { Db } from '../../src/store/types.ts';
+import type { Store } from '../../src/store/store.ts';
 import { createGuardrailAdvisor } from '../../src/handbook/answer.ts';
 import { createDialogueDeps } from '../../src/runtime/dialogue-deps.ts';
 import { defaultVocabulary } from '../../src/intake/understand/vocabulary.ts';
@@ -35,7 +35,7 @@ export function recordingTransport(platform: string, delivered: OutgoingMessage[
 }
 
 export function createTestSteward(
-  db: Db,
+  store: Store,
   options: {
     llm?: LlmClient;
     policy?: Policy;
@@ -61,9 +61,9 @@ export function createTestSteward(
     ...(llm ? { llm } : {}),
     deliveryPlatforms: platforms,
   });
-  const engine = new ConversationEngine(db, options.wrapDeps ? options.wrapDeps(deps) : deps);
+  const engine = new ConversationEngine(store, options.wrapDeps ? options.wrapDeps(deps) : deps);
   const worker = new OutboxWorker({
-    db,
+    store,
     transports: platforms.map((platform) => recordingTransport(platform, delivered)),
   });
   const sayFull = async (text: string, user = 'maker', extra: Partial<InboundMessage> = {}) => {

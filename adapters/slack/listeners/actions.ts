@@ -4,6 +4,7 @@ import { registrationModal } from '../modal.ts';
 import { isReviewAction } from '../review.ts';
 import type { SlackRuntime } from '../runtime.ts';
 import { APOLOGY_NOT_SAVED } from '../turns.ts';
+import { STALE_CLICK_NOTICE } from '../../../src/runtime/port.ts';
 
 // Clicks (block_actions). A choice or button is the user's answer: its value goes to the core as if
 // typed. Escalation buttons ("review approve ...") go to the review desk. Each click is acked at once.
@@ -54,7 +55,7 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
     const message = body.message;
     const channel = body.channel?.id;
     if (!message || !channel) return;
-    const askedTo = parseQuestionBlockId(blockId)?.askedTo;
+    const { askedTo, ask } = parseQuestionBlockId(blockId) ?? {};
     if (askedTo && askedTo !== body.user.id) {
       await apologize(body, `This question is for <@${askedTo}>. Mention me to start your own conversation.`);
       return;
@@ -67,10 +68,9 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
       // One answer per question message: double clicks and redelivered clicks change nothing.
       eventId: `action:${channel}:${message.ts}`,
       answerLabel: choice.label,
-      clickedTs: message.ts,
+      ...(ask ? { ask } : {}),
     });
-    if (outcome === 'stale')
-      await apologize(body, 'That question has already been answered. Please use the latest one.');
+    if (outcome === 'stale') await apologize(body, STALE_CLICK_NOTICE.text);
   };
 
   app.action<BlockAction>({ action_id: ANSWER_CONTROLS }, async ({ ack, body, action }) => {

@@ -76,7 +76,7 @@ export function registerCommandListeners(app: App, slack: SlackRuntime): void {
         await startRegistration(slack, command, answer);
         return;
       }
-      const work = slack.services.engine.handle({
+      const work = slack.services.handleTurn({
         platform: 'slack',
         channelId: command.channel_id,
         threadId: COMMAND_THREAD,

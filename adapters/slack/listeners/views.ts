@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { RegisterOutcome } from '../../../src/apps/register.ts';
+import type { RegisterOutcome } from '../../../src/runtime/port.ts';
 import { raceAckBudget } from '../ack-budget.ts';
 import { renderReply } from '../blocks.ts';
 import { REGISTRATION_CALLBACK_ID, formErrors, messageModal, readRegistration } from '../modal.ts';
@@ -72,7 +72,7 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
       if (outcome.ok) {
         // The confirmation also goes to the DM, where the maker can find it later.
         await slack.web.chat.postMessage({ channel: userId, ...renderReply(outcome.reply), unfurl_links: false });
-        void slack.services.worker.drain().catch(() => undefined);
+        void slack.services.deliverNow();
       }
     } catch (error) {
       slack.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'registration form failed');

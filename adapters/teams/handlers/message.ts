@@ -1,16 +1,17 @@
 import { TurnContext } from 'botbuilder';
 import type { Reply } from '../../../src/chat/reply.ts';
-import { conversationKey } from '../../../src/conversation/engine.ts';
+import { conversationKey } from '../../../src/runtime/port.ts';
+import { STALE_CLICK_NOTICE } from '../../../src/runtime/port.ts';
 import { answeredCard, cardActivity, needsCard, promptOf, replyActivity } from '../cards.ts';
 import type { CardAction } from '../cards.ts';
-import { PLATFORM, inboundMessage, isPersonal, messageText, userIdOf } from '../inbound.ts';
+import { inboundMessage, isPersonal, messageText, userIdOf } from '../inbound.ts';
 import type { OpenQuestion } from '../references.ts';
 import type { TeamsBotDeps } from '../deps.ts';
 import { relayIfHandoffReply } from '../handoffs.ts';
 
 // A user's message, typed or clicked: the core handles it, the replies go back as messages and cards
-// in the same chat or thread. One question card per conversation is live: once the user answers
-// (typing or clicking), it is redrawn as "✔ <answer>", and clicks on older cards are turned away.
+// in the same chat or thread. Once the user answers (typing or clicking), the open question card is
+// redrawn as "✔ <answer>"; a click on an older card is turned away by the core, and its card says so.
 
 type AnswerClick = Extract<CardAction, { kind: 'answer' }>;
 
@@ -28,27 +29,19 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
   const key = conversationKey(inbound);
   const open = await deps.references.openQuestion(key);
 
-  // Only question cards can go stale: a button on a card that asks nothing ("Ask a human" under a
-  // handbook answer) is never the open question, and works like typing its value.
-  if (click?.questionId && isStale(click, open, activity.replyToId)) {
-    // A redelivered click that was handled while its card was live must not be turned away now.
-    if (await alreadyHandled(deps, activity.id)) return;
-    if (activity.replyToId)
+  // Only question cards carry an ask: a button on a card that asks nothing ("Ask a human" under a
+  // handbook answer) is never stale, and works like typing its value.
+  const result = await deps.services.handleTurn({ ...inbound, ...(click?.ask ? { ask: click.ask } : {}) });
+  if (result.duplicate) return;
+  if (result.stale) {
+    if (activity.replyToId && click)
       await context.updateActivity({
         ...cardActivity(answeredCard(click.prompt, 'This question has moved on.'), click.prompt),
         id: activity.replyToId,
       });
-    await context.sendActivity(
-      replyActivity({
-        text: 'That card is no longer current, so I ignored the click. Please answer the latest question.',
-        tone: 'info',
-      }),
-    );
+    await context.sendActivity(replyActivity(result.replies[0] ?? STALE_CLICK_NOTICE));
     return;
   }
-
-  const result = await deps.services.engine.handle(inbound);
-  if (result.duplicate) return;
   if (open) {
     await context.updateActivity({
       ...cardActivity(answeredCard(open.prompt, click ? click.label : preview(text)), open.prompt),
@@ -74,17 +67,6 @@ export async function handleMessage(context: TurnContext, deps: TeamsBotDeps, cl
 /** A question card with something to click. */
 function awaitsClick(reply: Reply): boolean {
   return Boolean(reply.questionId && needsCard(reply) && (reply.choices?.options.length || reply.buttons?.length));
-}
-
-function isStale(click: AnswerClick, open: OpenQuestion | undefined, cardActivityId: string | undefined): boolean {
-  if (!open) return true;
-  if (cardActivityId && cardActivityId !== open.activityId) return true;
-  return Boolean(click.questionId && open.questionId && click.questionId !== open.questionId);
-}
-
-/** Whether the core already handled this activity (a redelivery of a click it took while the card was live). */
-async function alreadyHandled(deps: TeamsBotDeps, activityId: string | undefined): Promise<boolean> {
-  return activityId ? deps.services.engine.hasHandled(PLATFORM, activityId) : false;
 }
 
 /** Keeps how to reach this user later: their personal chat, or their Teams id to open one with. */

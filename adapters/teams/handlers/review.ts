@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { parseReviewAction } from '../../../src/review/decide.ts';
-import type { DecisionOutcome } from '../../../src/review/decide.ts';
+import { parseReviewAction } from '../../../src/runtime/port.ts';
+import type { DecisionOutcome } from '../../../src/runtime/port.ts';
 import { replyActivity } from '../cards.ts';
 import type { CardAction } from '../cards.ts';
 import { PLATFORM, userIdOf } from '../inbound.ts';
@@ -37,7 +37,7 @@ async function decideFromCard(
     },
   });
   // The updated escalation cards and the maker's notice are in the outbox: send them now.
-  void deps.services.worker.drain().catch(() => undefined);
+  void deps.services.deliverNow();
   return outcome;
 }
 

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { App } from '../../generated/prisma/client.ts';
 import { statusLabel } from '../../apps/present.ts';
 import { inventoryToCsv, parseInventoryCsv } from '../../apps/inventory-csv.ts';
 import type { InventoryRow } from '../../apps/inventory-csv.ts';
-import { currentProfile, formatReference } from '../../store/apps.ts';
+import { formatReference } from '../../store/apps.ts';
+import type { AppRow, AppStatus } from '../../store/types.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
 
@@ -15,7 +15,7 @@ const USAGE = `Usage:
   steward apps export --format csv|json [--output <file>]
   steward apps import <file.csv> [--json]`;
 
-function appRow(app: App) {
+function appRow(app: AppRow) {
   return {
     reference: formatReference(app.refNumber),
     name: app.name,
@@ -52,10 +52,11 @@ export async function runApps(args: string[], ctx: CommandContext): Promise<numb
 async function list(args: string[], ctx: CommandContext): Promise<number> {
   const status = option(args, '--status');
   const services = await ctx.services();
-  const apps = await services.db.prisma.app.findMany({
-    ...(status ? { where: { status: status as App['status'] } } : {}),
-    orderBy: { refNumber: 'asc' },
-  });
+  if (status !== undefined && !isAppStatus(status)) {
+    ctx.io.stderr(`--status must be one of ${APP_STATUSES.join(', ')}.`);
+    return 2;
+  }
+  const apps = await services.store.apps.list(status ? { status: [status] } : {});
   if (flag(args, '--json')) {
     ctx.io.stdout(JSON.stringify(apps.map(appRow), null, 2));
     return 0;
@@ -86,11 +87,11 @@ async function exportApps(args: string[], ctx: CommandContext): Promise<number> 
     return 2;
   }
   const services = await ctx.services();
-  const db = services.db.prisma;
-  const apps = await db.app.findMany({ orderBy: { refNumber: 'asc' } });
+  const { apps: inventory } = services.store;
+  const apps = await inventory.list();
   const rows: InventoryRow[] = [];
   for (const app of apps) {
-    const profile = await currentProfile(db, app);
+    const profile = await inventory.currentProfile(app);
     rows.push({
       reference: formatReference(app.refNumber),
       status: app.status,
@@ -179,4 +180,18 @@ async function importApps(args: string[], ctx: CommandContext): Promise<number> 
     ctx.io.stdout(`Imported ${imported.length} app(s); ${rejected.length} row(s) rejected.`);
   }
   return rejected.length > 0 ? 1 : 0;
+}
+
+const APP_STATUSES: readonly AppStatus[] = [
+  'draft',
+  'submitted',
+  'in_review',
+  'approved',
+  'changes_requested',
+  'rejected',
+  'retired',
+];
+
+function isAppStatus(value: string): value is AppStatus {
+  return (APP_STATUSES as readonly string[]).includes(value);
 }

@@ -40,8 +40,7 @@ export async function runChat(io: CliIO, hostHandler: HostHandler): Promise<numb
   const file = historyFile(config, io.cwd);
   try {
     await runConsoleChat({
-      engine: services.engine,
-      worker: services.worker,
+      steward: services,
       input: process.stdin,
       output,
       terminal: { output: process.stdout, color, ...(file ? { historyFile: file } : {}) },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { reassessAll } from '../../apps/reassess-all.ts';
 import { overdueReviews } from '../../review/sla.ts';
+import type { OutboxFilter } from '../../store/outbox.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
 
@@ -28,7 +29,7 @@ export async function runReviews(args: string[], ctx: CommandContext): Promise<n
   const now = nowFrom(args, ctx);
   if (!now) return 2;
   const services = await ctx.services();
-  const overdue = await overdueReviews(services.db.prisma, services.policy, now);
+  const overdue = await overdueReviews(services.store, services.policy, now);
   if (flag(args, '--json')) {
     ctx.io.stdout(
       JSON.stringify(
@@ -65,7 +66,7 @@ export async function runAudit(args: string[], ctx: CommandContext): Promise<num
     return 2;
   }
   const services = await ctx.services();
-  const events = await services.db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
+  const events = await services.store.audit.all();
   const rows = events.map((event) => ({
     id: event.id.toString(),
     at: event.at.toISOString(),
@@ -98,20 +99,17 @@ export async function runAudit(args: string[], ctx: CommandContext): Promise<num
 /** `steward outbox [--status pending|delivered|dead|all] [--json]` and `steward outbox retry <id>|--dead` */
 export async function runOutbox(args: string[], ctx: CommandContext): Promise<number> {
   const services = await ctx.services();
-  const db = services.db.prisma;
+  const { outbox } = services.store;
   const [sub, id] = positional(args, ['--status']);
   if (sub === 'retry') {
-    const where = flag(args, '--dead') ? { status: 'dead' as const } : id ? { id, status: 'dead' as const } : undefined;
-    if (!where) {
+    const all = flag(args, '--dead');
+    if (!all && !id) {
       ctx.io.stderr('Usage: steward outbox retry <id> | steward outbox retry --dead');
       return 2;
     }
-    const retried = await db.outboxMessage.updateMany({
-      where,
-      data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null },
-    });
-    ctx.io.stdout(`${retried.count} message(s) queued for delivery again.`);
-    return retried.count === 0 && id ? 1 : 0;
+    const retried = await outbox.retryDead(all ? undefined : id);
+    ctx.io.stdout(`${retried} message(s) queued for delivery again.`);
+    return retried === 0 && id ? 1 : 0;
   }
   if (sub !== undefined) {
     ctx.io.stderr(
@@ -120,19 +118,17 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
     return 2;
   }
   const status = option(args, '--status') ?? 'undelivered';
-  const where =
-    status === 'all'
-      ? {}
-      : status === 'undelivered'
-        ? { status: { in: ['pending' as const, 'dead' as const] } }
-        : { status: status as 'pending' | 'delivered' | 'dead' };
-  const messages = await db.outboxMessage.findMany({ where, orderBy: { createdAt: 'asc' } });
-  const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+  if (!isOutboxFilter(status)) {
+    ctx.io.stderr(`--status must be one of ${OUTBOX_FILTERS.join(', ')}.`);
+    return 2;
+  }
+  const messages = await outbox.list(status);
+  const counts = await outbox.counts();
   if (flag(args, '--json')) {
     ctx.io.stdout(
       JSON.stringify(
         {
-          counts: Object.fromEntries(counts.map((row) => [row.status, row._count._all])),
+          counts,
           messages: messages.map((message) => ({
             id: message.id,
             kind: message.kind,
@@ -152,7 +148,13 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
     );
     return 0;
   }
-  ctx.io.stdout(`Outbox: ${counts.map((row) => `${row._count._all} ${row.status}`).join(', ') || 'empty'}.`);
+  ctx.io.stdout(
+    `Outbox: ${
+      Object.entries(counts)
+        .map(([name, count]) => `${count} ${name}`)
+        .join(', ') || 'empty'
+    }.`,
+  );
   for (const message of messages) {
     ctx.io.stdout(
       `${message.id}  ${message.status.padEnd(9)} ${message.kind.padEnd(12)} ${message.platform}:${message.destination}  attempts ${message.attempts}${message.lastError ? `  last error: ${message.lastError}` : ''}`,
@@ -165,7 +167,7 @@ export async function runOutbox(args: string[], ctx: CommandContext): Promise<nu
 export async function runReassess(args: string[], ctx: CommandContext): Promise<number> {
   const services = await ctx.services();
   const result = await reassessAll({
-    db: services.db.prisma,
+    store: services.store,
     policy: services.policy,
     assess: services.assess,
     deliveryPlatforms: services.deliveryPlatforms,
@@ -182,4 +184,10 @@ export async function runReassess(args: string[], ctx: CommandContext): Promise<
     );
   }
   return 0;
+}
+
+const OUTBOX_FILTERS: readonly OutboxFilter[] = ['pending', 'delivered', 'dead', 'undelivered', 'all'];
+
+function isOutboxFilter(value: string): value is OutboxFilter {
+  return (OUTBOX_FILTERS as readonly string[]).includes(value);
 }

@@ -58,8 +58,8 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   for (const adapter of adapters) await adapter.start?.();
   services.worker.start(config.OUTBOX_POLL_MS);
   const slaTimer = setInterval(() => {
-    sendSlaReminders(services.db.prisma, services.policy, new Date(), services.deliveryPlatforms).catch(
-      (error: unknown) => logger.error({ err: error }, 'SLA check failed'),
+    sendSlaReminders(services.store, services.policy, new Date(), services.deliveryPlatforms).catch((error: unknown) =>
+      logger.error({ err: error }, 'SLA check failed'),
     );
   }, config.SLA_CHECK_MS);
   slaTimer.unref();
@@ -84,11 +84,8 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   await closed;
   // Turns acknowledged before the signal finish and are saved; outbox work left pending is
   // delivered by the next start (or another instance).
-  await services.engine.drain();
-  logger.info(
-    { pendingOutbox: await services.db.prisma.outboxMessage.count({ where: { status: 'pending' } }) },
-    'stopped',
-  );
+  await services.drain();
+  logger.info({ pendingOutbox: (await services.store.outbox.counts()).pending ?? 0 }, 'stopped');
   await services.close();
   return 0;
 }

@@ -1,6 +1,6 @@
 import type { Reply } from '../../chat/reply.ts';
 import type { ImpliedFacts } from '../../policy/schema.ts';
-import { findAppByOwnerAndName, formatReference } from '../../store/apps.ts';
+import { formatReference } from '../../store/apps.ts';
 import { isQuestion } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
@@ -157,7 +157,7 @@ async function recordAnswer(
   intake.history.push(`q:${question.id}`);
   delete intake.clarify;
   if (question.id === 'name') {
-    const existing = await findAppByOwnerAndName(ctx.db, ctx.speaker, String(value));
+    const existing = await ctx.store.apps.byOwnerAndName(ctx.speaker, String(value));
     if (existing && existing.id !== intake.updating?.appId) {
       const reference = formatReference(existing.refNumber);
       intake.duplicateOf = { appId: existing.id, reference };

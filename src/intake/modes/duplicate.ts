@@ -1,4 +1,3 @@
-import { currentProfile } from '../../store/apps.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import { profileToDraft } from '../../profile/draft.ts';
 import { goTo } from '../progress.ts';
@@ -14,11 +13,14 @@ export async function duplicateTurn(intake: IntakeState, text: string, ctx: Dial
   const said = text.toLowerCase().trim();
   const yes = readYesNo(text, ctx.vocabulary);
   if (duplicate && (/^update( it| that( one)?)?$/u.test(said) || (yes.kind === 'value' && yes.value))) {
-    const app = await ctx.db.app.findUnique({ where: { id: duplicate.appId } });
+    const app = await ctx.store.apps.byId(duplicate.appId);
     if (app) {
       const answered = { ...intake.draft };
       delete answered.name;
-      intake.draft = { ...(profileToDraft(await currentProfile(ctx.db, app)) as Record<string, unknown>), ...answered };
+      intake.draft = {
+        ...(profileToDraft(await ctx.store.apps.currentProfile(app)) as Record<string, unknown>),
+        ...answered,
+      };
       intake.updating = duplicate;
       delete intake.duplicateOf;
       goTo(intake, 'summary');

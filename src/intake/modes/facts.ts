@@ -1,4 +1,3 @@
-import { currentProfile, latestAssessment } from '../../store/apps.ts';
 import { submitApp } from '../../apps/submit.ts';
 import type { Command } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
@@ -8,7 +7,7 @@ import { factReply } from '../render.ts';
 import type { ConversationState, FactsState } from '../state.ts';
 import { IDLE } from '../state.ts';
 import { readYesNo } from '../understand/yes-no.ts';
-import { myAppsReply, statusReply, toView, unchanged } from './shared.ts';
+import { myAppsReply, statusReply, unchanged } from './shared.ts';
 
 // After submission: facts the AI assessor suggests, confirmed one by one; confirmed ones are added to
 // the app and its rules re-run.
@@ -40,9 +39,10 @@ export async function factsTurn(
   if (facts.confirmed.length === 0)
     return { state: IDLE, replies: [{ text: `Thanks. ${facts.reference} stays as registered.`, tone: 'info' }] };
 
-  const app = await ctx.db.app.findUniqueOrThrow({ where: { id: facts.appId } });
-  const before = await currentProfile(ctx.db, app);
-  const previous = await latestAssessment(ctx.db, app.id);
+  const app = await ctx.store.apps.byId(facts.appId);
+  if (!app) return { state: IDLE, replies: [{ text: `${facts.reference} no longer exists.`, tone: 'warning' }] };
+  const before = await ctx.store.apps.currentProfile(app);
+  const previous = await ctx.store.assessments.latest(app.id);
   const profile = draftToProfile(
     applyImplications(profileToDraft(before), facts.confirmed),
     before.owner ?? ctx.speaker,
@@ -50,7 +50,7 @@ export async function factsTurn(
   const assessment = await ctx.reassess(
     profile,
     previous
-      ? toView(previous)
+      ? previous
       : { tier: 'low', teams: [], reasons: [], assessedBy: 'rules', policyVersion: ctx.policy.version },
   );
   return {

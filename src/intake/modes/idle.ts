@@ -1,6 +1,6 @@
 import type { Reply } from '../../chat/reply.ts';
 import { statusLabel } from '../../apps/present.ts';
-import { currentProfile, findOwnedApp, formatReference } from '../../store/apps.ts';
+import { formatReference } from '../../store/apps.ts';
 import type { Command } from '../commands.ts';
 import { looksLikeQuestion } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
@@ -82,11 +82,11 @@ async function startIntake(
 }
 
 async function startUpdate(target: string, ctx: DialogueContext): Promise<TurnOutcome> {
-  const app = await findOwnedApp(ctx.db, ctx.speaker, target);
+  const app = await ctx.store.apps.findOwned(ctx.speaker, target);
   if (!app) return idle(await notFoundReply(target, ctx));
   const reference = formatReference(app.refNumber);
   const intake = newIntake();
-  intake.draft = profileToDraft(await currentProfile(ctx.db, app)) as Record<string, unknown>;
+  intake.draft = profileToDraft(await ctx.store.apps.currentProfile(app)) as Record<string, unknown>;
   intake.updating = { appId: app.id, reference };
   intake.step = 'summary';
   intake.reachedSummary = true;

@@ -315,6 +315,31 @@ describe('Slack delivery quirks', () => {
     expect(texts.filter((text) => text.includes('Which department or team owns it?'))).toHaveLength(1);
   });
 
+  it('turns away a click on a question already answered by typing, and the live question still takes its answer', async () => {
+    const user = 'USTALE1';
+    const before = mark();
+    await slack.dm(user, 'register');
+    await fake.waitFor(posted(dmOf(user), "What's the app called?"), { after: before });
+    await say(user, 'Trip planner', 'what does it do');
+    const platform = await say(user, 'Plans team trips and who pays for what', 'What did you build it with?');
+    // Typed rather than picked from the menu; then the old menu is used after all.
+    await say(user, 'Power Apps', 'Which department or team owns it?');
+    const clicked = mark();
+    expect((await slack.choose(platform, 'Zapier', user)).status).toBe(200);
+    const refusal = await fake.waitFor((call) => call.method === 'chat.postEphemeral' && call.args.user === user, {
+      after: clicked,
+    });
+    expect(String(refusal.args.text)).toContain('so I ignored the click');
+    // Nothing moved on: the department question is still the one waiting, and Zapier was not taken.
+    await say(user, 'Finance', 'Who will use it?');
+    const asked = fake.calls
+      .slice(clicked)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === dmOf(user))
+      .map(visibleText);
+    expect(asked.filter((text) => text.includes('Which department or team owns it?'))).toHaveLength(0);
+    expect(asked.join('\n')).not.toContain('Zapier');
+  });
+
   it('honours Retry-After when Slack answers 429, for replies and for escalations', async () => {
     const user = 'URATED1';
     fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 }, 1, (args) => args.channel === dmOf(user));

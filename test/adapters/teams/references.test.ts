@@ -8,7 +8,6 @@ import { handleMembership } from '../../../adapters/teams/handlers/membership.ts
 import { TeamsProactive } from '../../../adapters/teams/proactive.ts';
 import { TeamsReachability } from '../../../adapters/teams/reachability.ts';
 import { TeamsReferences } from '../../../adapters/teams/references.ts';
-import { createAdapterState } from '../../../src/store/adapter-state.ts';
 import { DeliveryError } from '../../../src/outbox/transport.ts';
 import { pgliteOnly } from '../../support/databases.ts';
 import type { TestDatabase } from '../../support/databases.ts';
@@ -36,7 +35,7 @@ beforeAll(async () => {
     name: 'Governance',
     channels: [{ id: GOVERNANCE }, { id: PRIVACY, name: 'Privacy' }],
   });
-  references = new TeamsReferences(createAdapterState(database.db.prisma));
+  references = new TeamsReferences(database.db.store.adapterState);
   // No app id: botbuilder skips authentication, as in emulator mode.
   adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
   proactive = new TeamsProactive(adapter, '', references, true);
