@@ -177,4 +177,14 @@ describe('steward apps import / export, audit export, reassess, reviews, outbox'
     expect(retried.out).toContain('1 message(s) queued for delivery again.');
     expect(JSON.parse((await run('outbox', '--json')).out).counts.dead).toBeUndefined();
   });
+
+  it('says which values --status takes instead of failing on one it does not know', async () => {
+    const apps = await run('apps', 'list', '--status', 'aproved');
+    expect(apps.code).toBe(2);
+    expect(apps.err).toContain('--status must be one of draft, submitted, in_review, approved');
+    const outbox = await run('outbox', '--status', 'stuck');
+    expect(outbox.code).toBe(2);
+    expect(outbox.err).toContain('--status must be one of pending, delivered, dead, undelivered, all');
+    expect((await run('apps', 'list', '--status', 'approved', '--json')).code).toBe(0);
+  });
 });
