@@ -1,25 +1,17 @@
-import { appProfileJsonSchema } from '../profile/schema.ts';
 import { ConfigError, databaseSetting, loadConfig } from '../config.ts';
 import { PolicyError } from '../policy/load.ts';
 import type { Services } from '../runtime/services.ts';
-import { openServices } from '../runtime/services.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock } from '../runtime/embedded-lock.ts';
 import type { ControlRequest, ControlResponse } from '../runtime/control.ts';
 import { sendControlRequest } from '../runtime/control.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { createLogger } from '../logger.ts';
 import type { CliIO } from './io.ts';
 import { memoryIO, processIO } from './io.ts';
 import type { CliCommand, CommandContext } from './registry.ts';
-import { runApps } from './commands/apps.ts';
-import { runClassify } from './commands/classify.ts';
-import { runPolicy } from './commands/policy.ts';
-import { runAsk } from './commands/ask.ts';
-import { runChat } from './commands/chat.ts';
-import { runServe } from './commands/serve.ts';
-import { runAudit, runOutbox, runReassess, runReviews } from './commands/governance.ts';
 
-// `steward <command>`: one entry point for the server, the console chat and admin commands.
+// `steward <command>`: one entry point for the server, the console chat and admin commands. Each
+// command's code is loaded when it runs, so `steward help` loads no database, Bolt or botbuilder.
+
+const governance = () => import('./commands/governance.ts');
 
 const COMMANDS: CliCommand[] = [
   {
@@ -27,14 +19,14 @@ const COMMANDS: CliCommand[] = [
     usage: 'steward serve',
     summary: 'Run the HTTP server (what `npm start` runs).',
     usesDatabase: false,
-    run: (_args, ctx) => runServe(ctx.io, hostHandler),
+    run: async (_args, ctx) => (await import('./commands/serve.ts')).runServe(ctx.io, hostHandler),
   },
   {
     name: 'chat',
     usage: 'steward chat',
     summary: 'Chat with Steward in this terminal (what `npm run chat` runs).',
     usesDatabase: false,
-    run: (_args, ctx) => runChat(ctx.io, hostHandler),
+    run: async (_args, ctx) => (await import('./commands/chat.ts')).runChat(ctx.io, hostHandler),
   },
   {
     name: 'migrate',
@@ -48,56 +40,56 @@ const COMMANDS: CliCommand[] = [
     usage: 'steward apps list|export|import ...',
     summary: 'List, export (CSV/JSON) or import (CSV) the app inventory.',
     usesDatabase: true,
-    run: runApps,
+    run: async (args, ctx) => (await import('./commands/apps.ts')).runApps(args, ctx),
   },
   {
     name: 'reviews',
     usage: 'steward reviews --overdue [--json] [--now <date>]',
     summary: 'List reviews past their SLA.',
     usesDatabase: true,
-    run: runReviews,
+    run: async (args, ctx) => (await governance()).runReviews(args, ctx),
   },
   {
     name: 'audit',
     usage: 'steward audit export [--format csv|json] [--output <file>]',
     summary: 'Export the audit trail.',
     usesDatabase: true,
-    run: runAudit,
+    run: async (args, ctx) => (await governance()).runAudit(args, ctx),
   },
   {
     name: 'outbox',
     usage: 'steward outbox [--status S] [--json] | outbox retry <id>|--dead',
     summary: 'Show undelivered messages; retry dead letters.',
     usesDatabase: true,
-    run: runOutbox,
+    run: async (args, ctx) => (await governance()).runOutbox(args, ctx),
   },
   {
     name: 'reassess',
     usage: 'steward reassess [--json]',
     summary: 'Re-assess every app under the current policy.',
     usesDatabase: true,
-    run: runReassess,
+    run: async (args, ctx) => (await governance()).runReassess(args, ctx),
   },
   {
     name: 'classify',
     usage: 'steward classify <file.json | -> [--json]',
     summary: 'Assess app profiles against the policy.',
     usesDatabase: false,
-    run: (args, ctx) => runClassify(args, ctx.io),
+    run: async (args, ctx) => (await import('./commands/classify.ts')).runClassify(args, ctx.io),
   },
   {
     name: 'ask',
     usage: 'steward ask "<question>" [--json]',
     summary: 'Answer a guardrail question from the handbook.',
     usesDatabase: false,
-    run: (args, ctx) => runAsk(args, ctx.io),
+    run: async (args, ctx) => (await import('./commands/ask.ts')).runAsk(args, ctx.io),
   },
   {
     name: 'policy',
     usage: 'steward policy check [file]',
     summary: 'Validate a policy file.',
     usesDatabase: false,
-    run: (args, ctx) => runPolicy(args, ctx.io),
+    run: async (args, ctx) => (await import('./commands/policy.ts')).runPolicy(args, ctx.io),
   },
   {
     name: 'schema',
@@ -125,11 +117,13 @@ function helpText(): string {
 }
 
 async function runSchema(_args: string[], ctx: CommandContext): Promise<number> {
+  const { appProfileJsonSchema } = await import('../profile/schema.ts');
   ctx.io.stdout(JSON.stringify(appProfileJsonSchema(), null, 2));
   return 0;
 }
 
 async function runMigrate(_args: string[], ctx: CommandContext): Promise<number> {
+  const { applyMigrations } = await import('../db/migrate.ts');
   const target = databaseSetting(loadConfig(ctx.io.env), ctx.io.cwd);
   if (target.kind === 'pglite') {
     const lock = acquireEmbeddedLock(target.dir, { purpose: 'steward migrate' });
@@ -184,6 +178,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       if (services) return services;
       // Route escalations (imports, re-assessments) to the platforms the server delivers to.
       const { enabledAdapterFactories } = await import('../../adapters/index.ts');
+      const { openServices } = await import('../runtime/services.ts');
+      const { createLogger } = await import('../logger.ts');
       const platforms = enabledAdapterFactories(io.env).map((factory) => factory.platform);
       services = await openServices({
         config: loadConfig(io.env),
