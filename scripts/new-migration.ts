@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, NO_FILTER, readMigrationsList } from '../src/db/migrate.ts';
-import { pgliteAdapterFactory } from '../src/db/connect.ts';
+import { pgliteAdapterFactory } from '../src/db/pglite-adapter.ts';
 import { openSchemaEngine } from '../src/db/schema-engine.ts';
 import type { DiffTarget } from '../src/db/schema-engine.ts';
 

@@ -4,16 +4,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { DriverAdapterError } from '@prisma/driver-adapter-utils';
-import type {
-  IsolationLevel,
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
-} from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { toAdapterError, withOverrides } from './adapter-fixes.ts';
+import { startPGliteThread } from './pglite-thread.ts';
+import type { PGliteThread } from './pglite-thread.ts';
 
 export type DatabaseTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
 
@@ -88,15 +83,18 @@ async function connectPGlite(dir: string): Promise<Connection> {
     throw new Error(`Cannot open ${describe}: it is already open in this process (close the other Database first)`);
   }
   openPGliteDirs.add(key);
-  let client: PGlite;
+  let thread: PGliteThread;
   try {
     await mkdir(key, { recursive: true }); // PGlite does not create parent directories
     // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
     // small, and 16 MB keeps an embedded process at about half the memory.
-    client = new PGlite(key, {
-      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
-    });
-    await client.waitReady;
+    thread = await startPGliteThread(key, [
+      ...PGlite.defaultStartParams,
+      '-c',
+      'shared_buffers=16MB',
+      '-c',
+      'temp_buffers=2MB',
+    ]);
   } catch (error) {
     openPGliteDirs.delete(key);
     throw new Error(`Cannot open ${describe}: ${reason(error)}`, { cause: error });
@@ -105,12 +103,12 @@ async function connectPGlite(dir: string): Promise<Connection> {
   return {
     kind: 'pglite',
     describe,
-    adapterFactory: pgliteAdapterFactory(client),
+    adapterFactory: thread.adapterFactory,
     async close() {
       if (closed) return;
       closed = true;
       try {
-        await client.close();
+        await thread.close();
       } finally {
         openPGliteDirs.delete(key);
       }
@@ -174,101 +172,7 @@ function reason(error: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Adapter fixes. Both adapters are used as shipped, with these corrections for the schema engine and Prisma:
-
-/** A PGlite / pg error as the adapters report it, so Prisma and the engine show the database's message. */
-function toAdapterError(error: unknown): unknown {
-  const e = error as { code?: unknown; message?: unknown; severity?: unknown; detail?: unknown; hint?: unknown };
-  if (typeof e?.code !== 'string' || typeof e.message !== 'string') return error;
-  return new DriverAdapterError({
-    kind: 'postgres',
-    code: e.code,
-    severity: typeof e.severity === 'string' ? e.severity : 'ERROR',
-    message: e.message,
-    detail: typeof e.detail === 'string' ? e.detail : undefined,
-    column: undefined,
-    hint: typeof e.hint === 'string' ? e.hint : undefined,
-    originalCode: e.code,
-    originalMessage: e.message,
-  });
-}
-
-/** Forwards every adapter call, overriding a few. */
-function withOverrides(adapter: SqlDriverAdapter, overrides: Partial<SqlDriverAdapter>): SqlDriverAdapter {
-  return {
-    provider: adapter.provider,
-    adapterName: adapter.adapterName,
-    queryRaw: (q) => adapter.queryRaw(q),
-    executeRaw: (q) => adapter.executeRaw(q),
-    executeScript: (s) => adapter.executeScript(s),
-    startTransaction: (level) => adapter.startTransaction(level),
-    getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
-    dispose: () => adapter.dispose(),
-    ...overrides,
-  };
-}
-
-const ISOLATION_LEVELS = new Set<IsolationLevel>([
-  'READ UNCOMMITTED',
-  'READ COMMITTED',
-  'REPEATABLE READ',
-  'SERIALIZABLE',
-]);
-
-/**
- * pglite-prisma-adapter 0.7.2, corrected:
- * - executeScript did not await PGlite's exec(): a failing migration was recorded as applied and its
- *   error surfaced later as an unhandled rejection.
- * - an isolation level was set before BEGIN (no effect); it is now the transaction's first statement.
- * - its shadow database (for `diff` from a migrations folder) was never closed, and replayed whole
- *   migration files through the extended protocol, which takes one statement per prepared statement:
- *   argument-less SQL now goes through exec(), and the shadow PGlite is closed on dispose.
- */
-export function pgliteAdapterFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const stock = new PrismaPGlite(client) as unknown as SqlMigrationAwareDriverAdapterFactory;
-  const fix = (adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter =>
-    withOverrides(adapter, {
-      async executeScript(script: string) {
-        try {
-          await db.exec(script);
-        } catch (error) {
-          throw toAdapterError(error);
-        }
-      },
-      async startTransaction(level?: IsolationLevel): Promise<Transaction> {
-        if (level !== undefined && !ISOLATION_LEVELS.has(level)) {
-          throw new DriverAdapterError({ kind: 'InvalidIsolationLevel', level });
-        }
-        const tx = await adapter.startTransaction();
-        if (level !== undefined) {
-          await tx.executeRaw({ sql: `SET TRANSACTION ISOLATION LEVEL ${level}`, args: [], argTypes: [] });
-        }
-        return tx;
-      },
-    });
-  return {
-    provider: 'postgres',
-    adapterName: stock.adapterName,
-    connect: async () => fix(await stock.connect(), client),
-    connectToShadowDb: async () => {
-      const shadow = new PGlite();
-      await shadow.waitReady;
-      const base = fix(await new PrismaPGlite(shadow).connect(), shadow);
-      return withOverrides(base, {
-        async executeRaw(query: SqlQuery) {
-          if (query.args.length > 0) return base.executeRaw(query);
-          try {
-            const results = await shadow.exec(query.sql);
-            return results.reduce((n, r) => n + (r.affectedRows ?? 0), 0);
-          } catch (error) {
-            throw toAdapterError(error);
-          }
-        },
-        dispose: () => shadow.close(),
-      });
-    },
-  };
-}
+// Adapter fixes (see also adapter-fixes.ts and pglite-adapter.ts).
 
 /**
  * @prisma/adapter-pg 7.10 on a pool owned by the caller, corrected:

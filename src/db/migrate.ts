@@ -7,15 +7,15 @@ import { createHash } from 'node:crypto';
 // timers are cleared (see schema-engine.ts). No explicit process.exit() is needed.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { connect } from './connect.ts';
 import type { Connection, DatabaseTarget } from './connect.ts';
+import { projectRoot } from '../paths.ts';
 import { openSchemaEngine } from './schema-engine.ts';
 import type { MigrationList, SchemaFilter, SchemaFile } from './schema-engine.ts';
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
-export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+export const DEFAULT_MIGRATIONS_DIR = path.join(projectRoot, 'prisma', 'migrations');
+export const DEFAULT_SCHEMA_PATH = path.join(projectRoot, 'prisma', 'schema.prisma');
 
 export const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 

@@ -1,0 +1,124 @@
+// The main thread's side of the embedded database: a Prisma driver adapter whose every call is a
+// message to PGlite's own thread (pglite-worker.ts), so SQL never blocks the event loop.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+  TransactionOptions,
+} from '@prisma/driver-adapter-utils';
+import type { SerializedError, WorkerReply, WorkerRequest } from './pglite-protocol.ts';
+import { deserializeError } from './pglite-protocol.ts';
+
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+export interface PGliteThread {
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's file next to this one: .js when compiled; when running the sources, a small script
+ * that registers tsx in the worker first (a worker does not inherit a loader registered at run time).
+ */
+function spawnWorker(workerData: unknown): Worker {
+  const here = new URL(import.meta.url);
+  const extension = path.extname(here.pathname);
+  const file = new URL(`./pglite-worker${extension}`, here);
+  if (extension !== '.ts') return new Worker(file, { workerData });
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+export async function startPGliteThread(dir: string, startParams: string[]): Promise<PGliteThread> {
+  const worker = spawnWorker({ dir, startParams });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let exited: Error | undefined;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: WorkerReply) => {
+      if ('ready' in message && message.ready) resolve();
+      else reject(deserializeError((message as { error: SerializedError }).error));
+    });
+    worker.once('error', reject);
+  });
+  await ready;
+  worker.on('message', (message: WorkerReply) => {
+    if (!('id' in message)) return;
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if ('error' in message) waiting?.reject(deserializeError(message.error));
+    else waiting?.resolve(message.result);
+  });
+  worker.on('exit', (code) => {
+    exited = new Error(`The embedded database's thread stopped (exit code ${code})`);
+    for (const waiting of pending.values()) waiting.reject(exited);
+    pending.clear();
+  });
+  worker.on('error', (error) => {
+    exited = error;
+  });
+
+  const call = <T>(request: Request): Promise<T> => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+
+  const transaction = (id: number, options: TransactionOptions): Transaction => ({
+    provider: 'postgres',
+    adapterName: 'pglite-thread',
+    options,
+    queryRaw: (query: SqlQuery) => call<SqlResultSet>({ op: 'queryRaw', query, tx: id }),
+    executeRaw: (query: SqlQuery) => call<number>({ op: 'executeRaw', query, tx: id }),
+    commit: () => call<void>({ op: 'commit', tx: id }),
+    rollback: () => call<void>({ op: 'rollback', tx: id }),
+  });
+
+  const adapter: SqlDriverAdapter = {
+    provider: 'postgres',
+    adapterName: 'pglite-thread',
+    queryRaw: (query) => call<SqlResultSet>({ op: 'queryRaw', query }),
+    executeRaw: (query) => call<number>({ op: 'executeRaw', query }),
+    executeScript: (script) => call<void>({ op: 'executeScript', script }),
+    async startTransaction(isolationLevel?: IsolationLevel) {
+      const started = await call<{ id: number; options: TransactionOptions }>({
+        op: 'startTransaction',
+        ...(isolationLevel ? { isolationLevel } : {}),
+      });
+      return transaction(started.id, started.options);
+    },
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    dispose: () => Promise.resolve(),
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    adapterFactory: {
+      provider: 'postgres',
+      adapterName: 'pglite-thread',
+      connect: () => Promise.resolve(adapter),
+      // Only `migrate status` and diffs use one: an in-memory database here is fine for them.
+      connectToShadowDb: async () => (await import('./pglite-adapter.ts')).pgliteShadowDb(),
+    },
+    close() {
+      closing ??= (async () => {
+        if (!exited) await call({ op: 'close' }).catch(() => undefined);
+        await worker.terminate();
+      })();
+      return closing;
+    },
+  };
+}

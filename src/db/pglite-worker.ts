@@ -1,0 +1,71 @@
+// The embedded database on its own thread. PGlite runs Postgres compiled to WebAssembly, and each query
+// runs synchronously on the thread that owns it: on the main thread, one turn's queries would hold up
+// every other request (Slack's acks included). Here it answers the driver adapter's calls, sent by
+// pglite-thread.ts, one message each.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils';
+import { pgliteAdapterFactory } from './pglite-adapter.ts';
+import type { WorkerReply, WorkerRequest } from './pglite-protocol.ts';
+import { serializeError } from './pglite-protocol.ts';
+
+const { dir, startParams } = workerData as { dir: string; startParams: string[] };
+const port = parentPort!;
+
+let client: PGlite;
+let adapter: SqlDriverAdapter;
+const transactions = new Map<number, Transaction>();
+let nextTransaction = 1;
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'queryRaw':
+      return (request.tx ? transactionOf(request.tx) : adapter).queryRaw(request.query);
+    case 'executeRaw':
+      return (request.tx ? transactionOf(request.tx) : adapter).executeRaw(request.query);
+    case 'executeScript':
+      return adapter.executeScript(request.script);
+    case 'startTransaction': {
+      const tx = await adapter.startTransaction(request.isolationLevel);
+      const id = nextTransaction++;
+      transactions.set(id, tx);
+      return { id, options: tx.options };
+    }
+    case 'commit':
+    case 'rollback': {
+      const tx = transactionOf(request.tx);
+      transactions.delete(request.tx);
+      return request.op === 'commit' ? tx.commit() : tx.rollback();
+    }
+    case 'close':
+      await client.close();
+      return undefined;
+  }
+}
+
+function transactionOf(id: number): Transaction {
+  const tx = transactions.get(id);
+  if (!tx) throw new Error(`Transaction ${id} is not open`);
+  return tx;
+}
+
+function reply(message: WorkerReply): void {
+  port.postMessage(message);
+}
+
+try {
+  client = new PGlite(dir, { startParams });
+  await client.waitReady;
+  adapter = await pgliteAdapterFactory(client).connect();
+  reply({ ready: true });
+} catch (error) {
+  reply({ ready: false, error: serializeError(error) });
+  process.exit(1);
+}
+
+port.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (result) => reply({ id: request.id, result }),
+    (error: unknown) => reply({ id: request.id, error: serializeError(error) }),
+  );
+});
