@@ -2,7 +2,6 @@
 // driver adapters; used by openDatabase (open.ts) and by the migration code (migrate.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -88,13 +87,7 @@ async function connectPGlite(dir: string): Promise<Connection> {
     await mkdir(key, { recursive: true }); // PGlite does not create parent directories
     // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
     // small, and 16 MB keeps an embedded process at about half the memory.
-    thread = await startPGliteThread(key, [
-      ...PGlite.defaultStartParams,
-      '-c',
-      'shared_buffers=16MB',
-      '-c',
-      'temp_buffers=2MB',
-    ]);
+    thread = await startPGliteThread(key, ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB']);
   } catch (error) {
     openPGliteDirs.delete(key);
     throw new Error(`Cannot open ${describe}: ${reason(error)}`, { cause: error });

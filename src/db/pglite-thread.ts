@@ -38,8 +38,9 @@ function spawnWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-export async function startPGliteThread(dir: string, startParams: string[]): Promise<PGliteThread> {
-  const worker = spawnWorker({ dir, startParams });
+/** Opens PGlite on `dir` in its own thread; `settings` are added to its defaults ("-c name=value"). */
+export async function startPGliteThread(dir: string, settings: string[]): Promise<PGliteThread> {
+  const worker = spawnWorker({ dir, settings });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let exited: Error | undefined;

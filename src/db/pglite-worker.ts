@@ -9,7 +9,8 @@ import { pgliteAdapterFactory } from './pglite-adapter.ts';
 import type { WorkerReply, WorkerRequest } from './pglite-protocol.ts';
 import { serializeError } from './pglite-protocol.ts';
 
-const { dir, startParams } = workerData as { dir: string; startParams: string[] };
+/** `settings`: Postgres settings added to PGlite's defaults, as "-c name=value" pairs. */
+const { dir, settings } = workerData as { dir: string; settings: string[] };
 const port = parentPort!;
 
 let client: PGlite;
@@ -54,7 +55,7 @@ function reply(message: WorkerReply): void {
 }
 
 try {
-  client = new PGlite(dir, { startParams });
+  client = new PGlite(dir, { startParams: [...PGlite.defaultStartParams, ...settings] });
   await client.waitReady;
   adapter = await pgliteAdapterFactory(client).connect();
   reply({ ready: true });

@@ -75,10 +75,6 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   // The validated configuration names the policy file (STEWARD_POLICY), not the raw environment.
   const policyFile = policyPath({ STEWARD_POLICY: config.STEWARD_POLICY }, options.cwd);
   const policy = loadPolicy(policyFile);
-  // The handbook is validated at start like the policy: a broken one stops the start.
-  const handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
-  const vocabulary = loadVocabulary(resolveVocabularyPath(policy, policyFile));
-  const rawLlm = createLlmClient(llmSettings(config));
   const target = databaseSetting(config, options.cwd);
 
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -87,10 +83,20 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     if (!lock.acquired) throw new EmbeddedDatabaseBusyError(target.dir, lock.heldBy);
     cleanups.push(() => lock.release());
   }
+  // The database opens (on its own thread, for PGlite) while the handbook and vocabulary load here.
+  const opening = openDatabase(target);
   let db: Database;
+  let handbook: ReturnType<typeof loadHandbook>;
+  let vocabulary: ReturnType<typeof loadVocabulary>;
+  let rawLlm: ReturnType<typeof createLlmClient>;
   try {
-    db = await openDatabase(target);
+    // The handbook and vocabulary are validated at start like the policy: a broken one stops the start.
+    handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
+    vocabulary = loadVocabulary(resolveVocabularyPath(policy, policyFile));
+    rawLlm = createLlmClient(llmSettings(config));
+    db = await opening;
   } catch (error) {
+    await opening.then((opened) => opened.close()).catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   }
