@@ -70,16 +70,21 @@ describe('stale clicks and adapter state', () => {
   it('forgets adapter state when it expires, and keeps what has no expiry', async () => {
     const state = database.db.store.adapterState;
     const Value = z.object({ ts: z.string() });
-    await state.set('slack', 'question:short', { ts: '1' }, { ttlMs: 50 });
+    await state.set('slack', 'question:hour', { ts: '1' }, { ttlMs: 60 * 60 * 1000 });
     await state.set('slack', 'question:kept', { ts: '2' });
-    expect(await state.get('slack', 'question:short', Value)).toEqual({ ts: '1' });
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await state.get('slack', 'question:short', Value)).toBeUndefined();
-    expect((await state.list('slack', 'question:')).map((entry) => entry.key)).toEqual(['question:kept']);
+    await state.set('slack', 'question:gone', { ts: '3' }, { ttlMs: -1 });
+    expect(await state.get('slack', 'question:hour', Value)).toEqual({ ts: '1' });
+    expect(await state.get('slack', 'question:gone', Value)).toBeUndefined();
+    expect((await state.list('slack', 'question:')).map((entry) => entry.key).sort()).toEqual([
+      'question:hour',
+      'question:kept',
+    ]);
     expect(await state.forgetExpired()).toBe(1);
+    // Two hours on, the hour-long entry is gone too; the one without expiry stays.
+    expect(await state.forgetExpired(new Date(Date.now() + 2 * 60 * 60 * 1000))).toBe(1);
     expect(await database.db.prisma.platformReference.count({ where: { platform: 'slack' } })).toBe(1);
     // Written again, an entry lives again.
-    await state.set('slack', 'question:short', { ts: '3' }, { ttlMs: 60_000 });
-    expect(await state.get('slack', 'question:short', Value)).toEqual({ ts: '3' });
+    await state.set('slack', 'question:gone', { ts: '4' }, { ttlMs: 60_000 });
+    expect(await state.get('slack', 'question:gone', Value)).toEqual({ ts: '4' });
   });
 });
