@@ -37,6 +37,8 @@ export interface TurnRequest extends SlackPlace {
   answerLabel?: string;
   /** For clicks on a question: its `ask`, so the core can refuse a question that is no longer live. */
   ask?: string;
+  /** Slack says this is a retry of an event it sent before. */
+  mayRepeat?: boolean;
 }
 
 /** How a Slack turn ended, for the listener that started it (not the core's TurnOutcome). */
@@ -77,6 +79,7 @@ export class TurnRunner {
         text: request.text,
         eventId: request.eventId,
         ...(request.ask ? { ask: request.ask } : {}),
+        ...(request.mayRepeat ? { mayRepeat: true } : {}),
       });
       if (result.duplicate || result.stale) {
         await this.dropNotice(request, await notice.settle());
@@ -89,8 +92,10 @@ export class TurnRunner {
       return 'failed';
     }
     try {
-      await this.closePending(key, replies, request.answerLabel ?? request.text);
-      await this.postReplies(request, key, replies, await notice.settle());
+      const hadPending = await this.closePending(key, replies, request.answerLabel ?? request.text);
+      const asked = await this.postReplies(request, key, replies, await notice.settle());
+      // A new question overwrote the entry; without one, the answered question is forgotten.
+      if (hadPending && !asked) await this.services.state.delete(PLATFORM, key);
     } catch (error) {
       this.logger.error({ err: describe(error), channel: request.channel }, 'Slack replies could not be posted');
       await this.say(request, APOLOGY_NOT_SHOWN, undefined);
@@ -105,7 +110,7 @@ export class TurnRunner {
     key: string,
     replies: Reply[],
     noticeTs: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     let reuse = noticeTs;
     let pending: PendingQuestion | undefined;
     for (const reply of replies) {
@@ -128,13 +133,16 @@ export class TurnRunner {
       if (reply.questionId) pending = { channel: place.channel, ts, questionId: reply.questionId, message };
     }
     if (pending) await this.savePending(key, pending);
+    return pending !== undefined;
   }
 
-  /** Redraws the question this turn answered: "✔ <answer>", or just the question when it is asked again below. */
-  private async closePending(key: string, replies: Reply[], answer: string): Promise<void> {
+  /**
+   * Redraws the question this turn answered: "✔ <answer>", or just the question when it is asked again
+   * below. True when there was one.
+   */
+  private async closePending(key: string, replies: Reply[], answer: string): Promise<boolean> {
     const pending = await this.loadPending(key);
-    if (!pending) return;
-    await this.services.state.delete(PLATFORM, key);
+    if (!pending) return false;
     const askedAgain = replies.some((reply) => reply.questionId === pending.questionId);
     const answered = renderAnswered(pending.message, askedAgain ? undefined : answer);
     try {
@@ -148,6 +156,7 @@ export class TurnRunner {
       // The conversation goes on; the old buttons are refused as stale if clicked.
       this.logger.warn({ err: describe(error) }, 'could not mark the answered question');
     }
+    return true;
   }
 
   private loadPending(key: string): Promise<PendingQuestion | undefined> {

@@ -24,6 +24,11 @@ export interface InboundMessage {
   eventId?: string;
   /** For a click on a question: the `ask` of the reply clicked. A question no longer live is not answered. */
   ask?: string;
+  /**
+   * The platform says this delivery may repeat an earlier one (a Slack retry): it is looked for before
+   * any work is done. Clicks are always looked for. Otherwise only the turn's transaction checks.
+   */
+  mayRepeat?: boolean;
 }
 
 export interface TurnResult {
@@ -116,10 +121,11 @@ export class ConversationEngine {
       ...(message.threadId ? { threadId: message.threadId } : {}),
       userId: message.user.userId,
     };
+    // A redelivery (also of a click taken while its question was live) is a duplicate, never stale.
+    // The insert inside the transaction is what guards; this early look saves the work of a likely repeat.
+    const lookFirst = eventKey !== undefined && (message.mayRepeat === true || message.ask !== undefined);
     for (let attempt = 1; ; attempt += 1) {
-      // A redelivery (also of a click taken while its question was live) is a duplicate, never stale.
-      // Cheap early exit; the insert inside the transaction is what really guards.
-      if (eventKey && (await this.store.events.isRemembered(eventKey))) return DUPLICATE;
+      if (lookFirst && (await this.store.events.isRemembered(eventKey))) return DUPLICATE;
       const conversation = await this.store.conversations.open(key, place);
       if (message.ask !== undefined && message.ask !== askOf(conversation.version))
         return { replies: [STALE_CLICK_NOTICE], duplicate: false, stale: true };

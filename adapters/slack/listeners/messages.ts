@@ -53,6 +53,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       channel: event.channel,
       text: await typed(slack, event, context.botUserId),
       eventId: body.event_id,
+      mayRepeat: Boolean(context.retryNum),
     });
   });
 
@@ -69,6 +70,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       threadTs: mention.thread_ts ?? mention.ts,
       text: await typed(slack, mention, context.botUserId),
       eventId: body.event_id,
+      mayRepeat: Boolean(context.retryNum),
     });
   });
 }
