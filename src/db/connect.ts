@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { toAdapterError, withOverrides } from './adapter-fixes.ts';
+import { projectRoot } from '../paths.ts';
 import { startPGliteThread } from './pglite-thread.ts';
 import type { PGliteThread } from './pglite-thread.ts';
 
@@ -72,10 +73,13 @@ export function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'pglite' ? `PGlite at ${target.dir}` : `PostgreSQL at ${postgresLocation(target.url)}`;
 }
 
+/** A new embedded database starts as a copy of this one, with the migrations of its day applied. */
+export const PGLITE_TEMPLATE = path.join(projectRoot, 'prisma', 'pglite-template.tar.gz');
+
 // PGlite keeps its files in one directory that only one PGlite instance may use at a time.
 const openPGliteDirs = new Set<string>();
 
-async function connectPGlite(dir: string): Promise<Connection> {
+async function connectPGlite(dir: string, fromTemplate: boolean): Promise<Connection> {
   const describe = `PGlite at ${dir}`;
   const key = path.resolve(dir);
   if (openPGliteDirs.has(key)) {
@@ -87,7 +91,11 @@ async function connectPGlite(dir: string): Promise<Connection> {
     await mkdir(key, { recursive: true }); // PGlite does not create parent directories
     // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
     // small, and 16 MB keeps an embedded process at about half the memory.
-    thread = await startPGliteThread(key, ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB']);
+    thread = await startPGliteThread(
+      key,
+      ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
+      fromTemplate ? PGLITE_TEMPLATE : undefined,
+    );
   } catch (error) {
     openPGliteDirs.delete(key);
     throw new Error(`Cannot open ${describe}: ${reason(error)}`, { cause: error });
@@ -148,8 +156,16 @@ async function connectPostgres(url: string, poolMax?: number): Promise<Connectio
  * With a larger pool the unlock can land on another connection and the lock stays held, blocking every
  * other process's migration until this one exits.
  */
-export function connect(target: DatabaseTarget, opts: { poolMax?: number } = {}): Promise<Connection> {
-  return target.kind === 'pglite' ? connectPGlite(target.dir) : connectPostgres(target.url, opts.poolMax);
+export function connect(
+  target: DatabaseTarget,
+  opts: {
+    poolMax?: number;
+    /** A new PGlite directory starts from the migrated template. */ fromTemplate?: boolean;
+  } = {},
+): Promise<Connection> {
+  return target.kind === 'pglite'
+    ? connectPGlite(target.dir, opts.fromTemplate ?? false)
+    : connectPostgres(target.url, opts.poolMax);
 }
 
 function reason(error: unknown): string {

@@ -180,7 +180,7 @@ async function appliedMigrationNames(factory: SqlMigrationAwareDriverAdapterFact
  * process (openDatabase() migrates by default and reuses its own connection).
  */
 export async function applyMigrations(db: DatabaseTarget, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const conn = await connect(db, { poolMax: 1 });
+  const conn = await connect(db, { poolMax: 1, fromTemplate: true });
   try {
     return await applyMigrationsOn(conn, opts);
   } finally {

@@ -30,7 +30,8 @@ export interface OpenOptions {
  * processes are not detected, so run one Steward process per PGlite directory).
  */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
-  const conn = await connect(target);
+  // A new embedded database that is to be migrated anyway starts from the migrated template.
+  const conn = await connect(target, { fromTemplate: opts.migrate ?? true });
   try {
     if (opts.migrate ?? true) {
       // Imported lazily: only processes that migrate load the schema engine.

@@ -38,9 +38,12 @@ function spawnWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Opens PGlite on `dir` in its own thread; `settings` are added to its defaults ("-c name=value"). */
-export async function startPGliteThread(dir: string, settings: string[]): Promise<PGliteThread> {
-  const worker = spawnWorker({ dir, settings });
+/**
+ * Opens PGlite on `dir` in its own thread; `settings` are added to its defaults ("-c name=value"); a new
+ * directory starts as a copy of `template` (a gzipped data directory) when given.
+ */
+export async function startPGliteThread(dir: string, settings: string[], template?: string): Promise<PGliteThread> {
+  const worker = spawnWorker({ dir, settings, ...(template ? { template } : {}) });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let exited: Error | undefined;
