@@ -30,36 +30,24 @@ describe('stale clicks and adapter state', () => {
     // Answered by typing; then the old question's button is clicked after all.
     const departmentQuestion = question(await steward.sayFull('Power Apps', 'ola'));
     expect(departmentQuestion.ask).not.toBe(platformQuestion.ask);
-    const stale = await steward.engine.handle({
-      platform: 'console',
-      channelId: 'dm',
-      user: { userId: 'ola' },
-      text: 'Zapier',
-      eventId: 'click-old',
-      ask: platformQuestion.ask!,
-    });
+    const click = (text: string, eventId: string, ask: string | undefined) =>
+      steward.engine.handle({
+        platform: 'console',
+        channelId: 'dm',
+        user: { userId: 'ola' },
+        text,
+        eventId,
+        ...(ask ? { ask } : {}),
+      });
+    const stale = await click('Zapier', 'click-old', platformQuestion.ask);
     expect(stale).toMatchObject({ stale: true, duplicate: false });
     expect(stale.replies.map((reply) => reply.text).join('\n')).toContain('so I ignored the click');
 
-    const live = await steward.engine.handle({
-      platform: 'console',
-      channelId: 'dm',
-      user: { userId: 'ola' },
-      text: 'Facilities',
-      eventId: 'click-live',
-      ask: departmentQuestion.ask!,
-    });
+    const live = await click('Facilities', 'click-live', departmentQuestion.ask);
     expect(live.stale).toBe(false);
     expect(live.replies.map((reply) => reply.text).join('\n')).toContain('Who will use it?');
     // The same click delivered again is a duplicate (nothing sent), not a stale click.
-    const again = await steward.engine.handle({
-      platform: 'console',
-      channelId: 'dm',
-      user: { userId: 'ola' },
-      text: 'Facilities',
-      eventId: 'click-live',
-      ask: departmentQuestion.ask!,
-    });
+    const again = await click('Facilities', 'click-live', departmentQuestion.ask);
     expect(again).toMatchObject({ duplicate: true, stale: false, replies: [] });
     // The answers so far have the typed platform, not the stale click's.
     const saved = await database.db.prisma.conversation.findFirstOrThrow({ where: { userId: 'ola' } });
