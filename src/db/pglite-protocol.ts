@@ -6,7 +6,8 @@ import type { IsolationLevel, SqlQuery } from '@prisma/driver-adapter-utils';
 export type WorkerRequest = { id: number } & (
   | { op: 'queryRaw' | 'executeRaw'; query: SqlQuery; tx?: number }
   | { op: 'executeScript'; script: string }
-  | { op: 'startTransaction'; isolationLevel?: IsolationLevel }
+  /** `tx` is chosen by the main thread, which goes on without waiting: the transaction's queries follow. */
+  | { op: 'startTransaction'; tx: number; isolationLevel?: IsolationLevel }
   | { op: 'commit' | 'rollback'; tx: number }
   | { op: 'close' }
 );

@@ -18,6 +18,9 @@ import { deserializeError } from './pglite-protocol.ts';
 
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
+/** What PGlite's driver adapter says of its transactions (Prisma sends no BEGIN/COMMIT of its own). */
+const PGLITE_TRANSACTION_OPTIONS: TransactionOptions = { usePhantomQuery: true };
+
 export interface PGliteThread {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startPGliteThread(dir: string, settings: string[], templat
   const worker = spawnWorker({ dir, settings, ...(template ? { template } : {}) });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
+  let nextTransaction = 1;
   let exited: Error | undefined;
 
   const ready = new Promise<void>((resolve, reject) => {
@@ -97,12 +101,15 @@ export async function startPGliteThread(dir: string, settings: string[], templat
     queryRaw: (query) => call<SqlResultSet>({ op: 'queryRaw', query }),
     executeRaw: (query) => call<number>({ op: 'executeRaw', query }),
     executeScript: (script) => call<void>({ op: 'executeScript', script }),
-    async startTransaction(isolationLevel?: IsolationLevel) {
-      const started = await call<{ id: number; options: TransactionOptions }>({
-        op: 'startTransaction',
-        ...(isolationLevel ? { isolationLevel } : {}),
-      });
-      return transaction(started.id, started.options);
+    // The transaction's first query goes out with its start, not after a round trip: PGlite's one
+    // connection is held from the start to the commit, so every round trip saved there is a wait saved
+    // for every other turn. Messages arrive in order; a failed start fails the queries that follow.
+    startTransaction(isolationLevel?: IsolationLevel) {
+      const id = nextTransaction++;
+      call<TransactionOptions>({ op: 'startTransaction', tx: id, ...(isolationLevel ? { isolationLevel } : {}) }).catch(
+        () => undefined,
+      );
+      return Promise.resolve(transaction(id, PGLITE_TRANSACTION_OPTIONS));
     },
     getConnectionInfo: () => ({ supportsRelationJoins: true }),
     dispose: () => Promise.resolve(),

@@ -21,27 +21,28 @@ const port = parentPort!;
 
 let client: PGlite;
 let adapter: SqlDriverAdapter;
-const transactions = new Map<number, Transaction>();
-let nextTransaction = 1;
+/** Open transactions by the main thread's id; a query may arrive while its transaction still waits to start. */
+const transactions = new Map<number, Promise<Transaction>>();
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'queryRaw':
-      return (request.tx ? transactionOf(request.tx) : adapter).queryRaw(request.query);
+      return (request.tx ? await transactionOf(request.tx) : adapter).queryRaw(request.query);
     case 'executeRaw':
-      return (request.tx ? transactionOf(request.tx) : adapter).executeRaw(request.query);
+      return (request.tx ? await transactionOf(request.tx) : adapter).executeRaw(request.query);
     case 'executeScript':
       return adapter.executeScript(request.script);
     case 'startTransaction': {
-      const tx = await adapter.startTransaction(request.isolationLevel);
-      const id = nextTransaction++;
-      transactions.set(id, tx);
-      return { id, options: tx.options };
+      const starting = adapter.startTransaction(request.isolationLevel);
+      // Kept even if it fails: the transaction's queries then fail with the same error.
+      transactions.set(request.tx, starting);
+      return (await starting).options;
     }
     case 'commit':
     case 'rollback': {
-      const tx = transactionOf(request.tx);
+      const starting = transactionOf(request.tx);
       transactions.delete(request.tx);
+      const tx = await starting;
       return request.op === 'commit' ? tx.commit() : tx.rollback();
     }
     case 'close':
@@ -50,10 +51,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-function transactionOf(id: number): Transaction {
-  const tx = transactions.get(id);
-  if (!tx) throw new Error(`Transaction ${id} is not open`);
-  return tx;
+function transactionOf(id: number): Promise<Transaction> {
+  return transactions.get(id) ?? Promise.reject(new Error(`Transaction ${id} is not open`));
 }
 
 function reply(message: WorkerReply): void {
