@@ -287,6 +287,7 @@ interface CliResult {
   seconds: Record<'nodeBare' | 'help' | 'schema' | 'classify' | 'pgliteOpen' | 'appsList', number>;
 }
 let cli = previous.cli as CliResult | undefined;
+if (cli) summary.cli = cli;
 if (ONLY.has('cli')) {
   // The `steward` command's wall-clock time next to `node -e 0` and a bare PGlite open (bench/cli.bench.ts).
   await child('cli.bench.ts', quick ? { BENCH_CLI_RUNS: '3' } : {});
