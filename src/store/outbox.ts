@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OutboxPayload } from '../chat/outbox-payload.ts';
 import { OutboxPayloadSchema, outboxRowKind, parseOutboxPayload } from '../chat/outbox-payload.ts';
 import type { Client, OutboxRow, OutboxStatus } from './types.ts';
+import { OUTBOX_STATUSES } from './types.ts';
 
 // Outgoing messages, written in the transaction of whatever caused them and delivered by the outbox
 // worker. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several instances never take
@@ -53,6 +54,7 @@ interface DeliveryFailure {
 
 /** `steward outbox --status`: one status, the undelivered ones (pending and dead), or all. */
 export type OutboxFilter = OutboxStatus | 'undelivered' | 'all';
+export const OUTBOX_FILTERS: readonly OutboxFilter[] = [...OUTBOX_STATUSES, 'undelivered', 'all'];
 
 export interface OutboxRepository {
   /** Queues messages (in the caller's transaction, on a transaction's store); returns how many were new. */

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { AppStatus as AppStatusValues, OutboxStatus as OutboxStatusValues } from '../generated/prisma/enums.ts';
 
 // What the repositories share. Prisma stays inside src/store: the rest of Steward sees the Store
 // (store.ts), plain rows and the errors below, never a Prisma client.
@@ -17,10 +18,17 @@ export type {
   ReviewDecision as DecisionRow,
 } from '../generated/prisma/client.ts';
 
-/** JSON as written to a JSON column: whatever JSON.stringify keeps. */
+/**
+ * A value for a JSON column. Prisma serializes it as JSON.stringify does (undefined fields dropped), so
+ * nothing is copied here: this runs on every turn's state.
+ */
 export function toJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+  return value as Prisma.InputJsonValue;
 }
+
+/** Every app status and outbox status, as the schema's enums define them. */
+export const APP_STATUSES = Object.values(AppStatusValues);
+export const OUTBOX_STATUSES = Object.values(OutboxStatusValues);
 
 /** Thrown when another turn saved the same conversation first; the turn is re-run on fresh state. */
 export class ConcurrentTurnError extends Error {

@@ -4,6 +4,7 @@ import { statusLabel } from '../../apps/present.ts';
 import { inventoryToCsv, parseInventoryCsv } from '../../apps/inventory-csv.ts';
 import type { InventoryRow } from '../../apps/inventory-csv.ts';
 import { formatReference } from '../../store/apps.ts';
+import { APP_STATUSES } from '../../store/types.ts';
 import type { AppRow, AppStatus } from '../../store/types.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
@@ -181,16 +182,6 @@ async function importApps(args: string[], ctx: CommandContext): Promise<number> 
   }
   return rejected.length > 0 ? 1 : 0;
 }
-
-const APP_STATUSES: readonly AppStatus[] = [
-  'draft',
-  'submitted',
-  'in_review',
-  'approved',
-  'changes_requested',
-  'rejected',
-  'retired',
-];
 
 function isAppStatus(value: string): value is AppStatus {
   return (APP_STATUSES as readonly string[]).includes(value);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { reassessAll } from '../../apps/reassess-all.ts';
 import { overdueReviews } from '../../review/sla.ts';
+import { OUTBOX_FILTERS } from '../../store/outbox.ts';
 import type { OutboxFilter } from '../../store/outbox.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
@@ -185,8 +186,6 @@ export async function runReassess(args: string[], ctx: CommandContext): Promise<
   }
   return 0;
 }
-
-const OUTBOX_FILTERS: readonly OutboxFilter[] = ['pending', 'delivered', 'dead', 'undelivered', 'all'];
 
 function isOutboxFilter(value: string): value is OutboxFilter {
   return (OUTBOX_FILTERS as readonly string[]).includes(value);
