@@ -2,6 +2,7 @@
 // against a server process (Steward, or the bare Bolt baseline) and a local fake Slack Web API.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,8 @@ export interface LoadResult {
   machineBusyPercent: number;
   /** Lifetime high-water mark of the server (VmHWM): includes start-up (migrations, schema engine). */
   peakRssMb: number;
+  /** RSS of the restarted server after 2 s of no traffic, before any load reached it. */
+  idleRssMb: number;
   /** RSS just before the measured phase (after start-up and warm-up), the highest sample during it, and at its end. */
   startRssMb: number;
   loadPeakRssMb: number;
@@ -123,6 +126,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The node options `npm start` runs the server with (package.json), so the bench measures what ships. */
+function npmStartNodeOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node((?: --\S+)*) bin\/steward\.js serve$/.exec(manifest.scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script is not "node [options] bin/steward.js serve"`);
+  return match[1]!.trim().split(' ').filter(Boolean);
+}
+
 interface ServerProcess extends Server {
   /** Lifetime high-water mark of RSS so far, MB. */
   peakRssMb(): number;
@@ -147,7 +160,7 @@ async function startServer(options: LoadOptions, slack: LeanFakeSlack, dir: stri
   const args = [
     ...(options.nodeArgs ?? []),
     ...(options.target === 'steward'
-      ? [path.join(projectRoot, 'bin', 'steward.js'), 'serve']
+      ? [...npmStartNodeOptions(), path.join(projectRoot, 'bin', 'steward.js'), 'serve']
       : ['--import', 'tsx', path.join(projectRoot, 'bench', 'support', 'bare-bolt.ts')]),
   ];
   const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -280,11 +293,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       await first.stop();
     }
     server = await startServer(options, slack, dir);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   } catch (error) {
     await slack.close();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+  const idleRss = rssMb(server.pid);
   const steward = options.target === 'steward';
   const runId = randomUUID().slice(0, 6);
   const sampleMs = options.rssSampleMs ?? 1000;
@@ -424,6 +439,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     otherCpuSeconds: round(Math.max(0, machine - interrupts - steal - cpu - generatorCpu - postgresCpu)),
     machineBusyPercent: round((machine / seconds / os.cpus().length) * 100),
     peakRssMb: round(peak),
+    idleRssMb: round(idleRss),
     startRssMb: round(startRss),
     loadPeakRssMb: round(Math.max(startRss, endRss, ...rssSamples)),
     endRssMb: round(endRss),

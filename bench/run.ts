@@ -52,6 +52,7 @@ const TARGETS = {
   classifySeconds: 0.6,
   appsListOverPGliteOpenSeconds: 0.5,
   peakRssMb: 300,
+  idleRssMb: 200,
   soakGrowth: 0.1,
   rulesPerSecond: 10_000,
   retrievalP99Ms: 5,
@@ -306,7 +307,7 @@ const notices: string[] = ((previous.notices as string[] | undefined) ?? []).fil
 const describeLoad = (result: LoadResult) =>
   `${result.turns} turns in ${result.seconds} s = ${result.turnsPerSecond}/s; ack p50/p95/p99 ${result.ackMs.p50}/${result.ackMs.p95}/${result.ackMs.p99} ms; ` +
   `turn p50/p99 ${result.turnMs.p50}/${result.turnMs.p99} ms; CPU ${result.cpuPercent}% (generator ${result.generatorCpuSeconds} s, PostgreSQL ${result.postgresCpuSeconds} s, ` +
-  `interrupts ${result.interruptCpuSeconds} s, other processes ${result.otherCpuSeconds} s, machine ${result.machineBusyPercent}% busy); RSS start/peak-under-load/lifetime-peak ${result.startRssMb}/${result.loadPeakRssMb}/${result.peakRssMb} MB` +
+  `interrupts ${result.interruptCpuSeconds} s, other processes ${result.otherCpuSeconds} s, machine ${result.machineBusyPercent}% busy); RSS idle/start/peak-under-load/lifetime-peak ${result.idleRssMb}/${result.startRssMb}/${result.loadPeakRssMb}/${result.peakRssMb} MB` +
   `${result.firstStartPeakRssMb ? ` (first start ${result.firstStartPeakRssMb} MB)` : ''}; errors ${result.errors}` +
   (result.metrics?.end
     ? `; at the end: V8 heap ${result.metrics.end.heapUsedMb}/${result.metrics.end.heapTotalMb} MB used/total, external ${result.metrics.end.externalMb} MB, event-loop delay p99 ${result.metrics.end.eventLoopLagMs.p99} ms`
@@ -491,13 +492,21 @@ for (const [name, label] of [
   });
   if (result.firstStartPeakRssMb)
     rows.push({
-      metric: `Peak RSS of the first start (${label === 'PGlite' ? 'initdb, ' : ''}migrations) (${label})`,
-      target: '',
+      metric: `Peak RSS of the first start (new database, migrations) (${label})`,
+      target: `< ${TARGETS.peakRssMb} MB`,
       measured: fmt(result.firstStartPeakRssMb, ' MB'),
       bare: '',
       ratio: '',
-      result: '',
+      result: verdict(result.firstStartPeakRssMb < TARGETS.peakRssMb),
     });
+  rows.push({
+    metric: `RSS idle after start (${label})`,
+    target: `< ${TARGETS.idleRssMb} MB`,
+    measured: fmt(result.idleRssMb, ' MB'),
+    bare: bare ? fmt(bare.idleRssMb, ' MB') : '',
+    ratio: ratio(result.idleRssMb, bare?.idleRssMb),
+    result: verdict(result.idleRssMb < TARGETS.idleRssMb),
+  });
   rows.push({
     metric: `Peak RSS under load (${label})`,
     target: `< ${TARGETS.peakRssMb} MB`,

@@ -1,7 +1,8 @@
 // A new embedded database starts from prisma/pglite-template.tar.gz instead of running initdb (half the
 // memory and time of a first start): the template must hold every migration, and a directory made
 // from it must open, migrated, and keep what is written to it.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGLITE_TEMPLATE } from '../src/db/connect.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrationStatus } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open.ts';
+import { restoreTemplate } from '../src/db/restore-template.ts';
 
 async function localMigrations(): Promise<string[]> {
   const entries = await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true });
@@ -52,5 +54,34 @@ describe('the embedded database template', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('restores a start that was interrupted mid-way (files written, PG_VERSION not yet) instead of failing', async () => {
+    const dir = path.join(work, 'interrupted');
+    await restoreTemplate(PGLITE_TEMPLATE, dir);
+    await unlink(path.join(dir, 'PG_VERSION'));
+    await writeFile(path.join(dir, 'global', 'pg_control'), 'torn write');
+    const database = await openDatabase({ kind: 'pglite', dir });
+    try {
+      await database.store.audit.record({ actor: { platform: 'console', userId: 'ana' }, action: 'template.again' });
+      expect(await database.store.audit.count('template.again')).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses an archive entry that would be written outside the directory', async () => {
+    const header = Buffer.alloc(512);
+    header.write('../escaped', 0);
+    header.write('0000644\0', 100);
+    header.write('00000000001\0', 124);
+    header.write('0', 156);
+    header.write('ustar\u000000', 257);
+    const archive = path.join(work, 'hostile.tar.gz');
+    await writeFile(archive, gzipSync(Buffer.concat([header, Buffer.alloc(512), Buffer.alloc(1024)])));
+    const dir = path.join(work, 'hostile', 'data');
+    await mkdir(dir, { recursive: true });
+    await expect(restoreTemplate(archive, dir)).rejects.toThrow(/outside the directory/);
+    expect(await readdir(path.join(work, 'hostile'))).toEqual(['data']);
   });
 });

@@ -3,6 +3,7 @@ import { PolicyError } from '../policy/load.ts';
 import type { Services } from '../runtime/services.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock } from '../runtime/embedded-lock.ts';
 import type { ControlRequest, ControlResponse } from '../runtime/control.ts';
+import type { EarlyEmbeddedStart } from '../runtime/early-start.ts';
 import { sendControlRequest } from '../runtime/control.ts';
 import type { CliIO } from './io.ts';
 import { memoryIO, processIO } from './io.ts';
@@ -172,6 +173,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 2;
   }
   let services: Services | undefined;
+  let early: EarlyEmbeddedStart | undefined;
   const ctx: CommandContext = {
     io,
     services: async () => {
@@ -189,11 +191,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         purpose: `steward ${command.name}`,
         deliveryPlatforms: platforms.length > 0 ? platforms : ['console'],
         defaultMetrics: false,
+        ...(early ? { early } : {}),
       });
       return services;
     },
   };
   try {
+    early = await startDatabaseEarly(command, io);
     return await command.run(args, ctx);
   } catch (error) {
     if (error instanceof EmbeddedDatabaseBusyError && command.usesDatabase && error.heldBy.controlSocket) {
@@ -211,5 +215,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 1;
   } finally {
     await services?.close();
+    await early?.dispose();
   }
+}
+
+/**
+ * The embedded database starts opening before the command's code loads (migrate opens it its own way).
+ * Busy: EmbeddedDatabaseBusyError, so the command runs in the process that holds it.
+ */
+async function startDatabaseEarly(command: CliCommand, io: CliIO): Promise<EarlyEmbeddedStart | undefined> {
+  if (!command.usesDatabase || command.name === 'migrate') return undefined;
+  const target = databaseSetting(loadConfig(io.env), io.cwd);
+  if (target.kind !== 'pglite') return undefined;
+  const { startEmbeddedEarly } = await import('../runtime/early-start.ts');
+  return startEmbeddedEarly(target.dir, `steward ${command.name}`);
 }

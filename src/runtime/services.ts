@@ -30,6 +30,8 @@ import { InFlightWork } from './in-flight.ts';
 import type { StewardPort } from './port.ts';
 import { startControlServer } from './control.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock, recordControlSocket } from './embedded-lock.ts';
+import type { EarlyEmbeddedStart } from './early-start.ts';
+import type { PGliteThread } from '../db/pglite-thread.ts';
 
 // The composition root of the core: policy, database, LLM, conversation engine and outbox worker,
 // wired once. Adapters get the narrow StewardPort; the command line gets the whole Services.
@@ -49,6 +51,8 @@ export interface ServicesOptions {
   controlHandler?: ControlHandler;
   /** Node process metrics (CPU, memory, event loop) in /metrics; off for one-off commands. */
   defaultMetrics?: boolean;
+  /** The embedded database, already locked and starting (see early-start.ts). */
+  early?: EarlyEmbeddedStart;
 }
 
 export interface Services extends StewardPort {
@@ -78,13 +82,20 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const target = databaseSetting(config, options.cwd);
 
   const cleanups: Array<() => Promise<void> | void> = [];
+  let started: Promise<PGliteThread> | undefined;
   if (target.kind === 'pglite') {
-    const lock = acquireEmbeddedLock(target.dir, { purpose: options.purpose });
-    if (!lock.acquired) throw new EmbeddedDatabaseBusyError(target.dir, lock.heldBy);
-    cleanups.push(() => lock.release());
+    const early = options.early?.dir === target.dir ? options.early.take() : undefined;
+    if (early) {
+      started = early.started;
+      cleanups.push(() => early.release());
+    } else {
+      const lock = acquireEmbeddedLock(target.dir, { purpose: options.purpose });
+      if (!lock.acquired) throw new EmbeddedDatabaseBusyError(target.dir, lock.heldBy);
+      cleanups.push(() => lock.release());
+    }
   }
   // The database opens (on its own thread, for PGlite) while the handbook and vocabulary load here.
-  const opening = openDatabase(target);
+  const opening = openDatabase(target, started ? { started } : {});
   let db: Database;
   let handbook: ReturnType<typeof loadHandbook>;
   let vocabulary: ReturnType<typeof loadVocabulary>;
