@@ -1,10 +1,13 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { restoreCell, toSafeCsv } from '../csv-cell.ts';
+import type { PlainTextLimits } from '../profile/plain-text.ts';
+import { plainText } from '../profile/plain-text.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema, describeIssues } from '../profile/schema.ts';
 
 // The inventory as CSV: one row per app, lists joined with ";", systems as "Name:access".
-// The same columns are read back by `steward apps import`.
+// The same columns are read back by `steward apps import`. Text cells are neutralised against spreadsheet
+// formulas on the way out and restored on the way in (src/csv-cell.ts).
 
 const CSV_COLUMNS = [
   'reference',
@@ -43,7 +46,7 @@ export interface InventoryRow {
 }
 
 export function inventoryToCsv(rows: InventoryRow[]): string {
-  return stringify(
+  return toSafeCsv(
     rows.map(({ reference, status, tier, version, profile, owner }) => ({
       reference,
       name: profile.name,
@@ -70,7 +73,7 @@ export function inventoryToCsv(rows: InventoryRow[]): string {
       tier: tier ?? '',
       version,
     })),
-    { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (value) => (value ? 'true' : 'false') } },
+    CSV_COLUMNS,
   );
 }
 
@@ -78,17 +81,28 @@ export type ImportRow =
   { row: number; ok: true; profile: AppProfile; owner: Owner } | { row: number; ok: false; errors: string[] };
 
 // Header spellings from other tools' exports (e.g. the Power Platform admin centre) mapped to ours.
-const HEADER_ALIASES: Record<string, string> = {
-  'app name': 'name',
-  'display name': 'name',
-  'app display name': 'name',
-  owner: 'ownerUserId',
-  'owner email': 'ownerEmail',
-  'owner name': 'ownerName',
-  'created by': 'ownerUserId',
-  'user count': 'userCount',
-  users: 'userCount',
-};
+// A Map, not an object literal: a header such as "constructor" or "__proto__" must not find Object.prototype's.
+const HEADER_ALIASES = new Map<string, string>([
+  ['app name', 'name'],
+  ['display name', 'name'],
+  ['app display name', 'name'],
+  ['owner', 'ownerUserId'],
+  ['owner email', 'ownerEmail'],
+  ['owner name', 'ownerName'],
+  ['created by', 'ownerUserId'],
+  ['user count', 'userCount'],
+  ['users', 'userCount'],
+]);
+
+/** The free-text columns, under the same plain-text rules as a chat answer (src/profile/plain-text.ts). */
+const TEXT_COLUMNS = {
+  name: { min: 1, max: 120, what: 'name' },
+  description: { min: 1, max: 4000, what: 'description' },
+  department: { min: 1, max: 200, what: 'department' },
+  // A person's display name comes from their platform profile and may be emoji only ("🦊").
+  ownerName: { min: 1, max: 200, what: 'owner name', anySymbols: true },
+} as const satisfies Record<string, PlainTextLimits>;
+const SYSTEM_NAME: PlainTextLimits = { min: 1, max: 200, what: 'system name' };
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -106,10 +120,16 @@ function bool(value: string | undefined, column: string, errors: string[]): bool
   return undefined;
 }
 
+/** "systems[0].name: Too big" -> "systems": the column an issue from describeIssues is about. */
+function columnOf(issue: string): string {
+  return /^[^.[:]+/u.exec(issue)?.[0] ?? '';
+}
+
 /** Parses an import file; each data row becomes a validated profile, or the reasons it is not one. Row 1 is the header. */
 export function parseInventoryCsv(text: string): ImportRow[] {
   const records = parse(text, {
-    columns: (header: string[]) => header.map((name) => HEADER_ALIASES[name.trim().toLowerCase()] ?? name.trim()),
+    columns: (header: string[]) => header.map((name) => HEADER_ALIASES.get(name.trim().toLowerCase()) ?? name.trim()),
+    cast: (value, context) => (context.header ? value : restoreCell(value)),
     skip_empty_lines: true,
     trim: true,
     bom: true,
@@ -118,17 +138,32 @@ export function parseInventoryCsv(text: string): ImportRow[] {
   return records.map((record, index) => {
     const row = index + 2;
     const errors: string[] = [];
+    // Columns whose text was refused: the schema's complaint about the same value would only repeat it.
+    const refused = new Set<string>();
+    const checked = (column: string, value: string, limits: PlainTextLimits): string => {
+      const result = plainText(value, limits);
+      if (result.ok) return result.text;
+      errors.push(`${column}: ${result.problem}`);
+      refused.add(column);
+      return value;
+    };
+    // A missing or empty column is left to the schema, which says the field is required (or drops it).
+    const text = (column: keyof typeof TEXT_COLUMNS): string | undefined => {
+      const value = record[column];
+      return value ? checked(column, value, TEXT_COLUMNS[column]) : value;
+    };
     const systems = list(record.systems).map((entry) => {
       const match = /^(.*?)[:(]\s*(read|write)\)?$/iu.exec(entry);
       if (!match) errors.push(`systems: "${entry}" should be Name:read or Name:write`);
-      return { name: (match?.[1] ?? entry).trim(), access: (match?.[2] ?? 'read').toLowerCase() };
+      const name = checked('systems', (match?.[1] ?? entry).trim(), SYSTEM_NAME);
+      return { name, access: (match?.[2] ?? 'read').toLowerCase() };
     });
     const aiUsed = bool(record.aiUsed, 'aiUsed', errors) ?? false;
     const input = {
-      name: record.name,
-      description: record.description,
+      name: text('name'),
+      description: text('description'),
       platform: record.platform,
-      department: record.department,
+      department: text('department'),
       audience: record.audience,
       userCount: record.userCount === undefined || record.userCount === '' ? undefined : Number(record.userCount),
       dataCategories: list(record.dataCategories),
@@ -145,14 +180,15 @@ export function parseInventoryCsv(text: string): ImportRow[] {
       externalSharing: bool(record.externalSharing, 'externalSharing', errors) ?? false,
     };
     const parsed = AppProfileSchema.safeParse(input);
-    if (!parsed.success) errors.push(...describeIssues(parsed.error));
+    if (!parsed.success) errors.push(...describeIssues(parsed.error).filter((issue) => !refused.has(columnOf(issue))));
+    const ownerName = text('ownerName');
     const ownerUserId = record.ownerUserId?.trim() || record.ownerEmail?.trim();
     if (!ownerUserId) errors.push('ownerUserId: every app needs an owner (ownerUserId or ownerEmail)');
     if (errors.length > 0 || !parsed.success || !ownerUserId) return { row, ok: false, errors };
     const owner: Owner = {
       platform: record.ownerPlatform?.trim() || 'import',
       userId: ownerUserId,
-      ...(record.ownerName ? { displayName: record.ownerName } : {}),
+      ...(ownerName ? { displayName: ownerName } : {}),
       ...(record.ownerEmail && /@/u.test(record.ownerEmail) ? { email: record.ownerEmail } : {}),
     };
     return { row, ok: true, profile: parsed.data, owner };

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { toSafeCsv } from '../../csv-cell.ts';
 import { reassessAll } from '../../apps/reassess-all.ts';
 import { overdueReviews } from '../../review/sla.ts';
 import { OUTBOX_FILTERS } from '../../store/outbox.ts';
@@ -80,10 +80,7 @@ export async function runAudit(args: string[], ctx: CommandContext): Promise<num
   }));
   const text =
     format === 'csv'
-      ? stringify(rows, {
-          header: true,
-          columns: ['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details'],
-        })
+      ? toSafeCsv(rows, ['id', 'at', 'actorPlatform', 'actorId', 'actorName', 'action', 'appId', 'details'])
       : `${JSON.stringify(
           rows.map((row, index) => ({ ...row, details: events[index]!.details })),
           null,

@@ -1,3 +1,5 @@
+import type { PlainTextLimits } from '../../profile/plain-text.ts';
+import { plainText } from '../../profile/plain-text.ts';
 import type { Reading } from './reading.ts';
 import { miss, value } from './reading.ts';
 import { fold, phraseWords } from './tokens.ts';
@@ -6,29 +8,10 @@ import type { Vocabulary } from './vocabulary.ts';
 // Free-text answers, kept as the maker typed them, less the words around them: "it's called Lunch
 // rota" -> "Lunch rota", "we're in finance" -> "Finance".
 
-/** Real HTML tags and Markdown links are refused; other angle brackets ("Leads <EU>") are text. */
-const MARKUP =
-  /<\/?(?:script|style|iframe|img|a|b|i|u|em|strong|div|span|p|br|table|svg|object|embed|form|input|link|meta|html|body)\b[^>]*>|\[[^\]]*\]\([^)]*\)/iu;
-const CONTROL = /[\p{Cc}\p{Cf}]/gu;
-const ZERO_WIDTH_JOINER = '\u200d';
-
-/** Trimmed, control characters removed (emoji joiners kept), within limits, no markup. */
-export function readText(text: string, limits: { min: number; max: number; what: string }): Reading<string> {
-  const cleaned = text
-    .replace(CONTROL, (ch) =>
-      ch === '\n' || ch === '\t' ? ' ' : ch === ZERO_WIDTH_JOINER || ch === '\ufe0f' ? ch : '',
-    )
-    .replace(/\s+/gu, ' ')
-    .trim();
-  if (cleaned.length < limits.min) return miss(`The ${limits.what} can't be empty.`);
-  if (cleaned.length > limits.max) {
-    return miss(
-      `The ${limits.what} is ${cleaned.length.toLocaleString('en-US')} characters; please keep it under ${limits.max.toLocaleString('en-US')}.`,
-    );
-  }
-  if (MARKUP.test(cleaned)) return miss(`Please write the ${limits.what} as plain text, without HTML or markup.`);
-  if (!/[\p{L}\p{N}]/u.test(cleaned)) return miss(`The ${limits.what} needs at least one letter or digit.`);
-  return value(cleaned);
+/** The profile's plain-text rules (trimmed, no control characters, within limits, no markup) as a reading. */
+export function readText(text: string, limits: PlainTextLimits): Reading<string> {
+  const result = plainText(text, limits);
+  return result.ok ? value(result.text) : miss(result.problem);
 }
 
 /** Drops the first lead-in that starts the text (longest first), keeping the rest as typed. */
