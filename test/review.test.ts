@@ -1,4 +1,5 @@
-// The review loop: who may decide, first decision wins, the maker hears, every copy shows the decision.
+// The review loop: who may decide (a reviewer of a team the version was sent to), each team's first
+// decision counts, the maker hears, every copy shows the decisions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../src/review/decide.ts';
 import { parseReviewAction } from '../src/review/decide.ts';
@@ -36,6 +37,31 @@ async function registerHighRisk(database: TestDatabase, maker: string) {
   });
   const buttons = (escalation.payload as { reply: { buttons: Array<{ label: string; value: string }> } }).reply.buttons;
   return { steward, app, escalation, buttons };
+}
+
+/** Registers a HIGH-risk app escalated to two teams (card numbers -> security and compliance). */
+async function registerPaymentsApp(database: TestDatabase, maker: string) {
+  const steward = createTestSteward(database.db.store, { policy, platforms: ['slack', 'teams'] });
+  const answers = [
+    'register',
+    `Payroll fixer ${maker}`,
+    'Corrects payroll errors',
+    'yes',
+    'excel',
+    'Finance',
+    'team',
+    '4',
+    'payment card numbers',
+    'none',
+    'no',
+    'low',
+    'no',
+    'yes',
+  ];
+  for (const answer of answers) await steward.say(answer, maker, { platform: 'slack' });
+  const app = await database.db.prisma.app.findFirstOrThrow({ where: { ownerUserId: maker } });
+  expect(app.tier).toBe('high');
+  return { steward, app };
 }
 
 describe.each(testLabels())('reviewer decisions on %s', (label) => {
@@ -103,7 +129,7 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
   });
 
   it('accepts a reviewer through a listed user group', async () => {
-    const { app } = await registerHighRisk(database, 'UMAKER2');
+    const { app } = await registerPaymentsApp(database, 'UMAKER2');
     const outcome = await decide(database.db.store, policy, {
       appId: app.id,
       appVersion: 1,
@@ -180,5 +206,84 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
       reviewer: { platform: 'slack', userId: 'UPRIVACY1' },
     });
     expect(stale).toMatchObject({ kind: 'refused', reason: 'stale-version' });
+  });
+
+  it("refuses a decision for a team the version was never sent to, even from that team's reviewer", async () => {
+    const { app } = await registerHighRisk(database, 'UMAKER9');
+    for (const [team, userId] of [
+      ['leads', 'ULEAD1'],
+      ['security', 'USECURITY1'],
+    ] as const) {
+      const outcome = await decide(database.db.store, policy, {
+        appId: app.id,
+        appVersion: 1,
+        team,
+        decision: 'approve',
+        reviewer: { platform: 'slack', userId },
+      });
+      expect(outcome).toMatchObject({ kind: 'refused', reason: 'not-escalated' });
+      expect(outcome.text).toContain('only Privacy can decide on it');
+    }
+    expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('in_review');
+    expect(await database.db.prisma.reviewDecision.count({ where: { appId: app.id } })).toBe(0);
+    expect(await database.db.prisma.auditEvent.count({ where: { appId: app.id, action: 'review.refused' } })).toBe(2);
+  });
+
+  it('each team reviews on its own: one approval waits for the other; a rejection settles the version', async () => {
+    const { app } = await registerPaymentsApp(database, 'UMAKER6');
+    const ask = (team: string, decision: 'approve' | 'reject', userId: string, reason?: string) =>
+      decide(database.db.store, policy, {
+        appId: app.id,
+        appVersion: 1,
+        team,
+        decision,
+        ...(reason ? { reason } : {}),
+        reviewer: { platform: 'slack', userId },
+      });
+    const security = await ask('security', 'approve', 'USECURITY1');
+    expect(security).toMatchObject({ kind: 'decided', settled: false, status: 'in_review' });
+    expect(security.text).toContain('Still waiting for: Compliance.');
+    const rejected = await ask('compliance', 'reject', 'UCOMPLY1', 'Card numbers may not be kept in Excel');
+    expect(rejected).toMatchObject({ kind: 'decided', settled: true, status: 'rejected' });
+    expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('rejected');
+    const late = await ask('security', 'approve', 'USECURITY1');
+    expect(late.kind).toBe('already-decided');
+    expect(late.text).toContain('was already rejected by slack:UCOMPLY1 (Compliance)');
+  });
+
+  it('approves on the first approval when the tier says any-team', async () => {
+    const anyTeam = testPolicy((doc) => doc.setIn(['tiers', 'high', 'approval'], 'any-team'));
+    const { app } = await registerPaymentsApp(database, 'UMAKER7');
+    const outcome = await decide(database.db.store, anyTeam, {
+      appId: app.id,
+      appVersion: 1,
+      team: 'compliance',
+      decision: 'approve',
+      reviewer: { platform: 'teams', userId: 'aad-comply-1' },
+    });
+    expect(outcome).toMatchObject({ kind: 'decided', settled: true, status: 'approved' });
+  });
+
+  it('two teams approving at the same moment both count: the app ends approved', async () => {
+    const { app } = await registerPaymentsApp(database, 'UMAKER8');
+    const outcomes = await Promise.all([
+      decide(database.db.store, policy, {
+        appId: app.id,
+        appVersion: 1,
+        team: 'security',
+        decision: 'approve',
+        reviewer: { platform: 'slack', userId: 'USECURITY1' },
+      }),
+      decide(database.db.store, policy, {
+        appId: app.id,
+        appVersion: 1,
+        team: 'compliance',
+        decision: 'approve',
+        reviewer: { platform: 'teams', userId: 'aad-comply-1' },
+      }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['decided', 'decided']);
+    expect(outcomes.filter((outcome) => outcome.kind === 'decided' && outcome.settled)).toHaveLength(1);
+    expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('approved');
   });
 });

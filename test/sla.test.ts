@@ -84,13 +84,24 @@ describe('SLA reminders', () => {
       leadEscalations: 0,
     });
 
-    // Once decided, it is no longer overdue.
+    // Each team reviews on its own: with Security's approval in, only Compliance is still awaited.
     await decide(database.db.store, policy, {
       appId: app.id,
       appVersion: 1,
       team: 'security',
       decision: 'approve',
       reviewer: { platform: 'slack', userId: 'USECURITY1' },
+    });
+    expect((await overdueReviews(database.db.store, policy, veryLate)).map((review) => review.waitingFor)).toEqual([
+      ['compliance'],
+    ]);
+    // Once every team has decided, it is no longer overdue.
+    await decide(database.db.store, policy, {
+      appId: app.id,
+      appVersion: 1,
+      team: 'compliance',
+      decision: 'approve',
+      reviewer: { platform: 'slack', userId: 'UCOMPLY1' },
     });
     expect(await overdueReviews(database.db.store, policy, veryLate)).toEqual([]);
   });

@@ -79,6 +79,12 @@ const TierSettingsSchema = z
     /** Whether the leads are told as well. */
     notifyLeads: z.boolean().default(false),
     reviewSla: z.object({ businessDays: z.number().int().positive() }).strict().optional(),
+    /**
+     * When an escalated version is approved: once every team it was sent to has approved (each team's
+     * review is its own), or on the first team's approval. A rejection or a request for changes from
+     * any of those teams decides at once either way.
+     */
+    approval: z.enum(['every-team', 'any-team']).default('every-team'),
   })
   .strict();
 

@@ -1,12 +1,16 @@
 import type { Reply } from '../chat/reply.ts';
-import type { Policy } from '../policy/schema.ts';
+import type { Policy, Tier } from '../policy/schema.ts';
+import { LEADS } from '../policy/schema.ts';
 import { isReviewer } from '../policy/routing.ts';
 import { formatReference } from '../store/apps.ts';
 import type { Actor } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
+import type { AppStatus, DecisionRow } from '../store/types.ts';
+import { escalatedTeamsOf, reviewStanding } from './standing.ts';
 
-// Reviewer decisions: who may decide, first decision wins, the app's status follows, the maker is
-// told in their own chat, and every posted copy of the escalation is updated to show the decision.
+// Reviewer decisions: who may decide (a reviewer of a team the version was sent to), each team's
+// first decision counts, the app's status follows once the review is settled (standing.ts), the maker
+// is told in their own chat, and every posted copy of the escalation is updated to show the decisions.
 
 export type DecisionKind = 'approve' | 'reject' | 'changes';
 
@@ -30,11 +34,12 @@ export interface DecisionRequest {
 }
 
 export type DecisionOutcome =
-  | { kind: 'decided'; reference: string; status: string; text: string }
+  /** The team's decision is recorded; `settled` when it decided the version (else others must still approve). */
+  | { kind: 'decided'; reference: string; status: string; settled: boolean; text: string }
   | { kind: 'already-decided'; reference: string; text: string }
   | {
       kind: 'refused';
-      reason: 'not-reviewer' | 'own-app' | 'reason-required' | 'unknown-app' | 'stale-version';
+      reason: 'not-escalated' | 'not-reviewer' | 'own-app' | 'reason-required' | 'unknown-app' | 'stale-version';
       text: string;
     };
 
@@ -77,7 +82,7 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
   const app = await store.apps.byId(request.appId);
   if (!app) return { kind: 'refused', reason: 'unknown-app', text: 'That app no longer exists.' };
   const reference = formatReference(app.refNumber);
-  const teamName = request.team === 'leads' ? policy.leads.name : (policy.teams[request.team]?.name ?? request.team);
+  const nameOf = (team: string) => teamName(policy, team);
 
   const refuse = async (
     why: Exclude<DecisionOutcome, { kind: 'decided' | 'already-decided' }>['reason'],
@@ -91,6 +96,17 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
     });
     return { kind: 'refused', reason: why, text };
   };
+  // A button names its team, and anyone can send any button's value: the team must be one this
+  // version was actually sent to, and the clicker one of that team's reviewers.
+  const escalatedTeams = await escalatedTeamsOf(store, policy, app, request.appVersion);
+  if (!escalatedTeams.includes(request.team)) {
+    return refuse(
+      'not-escalated',
+      escalatedTeams.length > 0
+        ? `${reference} was not sent to ${nameOf(request.team)} for review; only ${listOf(escalatedTeams.map(nameOf))} can decide on it. Your attempt was recorded.`
+        : `${reference} is not waiting for a review. Your attempt was recorded.`,
+    );
+  }
   if (
     !isReviewer(
       policy,
@@ -102,7 +118,7 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
   ) {
     return refuse(
       'not-reviewer',
-      `Only reviewers of ${teamName} can decide on ${reference}. Your attempt was recorded.`,
+      `Only reviewers of ${nameOf(request.team)} can decide on ${reference}. Your attempt was recorded.`,
     );
   }
   if (app.ownerPlatform === request.reviewer.platform && app.ownerUserId === request.reviewer.userId) {
@@ -120,9 +136,28 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
       `This escalation is about version ${request.appVersion} of ${reference}, which has since been updated to version ${app.currentVersion}; decide on the newer escalation.`,
     );
   }
+  const approval = app.tier ? (policy.tiers[app.tier as Tier]?.approval ?? 'every-team') : 'every-team';
 
   return store.transaction(async (tx) => {
-    const recorded = await tx.reviews.record({
+    // Decisions on one app queue here, so each sees the ones before it.
+    await tx.apps.lockForDecision(app.id);
+    const earlier = await tx.reviews.decisionsOf(app.id, request.appVersion);
+    const standing =
+      reviewStanding(escalatedTeams, earlier, approval).settledBy ?? earlier.find((row) => row.team === request.team);
+    if (standing) {
+      const name = who({
+        displayName: standing.reviewerName,
+        userId: standing.reviewerId,
+        platform: standing.reviewerPlatform,
+      });
+      const by = standing.team ? ` (${nameOf(standing.team)})` : '';
+      return {
+        kind: 'already-decided' as const,
+        reference,
+        text: `${reference} was already ${PAST[standing.decision as DecisionKind] ?? standing.decision} by ${name}${by} at ${standing.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      };
+    }
+    await tx.reviews.record({
       appId: app.id,
       appVersion: request.appVersion,
       decision: request.decision,
@@ -130,51 +165,59 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
       team: request.team,
       reviewer: request.reviewer,
     });
-    if (!recorded) {
-      const first = await tx.reviews.decisionOf(app.id, request.appVersion);
-      if (!first) throw new Error(`The decision on ${reference} version ${request.appVersion} could not be read`);
-      const name = who({ displayName: first.reviewerName, userId: first.reviewerId, platform: first.reviewerPlatform });
-      return {
-        kind: 'already-decided' as const,
-        reference,
-        text: `${reference} was already ${PAST[first.decision as DecisionKind] ?? first.decision} by ${name} at ${first.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-      };
-    }
-    const status = STATUS_AFTER[request.decision];
-    await tx.apps.setStatus(app.id, status);
+    const decisions = await tx.reviews.decisionsOf(app.id, request.appVersion);
+    const after = reviewStanding(escalatedTeams, decisions, approval);
+    const settled = after.settledBy !== undefined;
+    const status = settled ? STATUS_AFTER[request.decision] : app.status;
+    if (settled) await tx.apps.setStatus(app.id, status as AppStatus);
     await tx.audit.record({
       actor,
       action: `review.${request.decision === 'changes' ? 'changes_requested' : `${request.decision}d`}`,
       appId: app.id,
-      details: { reference, version: request.appVersion, team: request.team, reason: reason || null, status },
+      details: {
+        reference,
+        version: request.appVersion,
+        team: request.team,
+        reason: reason || null,
+        status,
+        ...(settled ? {} : { waitingFor: after.waitingFor }),
+      },
     });
-    const decisionLine = decisionSummary(request.decision, who(request.reviewer), teamName, reason);
-    // Tell the maker in their own chat.
+    const reviewerName = who(request.reviewer);
+    const decisionLine = decisionSummary(request.decision, reviewerName, nameOf(request.team), reason);
+    const waitingLine = settled ? '' : `Still waiting for: ${listOf(after.waitingFor.map(nameOf))}.`;
+    // Tell the maker in their own chat: the outcome, or which teams have yet to approve.
     await tx.outbox.enqueue([
       {
-        dedupeKey: `decision:${app.id}:v${request.appVersion}:maker`,
+        dedupeKey: `decision:${app.id}:v${request.appVersion}:maker${settled ? '' : `:${request.team}`}`,
         platform: app.ownerPlatform,
         destination: `user:${app.ownerUserId}`,
         appId: app.id,
         payload: {
           kind: 'notification',
-          reply: makerNotice(request.decision, reference, app.name, who(request.reviewer), teamName, reason),
+          reply: settled
+            ? makerNotice(request.decision, reference, app.name, reviewerName, nameOf(request.team), reason)
+            : partialApprovalNotice(reference, app.name, reviewerName, nameOf(request.team), waitingLine),
         },
       },
     ]);
-    // Update every posted copy of the escalation, on every platform, to show the decision.
+    // Every posted copy of the escalation shows the decision. Settled: all lose their buttons. An
+    // approval still waiting for others: the deciding team's copies lose theirs, the rest keep them.
     const escalations = await tx.outbox.escalationsOf(app.id, request.appVersion);
     await tx.outbox.enqueue(
       escalations.map((row) => {
         const original = row.payload.reply;
+        const closed = settled || row.payload.team === request.team;
         const reply: Reply = {
           ...original,
-          text: `${original.text}\n${decisionLine}`,
-          tone: request.decision === 'approve' ? 'success' : 'warning',
+          text: [original.text, ...decisions.map((row) => decisionLineOf(row, nameOf)), waitingLine]
+            .filter(Boolean)
+            .join('\n'),
+          tone: !settled ? original.tone : request.decision === 'approve' ? 'success' : 'warning',
         };
-        delete reply.buttons;
+        if (closed) delete reply.buttons;
         return {
-          dedupeKey: `decision:${app.id}:v${request.appVersion}:update:${row.id}`,
+          dedupeKey: `decision:${app.id}:v${request.appVersion}:${request.team}:update:${row.id}`,
           platform: row.platform,
           destination: row.destination,
           appId: app.id,
@@ -182,8 +225,47 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
         };
       }),
     );
-    return { kind: 'decided' as const, reference, status, text: decisionLine };
+    return {
+      kind: 'decided' as const,
+      reference,
+      status,
+      settled,
+      text: settled ? decisionLine : `${decisionLine}\n${waitingLine}`,
+    };
   });
+}
+
+/** A recorded decision as a line: every copy shows the whole review so far, not only the last click. */
+function decisionLineOf(row: DecisionRow, nameOf: (team: string) => string): string {
+  return decisionSummary(
+    row.decision as DecisionKind,
+    who({ displayName: row.reviewerName, userId: row.reviewerId, platform: row.reviewerPlatform }),
+    row.team ? nameOf(row.team) : 'reviewers',
+    row.reason ?? '',
+  );
+}
+
+function teamName(policy: Policy, team: string): string {
+  return team === LEADS ? policy.leads.name : (policy.teams[team]?.name ?? team);
+}
+
+function listOf(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+function partialApprovalNotice(
+  reference: string,
+  name: string,
+  reviewer: string,
+  team: string,
+  waitingLine: string,
+): Reply {
+  return {
+    title: `${reference}: approved by ${team}`,
+    text: `✅ ${reviewer} (${team}) approved ${reference} "${name}". ${waitingLine} You'll hear from me when the review is complete.`,
+    tone: 'info',
+  };
 }
 
 function decisionSummary(decision: DecisionKind, reviewer: string, team: string, reason: string): string {

@@ -3,6 +3,7 @@ import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
 import { SYSTEM_ACTOR } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
+import { escalatedTeamsOf, reviewStanding } from './standing.ts';
 
 // Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
 // a review is late, then the governance leads once it is twice as late. Time is passed in, so tests
@@ -31,6 +32,8 @@ export interface OverdueReview {
   /** Twice the SLA: past this, the leads are told. */
   leadsAt: Date;
   slaBusinessDays: number;
+  /** The teams whose decision is still missing; only they are reminded. */
+  waitingFor: string[];
 }
 
 /** Apps waiting for a decision past their tier's SLA, oldest first. */
@@ -41,8 +44,13 @@ export async function overdueReviews(store: Store, policy: Policy, now: Date): P
     const tier = app.tier as Tier | null;
     const sla = tier ? policy.tiers[tier]?.reviewSla : undefined;
     if (!tier || !sla || !policy.tiers[tier].escalate) continue;
-    const decided = await store.reviews.decisionOf(app.id, app.currentVersion);
-    if (decided) continue;
+    const escalatedTeams = await escalatedTeamsOf(store, policy, app, app.currentVersion);
+    const standing = reviewStanding(
+      escalatedTeams,
+      await store.reviews.decisionsOf(app.id, app.currentVersion),
+      policy.tiers[tier].approval,
+    );
+    if (standing.settledBy) continue;
     const assessment = await store.assessments.firstOf(app.id, app.currentVersion);
     const submittedAt = assessment?.createdAt ?? app.updatedAt;
     const dueAt = addBusinessDays(submittedAt, sla.businessDays);
@@ -58,6 +66,7 @@ export async function overdueReviews(store: Store, policy: Policy, now: Date): P
       dueAt,
       leadsAt: addBusinessDays(dueAt, sla.businessDays),
       slaBusinessDays: sla.businessDays,
+      waitingFor: standing.waitingFor,
     });
   }
   return overdue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
@@ -69,7 +78,7 @@ export interface ReminderRun {
   overdue: OverdueReview[];
 }
 
-/** Queues what is due: one reminder per escalation copy, and one message to the leads per late review. Safe to run often. */
+/** Queues what is due: one reminder per escalation copy of each team still to decide, and one message to the leads per late review. Safe to run often. */
 export async function sendSlaReminders(
   store: Store,
   policy: Policy,
@@ -80,7 +89,9 @@ export async function sendSlaReminders(
   let reminders = 0;
   let leadEscalations = 0;
   for (const review of overdue) {
-    const escalations = await store.outbox.escalationsOf(review.appId, review.version);
+    const escalations = (await store.outbox.escalationsOf(review.appId, review.version)).filter((row) =>
+      review.waitingFor.includes(row.payload.team),
+    );
     const waited = `${review.reference} "${review.name}" (${review.tier.toUpperCase()} risk) has waited since ${review.submittedAt.toISOString().slice(0, 10)} for a review; the SLA is ${review.slaBusinessDays} business day${review.slaBusinessDays === 1 ? '' : 's'}.`;
     await store.transaction(async (tx) => {
       reminders += await tx.outbox.enqueue(

@@ -34,6 +34,11 @@ interface NewApp {
 
 export interface AppRepository {
   byId(id: string): Promise<AppRow | null>;
+  /**
+   * The app, its row locked until the transaction ends (SELECT ... FOR UPDATE): decisions on one app
+   * are taken one after another, so two teams approving at once both see each other's approval.
+   */
+  lockForDecision(id: string): Promise<AppRow | null>;
   /** The owner's app of that name (compared as nameKey does). */
   byOwnerAndName(owner: OwnerRef, name: string): Promise<AppRow | null>;
   /** An app of this owner named by reference, exact name, or a unique part of its name. */
@@ -63,6 +68,10 @@ export function appRepository(db: Client): AppRepository {
     });
   return {
     byId: (id) => db.app.findUnique({ where: { id } }),
+    async lockForDecision(id) {
+      await db.$executeRaw`SELECT 1 FROM "App" WHERE "id" = ${id} FOR UPDATE`;
+      return db.app.findUnique({ where: { id } });
+    },
     byOwnerAndName,
     async findOwned(owner, target) {
       const refNumber = parseReference(target);

@@ -1,6 +1,7 @@
 import type { Client, DecisionRow } from './types.ts';
 
-// Reviewers' decisions: one per app version (the first one wins; the table's key makes it so).
+// Reviewers' decisions: each team an app version was escalated to decides once (the table's key makes
+// it so); whether the version is then approved is the review module's reading of all of them.
 
 interface NewDecision {
   appId: string;
@@ -12,9 +13,10 @@ interface NewDecision {
 }
 
 export interface ReviewRepository {
-  /** False when the version already has a decision: nothing is written. */
+  /** False when this team already decided on the version: nothing is written. */
   record(decision: NewDecision): Promise<boolean>;
-  decisionOf(appId: string, appVersion: number): Promise<DecisionRow | null>;
+  /** Every team's decision on the version, oldest first. */
+  decisionsOf(appId: string, appVersion: number): Promise<DecisionRow[]>;
 }
 
 export function reviewRepository(db: Client): ReviewRepository {
@@ -37,7 +39,7 @@ export function reviewRepository(db: Client): ReviewRepository {
       });
       return inserted.count > 0;
     },
-    decisionOf: (appId, appVersion) =>
-      db.reviewDecision.findUnique({ where: { appId_appVersion: { appId, appVersion } } }),
+    decisionsOf: (appId, appVersion) =>
+      db.reviewDecision.findMany({ where: { appId, appVersion }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   };
 }
