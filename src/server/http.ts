@@ -5,11 +5,13 @@ import express from 'express';
 import type { Express } from 'express';
 import { DEFAULT_MIGRATIONS_DIR } from '../db/migrate.ts';
 import type { Services } from '../runtime/services.ts';
+import { errorHandler, methodNotAllowed, notFound } from './errors.ts';
 
 // The HTTP server of `npm start`: liveness, readiness, metrics, and the adapters' endpoints.
 
 export interface HttpMount {
   platform: string;
+  /** Adds the platform's routes. What they throw or pass to next() is answered by ./errors.ts. */
   mount?(app: Express): void;
   /** `status: 'ok'` when every destination is reachable; anything else makes /readyz fail. */
   health?(): Promise<Record<string, unknown>>;
@@ -90,8 +92,12 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
     const { contentType, body } = await services.metrics.render();
     res.type(contentType).send(body);
   });
+  app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
 
   for (const mount of mounts) mount.mount?.(app);
+  // After every route, the adapters' included: errors anywhere are answered as JSON, never with a stack.
+  app.use(notFound);
+  app.use(errorHandler(services.logger));
   return app;
 }
 
