@@ -56,13 +56,17 @@ export function plain(text: string, max: number = LIMITS.buttonText): PlainText 
   return { type: 'plain_text', text: truncate(text, max), emoji: true };
 }
 
-export function mrkdwnSections(text: string): types.SectionBlock[] {
+export function mrkdwnSections(text: string, type: 'mrkdwn' | 'plain_text' = 'mrkdwn'): types.SectionBlock[] {
   const sections: types.SectionBlock[] = [];
   let rest = text;
   while (rest.length > 0) {
     let cut = rest.length <= LIMITS.section ? rest.length : rest.lastIndexOf('\n', LIMITS.section);
     if (cut <= 0) cut = LIMITS.section;
-    sections.push({ type: 'section', text: { type: 'mrkdwn', text: rest.slice(0, cut) } });
+    const chunk = rest.slice(0, cut);
+    sections.push({
+      type: 'section',
+      text: type === 'mrkdwn' ? { type, text: chunk } : { type, text: chunk, emoji: false },
+    });
     rest = rest.slice(cut).replace(/^\n/u, '');
   }
   return sections;
@@ -146,18 +150,26 @@ function fieldLine(field: ReplyField): string {
   return `${field.label}: ${field.value}`;
 }
 
-function fieldSections(fields: ReplyField[]): types.SectionBlock[] {
+function fieldSections(fields: ReplyField[], literal: boolean): types.SectionBlock[] {
   const sections: types.SectionBlock[] = [];
   for (let start = 0; start < fields.length; start += LIMITS.fieldsPerSection) {
     sections.push({
       type: 'section',
-      fields: fields.slice(start, start + LIMITS.fieldsPerSection).map((field) => ({
-        type: 'mrkdwn',
-        text: truncate(
-          `*${escapeText(field.label)}*\n${escapeText(field.value)}${field.inferred ? ' _(inferred)_' : ''}`,
-          LIMITS.fieldText,
-        ),
-      })),
+      fields: fields.slice(start, start + LIMITS.fieldsPerSection).map((field) =>
+        literal
+          ? {
+              type: 'plain_text' as const,
+              text: truncate(`${field.label}\n${field.value}${field.inferred ? ' (inferred)' : ''}`, LIMITS.fieldText),
+              emoji: false,
+            }
+          : {
+              type: 'mrkdwn' as const,
+              text: truncate(
+                `*${escapeText(field.label)}*\n${escapeText(field.value)}${field.inferred ? ' _(inferred)_' : ''}`,
+                LIMITS.fieldText,
+              ),
+            },
+      ),
     });
   }
   return sections;
@@ -188,11 +200,15 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   const blocks: Block[] = [];
   if (reply.title) blocks.push({ type: 'header', text: plain(reply.title, LIMITS.header) });
   const mark = reply.tone ? (TONE_MARK[reply.tone] ?? '') : '';
+  // Quoted text (reply.literal) goes as plain_text, which Slack shows exactly as written: no bold, italics,
+  // strike-through, links or mentions read into an app's name or a maker's words.
+  const section = (text: string) =>
+    reply.literal ? mrkdwnSections(text, 'plain_text') : mrkdwnSections(escapeText(text));
   const intro = before.join('\n').trim();
-  if (intro) blocks.push(...mrkdwnSections(`${mark}${escapeText(intro)}`));
-  if (fields.length > 0) blocks.push(...fieldSections(fields));
+  if (intro) blocks.push(...section(`${mark}${intro}`));
+  if (fields.length > 0) blocks.push(...fieldSections(fields, reply.literal === true));
   const outro = after.join('\n').trim();
-  if (outro) blocks.push(...mrkdwnSections(escapeText(outro)));
+  if (outro) blocks.push(...section(outro));
 
   const buttons = reply.buttons ?? [];
   // The summary's "change" list is long and secondary: a menu next to the submit buttons.

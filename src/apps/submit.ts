@@ -1,5 +1,6 @@
 import type { Reply } from '../chat/reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
+import { decidersLine } from '../policy/reviewers.ts';
 import type { Policy } from '../policy/schema.ts';
 import { escalationTargets } from '../policy/routing.ts';
 import { formatReference } from '../store/apps.ts';
@@ -130,6 +131,7 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
           assessment,
           policy,
           team: delivery.team,
+          platform: delivery.platform,
         }),
       },
     })),
@@ -156,8 +158,10 @@ function escalationMessage(input: {
   policy: Policy;
   /** The team this copy goes to: its reviewers decide with these buttons. */
   team: string;
+  /** Where this copy is posted: it says who can decide from there. */
+  platform: string;
 }): Reply {
-  const { reference, version, appId, profile, owner, assessment, policy, team } = input;
+  const { reference, version, appId, profile, owner, assessment, policy, team, platform } = input;
   const maker = owner.displayName
     ? `${owner.displayName} (${owner.platform}:${owner.userId})`
     : `${owner.platform}:${owner.userId}`;
@@ -170,8 +174,10 @@ function escalationMessage(input: {
     ...reasonLines(assessment),
     'Profile:',
     ...profileFields(profile).map((field) => `  ${field.label}: ${field.value}`),
+    decidersLine(policy, team, platform),
   ];
   return {
+    literal: true,
     title: `Review needed: ${reference} ${profile.name}`,
     text: lines.join('\n'),
     fields: [{ label: 'Maker', value: maker }, ...profileFields(profile)],

@@ -34,6 +34,11 @@ export const ReplySchema = z.object({
   choices: z.object({ multiple: z.boolean(), options: z.array(ChoiceOptionSchema) }).optional(),
   buttons: z.array(ReplyButtonSchema).optional(),
   tone: z.enum(['question', 'info', 'success', 'warning', 'error']).optional(),
+  /**
+   * The text and fields quote what people wrote (an app's profile, a maker's question): a platform shows
+   * them exactly as written and reads no formatting into them, so "*URGENT*" in an app's name is not bold.
+   */
+  literal: z.boolean().optional(),
   /** Set on questions: once answered, adapters may update this message in place to show the answer. */
   questionId: z.string().optional(),
   /**

@@ -248,7 +248,7 @@ function questionForTeam(
   const lines = [`${who} asked Steward:`, `“${question}”`];
   if (citations.length > 0) lines.push(`Steward pointed them to the handbook. ${sourcesLine(citations)}`);
   lines.push("Reply in this thread: I'll pass your reply on to them.");
-  return { title: `Question for ${teamName}`, text: lines.join('\n'), tone: 'question' };
+  return { title: `Question for ${teamName}`, text: lines.join('\n'), tone: 'question', literal: true };
 }
 
 function answerForMaker(question: string, answer: string, reviewerName: string): Reply {

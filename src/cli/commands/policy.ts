@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadPolicy, PolicyError, policyPath } from '../../policy/load.ts';
+import { missingReviewersWarning } from '../../policy/reviewers.ts';
 import { loadVocabulary, resolveVocabularyPath } from '../../intake/understand/vocabulary.ts';
 import type { CliIO } from '../io.ts';
 
@@ -7,7 +8,8 @@ const USAGE = `Usage: steward policy check [file]
 
 Validates a policy file (default: STEWARD_POLICY, else the shipped policy/default.yaml) and the
 vocabulary it names (intake.vocabulary, else the shipped policy/vocabulary.yaml), and names the line
-and field of every problem. Exit codes: 0 valid, 1 invalid, 2 invalid usage.`;
+and field of every problem. A valid policy that names no reviewers for a team gets a warning on stderr.
+Exit codes: 0 valid, 1 invalid, 2 invalid usage.`;
 
 /** `steward policy check [file]`. */
 export async function runPolicy(args: string[], io: CliIO): Promise<number> {
@@ -35,6 +37,9 @@ export async function runPolicy(args: string[], io: CliIO): Promise<number> {
     io.stdout(
       `Policy ${policy.version} at ${shown} is valid: ${rules} ${rules === 1 ? 'rule' : 'rules'}, ${teams} ${teams === 1 ? 'team' : 'teams'}`,
     );
+    // Valid, but not ready to govern: said on stderr, and the exit code stays 0 (the file is valid).
+    const warning = missingReviewersWarning(policy);
+    if (warning) io.stderr(`Warning: ${warning}`);
     return 0;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;

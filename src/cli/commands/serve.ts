@@ -1,3 +1,4 @@
+import { missingReviewersWarning } from '../../policy/reviewers.ts';
 import { createConsoleTransport } from '../../../adapters/console/index.ts';
 import { enabledAdapterFactories } from '../../../adapters/index.ts';
 import type { PlatformAdapter } from '../../../adapters/index.ts';
@@ -73,6 +74,9 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     },
     `Steward listening on http://${config.HOST}:${port} (${databaseSetting(config, io.cwd).kind})`,
   );
+
+  const noReviewers = missingReviewersWarning(services.policy);
+  if (noReviewers) logger.warn({ policyVersion: services.policy.version }, noReviewers);
 
   await stopRequested;
   // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work

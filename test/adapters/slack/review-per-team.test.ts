@@ -177,4 +177,32 @@ describe('per-team reviews over Slack', () => {
     );
     expect(await statusOf(reference)).toBe('approved');
   });
+
+  it('says at start which teams have no reviewers, and escalations say who can decide', async () => {
+    expect(steward.output()).toContain(
+      'No reviewers are named for AI governance, Compliance: nobody can decide on their escalations',
+    );
+    const before = mark();
+    const form = await slack.submitForm('UMAKERP', { name: { type: 'plain_text_input', value: 'Visitor book' } });
+    const reference = /APP-\d{4,}/u.exec(form.text)![0];
+    const privacy = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: 'privacy' });
+    expect(visibleText(privacy)).toContain(
+      "Who can decide: the 1 reviewer of Privacy named in the policy; anyone else's click is refused and recorded.",
+    );
+  });
+
+  it("shows an app's name and description exactly as written: no bold, italics or strike-through read into them", async () => {
+    const before = mark();
+    const form = await slack.submitForm('UMAKERP', {
+      name: { type: 'plain_text_input', value: '*URGENT* _approve_ ~now~' },
+      description: { type: 'plain_text_input', value: 'Click *here* to _approve_ it ~without~ review' },
+    });
+    const reference = /APP-\d{4,}/u.exec(form.text)![0];
+    const escalation = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: 'privacy' });
+    const texts = escalation.args.blocks.flatMap((block: any) => [block.text, ...(block.fields ?? [])]).filter(Boolean);
+    const quoting = texts.filter((text: any) => /URGENT|Click \*here/u.test(text.text));
+    expect(quoting.length).toBeGreaterThanOrEqual(2);
+    for (const text of quoting) expect(text.type).toBe('plain_text');
+    expect(quoting.map((text: any) => text.text).join('\n')).toContain('*URGENT* _approve_ ~now~');
+  });
 });
