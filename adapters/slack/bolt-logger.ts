@@ -1,28 +1,31 @@
 import { LogLevel } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
+import { redactLibraryLine } from '../../src/logger.ts';
 import type { Logger } from '../../src/logger.ts';
 
 // Bolt and its Web API client log through Steward's logger, so their lines are JSON like the rest.
 // The level is Steward's (LOG_LEVEL); Bolt's own setLevel and setName calls are remembered, not applied.
+// At debug level they log whole requests and answers (users.info profiles, message bodies), objects
+// and JSON inside their messages alike: every line is redacted before it is written.
 
-function describe(part: unknown): string {
-  if (part instanceof Error) return part.message;
-  if (typeof part === 'string') return part;
-  try {
-    return JSON.stringify(part);
-  } catch {
-    return String(part);
-  }
-}
+type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export function createBoltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
-  const line = (parts: unknown[]) => parts.map(describe).join(' ');
+  const write =
+    (at: Level) =>
+    (...parts: unknown[]) => {
+      // Redacting parses JSON: not for lines that would not be written anyway.
+      if (!logger.isLevelEnabled(at)) return;
+      const { message, fields } = redactLibraryLine(parts);
+      if (fields) logger[at](fields, message);
+      else logger[at](message);
+    };
   return {
-    debug: (...parts: unknown[]) => logger.debug(line(parts)),
-    info: (...parts: unknown[]) => logger.info(line(parts)),
-    warn: (...parts: unknown[]) => logger.warn(line(parts)),
-    error: (...parts: unknown[]) => logger.error(line(parts)),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
     setLevel: (next: LogLevel) => {
       level = next;
     },

@@ -33,6 +33,8 @@ export interface TurnRequest extends SlackPlace {
   text: string;
   /** Slack's event id, or an id for the click, so a redelivery changes nothing. */
   eventId: string;
+  /** For a typed message, its identity (see InboundMessage), so a copy under another event id changes nothing. */
+  messageKeys?: string[];
   /** How the answer reads on the question it answered, e.g. the label of the clicked button. */
   answerLabel?: string;
   /** For clicks on a question: its `ask`, so the core can refuse a question that is no longer live. */
@@ -78,6 +80,7 @@ export class TurnRunner {
         user: { userId: request.user.id, ...(displayName ? { displayName } : {}) },
         text: request.text,
         eventId: request.eventId,
+        ...(request.messageKeys ? { messageKeys: request.messageKeys } : {}),
         ...(request.ask ? { ask: request.ask } : {}),
         ...(request.mayRepeat ? { mayRepeat: true } : {}),
       });

@@ -22,6 +22,11 @@ export interface InboundMessage {
   text: string;
   /** The platform's id for this delivery (Slack event_id, Teams activity id): a second delivery is ignored. */
   eventId?: string;
+  /**
+   * The message's own identity, where one message can arrive as several deliveries with different
+   * event ids (Slack: channel and ts, and client_msg_id): any of them seen before makes this a duplicate.
+   */
+  messageKeys?: string[];
   /** For a click on a question: the `ask` of the reply clicked. A question no longer live is not answered. */
   ask?: string;
   /**
@@ -97,7 +102,7 @@ export class ConversationEngine {
   }
 
   private async run(message: InboundMessage): Promise<TurnResult> {
-    const eventKey = message.eventId ? `${message.platform}:${message.eventId}` : undefined;
+    const seenKeys = rememberedKeys(message);
     const key = conversationKey(message);
     const speaker: Owner = {
       platform: message.platform,
@@ -123,9 +128,9 @@ export class ConversationEngine {
     };
     // A redelivery (also of a click taken while its question was live) is a duplicate, never stale.
     // The insert inside the transaction is what guards; this early look saves the work of a likely repeat.
-    const lookFirst = eventKey !== undefined && (message.mayRepeat === true || message.ask !== undefined);
+    const lookFirst = seenKeys.length > 0 && (message.mayRepeat === true || message.ask !== undefined);
     for (let attempt = 1; ; attempt += 1) {
-      if (lookFirst && (await this.store.events.isRemembered(eventKey))) return DUPLICATE;
+      if (lookFirst && (await this.anyRemembered(seenKeys))) return DUPLICATE;
       const conversation = await this.store.conversations.open(key, place);
       if (message.ask !== undefined && message.ask !== askOf(conversation.version))
         return { replies: [STALE_CLICK_NOTICE], duplicate: false, stale: true };
@@ -133,7 +138,8 @@ export class ConversationEngine {
       const outcome = await converse(state, message.text, ctx);
       try {
         const replies = await this.store.transaction(async (tx) => {
-          if (eventKey && !(await tx.events.remember(eventKey))) throw new DuplicateEventError();
+          // Every key is remembered, or none: a duplicate's rollback also forgets the keys it did record.
+          for (const seenKey of seenKeys) if (!(await tx.events.remember(seenKey))) throw new DuplicateEventError();
           const committed = outcome.commit ? await outcome.commit(tx) : undefined;
           await tx.conversations.save(key, conversation.version, committed?.state ?? outcome.state);
           return [...outcome.replies, ...(committed?.replies ?? [])];
@@ -146,7 +152,7 @@ export class ConversationEngine {
         // Most turns queue nothing: only those that did wake the outbox, instead of a claim after every turn.
         const queued = Boolean(outcome.commit) || Boolean(ctx.turn?.handedOver);
         if (queued) this.onQueued?.();
-        if (eventKey) await this.forgetHourly();
+        if (seenKeys.length > 0) await this.forgetHourly();
         return { replies: asked, duplicate: false, stale: false, queued };
       } catch (error) {
         if (error instanceof DuplicateEventError) return DUPLICATE;
@@ -154,6 +160,11 @@ export class ConversationEngine {
         throw error;
       }
     }
+  }
+
+  private async anyRemembered(keys: string[]): Promise<boolean> {
+    for (const key of keys) if (await this.store.events.isRemembered(key)) return true;
+    return false;
   }
 
   /** Once an hour at most, after a turn: event ids older than their platforms' retries, and expired adapter state. */
@@ -166,6 +177,13 @@ export class ConversationEngine {
 }
 
 const DUPLICATE: TurnResult = { replies: [], duplicate: true, stale: false };
+
+/** What marks the message as handled: its delivery's event id, and its own identity (in a namespace of its own). */
+function rememberedKeys(message: InboundMessage): string[] {
+  const delivery = message.eventId ? [`${message.platform}:${message.eventId}`] : [];
+  const identity = (message.messageKeys ?? []).map((key) => `${message.platform}:message:${key}`);
+  return [...delivery, ...new Set(identity)];
+}
 
 /** The ask of questions asked by the turn that saved `version` of the conversation. */
 function askOf(version: number): string {

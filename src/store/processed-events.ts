@@ -1,6 +1,7 @@
 import type { Client } from './types.ts';
 
-// Platform event ids already handled (Slack event_id, Teams activity id): a redelivery is ignored.
+// Platform event ids already handled (Slack event_id, Teams activity id), and the identities of the
+// messages they carried (Slack channel + ts, client_msg_id): a redelivery under any of them is ignored.
 // They are kept long enough to outlast every platform's retries, then forgotten, so the table does
 // not grow for ever. (The audit trail is kept for good; this is not it.)
 

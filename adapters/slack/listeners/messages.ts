@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import type { SlackRuntime } from '../runtime.ts';
 import { relayThreadReply } from '../handoffs.ts';
 import { readMessageText } from '../message-text.ts';
@@ -15,6 +16,18 @@ function parseIncoming(raw: unknown, slack: SlackRuntime): IncomingMessage | und
   const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(event)');
   slack.logger.warn({ fields }, 'ignored a Slack message event of an unexpected shape');
   return undefined;
+}
+
+const ClientMessageIdSchema = z.object({ client_msg_id: z.string().min(1).optional() });
+
+/**
+ * The message's own identity: Slack may deliver one message under several event ids (as `message` and
+ * as `app_mention`, or again with a new id), and the core answers it once. A channel's ts is unique in it;
+ * client_msg_id, where the sender's client set one, is the same in every copy.
+ */
+function messageKeys(raw: unknown, message: IncomingMessage): string[] {
+  const clientMessageId = ClientMessageIdSchema.safeParse(raw).data?.client_msg_id;
+  return [`${message.channel}:${message.ts}`, ...(clientMessageId ? [`client:${clientMessageId}`] : [])];
 }
 
 function fromPerson(message: IncomingMessage): message is IncomingMessage & { user: string } {
@@ -53,6 +66,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       channel: event.channel,
       text: await typed(slack, event, context.botUserId),
       eventId: body.event_id,
+      messageKeys: messageKeys(message, event),
       mayRepeat: Boolean(context.retryNum),
     });
   });
@@ -70,6 +84,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       threadTs: mention.thread_ts ?? mention.ts,
       text: await typed(slack, mention, context.botUserId),
       eventId: body.event_id,
+      messageKeys: messageKeys(event, mention),
       mayRepeat: Boolean(context.retryNum),
     });
   });
