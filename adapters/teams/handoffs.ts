@@ -51,6 +51,7 @@ export async function relayIfHandoffReply(
       return {};
     case 'ignored':
       if (outcome.reason === 'unknown-handoff') return undefined;
+      if (outcome.reason === 'not-reviewer') return { reply: { text: outcome.text, tone: 'info' } };
       // Nothing was passed on, so the thread must not be told it was.
       if (outcome.reason === 'empty-answer')
         return {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { OutboxTransport } from '../outbox/transport.ts';
 import type { Reply } from '../chat/reply.ts';
+import { isReviewer } from '../policy/routing.ts';
 import type { Policy } from '../policy/schema.ts';
+import { LEADS } from '../policy/schema.ts';
 import type { Actor } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 import type { Citation } from './answer.ts';
@@ -176,7 +178,13 @@ export interface HumanAnswer {
   handoffId?: string;
   threadKey?: string;
   answer: string;
-  reviewer: { platform: string; userId: string; displayName?: string };
+  reviewer: {
+    platform: string;
+    userId: string;
+    displayName?: string;
+    /** Groups the person belongs to (Slack user groups, Entra groups), when the policy lists groups. */
+    groupIds?: string[];
+  };
   /** The platform's id of the reply (Slack ts, Teams activity id): a redelivered reply is relayed once. */
   messageId?: string;
 }
@@ -188,14 +196,17 @@ export type RelayOutcome =
       /** False for follow-up replies after the first answer. */ firstAnswer: boolean;
     }
   | { kind: 'duplicate'; handoffId: string }
-  | { kind: 'ignored'; reason: 'unknown-handoff' | 'empty-answer' | 'maker-reply' };
+  | { kind: 'ignored'; reason: 'unknown-handoff' | 'empty-answer' | 'maker-reply' }
+  /** The team names reviewers on this platform and the person is not one: nothing is passed on. */
+  | { kind: 'ignored'; reason: 'not-reviewer'; team: string; text: string };
 
 /**
  * Relays a reply from the team's thread to the maker. The first reply marks the handoff answered;
- * later replies in the thread are relayed too, since a conversation may follow. Anyone in the team's
- * channel may answer: the channel is the team's, and most policies list no reviewers for questions.
+ * later replies in the thread are relayed too, since a conversation may follow. Who may answer: the
+ * team's reviewers on that platform when the policy names any (the maker is told the answer is from
+ * a reviewer); when it names none there, anyone in the team's channel, which is then the team.
  */
-export async function relayHumanAnswer(store: Store, request: HumanAnswer): Promise<RelayOutcome> {
+export async function relayHumanAnswer(store: Store, policy: Policy, request: HumanAnswer): Promise<RelayOutcome> {
   const answer = clip(request.answer.trim());
   if (answer === '') return { kind: 'ignored', reason: 'empty-answer' };
   const handoff = await store.handoffs.find({
@@ -206,6 +217,20 @@ export async function relayHumanAnswer(store: Store, request: HumanAnswer): Prom
   const { reviewer } = request;
   if (reviewer.platform === handoff.makerPlatform && reviewer.userId === handoff.makerUserId)
     return { kind: 'ignored', reason: 'maker-reply' };
+  if (!mayAnswer(policy, handoff.team, reviewer)) {
+    const teamName = handoff.team === LEADS ? policy.leads.name : (policy.teams[handoff.team]?.name ?? handoff.team);
+    await store.audit.record({
+      actor: actorOf(reviewer),
+      action: 'handoff.refused',
+      details: { handoffId: handoff.id, team: handoff.team, why: 'not-reviewer' },
+    });
+    return {
+      kind: 'ignored',
+      reason: 'not-reviewer',
+      team: handoff.team,
+      text: `Only ${teamName}'s reviewers' replies are passed on to the person who asked, so yours was not. Your reply was recorded.`,
+    };
+  }
 
   const messageKey =
     request.messageId ??
@@ -234,6 +259,13 @@ export async function relayHumanAnswer(store: Store, request: HumanAnswer): Prom
     });
     return { kind: 'relayed' as const, handoffId: handoff.id, firstAnswer };
   });
+}
+
+function mayAnswer(policy: Policy, team: string, person: HumanAnswer['reviewer']): boolean {
+  if (person.platform !== 'slack' && person.platform !== 'teams') return true;
+  const reviewers = team === LEADS ? policy.leads.reviewers : policy.teams[team]?.reviewers;
+  if (!reviewers || reviewers[person.platform].length === 0) return true;
+  return isReviewer(policy, team, person.platform, person.userId, person.groupIds);
 }
 
 function questionForTeam(

@@ -11,7 +11,7 @@ function reviewersOf(policy: Policy, team: string): Reviewers | undefined {
 }
 
 /** Where in the policy file a team's reviewers go, for messages to admins. */
-export function reviewersPath(team: string, platform?: ReviewPlatform): string {
+function reviewersPath(team: string, platform?: ReviewPlatform): string {
   const base = team === LEADS ? 'leads.reviewers' : `teams.${team}.reviewers`;
   return platform ? `${base}.${platform}` : base;
 }
@@ -21,7 +21,7 @@ function teamName(policy: Policy, team: string): string {
 }
 
 /** Teams that can be sent an escalation (the leads when a tier tells them) but name no reviewer anywhere. */
-export function teamsWithoutReviewers(policy: Policy): Array<{ team: string; name: string }> {
+function teamsWithoutReviewers(policy: Policy): Array<{ team: string; name: string }> {
   const leadsAsked = Object.values(policy.tiers).some((tier) => tier.escalate && tier.notifyLeads);
   const teams = [...teamIds(policy), ...(leadsAsked ? [LEADS] : [])];
   return teams

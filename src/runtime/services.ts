@@ -185,7 +185,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
       return app ? { reference: formatReference(app.refNumber) } : undefined;
     },
     state: store.adapterState,
-    relayHumanAnswer: (request) => inFlight.start(() => relayHumanAnswer(store, request)),
+    relayHumanAnswer: (request) => inFlight.start(() => relayHumanAnswer(store, policy, request)),
     recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, store, threadKeyOf),
     registerProfile: (owner, input, registerOptions) =>
       inFlight.start(() =>

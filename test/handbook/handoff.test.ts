@@ -6,6 +6,7 @@ import { loadPolicy } from '../../src/policy/load.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestDatabase, testLabels, type TestDatabase } from '../support/databases.ts';
+import { testPolicy } from '../support/policy.ts';
 import { recordingTransport } from '../support/steward.ts';
 
 const policy = loadPolicy();
@@ -173,6 +174,42 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     expect(await db.handoff.count()).toBe(before);
   });
 
+  it('when the team names reviewers, only they (or members of a listed group) are passed on; others are recorded', async () => {
+    const withReviewers = testPolicy();
+    const requested = await requestHandoff(store, withReviewers, {
+      question: 'May we keep visitor photos for a year?',
+      team: 'security',
+      maker: slackMaker,
+      deliveryPlatforms: BOTH,
+    });
+    if (requested.kind !== 'requested') throw new Error(requested.kind);
+    const threadKey = 'slack:C0GOVSEC:1700000009.000100';
+    await store.handoffs.recordThread(requested.handoffId, threadKey);
+    const reply = (userId: string, answer: string, groupIds: string[] = []) =>
+      relayHumanAnswer(store, withReviewers, {
+        threadKey,
+        answer,
+        reviewer: { platform: 'slack', userId, groupIds },
+        messageId: `${userId}:${answer}`,
+      });
+
+    const bystander = await reply('UBYSTANDER', 'Sure, keep them forever.');
+    expect(bystander).toEqual({
+      kind: 'ignored',
+      reason: 'not-reviewer',
+      team: 'security',
+      text: "Only Security's reviewers' replies are passed on to the person who asked, so yours was not. Your reply was recorded.",
+    });
+    expect(
+      await db.outboxMessage.count({ where: { dedupeKey: { startsWith: `handoff:${requested.handoffId}:answer` } } }),
+    ).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: 'handoff.refused', actorId: 'UBYSTANDER' } })).toBe(1);
+    expect((await db.handoff.findUniqueOrThrow({ where: { id: requested.handoffId } })).status).toBe('open');
+
+    expect(await reply('UGROUPMEMBER', 'Thirty days at most.', ['SSECGROUP'])).toMatchObject({ kind: 'relayed' });
+    expect(await reply('USECURITY1', 'Agreed: thirty days.')).toMatchObject({ kind: 'relayed', firstAnswer: false });
+  });
+
   it("relays a reviewer's reply in the thread to the maker's chat, marks the handoff answered and audits it", async () => {
     const requested = await requestHandoff(store, policy, {
       question: 'Is Stripe Checkout fine for our event tickets?',
@@ -185,7 +222,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     expect(await store.handoffs.recordThread(requested.handoffId, threadKey)).toBe(true);
     expect(await store.handoffs.recordThread(requested.handoffId, 'slack:C0OTHER:1')).toBe(false);
 
-    const relayed = await relayHumanAnswer(store, {
+    const relayed = await relayHumanAnswer(store, policy, {
       threadKey,
       answer: 'Yes: Stripe Checkout keeps card data off our systems.',
       reviewer,
@@ -196,7 +233,9 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     const handoff = await db.handoff.findUniqueOrThrow({ where: { id: requested.handoffId } });
     expect(handoff).toMatchObject({ status: 'answered', answeredBy: 'slack:U0SECURITY', threadKey });
     expect(handoff.answeredAt).toBeInstanceOf(Date);
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'handoff.answered' } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'handoff.answered', actorId: 'U0SECURITY' },
+    });
     expect(audit).toMatchObject({ actorPlatform: 'slack', actorId: 'U0SECURITY', actorName: 'Sam' });
     expect(audit.details).toEqual({
       handoffId: requested.handoffId,
@@ -223,7 +262,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
 
     // The same reply delivered again is relayed once; a follow-up is relayed too; the maker's own reply is not.
     expect(
-      await relayHumanAnswer(store, {
+      await relayHumanAnswer(store, policy, {
         threadKey,
         answer: 'Yes: Stripe Checkout keeps card data off our systems.',
         reviewer,
@@ -234,7 +273,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       handoffId: requested.handoffId,
     });
     expect(
-      await relayHumanAnswer(store, {
+      await relayHumanAnswer(store, policy, {
         handoffId: requested.handoffId,
         answer: 'Register the app too, please.',
         reviewer,
@@ -246,17 +285,19 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
       firstAnswer: false,
     });
     expect(
-      await relayHumanAnswer(store, {
+      await relayHumanAnswer(store, policy, {
         threadKey,
         answer: 'Thanks!',
         reviewer: { platform: 'slack', userId: 'U0MAKER' },
       }),
     ).toEqual({ kind: 'ignored', reason: 'maker-reply' });
-    expect(await relayHumanAnswer(store, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer })).toEqual({
+    expect(
+      await relayHumanAnswer(store, policy, { threadKey: 'slack:C0GOVSEC:unknown', answer: 'Hello', reviewer }),
+    ).toEqual({
       kind: 'ignored',
       reason: 'unknown-handoff',
     });
-    expect(await relayHumanAnswer(store, { threadKey, answer: '   ', reviewer })).toEqual({
+    expect(await relayHumanAnswer(store, policy, { threadKey, answer: '   ', reviewer })).toEqual({
       kind: 'ignored',
       reason: 'empty-answer',
     });
@@ -289,7 +330,7 @@ describe.each(testLabels())('"Ask a human" on %s', (label) => {
     ]);
 
     await store.handoffs.recordThread(requested.handoffId, 'teams:19:gov-ai@thread.tacv2;messageid=42');
-    await relayHumanAnswer(store, {
+    await relayHumanAnswer(store, policy, {
       threadKey: 'teams:19:gov-ai@thread.tacv2;messageid=42',
       answer: 'Yes, if the GPT stays in the Enterprise workspace.',
       reviewer: { platform: 'teams', userId: 'aad-reviewer', displayName: 'Ada' },

@@ -178,6 +178,7 @@ describe('ask a human, on Slack', () => {
       users: {
         UASKER1: { name: 'ada', real_name: 'Ada Asker' },
         UHELPER1: { name: 'hal', real_name: 'Hal Helper', display_name: 'Hal' },
+        UREVIEWER1: { name: 'rita', real_name: 'Rita Reviewer', display_name: 'Rita' },
       },
     });
     steward = await startSteward(fake, { OUTBOX_POLL_MS: '50' });
@@ -215,20 +216,36 @@ describe('ask a human, on Slack', () => {
     const channel = handedOver.response.channel as string;
     const threadTs = handedOver.response.ts as string;
 
-    const reply = fixture('event_message_im');
-    const ts = `${Math.floor(Date.now() / 1000)}.000777`;
+    const threadReply = (user: string, text: string, ts: string, eventId: string) => {
+      const event = fixture('event_message_im');
+      Object.assign(event.event, {
+        user,
+        text,
+        blocks: richTextOf(text),
+        channel,
+        channel_type: 'channel',
+        thread_ts: threadTs,
+        ts,
+        event_ts: ts,
+      });
+      event.event_id = eventId;
+      return event;
+    };
+    // Someone in the channel who is not one of Privacy's reviewers: told privately, nothing relayed.
+    const now = Math.floor(Date.now() / 1000);
+    const beforeBystander = fake.calls.length;
+    expect(
+      (await slack.event(threadReply('UHELPER1', 'Sure, send them.', `${now}.000666`, 'EvBYSTANDER1'))).status,
+    ).toBe(200);
+    const refusal = await fake.waitFor(
+      (call) => call.method === 'chat.postEphemeral' && call.args.user === 'UHELPER1',
+      { after: beforeBystander, what: 'the bystander told privately' },
+    );
+    expect(refusal.args).toMatchObject({ channel, thread_ts: threadTs });
+    expect(refusal.args.text).toContain("Only Privacy's reviewers' replies are passed on");
+
     const answerText = 'Only with a signed DPA and consent; ask procurement for the template.';
-    Object.assign(reply.event, {
-      user: 'UHELPER1',
-      text: answerText,
-      blocks: richTextOf(answerText),
-      channel,
-      channel_type: 'channel',
-      thread_ts: threadTs,
-      ts,
-      event_ts: ts,
-    });
-    reply.event_id = 'EvHANDOFFREPLY1';
+    const reply = threadReply('UREVIEWER1', answerText, `${now}.000777`, 'EvHANDOFFREPLY1');
     expect((await slack.event(reply)).status).toBe(200);
     const relayed = await fake.waitFor(
       (call) =>
@@ -240,6 +257,11 @@ describe('ask a human, on Slack', () => {
       },
     );
     expect(visibleText(relayed)).toContain('Mailchimp');
+    expect(
+      fake
+        .callsOf('chat.postMessage')
+        .some((call) => call.response?.channel === dmOf('UASKER1') && visibleText(call).includes('Sure, send them')),
+    ).toBe(false);
 
     // Slack's redelivery of the same reply is relayed once.
     await slack.event(reply, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });

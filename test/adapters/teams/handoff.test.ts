@@ -134,7 +134,8 @@ function threadReply(channelId: string, rootId: string, from: object, text: stri
 describe('Teams: ask a human', () => {
   // The tests run in order: each goes on from where the previous one left the conversation.
   const maker = { chat: undefined as unknown as ReturnType<typeof personalChat> };
-  const reviewer = { id: '29:1Rv4qLmN8pW2sT5uX7yZ-privacy', name: 'Pia Privacy', aadObjectId: randomUUID() };
+  // A Privacy reviewer as the test policy names them (by Entra object id).
+  const reviewer = { id: '29:1Rv4qLmN8pW2sT5uX7yZ-privacy', name: 'Pia Privacy', aadObjectId: 'aad-privacy-1' };
   let question: ConnectorCall;
 
   it("posts the maker's question to the owning team's channel as a new thread", async () => {
@@ -172,6 +173,17 @@ describe('Teams: ask a human', () => {
 
   it("relays a reviewer's reply in that thread to the maker's personal chat, once", async () => {
     const thread = `${PRIVACY};messageid=${question.postedId}`;
+    // Someone in the channel who is not one of Privacy's reviewers: told so in the thread, nothing relayed.
+    const bystander = { id: '29:bystander', name: 'Bea Bystander', aadObjectId: 'aad-bystander' };
+    const refused = await send(threadReply(PRIVACY, question.postedId!, bystander, 'Sure, go ahead.'), thread);
+    expect(refused.map(shown)).toEqual([
+      "Only Privacy's reviewers' replies are passed on to the person who asked, so yours was not. Your reply was recorded.",
+    ]);
+    await server.outboxSettled();
+    expect(connector.find((call) => call.conversationId === maker.chat.conversationId && call.kind === 'send')).toEqual(
+      [],
+    );
+
     const answerId = nextId();
     const answerActivity = threadReply(PRIVACY, question.postedId!, reviewer, ANSWER, answerId);
     const inThread = await send(answerActivity, thread);
