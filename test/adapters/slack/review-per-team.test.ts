@@ -176,6 +176,12 @@ describe('per-team reviews over Slack', () => {
       { after: last, what: "the maker's approval" },
     );
     expect(await statusOf(reference)).toBe('approved');
+
+    // /metrics is scraped without authentication: counts by platform, outcome and team, never people or apps.
+    const metrics = await (await fetch(`${steward.url}/metrics`)).text();
+    expect(metrics).toContain('steward_escalations{team="security"}');
+    for (const personal of ['UMAKERP', 'USEC1', 'Pat Maker', 'Sam Security', 'Partner contact sharing', reference])
+      expect(metrics).not.toContain(personal);
   });
 
   it('says at start which teams have no reviewers, and escalations say who can decide', async () => {
