@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutChatHazards } from '../llm/chat-hazards.ts';
 import type { LlmClient, LlmUsage } from '../llm/client.ts';
 import { fillPrompt, loadPrompt } from '../llm/prompts.ts';
 import { AI_DOMAINS, AI_PRACTICES, DATA_CATEGORIES, DECISION_IMPACTS, type AppProfile } from '../profile/schema.ts';
@@ -75,9 +76,9 @@ export async function askLlmAssessor(
   return {
     tier,
     teams: sortTeams(teams, policy),
-    rationale: clip(rationale.trim()),
+    rationale: clip(chatText(rationale)),
     suggestedFacts: missingFacts
-      .map(({ fact, implies }) => ({ fact: clip(fact.trim()), implies: tidyImplies(implies) }))
+      .map(({ fact, implies }) => ({ fact: clip(chatText(fact)), implies: tidyImplies(implies) }))
       .filter(({ fact }) => fact.length > 0)
       .slice(0, MAX_FACTS)
       .map(({ fact, implies }) => (implies ? { fact, implies } : { fact })),
@@ -183,6 +184,14 @@ function tidyImplies(implies: LlmAssessmentAnswer['missingFacts'][number]['impli
   if (implies.profiling !== null) tidy.profiling = implies.profiling;
   if (implies.decisionImpact !== null) tidy.decisionImpact = implies.decisionImpact;
   return Object.keys(tidy).length > 0 ? tidy : undefined;
+}
+
+/**
+ * The rationale and the facts are shown in chat (to the maker, in the reviewers' channels): a profile
+ * that steers the model must not make it ping people or plant links there.
+ */
+function chatText(text: string): string {
+  return withoutChatHazards(text.trim());
 }
 
 function clip(text: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasChatHazards } from '../llm/chat-hazards.ts';
 import { LlmError, type LlmClient, type LlmErrorKind, type LlmResponse } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import { teamIds, type Policy } from '../policy/schema.ts';
@@ -84,6 +85,7 @@ export function createGuardrailAdvisor(options: GuardrailAdvisorOptions): Guardr
   const scores = { ...DEFAULT_SCORES, ...options.scores };
   const system = loadPrompt('answer');
   const leaks = promptLeakDetector(system, handbook);
+  const strays = strayDetector(handbook);
   const teamName = (team: string) => policy.teams[team]?.name ?? team;
   const fallbackTeam = options.fallbackTeam ?? teamIds(policy)[0];
 
@@ -132,7 +134,7 @@ export function createGuardrailAdvisor(options: GuardrailAdvisorOptions): Guardr
       const cited = [...new Set(reply.value.citations.map((id) => id.trim().toLowerCase()))]
         .map((id) => retrieved.get(id))
         .filter((section): section is HandbookSection => section !== undefined);
-      const unsafe = unsafeReason(said, leaks);
+      const unsafe = unsafeReason(said, leaks) ?? strays(said);
       if (unsafe) return { ...excerpt, llm: { error: { kind: 'unsafe', message: unsafe } } };
       if (said === '' || (answered && cited.length === 0)) {
         const message = said === '' ? 'the answer is empty' : 'the answer cites none of the retrieved sections';
@@ -344,6 +346,30 @@ function unsafeReason(answer: string, leaksPrompt: (text: string) => boolean): s
   if (leaksPrompt(answer)) return 'the answer quotes the system prompt';
   if (SECRET_SHAPES.test(answer)) return 'the answer contains something shaped like a secret';
   return undefined;
+}
+
+/**
+ * Why a text must not reach the maker as the handbook's answer: a mention or a link, or a numbered
+ * section ("per policy section 9.9"), that the handbook does not have. Chat would ping people or offer
+ * the link, and the maker would take an invented section for a real one.
+ */
+function strayDetector(handbook: Handbook): (text: string) => string | undefined {
+  const handbookText = handbook.sections
+    .map((section) => `${section.title}\n${section.summary ?? ''}\n${section.body}`)
+    .join('\n');
+  const known = new Set(numberedReferences(handbookText));
+  return (text) => {
+    if (hasChatHazards(text, handbookText)) return 'the answer contains a mention or a link the handbook does not';
+    const invented = numberedReferences(text).find((reference) => !known.has(reference));
+    return invented ? `the answer cites ${invented}, which the handbook does not have` : undefined;
+  };
+}
+
+/** "Section 9.9", "§ 4", "GDPR Article 9" as "section 9.9", "section 4", "article 9". */
+function numberedReferences(text: string): string[] {
+  return [
+    ...text.matchAll(/(?:\b(section|clause|article|paragraph|chapter)s?|§)\s*(?:no\.?\s*)?(\d+(?:\.\d+)*)/giu),
+  ].map(([, kind, number]) => `${(kind ?? 'section').toLowerCase()} ${number}`);
 }
 
 const SHINGLE = 8;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasChatHazards } from '../llm/chat-hazards.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import {
@@ -12,6 +13,7 @@ import {
   SYSTEM_ACCESS,
 } from '../profile/schema.ts';
 import type { Draft } from '../profile/draft.ts';
+import { plainText } from '../profile/plain-text.ts';
 
 // One LLM call turns the maker's first description into profile fields; null means "not stated".
 // The maker still confirms everything in the summary, where these show as inferred.
@@ -58,6 +60,13 @@ export async function extractProfileFields(llm: LlmClient, description: string):
         (fields as Record<string, unknown>)[key] = value;
       }
     }
+    // Text the model wrote obeys the rules for typed text, and brings no mention or link the maker did not
+    // write; else the maker is asked for it. One bad system drops them all, so none is silently missing.
+    const unfit = (text: string, max: number) =>
+      !plainText(text, { min: 1, max, what: 'text' }).ok || hasChatHazards(text, description);
+    if (fields.name !== undefined && unfit(fields.name, 120)) delete fields.name;
+    if (fields.department !== undefined && unfit(fields.department, 200)) delete fields.department;
+    if (fields.systems?.some((system) => unfit(system.name, 200))) delete fields.systems;
     // AI details mean nothing unless the app uses AI.
     if (fields.aiUsed !== true) {
       for (const key of ['aiGeneratesContent', 'aiDecisionImpact', 'aiProfiling', 'aiDomains', 'aiPractices'] as const)

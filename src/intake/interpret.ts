@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasChatHazards } from '../llm/chat-hazards.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Question } from './questions.ts';
@@ -33,7 +34,9 @@ export async function interpretAnswer(
       schema: InterpretationSchema,
       schemaName: 'answer_reading',
     });
-    return response.value.reading ? { reading: response.value.reading } : {};
+    const reading = response.value.reading;
+    // The reading is shown to the maker to confirm: a mention or a link they did not write is no reading.
+    return reading && !hasChatHazards(reading, answer) ? { reading } : {};
   } catch (error) {
     const kind =
       typeof error === 'object' && error !== null && 'kind' in error
