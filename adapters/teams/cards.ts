@@ -148,9 +148,16 @@ export function renderCard(reply: Reply): AdaptiveCard {
       ...toneColor(reply.tone),
     });
   for (const [index, line] of textLines(reply).entries()) {
-    body.push({ type: 'TextBlock', text: teamsMarkdown(line), wrap: true, spacing: index === 0 ? 'Small' : 'None' });
+    const spacing = index === 0 ? 'Small' : 'None';
+    // Quoted text (reply.literal) goes as a TextRun, which Teams shows exactly as written: a TextBlock
+    // would read markdown (bold, links) into an app's name or a maker's words.
+    body.push(
+      reply.literal
+        ? { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: line }], spacing }
+        : { type: 'TextBlock', text: teamsMarkdown(line), wrap: true, spacing },
+    );
   }
-  if (reply.fields?.length) body.push(factSet(reply.fields));
+  if (reply.fields?.length) body.push(...(reply.literal ? literalFields(reply.fields) : [factSet(reply.fields)]));
 
   const choices = reply.choices;
   const dropdown = Boolean(choices && (choices.multiple || choices.options.length > MAX_CHOICE_BUTTONS));
@@ -314,6 +321,18 @@ function factSet(fields: ReplyField[]): AdaptiveElement {
       value: `${field.value}${field.inferred ? ' (inferred)' : ''}`,
     })),
   };
+}
+
+/** Fields as label and value TextRuns: a FactSet's values are markdown. */
+function literalFields(fields: ReplyField[]): AdaptiveElement[] {
+  return fields.map((field, index) => ({
+    type: 'RichTextBlock',
+    spacing: index === 0 ? 'Medium' : 'None',
+    inlines: [
+      { type: 'TextRun', text: `${field.label}: `, weight: 'Bolder' },
+      { type: 'TextRun', text: `${field.value}${field.inferred ? ' (inferred)' : ''}` },
+    ],
+  }));
 }
 
 function toneColor(tone: Reply['tone']): Record<string, string> {

@@ -152,4 +152,23 @@ describe('card clicks read back', () => {
   ])('%j', (value, expected) => {
     expect(readCardAction(value)).toEqual(expected);
   });
+
+  it("shows quoted text (an app's profile, a maker's question) exactly as written: TextRuns, no markdown", () => {
+    const reply: Reply = {
+      literal: true,
+      title: 'Review needed: APP-0042 **Free** money',
+      text: 'Review needed: APP-0042 "**Free** [money](https://evil.example)" — HIGH risk.\nPlatform: _Excel_',
+      fields: [{ label: 'Platform', value: '_Excel_' }],
+      buttons: [{ label: 'Approve', value: reviewActionValue('approve', 'app-1', 1, 'security'), style: 'primary' }],
+    };
+    const card = (replyActivity(reply).attachments![0]!.content as { body: any[] }).body;
+    const quoting = card.filter(
+      (element) => JSON.stringify(element).includes('evil.example') || JSON.stringify(element).includes('_Excel_'),
+    );
+    expect(quoting.map((element) => element.type)).toEqual(['RichTextBlock', 'RichTextBlock']);
+    expect(quoting[0].inlines).toEqual([
+      { type: 'TextRun', text: 'Review needed: APP-0042 "**Free** [money](https://evil.example)" — HIGH risk.' },
+    ]);
+    expect(quoting[1].inlines.map((inline: any) => inline.text).join('')).toBe('Platform: _Excel_');
+  });
 });

@@ -142,6 +142,7 @@ export function shown(call: ConnectorCall): string {
     if (!element || typeof element !== 'object') return;
     if (element.type === 'TextBlock') parts.push(element.text);
     if (element.type === 'FactSet') for (const fact of element.facts) parts.push(`${fact.title}: ${fact.value}`);
+    if (element.type === 'RichTextBlock') parts.push(element.inlines.map((inline: any) => inline.text).join(''));
     for (const child of [...(element.body ?? []), ...(element.actions ?? [])]) walk(child);
   };
   walk(content);
