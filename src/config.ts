@@ -28,6 +28,13 @@ const ConfigSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** How long a delivery may take before another instance may assume it crashed and take the message over. */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  /**
+   * Bearer token for the admin HTTP API (POST /api/leavers, for HR or identity workflows). Unset: that
+   * API refuses every request. At least 32 characters, so it cannot be guessed.
+   */
+  STEWARD_ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (for example: openssl rand -hex 32)',
+  }),
   /** How often the server looks for reviews past their SLA. */
   SLA_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });

@@ -14,6 +14,7 @@ const LAYERS = [
   ['src/db', 'src/store'],
   ['src/review'],
   ['src/apps', 'src/outbox'],
+  ['src/lifecycle'],
   ['src/handbook'],
   ['src/intake'],
   ['src/conversation'],

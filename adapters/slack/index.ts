@@ -9,6 +9,7 @@ import { registerActionListeners } from './listeners/actions.ts';
 import { registerCommandListeners } from './listeners/commands.ts';
 import { registerHomeListeners } from './listeners/home.ts';
 import { registerMessageListeners } from './listeners/messages.ts';
+import { registerPeopleListeners } from './listeners/people.ts';
 import { registerShortcutListeners } from './listeners/shortcuts.ts';
 import { registerViewListeners } from './listeners/views.ts';
 import { createReceiver } from './receiver.ts';
@@ -61,6 +62,7 @@ export async function createSlackAdapter({ services, env, logger }: AdapterConte
   registerCommandListeners(app, slack);
   registerActionListeners(app, slack);
   registerViewListeners(app, slack);
+  registerPeopleListeners(app, slack);
   registerShortcutListeners(app, slack);
   registerHomeListeners(app, slack);
 

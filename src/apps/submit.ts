@@ -89,6 +89,9 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
   }
   const reference = formatReference(refNumber);
   await tx.apps.addVersion({ appId, version, profile, createdBy: `${actor.platform}:${actor.userId}` });
+  // Registering or updating an app confirms it: recertification counts from now.
+  await tx.apps.setBackupOwner(appId, profile.backupOwner ?? null);
+  await tx.apps.markCertified(appId, new Date());
   await tx.assessments.record(appId, version, assessment);
   await tx.audit.record({
     actor,

@@ -44,6 +44,13 @@ const COMMANDS: CliCommand[] = [
     run: async (args, ctx) => (await import('./commands/apps.ts')).runApps(args, ctx),
   },
   {
+    name: 'owners',
+    usage: 'steward owners leave <email | platform:userId> | --file leavers.csv [--json]',
+    summary: 'Record that someone left: their apps go to their backups or are orphaned.',
+    usesDatabase: true,
+    run: async (args, ctx) => (await import('./commands/owners.ts')).runOwners(args, ctx),
+  },
+  {
     name: 'reviews',
     usage: 'steward reviews --overdue [--json] [--now <date>]',
     summary: 'List reviews past their SLA.',

@@ -20,6 +20,11 @@ export interface InboundMessage {
   threadId?: string;
   user: { userId: string; displayName?: string; email?: string };
   text: string;
+  /**
+   * People the message mentions, as the platform identifies them (Slack <@U…>, Teams <at> entities):
+   * adapters turn a mention into readable text ("@Pat Lee"), and this keeps who it was.
+   */
+  mentions?: Mention[];
   /** The platform's id for this delivery (Slack event_id, Teams activity id): a second delivery is ignored. */
   eventId?: string;
   /**
@@ -36,6 +41,13 @@ export interface InboundMessage {
   mayRepeat?: boolean;
 }
 
+interface Mention {
+  userId: string;
+  displayName?: string;
+  /** The mention as it reads in `text` ("@Pat Lee"). */
+  text: string;
+}
+
 export interface TurnResult {
   replies: Reply[];
   /** True when the event had already been handled: nothing was done and nothing should be sent. */
@@ -46,7 +58,10 @@ export interface TurnResult {
   queued?: boolean;
 }
 
-export type DialogueDeps = Omit<DialogueContext, 'speaker' | 'store' | 'address' | 'turn' | 'requestHuman'> & {
+export type DialogueDeps = Omit<
+  DialogueContext,
+  'speaker' | 'store' | 'address' | 'turn' | 'requestHuman' | 'mentions'
+> & {
   requestHuman?(
     question: LastQuestion,
     maker: { speaker: Owner; address: { channelId: string; threadId?: string } },
@@ -113,6 +128,7 @@ export class ConversationEngine {
     const ctx: DialogueContext = {
       ...this.deps,
       speaker,
+      mentions: message.mentions ?? [],
       store: this.store,
       address: { channelId: message.channelId, ...(message.threadId ? { threadId: message.threadId } : {}) },
       requestHuman: undefined,

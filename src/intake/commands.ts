@@ -12,7 +12,12 @@ export type Command =
   | { kind: 'update'; target: string }
   | { kind: 'register' }
   | { kind: 'ask'; question: string }
-  | { kind: 'askHuman' };
+  | { kind: 'askHuman' }
+  /** After registration: retire an app; confirm it is still in use (recertification); take over or hand on ownership. */
+  | { kind: 'retire'; target: string }
+  | { kind: 'keep'; target: string }
+  | { kind: 'accept'; target: string }
+  | { kind: 'handOn'; target: string; to: string };
 
 const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
 const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
@@ -58,6 +63,20 @@ export function parseCommand(text: string): Command | undefined {
     };
   const update = /^update\s+(?:my\s+)?(?:app\s+)?(.+)$/u.exec(said);
   if (update?.[1]) return { kind: 'update', target: update[1] };
+  // Lifecycle commands name an app by reference, so "retire" alone or "keep it simple" are not taken.
+  const lifecycle = /^(retire|decommission|still in use|keep|accept|take over)\s+(app-\d+)$/u.exec(said);
+  if (lifecycle?.[1] && lifecycle[2]) {
+    const target = lifecycle[2].toUpperCase();
+    if (lifecycle[1] === 'retire' || lifecycle[1] === 'decommission') return { kind: 'retire', target };
+    if (lifecycle[1] === 'accept' || lifecycle[1] === 'take over') return { kind: 'accept', target };
+    return { kind: 'keep', target };
+  }
+  const handOn = /^(?:hand on|hand over|give|transfer)\s+(app-\d+)\s+to\s+(.+)$/u.exec(said);
+  if (handOn?.[1] && handOn[2]) {
+    // The person as written (a mention's id or an e-mail address keeps its case).
+    const to = /\bto\s+(.+)$/iu.exec(text.trim())?.[1]?.trim() ?? handOn[2];
+    return { kind: 'handOn', target: handOn[1].toUpperCase(), to };
+  }
   return undefined;
 }
 

@@ -20,6 +20,8 @@ interface QuestionAnswer {
 
 export interface DialogueContext {
   speaker: Owner;
+  /** People the message mentions, on the speaker's platform (see InboundMessage.mentions). */
+  mentions?: ReadonlyArray<{ userId: string; displayName?: string; text: string }>;
   policy: Policy;
   /** The words answers are read by (policy/vocabulary.yaml). */
   vocabulary: Vocabulary;

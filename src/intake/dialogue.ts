@@ -130,6 +130,10 @@ async function intakeTurn(
       return same(...(await answerGuardrail(command.question, ctx)));
     case 'update':
     case 'register':
+    case 'retire':
+    case 'keep':
+    case 'accept':
+    case 'handOn':
       return same({
         text: `We're in the middle of ${intake.updating ? `updating ${intake.updating.reference}` : 'a registration'}. Finish it, or say *cancel* first.`,
         tone: 'info',

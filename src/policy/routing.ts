@@ -61,3 +61,26 @@ export function reviewerTeams(
   const candidates: Array<TeamId | typeof LEADS> = [...Object.keys(policy.teams), LEADS];
   return candidates.filter((team) => isReviewer(policy, team, platform, userId, userGroupIds));
 }
+
+/**
+ * Where the governance leads are told things (overdue reviews, orphaned apps, overdue recertifications):
+ * their destinations on the platforms this process delivers to; Slack's are printed on the console when
+ * no chat platform is configured.
+ */
+export function leadsDestinations(
+  policy: Policy,
+  deliveryPlatforms: readonly string[],
+): Array<{ platform: string; destination: string }> {
+  return [
+    ...policy.leads.destinations.slack.map((destination) => ({ platform: 'slack', destination })),
+    ...policy.leads.destinations.teams.map(({ team, channel }) => ({
+      platform: 'teams',
+      destination: `${team}/${channel}`,
+    })),
+  ].flatMap((target) => {
+    if (deliveryPlatforms.includes(target.platform)) return [target];
+    if (target.platform === 'slack' && deliveryPlatforms.includes('console'))
+      return [{ ...target, platform: 'console' }];
+    return [];
+  });
+}

@@ -88,6 +88,27 @@ const TierSettingsSchema = z
   })
   .strict();
 
+const days = z.number().int().positive();
+
+const LifecycleSchema = z
+  .object({
+    /** From this tier up, intake asks who looks after the app when its owner is away, and needs an answer. */
+    backupOwnerFrom: z.enum(TIERS).default('medium'),
+    /** How often the owner re-confirms an app, in days, per tier. */
+    recertifyEveryDays: z
+      .object({ low: days.default(365), medium: days.default(180), high: days.default(90), critical: days.default(90) })
+      .strict()
+      .default({ low: 365, medium: 180, high: 90, critical: 90 }),
+    /** Days without an answer to a recertification digest before its one reminder; as many again, the leads are told. */
+    recertifyReminderDays: days.default(7),
+  })
+  .strict()
+  .default({
+    backupOwnerFrom: 'medium',
+    recertifyEveryDays: { low: 365, medium: 180, high: 90, critical: 90 },
+    recertifyReminderDays: 7,
+  });
+
 // ---------------------------------------------------------------- the condition language
 
 /**
@@ -299,6 +320,8 @@ export const PolicySchema = z
       })
       .strict()
       .default({ riskHints: [] }),
+    /** After registration: backup owners, recertification. */
+    lifecycle: LifecycleSchema,
     /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
     handbook: z
       .object({ dir: z.string().trim().min(1).default('handbook') })

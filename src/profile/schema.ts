@@ -99,6 +99,8 @@ export const AppProfileSchema = z
     criticality: z.enum(CRITICALITIES),
     externalSharing: z.boolean(),
     owner: OwnerSchema.optional(),
+    /** Who looks after the app when the owner is away or leaves: a person on the owner's platform, or an e-mail. */
+    backupOwner: OwnerSchema.optional(),
   })
   .strict();
 

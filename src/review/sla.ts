@@ -3,6 +3,7 @@ import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
 import { SYSTEM_ACTOR } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
+import { leadsDestinations } from '../policy/routing.ts';
 import { escalatedTeamsOf, reviewStanding } from './standing.ts';
 
 // Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
@@ -113,18 +114,7 @@ export async function sendSlaReminders(
         }),
       );
       if (now < review.leadsAt) return;
-      const leads = [
-        ...policy.leads.destinations.slack.map((destination) => ({ platform: 'slack', destination })),
-        ...policy.leads.destinations.teams.map(({ team, channel }) => ({
-          platform: 'teams',
-          destination: `${team}/${channel}`,
-        })),
-      ].flatMap((target) => {
-        if (deliveryPlatforms.includes(target.platform)) return [target];
-        if (target.platform === 'slack' && deliveryPlatforms.includes('console'))
-          return [{ ...target, platform: 'console' }];
-        return [];
-      });
+      const leads = leadsDestinations(policy, deliveryPlatforms);
       const added = await tx.outbox.enqueue(
         leads.map((target) => ({
           dedupeKey: `sla-leads:${review.appId}:v${review.version}:${target.platform}:${target.destination}`,

@@ -7,6 +7,8 @@ import type { Owner } from '../profile/schema.ts';
 import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
 import type { RegisterOutcome } from '../apps/register.ts';
 import type { AdapterState } from '../store/adapter-state.ts';
+import type { LeaverOutcome } from '../lifecycle/ownership.ts';
+import type { Person } from '../lifecycle/people.ts';
 
 // The one interface between the core and the chat platforms' adapters (Slack, Teams, the terminal).
 // An adapter verifies and parses a platform's request, calls one of these, and renders what comes
@@ -35,6 +37,11 @@ export interface StewardPort {
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** A reviewer's reply in a handed-over question's thread, relayed to the maker. */
   relayHumanAnswer(request: HumanAnswer): Promise<RelayOutcome>;
+  /**
+   * Someone left (a platform said their account was deactivated): their apps go to their backups or
+   * are orphaned. Marking the same person twice changes nothing.
+   */
+  personLeft(person: Person, source: string): Promise<LeaverOutcome>;
   /** Registers a whole profile at once (a form or an import). */
   registerProfile(owner: Owner, input: unknown, options?: { eventId?: string }): Promise<RegisterOutcome>;
   /** The owner's apps with status and risk, as the core presents them. */

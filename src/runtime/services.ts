@@ -27,6 +27,7 @@ import type { AppProfile } from '../profile/schema.ts';
 import { decide } from '../review/decide.ts';
 import { registerProfile } from '../apps/register.ts';
 import { InFlightWork } from './in-flight.ts';
+import { markLeft } from '../lifecycle/ownership.ts';
 import type { StewardPort } from './port.ts';
 import { startControlServer } from './control.ts';
 import { EmbeddedDatabaseBusyError, acquireEmbeddedLock, recordControlSocket } from './embedded-lock.ts';
@@ -186,6 +187,16 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     },
     state: store.adapterState,
     relayHumanAnswer: (request) => inFlight.start(() => relayHumanAnswer(store, policy, request)),
+    personLeft: (person, source) =>
+      inFlight.start(async () => {
+        const outcome = await markLeft(
+          { store, policy, deliveryPlatforms: options.deliveryPlatforms, now: new Date() },
+          person,
+          source,
+        );
+        void deliverNow();
+        return outcome;
+      }),
     recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, store, threadKeyOf),
     registerProfile: (owner, input, registerOptions) =>
       inFlight.start(() =>

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 // route. The error itself (its message, its stack) goes to the request's log lines only: Express's own
 // error page would show the stack and the install path to whoever sent the request.
 
-interface ErrorAnswer {
+export interface ErrorAnswer {
   status: number;
   /** Short, kebab-case, stable: for clients to tell failures apart. */
   code: string;
@@ -105,7 +105,8 @@ function answerFor(error: unknown): ErrorAnswer {
   return status < 500 ? { status, code: 'request-refused', message: 'The request was refused.' } : INTERNAL;
 }
 
-function sendError(res: Response, answer: ErrorAnswer): void {
+/** An answer of this server's own making, with its specific code and message (a validation error, say). */
+export function sendError(res: Response, answer: ErrorAnswer): void {
   const body: ErrorBody = {
     error: { code: answer.code, message: answer.message },
     requestId: String(res.locals.requestId ?? ''),

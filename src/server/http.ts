@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { DEFAULT_MIGRATIONS_DIR } from '../db/migrate.ts';
 import type { Services } from '../runtime/services.ts';
 import { errorHandler, methodNotAllowed, notFound } from './errors.ts';
+import { mountLeavers } from './leavers.ts';
 
 // The HTTP server of `npm start`: liveness, readiness, metrics, and the adapters' endpoints.
 
@@ -94,6 +95,7 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
   });
   app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
 
+  mountLeavers(app, services);
   for (const mount of mounts) mount.mount?.(app);
   // After every route, the adapters' included: errors anywhere are answered as JSON, never with a stack.
   app.use(notFound);

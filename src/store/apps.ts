@@ -34,6 +34,8 @@ interface NewApp {
 
 export interface AppRepository {
   byId(id: string): Promise<AppRow | null>;
+  /** Any app by its reference ("APP-0042", "app 42"), whoever owns it. */
+  byReference(reference: string): Promise<AppRow | null>;
   /**
    * The app, its row locked until the transaction ends (SELECT ... FOR UPDATE): decisions on one app
    * are taken one after another, so two teams approving at once both see each other's approval.
@@ -53,7 +55,34 @@ export interface AppRepository {
   addVersion(version: { appId: string; version: number; profile: AppProfile; createdBy: string }): Promise<void>;
   /** The profile of the app's current version, parsed. */
   currentProfile(app: Pick<AppRow, 'id' | 'currentVersion'>): Promise<AppProfile>;
+  /** Sets (or clears) who looks after the app when its owner is away. */
+  setBackupOwner(id: string, backup: (OwnerRef & { displayName?: string; email?: string }) | null): Promise<void>;
+  /** Apps the person owns, or backs up (by platform id, or by e-mail address when given), retired ones left out. */
+  ownedOrBackedUpBy(person: OwnerRef & { email?: string }): Promise<AppRow[]>;
+  /**
+   * Makes `owner` the owner. `unconfirmed`: they did not ask for it (the backup of a leaver) and are
+   * asked to accept. The backup owner is cleared when they are the new owner; the orphan mark goes.
+   */
+  transferOwner(
+    id: string,
+    owner: OwnerRef & { displayName?: string; email?: string },
+    options: { unconfirmed: boolean; at: Date },
+  ): Promise<void>;
+  confirmOwnership(id: string): Promise<void>;
+  markOrphaned(id: string, at: Date): Promise<void>;
+  orphaned(): Promise<AppRow[]>;
+  retire(id: string, at: Date): Promise<void>;
+  /** The owner confirmed the app is in use (or registered or updated it): recertification counts from `at`. */
+  markCertified(id: string, at: Date): Promise<void>;
+  exempt(id: string, until: Date | null, reason: string | null): Promise<void>;
 }
+
+const backupColumns = (backup: (OwnerRef & { displayName?: string; email?: string }) | null) => ({
+  backupOwnerPlatform: backup?.platform ?? null,
+  backupOwnerUserId: backup?.userId ?? null,
+  backupOwnerName: backup?.displayName ?? null,
+  backupOwnerEmail: backup?.email ?? null,
+});
 
 export function appRepository(db: Client): AppRepository {
   const byOwnerAndName = (owner: OwnerRef, name: string) =>
@@ -68,6 +97,10 @@ export function appRepository(db: Client): AppRepository {
     });
   return {
     byId: (id) => db.app.findUnique({ where: { id } }),
+    async byReference(reference) {
+      const refNumber = parseReference(reference);
+      return refNumber === undefined ? null : db.app.findUnique({ where: { refNumber } });
+    },
     async lockForDecision(id) {
       await db.$executeRaw`SELECT 1 FROM "App" WHERE "id" = ${id} FOR UPDATE`;
       return db.app.findUnique({ where: { id } });
@@ -144,6 +177,62 @@ export function appRepository(db: Client): AppRepository {
         where: { appId_version: { appId: app.id, version: app.currentVersion } },
       });
       return AppProfileSchema.parse(version.profile);
+    },
+    async setBackupOwner(id, backup) {
+      await db.app.update({ where: { id }, data: backupColumns(backup) });
+    },
+    ownedOrBackedUpBy: (person) =>
+      db.app.findMany({
+        where: {
+          NOT: { status: 'retired' },
+          OR: [
+            { ownerPlatform: person.platform, ownerUserId: person.userId },
+            { backupOwnerPlatform: person.platform, backupOwnerUserId: person.userId },
+            ...(person.email
+              ? [
+                  { ownerEmail: { equals: person.email, mode: 'insensitive' as const } },
+                  { backupOwnerEmail: { equals: person.email, mode: 'insensitive' as const } },
+                ]
+              : []),
+          ],
+        },
+        orderBy: { refNumber: 'asc' },
+      }),
+    async transferOwner(id, owner, options) {
+      const app = await db.app.findUniqueOrThrow({ where: { id } });
+      const backupIsNewOwner = app.backupOwnerPlatform === owner.platform && app.backupOwnerUserId === owner.userId;
+      await db.app.update({
+        where: { id },
+        data: {
+          ownerPlatform: owner.platform,
+          ownerUserId: owner.userId,
+          ownerName: owner.displayName ?? null,
+          ownerEmail: owner.email ?? null,
+          ownershipUnconfirmedSince: options.unconfirmed ? options.at : null,
+          orphanedAt: null,
+          ...(backupIsNewOwner ? backupColumns(null) : {}),
+        },
+      });
+    },
+    async confirmOwnership(id) {
+      await db.app.update({ where: { id }, data: { ownershipUnconfirmedSince: null } });
+    },
+    async markOrphaned(id, at) {
+      await db.app.update({ where: { id }, data: { orphanedAt: at } });
+    },
+    orphaned: () =>
+      db.app.findMany({
+        where: { orphanedAt: { not: null }, NOT: { status: 'retired' } },
+        orderBy: { refNumber: 'asc' },
+      }),
+    async retire(id, at) {
+      await db.app.update({ where: { id }, data: { status: 'retired', retiredAt: at } });
+    },
+    async markCertified(id, at) {
+      await db.app.update({ where: { id }, data: { lastCertifiedAt: at } });
+    },
+    async exempt(id, until, reason) {
+      await db.app.update({ where: { id }, data: { exemptUntil: until, exemptReason: reason } });
     },
   };
 }

@@ -19,6 +19,8 @@ import type { ProcessedEvents } from './processed-events.ts';
 import { processedEvents } from './processed-events.ts';
 import type { ReviewRepository } from './reviews.ts';
 import { reviewRepository } from './reviews.ts';
+import type { LeaverRepository, RecertificationRepository } from './lifecycle.ts';
+import { leaverRepository, recertificationRepository } from './lifecycle.ts';
 import type { Client } from './types.ts';
 
 // The database as the rest of Steward sees it: one repository per kind of record, and transactions.
@@ -31,6 +33,8 @@ export interface Store {
   conversations: ConversationRepository;
   outbox: OutboxRepository;
   handoffs: HandoffRepository;
+  leavers: LeaverRepository;
+  recertifications: RecertificationRepository;
   audit: AuditLog;
   events: ProcessedEvents;
   adapterState: AdapterStateStore;
@@ -48,6 +52,8 @@ export function createStore(prisma: PrismaClient): Store {
     conversations: conversationRepository(db),
     outbox: outboxRepository(db),
     handoffs: handoffRepository(db),
+    leavers: leaverRepository(db),
+    recertifications: recertificationRepository(db),
     audit: auditLog(db),
     events: processedEvents(db),
     adapterState: adapterStateStore(db, (work) => (db === prisma ? inTransaction(work) : work(db))),

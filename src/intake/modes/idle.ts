@@ -12,6 +12,7 @@ import { HELP_TEXT, INTAKE_HELP, stepReply, summaryReply } from '../render.ts';
 import { IDLE } from '../state.ts';
 import { preview } from '../understand/reading.ts';
 import { afterDescription } from './answering.ts';
+import { lifecycleTurn } from './lifecycle.ts';
 import { answerGuardrail, myAppsReply, notFoundReply, statusReply } from './shared.ts';
 
 // No registration under way: commands, openers ("Hi! I want to register an app", "I built a Power
@@ -41,6 +42,11 @@ export async function idleTurn(text: string, command: Command | undefined, ctx: 
         text: "There's nothing in progress. Say *register* to register an app, or *help* to see what I can do.",
         tone: 'info',
       });
+    case 'retire':
+    case 'keep':
+    case 'accept':
+    case 'handOn':
+      return lifecycleTurn(command, ctx);
     case 'askHuman':
     case undefined:
       break;

@@ -81,17 +81,20 @@ describe('manifest.json', () => {
       messages_tab_read_only_enabled: false,
     });
     expect(manifest.features.bot_user.display_name).toBe('Steward');
-    // Channel messages: reviewers' replies in the thread of a handed-over question.
+    // Channel messages: reviewers' replies in the thread of a handed-over question. user_change: a
+    // deactivated account is someone who left (their apps go to their backups or the orphan queue).
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([
       'app_home_opened',
       'app_mention',
       'message.channels',
       'message.groups',
       'message.im',
+      'user_change',
     ]);
     // Each scope is used: mentions, DMs (read, open), posting, slash command and shortcut, channel names
     // (public, private), channel history (handoff threads; finding a post interrupted by a crash),
-    // display names, reviewer groups. Nothing more.
+    // display names, reviewer groups, leavers' e-mail addresses (to find the apps they own by address).
+    // Nothing more.
     expect(manifest.oauth_config.scopes.bot).toEqual([
       'app_mentions:read',
       'channels:history',
@@ -104,6 +107,7 @@ describe('manifest.json', () => {
       'im:write',
       'usergroups:read',
       'users:read',
+      'users:read.email',
     ]);
   });
 });

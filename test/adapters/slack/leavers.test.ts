@@ -1,0 +1,114 @@
+// Leavers end to end: Slack's user_change for a deactivated account and HR's POST /api/leavers, against
+// the server as `npm start` runs it. Without the admin token the API changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSteward } from '../../support/processes.ts';
+import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
+import { startFakeSlack } from '../../support/fake-slack.ts';
+import type { RunningSteward } from './harness.ts';
+import { BOT_TOKEN, SlackSide, fixture, startSteward, visibleText } from './harness.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+const CHANNELS = [
+  { id: 'C0PRIVACY', name: 'gov-privacy' },
+  { id: 'C0LEADS', name: 'gov-leads' },
+];
+const USERS = {
+  U0LEAVER1: { name: 'lena', real_name: 'Lena Leaver' },
+  U0STAYER1: { name: 'sten', real_name: 'Sten Stayer' },
+};
+
+let fake: FakeSlack;
+let steward: RunningSteward;
+let slack: SlackSide;
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: CHANNELS, users: USERS });
+  steward = await startSteward(fake, { STEWARD_ADMIN_TOKEN: ADMIN_TOKEN });
+  slack = new SlackSide(steward, fake);
+});
+
+afterAll(async () => {
+  if (process.env.SHOW_SERVER_OUTPUT) console.log(steward?.output());
+  await steward?.stop();
+  await fake?.close();
+});
+
+const postedTo = (channel: string, contains: string) => (call: SlackCall) =>
+  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
+
+async function registerByForm(user: string, name: string): Promise<string> {
+  const response = await slack.submitForm(user, { name: { type: 'plain_text_input', value: name } });
+  const reference = /APP-\d{4,}/u.exec(response.text)?.[0];
+  if (!reference) throw new Error(`No reference in ${response.text}`);
+  return reference;
+}
+
+async function auditActions(): Promise<Array<{ action: string; details: any }>> {
+  return JSON.parse((await runSteward(['audit', 'export', '--format', 'json'], steward.env)).stdout);
+}
+
+const leavers = (body: unknown, token?: string) =>
+  fetch(`${steward.url}/api/leavers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+describe('people who leave', () => {
+  it('a deactivated Slack account orphans its apps and asks the leads to name a new owner', async () => {
+    const reference = await registerByForm('U0LEAVER1', 'Expense helper');
+    const before = fake.calls.length;
+    expect((await slack.event(fixture('event_user_change'))).status).toBe(200);
+    const toLeads = await fake.waitFor(postedTo('C0LEADS', `${reference} has no owner`), {
+      after: before,
+      what: 'the leads asked for a new owner',
+    });
+    expect(visibleText(toLeads)).toContain(`hand on ${reference} to`);
+    // Slack redelivers the event: nothing new happens.
+    const again = fixture('event_user_change');
+    again.event_id = 'Ev0USERCHANGE2';
+    await slack.event(again, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.calls.slice(before).filter(postedTo('C0LEADS', `${reference} has no owner`))).toHaveLength(1);
+    const audit = await auditActions();
+    expect(audit.filter((event) => event.action === 'person.left')).toHaveLength(1);
+    expect(audit.filter((event) => event.action === 'app.orphaned').map((event) => event.details.reference)).toEqual([
+      reference,
+    ]);
+  });
+
+  it('POST /api/leavers refuses a request without the admin token, and changes nothing', async () => {
+    const reference = await registerByForm('U0STAYER1', 'Room planner');
+    const before = (await auditActions()).length;
+    for (const token of [undefined, 'wrong-token-wrong-token-wrong-token-00']) {
+      const response = await leavers({ leavers: ['slack:U0STAYER1'] }, token);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      const body = await response.json();
+      expect(body).toEqual({
+        error: { code: 'unauthorized', message: 'Send the admin token as "Authorization: Bearer <token>".' },
+        requestId: response.headers.get('x-request-id'),
+      });
+    }
+    expect((await auditActions()).length).toBe(before);
+
+    const accepted = await leavers({ leavers: ['slack:U0STAYER1'] }, ADMIN_TOKEN);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({
+      results: [
+        { person: 'slack:U0STAYER1', recorded: true, transferred: [], orphaned: [reference], backupCleared: [] },
+      ],
+    });
+    const twice = await leavers({ leavers: ['slack:U0STAYER1'] }, ADMIN_TOKEN);
+    expect(((await twice.json()) as { results: unknown[] }).results[0]).toMatchObject({
+      recorded: false,
+      orphaned: [],
+    });
+
+    const invalid = await leavers({ leavers: ['Sten'] }, ADMIN_TOKEN);
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { code: string } }).error.code).toBe('invalid-leavers');
+  });
+});

@@ -1,0 +1,69 @@
+// `steward owners leave`: an admin records who left, one at a time or from a file, as the command line
+// runs it (in-process, real database).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { memoryIO } from '../src/cli/io.ts';
+import { writeTestPolicy } from './support/policy.ts';
+
+const HEADER =
+  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
+const ROWS = [
+  'Desk booking,Books hot desks,power-apps,Facilities,organization,400,internal,,false,medium,false,slack,UANA,ana@example.com',
+  'Leads sync,Copies leads to HubSpot,zapier,Marketing,team,6,personal,HubSpot:write,false,low,false,slack,UBEN,',
+  'Lunch rota,Who orders lunch,excel,Facilities,team,8,internal,,false,low,false,slack,UCLEO,',
+];
+
+describe('steward owners leave', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const run = async (...argv: string[]) => {
+    const io = memoryIO({ env, cwd: dir });
+    const code = await main(argv, io);
+    return { code, out: io.out, err: io.err };
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-owners-'));
+    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
+    expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('records a leaver named by e-mail, orphans their app, and says so; a second time changes nothing', async () => {
+    const first = await run('owners', 'leave', 'Ana@Example.com');
+    expect(first).toMatchObject({ code: 0, err: '' });
+    expect(first.out).toMatch(
+      /^email:ana@example\.com: recorded as having left\. APP-\d{4} orphaned \(the leads are asked to name an owner\)\n$/u,
+    );
+    const again = await run('owners', 'leave', 'ana@example.com', '--json');
+    expect(JSON.parse(again.out)).toEqual({
+      results: [{ person: 'email:ana@example.com', recorded: false, transferred: [], orphaned: [], backupCleared: [] }],
+    });
+  });
+
+  it('reads a leavers file, and changes nothing when a row is not a person', async () => {
+    await writeFile(path.join(dir, 'bad.csv'), 'person\nslack:UBEN\nBen from marketing\n');
+    const bad = await run('owners', 'leave', '--file', 'bad.csv');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('row 3: "Ben from marketing" is not an e-mail address or platform:userId');
+    await writeFile(path.join(dir, 'leavers.csv'), 'person\nslack:UBEN\nslack:UCLEO\n');
+    const good = await run('owners', 'leave', '--file', 'leavers.csv', '--json');
+    expect(good.code).toBe(0);
+    const results = JSON.parse(good.out).results as Array<{ person: string; orphaned: string[] }>;
+    expect(results.map((result) => [result.person, result.orphaned.length])).toEqual([
+      ['slack:UBEN', 1],
+      ['slack:UCLEO', 1],
+    ]);
+  });
+
+  it('explains its usage when the person is missing or unreadable', async () => {
+    expect((await run('owners', 'leave')).code).toBe(2);
+    const unreadable = await run('owners', 'leave', 'Ben');
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.err).toContain('"Ben" is not an e-mail address or platform:userId');
+  });
+});
