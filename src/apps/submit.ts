@@ -92,6 +92,16 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
   // Registering or updating an app confirms it: recertification counts from now.
   await tx.apps.setBackupOwner(appId, profile.backupOwner ?? null);
   await tx.apps.markCertified(appId, new Date());
+  if (request.updatingAppId) {
+    // An update answers the app's open recertification: the owner has just looked at it.
+    const open = await tx.recertifications.openOf(appId);
+    if (open)
+      await tx.recertifications.answer(open.id, {
+        answer: 'updated',
+        by: `${actor.platform}:${actor.userId}`,
+        at: new Date(),
+      });
+  }
   await tx.assessments.record(appId, version, assessment);
   await tx.audit.record({
     actor,

@@ -38,8 +38,8 @@ const COMMANDS: CliCommand[] = [
   },
   {
     name: 'apps',
-    usage: 'steward apps list|export|import ...',
-    summary: 'List, export (CSV/JSON) or import (CSV) the app inventory.',
+    usage: 'steward apps list|show|export|import|exempt|retire ...',
+    summary: 'List, show, export (CSV/JSON), import (CSV), exempt from recertification or retire apps.',
     usesDatabase: true,
     run: async (args, ctx) => (await import('./commands/apps.ts')).runApps(args, ctx),
   },
@@ -56,6 +56,13 @@ const COMMANDS: CliCommand[] = [
     summary: 'List reviews past their SLA.',
     usesDatabase: true,
     run: async (args, ctx) => (await governance()).runReviews(args, ctx),
+  },
+  {
+    name: 'recertify',
+    usage: 'steward recertify [--due] [--now <date>] [--json]',
+    summary: 'Run a recertification cycle now, or list what is due.',
+    usesDatabase: true,
+    run: async (args, ctx) => (await import('./commands/recertify.ts')).runRecertify(args, ctx),
   },
   {
     name: 'audit',

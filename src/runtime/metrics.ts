@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { overdueRecertificationCount } from '../lifecycle/recertify.ts';
 import type { Store } from '../store/store.ts';
 
-// Prometheus metrics. Counters and histograms are this process's; the outbox, escalation and SLA
-// figures are read from the database at scrape time, so every instance reports the same totals.
+// Prometheus metrics. Counters and histograms are this process's; the outbox, escalation, SLA and
+// lifecycle figures are read from the database at scrape time, so every instance reports the same totals.
 
 export class StewardMetrics {
   readonly registry = new Registry();
@@ -105,6 +106,22 @@ export class StewardMetrics {
       registers,
       async collect() {
         this.set(await store.audit.count('review.sla_breached'));
+      },
+    });
+    new Gauge({
+      name: 'steward_apps_orphaned',
+      help: 'Apps whose owner left with nobody to take over, waiting for the leads to name one',
+      registers,
+      async collect() {
+        this.set((await store.apps.orphaned()).length);
+      },
+    });
+    new Gauge({
+      name: 'steward_recertifications_overdue',
+      help: 'Recertifications unanswered after the reminder, of which the leads were told',
+      registers,
+      async collect() {
+        this.set(await overdueRecertificationCount(store));
       },
     });
   }

@@ -8,13 +8,17 @@ import { APP_STATUSES } from '../../store/types.ts';
 import type { AppRow, AppStatus } from '../../store/types.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
+import { exemptApp, retireApp, showApp } from './app-lifecycle.ts';
 
-// `steward apps list | export | import`: the inventory.
+// `steward apps list | export | import | show | exempt | retire`: the inventory.
 
 const USAGE = `Usage:
-  steward apps list [--json] [--status <status>]
+  steward apps list [--json] [--status <status>] [--orphaned]
   steward apps export --format csv|json [--output <file>]
-  steward apps import <file.csv> [--json]`;
+  steward apps import <file.csv> [--json]
+  steward apps show <APP-####> [--json]
+  steward apps exempt <APP-####> --until <date> --reason <text> [--json]
+  steward apps retire <APP-####> [--reason <text>] [--json]`;
 
 function appRow(app: AppRow) {
   return {
@@ -46,6 +50,9 @@ export async function runApps(args: string[], ctx: CommandContext): Promise<numb
   if (sub === 'list') return list(rest, ctx);
   if (sub === 'export') return exportApps(rest, ctx);
   if (sub === 'import') return importApps(rest, ctx);
+  if (sub === 'show') return showApp(rest, ctx);
+  if (sub === 'exempt') return exemptApp(rest, ctx);
+  if (sub === 'retire') return retireApp(rest, ctx);
   ctx.io.stderr(`Unknown subcommand "apps ${sub}".\n${USAGE}`);
   return 2;
 }
@@ -57,16 +64,23 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
     ctx.io.stderr(`--status must be one of ${APP_STATUSES.join(', ')}.`);
     return 2;
   }
-  const apps = await services.store.apps.list(status ? { status: [status] } : {});
+  const orphaned = flag(args, '--orphaned');
+  const apps = orphaned
+    ? (await services.store.apps.orphaned()).filter((app) => !status || app.status === status)
+    : await services.store.apps.list(status ? { status: [status] } : {});
   if (flag(args, '--json')) {
-    ctx.io.stdout(JSON.stringify(apps.map(appRow), null, 2));
+    // The orphaned list adds when each was orphaned; the plain list's shape is unchanged.
+    const rows = apps.map((app) =>
+      orphaned ? { ...appRow(app), orphanedAt: app.orphanedAt?.toISOString() ?? null } : appRow(app),
+    );
+    ctx.io.stdout(JSON.stringify(rows, null, 2));
     return 0;
   }
   if (apps.length === 0) {
-    ctx.io.stdout('No apps registered yet.');
+    ctx.io.stdout(orphaned ? 'No orphaned apps.' : 'No apps registered yet.');
     return 0;
   }
-  const rows = [['REFERENCE', 'NAME', 'OWNER', 'STATUS', 'TIER', 'VERSION']];
+  const rows = [['REFERENCE', 'NAME', 'OWNER', 'STATUS', 'TIER', 'VERSION', ...(orphaned ? ['ORPHANED SINCE'] : [])]];
   for (const app of apps) {
     rows.push([
       formatReference(app.refNumber),
@@ -75,6 +89,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
       statusLabel(app.status),
       app.tier ?? '-',
       String(app.currentVersion),
+      ...(orphaned ? [app.orphanedAt?.toISOString().slice(0, 10) ?? '-'] : []),
     ]);
   }
   ctx.io.stdout(table(rows));

@@ -8,8 +8,13 @@ import type { Services } from '../../runtime/services.ts';
 import { openServices } from '../../runtime/services.ts';
 import { createHttpApp, listen } from '../../server/http.ts';
 import { sendSlaReminders } from '../../review/sla.ts';
+import { remindAboutOrphans } from '../../lifecycle/orphans.ts';
+import { runRecertification } from '../../lifecycle/recertify.ts';
 import type { CliIO } from '../io.ts';
 import type { HostHandler } from './chat.ts';
+
+/** Recertification falls due by the day: hourly runs (and one at start) ask on the day without waste. */
+const RECERTIFY_CHECK_MS = 3_600_000;
 
 /** `steward serve`: the HTTP server with the chat platforms and the outbox worker, until SIGTERM or SIGINT. */
 export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<number> {
@@ -62,8 +67,19 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     sendSlaReminders(services.store, services.policy, new Date(), services.deliveryPlatforms).catch((error: unknown) =>
       logger.error({ err: error }, 'SLA check failed'),
     );
+    // Orphaned apps wait on the same SLA for the leads to name an owner.
+    remindAboutOrphans(services.store, services.policy, new Date(), services.deliveryPlatforms).catch(
+      (error: unknown) => logger.error({ err: error }, 'orphan reminder check failed'),
+    );
   }, config.SLA_CHECK_MS);
   slaTimer.unref();
+  const recertify = () =>
+    void services
+      .track(runRecertification(services.store, services.policy, new Date(), services.deliveryPlatforms))
+      .catch((error: unknown) => logger.error({ err: error }, 'recertification run failed'));
+  recertify();
+  const recertifyTimer = setInterval(recertify, RECERTIFY_CHECK_MS);
+  recertifyTimer.unref();
   logger.info(
     {
       port,
@@ -82,6 +98,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work
   // stays in the database for the next start.
   clearInterval(slaTimer);
+  clearInterval(recertifyTimer);
   for (const adapter of adapters) await adapter.stop?.();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
