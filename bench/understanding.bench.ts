@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultVocabulary } from '../src/intake/understand/vocabulary.ts';
 import { CORPORA, loadCorpus, score } from '../test/support/answer-corpus.ts';
+import { loadBackupOwnerAnswers, scoreBackupOwner } from '../test/support/backup-owner-corpus.ts';
 import { pgliteOnly } from '../test/support/databases.ts';
 import { playMaker, SCRIPTED_MAKERS } from '../test/support/scripted-maker.ts';
 import { createTestSteward } from '../test/support/steward.ts';
@@ -28,6 +29,23 @@ const corpora = CORPORA.map((name) => {
     microsecondsPerAnswer: Math.round((ms * 1000) / scored.length),
   };
 });
+
+// Answers naming the backup owner: right is the right person, or a re-ask for the right reason.
+{
+  const started = performance.now();
+  const scored = loadBackupOwnerAnswers().map(scoreBackupOwner);
+  const ms = performance.now() - started;
+  corpora.push({
+    corpus: 'backup-owner-answers.json',
+    answers: scored.length,
+    firstAnswerAccuracy: Number((scored.filter((result) => result.right).length / scored.length).toFixed(3)),
+    readBacks: 0,
+    misses: scored.filter((result) => result.reading.kind === 'miss').length,
+    // A wrong person stored is this corpus' silent misreading.
+    wrongSilentRiskReadings: scored.filter((result) => result.wrongPerson).length,
+    microsecondsPerAnswer: Math.round((ms * 1000) / scored.length),
+  });
+}
 
 const database = await pgliteOnly();
 const steward = createTestSteward(database.db.store);

@@ -86,6 +86,7 @@ describe('Slack and Teams together', () => {
       'no',
       'medium',
       'no',
+      'backup@example.com', // backup owner: asked from medium risk up
     ];
     for (const answer of answers) await say(answer);
     const submitted = await say('yes');

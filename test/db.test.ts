@@ -18,9 +18,11 @@ const TABLES = [
   'AuditEvent',
   'Conversation',
   'Handoff',
+  'Leaver',
   'OutboxMessage',
   'PlatformReference',
   'ProcessedEvent',
+  'Recertification',
   'ReviewDecision',
   '_prisma_migrations',
 ];

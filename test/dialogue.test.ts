@@ -76,9 +76,11 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['Dynamics 365 Customer Service (write), SharePoint (read)', 'use AI'],
         ['no', 'stopped working'],
         ['2', 'outside the company'],
+        ['no', 'looks after the app'],
         [
-          'no',
+          'ben.backup@example.com',
           [
+            'Backup owner: ben.backup@example.com',
             'What it does: I built a Power App for complaint tracking',
             'Built with: Power Apps (inferred)',
             'Connected systems: Dynamics 365 Customer Service (write), SharePoint (read)',
@@ -133,7 +135,8 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['skip', 'use AI'],
         ['no', 'stopped working'],
         ['1', 'outside the company'],
-        ['no', ['What it does: Logs visitors at the front desk', 'Connected systems: None']],
+        ['no', 'looks after the app'],
+        ['cleo.backup@example.com', ['What it does: Logs visitors at the front desk', 'Connected systems: None']],
       ],
       'cleo',
     );
@@ -168,8 +171,9 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['no', ['OK, not that', 'use AI']],
         ['no', 'stopped working'],
         ['low', 'outside the company'],
+        ['no', 'looks after the app'],
         [
-          'no',
+          'dana.backup@example.com',
           ['Name: Robert\'); DROP TABLE "App";--', 'Number of users: 1,200', 'Connected systems: Salesforce (read)'],
         ],
         ['yes', ['Registered', 'BROAD-USE']],
@@ -193,7 +197,9 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
       steward,
       [
         ['change audience', ['Who will use it?', '(Currently: My team.)']],
-        ['the whole organisation', ['Summary:', 'Who uses it: The whole organisation']],
+        // Used across the organisation, the app needs a backup owner: asked before the summary comes back.
+        ['the whole organisation', 'looks after the app'],
+        ['eve.backup@example.com', ['Summary:', 'Who uses it: The whole organisation']],
         ['change nonsense', ['I can change:', 'Summary:']],
         ['change users', 'how many'],
         ['250', ['Summary:', 'Number of users: 250']],
@@ -253,7 +259,8 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
       [
         ['update team lunch', ['as registered', 'Summary of APP-']],
         ['change data', 'kinds of data'],
-        ['internal, payment card numbers', 'Summary of APP-'],
+        ['internal, payment card numbers', 'looks after the app'],
+        ['hana.backup@example.com', 'Summary of APP-'],
         ['yes', ['(version 2)', 'Risk tier: HIGH', 'PAYMENT-CARD-DATA', '#gov-security', '#gov-compliance']],
         ['update nothing-like-this', "couldn't find an app of yours"],
       ],
@@ -287,7 +294,8 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['none', 'Does the AI do any of these'],
         ['none', 'stopped working'],
         ['2', 'outside'],
-        ['no', ['AI used in: Hiring', 'Profiles people: Yes']],
+        ['no', 'looks after the app'],
+        ['ines.backup@example.com', ['AI used in: Hiring', 'Profiles people: Yes']],
         ['yes', ['Risk tier: HIGH', 'AI-HIGH-RISK', '#gov-ai']],
       ],
       'ines',
@@ -300,6 +308,7 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
     for (const answer of ['register', name!, description!, ...rest]) await steward.say(answer, 'jo');
     await steward.say('change data', 'jo');
     await steward.say('health', 'jo');
+    await steward.say('jo.backup@example.com', 'jo');
     const first = await steward.engine.handle({
       platform: 'console',
       channelId: 'dm',
@@ -343,7 +352,8 @@ describe.each(testLabels())('registration dialogue on %s', (label) => {
         ['employment', 'Does the AI do any of these'],
         ['none', 'stopped working'],
         ['medium', 'outside'],
-        ['no', ["AI practices: Reading employees' emotions", 'AI used in: Hiring']],
+        ['no', 'looks after the app'],
+        ['kai.backup@example.com', ["AI practices: Reading employees' emotions", 'AI used in: Hiring']],
         ['yes', ['Risk tier: CRITICAL', 'AI-PROHIBITED', '#gov-leads']],
       ],
       'kai',

@@ -63,7 +63,8 @@ describe('intake with an LLM', () => {
     expect(opening).toContain("What's the app called?");
 
     const asked: string[] = [];
-    for (const answer of ['Complaint tracker', 'department', 'none', 'medium', 'no'])
+    // The last answer names the backup owner, asked from medium risk up.
+    for (const answer of ['Complaint tracker', 'department', 'none', 'medium', 'no', 'uma.backup@example.com'])
       asked.push(await steward.say(answer, 'uma'));
     expect(asked.join('\n')).not.toContain('What did you build it with?');
     expect(asked.join('\n')).not.toContain('how many people');

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markLeft } from '../src/lifecycle/ownership.ts';
 import type { LifecycleDeps } from '../src/lifecycle/ownership.ts';
+import { remindAboutOrphans } from '../src/lifecycle/orphans.ts';
 import { pgliteOnly } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 import { testPolicy } from './support/policy.ts';
@@ -22,10 +23,12 @@ describe('owners who leave', () => {
   });
   const say = (text: string, user: string, extra = {}) => steward.say(text, user, { platform: 'slack', ...extra });
   const appOf = (name: string) => database.db.prisma.app.findFirstOrThrow({ where: { name } });
-  async function register(owner: string, name: string): Promise<string> {
+  /** A medium-risk app registered by chat, its backup owner then set (or cleared) as the test needs. */
+  async function register(owner: string, name: string, backup: { userId: string; displayName?: string } | null = null) {
     for (const line of ['register', name, `Tracks ${name.toLowerCase()} for the service desk`, ...MEDIUM_RISK_ANSWERS])
       await say(line, owner);
     const app = await appOf(name);
+    await database.db.store.apps.setBackupOwner(app.id, backup && { platform: 'slack', ...backup });
     return `APP-${String(app.refNumber).padStart(4, '0')}`;
   }
   const notificationsTo = (destination: string) =>
@@ -38,9 +41,7 @@ describe('owners who leave', () => {
   afterAll(async () => database?.cleanup());
 
   it('gives an app to its backup owner, who is asked to accept, and accepts it by chat', async () => {
-    const reference = await register('UOLIVE', 'Visitor log');
-    const app = await appOf('Visitor log');
-    await database.db.store.apps.setBackupOwner(app.id, { platform: 'slack', userId: 'UBEA', displayName: 'Bea' });
+    const reference = await register('UOLIVE', 'Visitor log', { userId: 'UBEA', displayName: 'Bea' });
 
     const outcome = await markLeft(deps(), { platform: 'slack', userId: 'UOLIVE' }, 'cli');
     expect(outcome).toEqual({ recorded: true, transferred: [reference], orphaned: [], backupCleared: [] });
@@ -71,6 +72,14 @@ describe('owners who leave', () => {
     const texts = toLeads.map((row) => (row.payload as { reply: { text: string } }).reply.text);
     expect(texts).toContainEqual(expect.stringContaining(`${reference} "Parking permits" (medium risk) has no owner`));
 
+    // Nobody named an owner within the tier's review SLA: the leads are reminded, once.
+    const orphanedAt = (await appOf('Parking permits')).orphanedAt!;
+    const soon = new Date(orphanedAt.getTime() + 60_000);
+    expect(await remindAboutOrphans(database.db.store, policy, soon, ['slack'])).toBe(0);
+    const late = new Date(orphanedAt.getTime() + 10 * 86_400_000);
+    expect(await remindAboutOrphans(database.db.store, policy, late, ['slack'])).toBe(1);
+    expect(await remindAboutOrphans(database.db.store, policy, late, ['slack'])).toBe(0);
+
     // A maker who is not a lead cannot take it.
     expect(await say(`hand on ${reference} to slack:UMALLORY`, 'UMALLORY')).toContain('Only the owner of');
     // A lead names the new owner with a mention, as Slack delivers it: readable text plus the user's id.
@@ -84,9 +93,7 @@ describe('owners who leave', () => {
   });
 
   it('clears a leaving backup owner and asks the owner for another; leaving twice changes nothing', async () => {
-    const reference = await register('UPAT', 'Shift swaps');
-    const app = await appOf('Shift swaps');
-    await database.db.store.apps.setBackupOwner(app.id, { platform: 'slack', userId: 'UQUINN' });
+    const reference = await register('UPAT', 'Shift swaps', { userId: 'UQUINN' });
     const first = await markLeft(deps(), { platform: 'slack', userId: 'UQUINN' }, 'api');
     expect(first).toEqual({ recorded: true, transferred: [], orphaned: [], backupCleared: [reference] });
     expect((await appOf('Shift swaps')).backupOwnerUserId).toBeNull();

@@ -99,7 +99,10 @@ describe('an injected description does not lower the tier', () => {
     await steward.say('Ward diagnosis board', 'ana');
     const hint = await steward.say(`Nurses record patient diagnoses for the ward. ${INJECTION}`, 'ana');
     expect(hint).toContain('health information');
-    const summary = await converse(steward, 'ana', ['yes', 'excel', 'Nursing', 'team', '12', 'none', 'medium', 'no']);
+    const summary = await converse(steward, 'ana', [
+      ...['yes', 'excel', 'Nursing', 'team', '12', 'none', 'medium', 'no'],
+      'ana.backup@example.com', // backup owner: a health app is high risk
+    ]);
     expect(textOf(summary)).toContain('Summary');
 
     fake.respondWith({ json: OBEDIENT_ASSESSMENT });

@@ -26,6 +26,7 @@ const HEALTH_APP = [
   'no',
   'medium',
   'no',
+  'backup@example.com', // backup owner: asked from medium risk up
   'yes',
 ];
 

@@ -26,6 +26,7 @@ async function registerHighRisk(database: TestDatabase, maker: string) {
     'no',
     'medium',
     'no',
+    'backup@example.com', // backup owner: asked from medium risk up
     'yes',
   ];
   let reply = '';
@@ -56,6 +57,7 @@ async function registerPaymentsApp(database: TestDatabase, maker: string) {
     'no',
     'low',
     'no',
+    'backup@example.com', // backup owner: asked from medium risk up
     'yes',
   ];
   for (const answer of answers) await steward.say(answer, maker, { platform: 'slack' });

@@ -44,6 +44,7 @@ describe('SLA reminders', () => {
       'no',
       'low',
       'no',
+      'backup@example.com', // backup owner: asked from medium risk up
       'yes',
     ]) {
       await steward.say(answer, 'UFIN', { platform: 'slack' });

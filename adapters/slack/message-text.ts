@@ -1,3 +1,4 @@
+import type { InboundMessage } from '../../src/runtime/port.ts';
 import type { SlackDirectory } from './directory.ts';
 import { plainFromRichText, richTextBlocks, userIdsInRichText } from './rich-text.ts';
 import { tidyText } from '../shared/tidy-text.ts';
@@ -31,18 +32,56 @@ async function displayNames(ids: string[], directory: ReadOptions['directory']):
   return names;
 }
 
+type Mention = NonNullable<InboundMessage['mentions']>[number];
+
+export interface ReadMessage {
+  /** The words, without Steward's mention; '' when nothing else was written. */
+  text: string;
+  /** The people mentioned in those words (not Steward), with the name each mention reads as. */
+  mentions: Mention[];
+}
+
 /** The message's words, without Steward's mention; '' when nothing else was written. */
 export async function readMessageText(message: SlackMessageLike, options: ReadOptions = {}): Promise<string> {
+  return (await readMessage(message, options)).text;
+}
+
+/** The message's words and whom it mentions, so the core knows who "@Pat Lee" is. */
+export async function readMessage(message: SlackMessageLike, options: ReadOptions = {}): Promise<ReadMessage> {
   const text = message.text ?? '';
   const rich = richTextBlocks(message.blocks);
   const labels = mentionLabels(text);
-  const mentioned = [...userIdsInRichText(rich), ...userIdsInText(text)].filter(
-    (id) => id !== options.botUserId && !labels.users.has(id),
+  const ids = [...new Set([...userIdsInRichText(rich), ...userIdsInText(text)])].filter(
+    (id) => id !== options.botUserId,
   );
-  const names = { users: await displayNames(mentioned, options.directory) };
+  const users = await displayNames(
+    ids.filter((id) => !labels.users.has(id)),
+    options.directory,
+  );
+  const names = { users };
   if (rich.length > 0) {
     const plain = tidyText(plainFromRichText(rich, { names, labels, omitUser: options.botUserId ?? 'leading' }));
-    if (plain !== '') return plain;
+    // Rich text names a person by their display name first, as Slack shows them.
+    if (plain !== '') return { text: plain, mentions: mentionsIn(plain, ids, users, labels.users, 'rich') };
   }
-  return tidyText(plainFromSlackText(withoutBotMention(text, options.botUserId), names));
+  const plain = tidyText(plainFromSlackText(withoutBotMention(text, options.botUserId), names));
+  return { text: plain, mentions: mentionsIn(plain, ids, users, labels.users, 'text') };
+}
+
+/** Each mentioned person as their mention reads in `plain` (the way rich_text or `text` named them). */
+function mentionsIn(
+  plain: string,
+  ids: string[],
+  names: ReadonlyMap<string, string>,
+  labels: ReadonlyMap<string, string>,
+  from: 'rich' | 'text',
+): Mention[] {
+  return ids.flatMap((userId) => {
+    const name =
+      from === 'rich' ? (names.get(userId) ?? labels.get(userId)) : (labels.get(userId) ?? names.get(userId));
+    const written = `@${(name ?? userId).replace(/^@/u, '')}`;
+    // A mention left out of the words (one that opened the message, taken for Steward's) is not passed on.
+    if (!plain.includes(written)) return [];
+    return [{ userId, ...(name ? { displayName: name.replace(/^@/u, '') } : {}), text: written }];
+  });
 }

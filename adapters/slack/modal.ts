@@ -17,7 +17,12 @@ type ViewState = Record<
   string,
   Record<
     string,
-    { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_options?: Array<{ value: string }>;
+      selected_user?: string | null;
+    }
   >
 >;
 type InputElement = types.InputBlockElement;
@@ -145,6 +150,14 @@ const FIELDS: FormField[] = [
     label: 'Is the app or its data shared outside the company (customers, suppliers, partners)?',
     element: radios(YES_NO),
   },
+  {
+    block: 'backupOwner',
+    label: 'Backup owner',
+    element: { type: 'users_select', action_id: ANSWER, placeholder: plain('Choose a person…') },
+    // Optional here: whether this app needs one depends on its tier, which the core tells on submit.
+    optional: true,
+    hint: "Someone other than you who looks after the app when you're away. Apps at higher risk need one; if yours does, the form will say so.",
+  },
 ];
 
 const BLOCK_IDS = FIELDS.map((field) => field.block);
@@ -224,6 +237,7 @@ export function readRegistration(state: { values: ViewState }): RegistrationForm
   const choice = (block: string) => values[block]?.[ANSWER]?.selected_option?.value ?? undefined;
   const picks = (block: string) => (values[block]?.[ANSWER]?.selected_options ?? []).map((picked) => picked.value);
   const yesNo = (block: string) => (choice(block) === 'yes' ? true : choice(block) === 'no' ? false : undefined);
+  const backupUser = values.backupOwner?.[ANSWER]?.selected_user;
 
   const errors: Record<string, string> = {};
   const parsed = (block: string, questionId: string, fallback?: unknown): unknown => {
@@ -260,6 +274,7 @@ export function readRegistration(state: { values: ViewState }): RegistrationForm
       : { used: aiUsed ?? undefined },
     criticality: choice('criticality'),
     externalSharing: yesNo('externalSharing'),
+    ...(backupUser ? { backupOwner: { platform: 'slack', userId: backupUser } } : {}),
   };
   for (const [key, message] of Object.entries(fieldErrors(input) ?? {})) {
     const block = blockForErrorKey(key);

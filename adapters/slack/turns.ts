@@ -1,7 +1,7 @@
 import { conversationKey } from '../../src/runtime/port.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { StewardPort } from '../../src/runtime/port.ts';
+import type { InboundMessage, StewardPort } from '../../src/runtime/port.ts';
 import { z } from 'zod';
 import type { SlackMessage } from './blocks.ts';
 import { renderAnswered, renderNotice, renderReply } from './blocks.ts';
@@ -31,6 +31,8 @@ export interface TurnRequest extends SlackPlace {
   user: { id: string; username?: string };
   /** What the core receives: typed text, or the value of the clicked choice or button. */
   text: string;
+  /** People the typed text mentions (other than Steward), as the core's InboundMessage has them. */
+  mentions?: InboundMessage['mentions'];
   /** Slack's event id, or an id for the click, so a redelivery changes nothing. */
   eventId: string;
   /** For a typed message, its identity (see InboundMessage), so a copy under another event id changes nothing. */
@@ -79,6 +81,7 @@ export class TurnRunner {
         ...(request.threadTs ? { threadId: request.threadTs } : {}),
         user: { userId: request.user.id, ...(displayName ? { displayName } : {}) },
         text: request.text,
+        ...(request.mentions?.length ? { mentions: request.mentions } : {}),
         eventId: request.eventId,
         ...(request.messageKeys ? { messageKeys: request.messageKeys } : {}),
         ...(request.ask ? { ask: request.ask } : {}),

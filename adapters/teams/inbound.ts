@@ -64,12 +64,39 @@ export function locationOf(activity: Partial<Activity>): { channelId: string; th
   return { channelId, ...(threadId ? { threadId } : {}) };
 }
 
+type Mention = NonNullable<InboundMessage['mentions']>[number];
+
+/**
+ * The people a message mentions, other than the bot, as their mention reads in `text` (Teams' "<at>Pat
+ * Lee</at>" becomes "Pat Lee"). A person is known by their Entra object id where Teams gives it, as
+ * makers are (userIdOf), else by their Teams id.
+ */
+export function mentionsOf(activity: Partial<Activity>, text: string): Mention[] {
+  const botId = activity.recipient?.id;
+  const mentions: Mention[] = [];
+  for (const entity of activity.entities ?? []) {
+    const { mentioned, text: written } = entity as {
+      mentioned?: { id?: string; name?: string; aadObjectId?: string };
+      text?: string;
+    };
+    const userId = mentioned?.aadObjectId ?? mentioned?.id;
+    if (entity.type !== 'mention' || !userId || mentioned?.id === botId) continue;
+    if (mentions.some((mention) => mention.userId === userId)) continue;
+    const readable = tidyText(plainText(written ?? '')) || mentioned?.name || '';
+    if (readable === '' || !text.includes(readable)) continue;
+    mentions.push({ userId, ...(mentioned?.name ? { displayName: mentioned.name } : {}), text: readable });
+  }
+  return mentions;
+}
+
 export function inboundMessage(activity: Partial<Activity>, text: string): InboundMessage {
+  const mentions = mentionsOf(activity, text);
   return {
     platform: PLATFORM,
     ...locationOf(activity),
     user: { userId: userIdOf(activity), ...(activity.from?.name ? { displayName: activity.from.name } : {}) },
     text,
+    ...(mentions.length > 0 ? { mentions } : {}),
     ...(activity.id ? { eventId: activity.id } : {}),
   };
 }

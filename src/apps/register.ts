@@ -1,5 +1,6 @@
 import type { Reply } from '../chat/reply.ts';
 import type { AssessmentResult } from '../assessment/assess.ts';
+import { backupOwnerReason, tierNeedingBackupOwner } from '../assessment/backup-owner.ts';
 import { submittedReply } from './submitted-reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema } from '../profile/schema.ts';
@@ -15,6 +16,16 @@ export interface RegisterDeps {
   policy: Policy;
   deliveryPlatforms: string[];
   assess(profile: AppProfile): Promise<AssessmentResult>;
+}
+
+export interface RegisterOptions {
+  /** The platform's id for the submission: a second delivery registers nothing. */
+  eventId?: string;
+  /**
+   * Refuse, with an error on `backupOwner`, an app whose tier needs a backup owner (policy
+   * lifecycle.backupOwnerFrom) and has none: a form asks for one. An import of existing apps does not.
+   */
+  requireBackupOwner?: boolean;
 }
 
 export type RegisterOutcome =
@@ -37,11 +48,13 @@ export async function registerProfile(
   deps: RegisterDeps,
   owner: Owner,
   input: unknown,
-  options: { eventId?: string } = {},
+  options: RegisterOptions = {},
 ): Promise<RegisterOutcome> {
   const errors = fieldErrors(input);
   if (errors) return { ok: false, errors };
   const profile: AppProfile = { ...AppProfileSchema.parse(input), owner };
+  const backupProblem = backupOwnerProblem(profile, owner, deps.policy, options);
+  if (backupProblem) return { ok: false, errors: { backupOwner: backupProblem } };
   const assessment = await deps.assess(profile);
   try {
     const result = await deps.store.transaction(async (tx) => {
@@ -68,4 +81,19 @@ export async function registerProfile(
     }
     throw error;
   }
+}
+
+/** The backup owner is someone else; from the policy's tier up, a form must name one (checked before any LLM call). */
+function backupOwnerProblem(
+  profile: AppProfile,
+  owner: Owner,
+  policy: Policy,
+  options: RegisterOptions,
+): string | undefined {
+  const backup = profile.backupOwner;
+  if (backup && backup.platform === owner.platform && backup.userId === owner.userId)
+    return 'The backup owner should be someone other than you.';
+  if (backup || !options.requireBackupOwner) return undefined;
+  const tier = tierNeedingBackupOwner(profile, policy);
+  return tier ? `${backupOwnerReason(tier, policy)} Choose who that is.` : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Policy, ImpliedFacts } from '../policy/schema.ts';
 import type { Draft } from '../profile/draft.ts';
 import { applyImplications } from '../profile/draft.ts';
+import type { AskContext } from './questions.ts';
 import { nextUnanswered } from './questions.ts';
 import type { IntakeState } from './state.ts';
 
@@ -34,8 +35,16 @@ export function effectiveDraft(intake: IntakeState, policy: Policy): Draft {
   return applyImplications(draftOf(intake), confirmedImplications(intake, policy));
 }
 
-/** Moves to the next pending risk hint, else the next unanswered question, else the summary. */
-export function advance(intake: IntakeState): void {
+/** What decides which questions this intake asks, beside its answers (see AskContext). */
+export function askContext(intake: IntakeState, policy: Policy): AskContext {
+  return { policy, effective: effectiveDraft(intake, policy) };
+}
+
+/**
+ * Moves to the next pending risk hint, else the next unanswered question, else the summary. Without the
+ * policy, questions that depend on it (the backup owner) are passed over.
+ */
+export function advance(intake: IntakeState, policy?: Policy): void {
   delete intake.clarify;
   delete intake.lastMiss;
   intake.misses = 0;
@@ -44,7 +53,7 @@ export function advance(intake: IntakeState): void {
     intake.step = `hint:${hint}`;
     return;
   }
-  const next = nextUnanswered(draftOf(intake));
+  const next = nextUnanswered(draftOf(intake), policy ? askContext(intake, policy) : undefined);
   intake.step = next ? `q:${next.id}` : 'summary';
   if (!next) intake.reachedSummary = true;
 }

@@ -1,10 +1,14 @@
 import type { ChoiceOption } from '../chat/reply.ts';
+import type { Policy } from '../policy/schema.ts';
 import type { Draft, DraftKey } from '../profile/draft.ts';
 import type { ProfileField } from '../profile/fields.ts';
 import { FIELDS } from '../profile/fields.ts';
 import { readChoice, readMultiChoice } from './understand/choices.ts';
+import { backupOwnerRequiredAt } from './backup-owner.ts';
 import { readCount } from './understand/count.ts';
 import { readDepartment, readName, readText } from './understand/free-text.ts';
+import type { PersonAnswerContext } from './understand/person.ts';
+import { readBackupOwner } from './understand/person.ts';
 import type { Reading } from './understand/reading.ts';
 import { readSystems } from './understand/systems.ts';
 import type { ChoiceQuestionId, Vocabulary, YesNoQuestionId } from './understand/vocabulary.ts';
@@ -14,9 +18,22 @@ import { readYesNo } from './understand/yes-no.ts';
 // The intake questions: the profile's fields (src/profile/fields.ts), each with how a maker's answer
 // to it is read.
 
+/**
+ * What decides, beside the answers, whether a question is asked: the policy, and the draft as it will be
+ * submitted (with the facts the maker confirmed), whose tier it is.
+ */
+export interface AskContext {
+  policy: Policy;
+  effective: Draft;
+}
+
 export interface Question extends ProfileField {
   /** What the maker's words say, with the vocabulary's synonyms. */
   read: (text: string, vocabulary: Vocabulary) => Reading;
+  /** For answers that name a person: read with who is answering and whom the message mentions. */
+  readWith?: (text: string, context: PersonAnswerContext) => Reading;
+  /** Without an AskContext, a question that depends on the policy is asked only when it has an answer. */
+  appliesTo?: (draft: Draft, context?: AskContext) => boolean;
 }
 
 /** A certain reading, else the hint to show: for forms (a Slack modal), where nothing is asked back. */
@@ -77,21 +94,42 @@ const READERS: Record<DraftKey, Question['read']> = {
   aiPractices: multiChoice('aiPractices', options('aiPractices')),
   criticality: choice('criticality', options('criticality'), { ordered: true }),
   externalSharing: yesNoAbout('externalSharing'),
+  // A person can only be read with the message (speaker, mentions): see readWith. Alone, an address or id.
+  backupOwner: (text) => readBackupOwner(text),
 };
 
-export const QUESTIONS: Question[] = FIELDS.map((field) => ({ ...field, read: READERS[field.id] }));
+/** The intake's own take on a field, beyond the profile's. */
+const INTAKE_ONLY: Partial<Record<DraftKey, Partial<Question>>> = {
+  backupOwner: {
+    readWith: readBackupOwner,
+    // Kept (and shown) once given; asked from the policy's tier up.
+    appliesTo: (draft, context) =>
+      draft.backupOwner !== undefined ||
+      (context !== undefined && backupOwnerRequiredAt(context.effective, context.policy) !== undefined),
+  },
+};
+
+export const QUESTIONS: Question[] = FIELDS.map((field) => ({
+  ...field,
+  read: READERS[field.id],
+  ...INTAKE_ONLY[field.id],
+}));
 
 export function questionById(id: string): Question | undefined {
   return QUESTIONS.find((question) => question.id === id);
 }
 
+function applies(question: Question, draft: Draft, context: AskContext | undefined): boolean {
+  return !question.appliesTo || question.appliesTo(draft, context);
+}
+
 /** The question a maker names in "change audience", by label, alias or summary number. */
-export function findQuestionByWords(words: string, draft: Draft): Question | undefined {
+export function findQuestionByWords(words: string, draft: Draft, context?: AskContext): Question | undefined {
   const wanted = words
     .toLowerCase()
     .replace(/^(the|my)\s+/u, '')
     .trim();
-  const applicable = QUESTIONS.filter((question) => !question.appliesTo || question.appliesTo(draft));
+  const applicable = applicableQuestions(draft, context);
   if (/^\d+$/u.test(wanted)) return applicable[Number(wanted) - 1];
   return (
     applicable.find((question) => question.id.toLowerCase() === wanted || question.aliases.includes(wanted)) ??
@@ -102,12 +140,10 @@ export function findQuestionByWords(words: string, draft: Draft): Question | und
   );
 }
 
-export function nextUnanswered(draft: Draft): Question | undefined {
-  return QUESTIONS.find(
-    (question) => (!question.appliesTo || question.appliesTo(draft)) && draft[question.id] === undefined,
-  );
+export function nextUnanswered(draft: Draft, context?: AskContext): Question | undefined {
+  return QUESTIONS.find((question) => applies(question, draft, context) && draft[question.id] === undefined);
 }
 
-export function applicableQuestions(draft: Draft): Question[] {
-  return QUESTIONS.filter((question) => !question.appliesTo || question.appliesTo(draft));
+export function applicableQuestions(draft: Draft, context?: AskContext): Question[] {
+  return QUESTIONS.filter((question) => applies(question, draft, context));
 }

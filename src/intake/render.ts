@@ -1,7 +1,7 @@
 import type { Reply, ReplyButton } from '../chat/reply.ts';
 import type { DialogueContext } from './context.ts';
 import type { DraftKey } from '../profile/draft.ts';
-import { draftOf, effectiveDraft } from './progress.ts';
+import { askContext, draftOf, effectiveDraft } from './progress.ts';
 import type { Question } from './questions.ts';
 import { applicableQuestions, questionById } from './questions.ts';
 import type { FactsState, IntakeState } from './state.ts';
@@ -38,8 +38,9 @@ export function stepHelp(intake: IntakeState): string {
 }
 
 export function progressText(intake: IntakeState, ctx: DialogueContext): string {
-  const draft = effectiveDraft(intake, ctx.policy);
-  const questions = applicableQuestions(draft);
+  const context = askContext(intake, ctx.policy);
+  const draft = context.effective;
+  const questions = applicableQuestions(draft, context);
   const answered = questions.filter((question) => draft[question.id] !== undefined).length;
   const what = intake.updating
     ? `updating ${intake.updating.reference}`
@@ -180,8 +181,9 @@ export function missReply(
 }
 
 export function summaryReply(intake: IntakeState, ctx: DialogueContext): Reply {
-  const draft = effectiveDraft(intake, ctx.policy);
-  const questions = applicableQuestions(draft);
+  const context = askContext(intake, ctx.policy);
+  const draft = context.effective;
+  const questions = applicableQuestions(draft, context);
   const fields = questions.map((question) => {
     const value = draft[question.id as DraftKey];
     const inferred = intake.inferred.includes(question.id);

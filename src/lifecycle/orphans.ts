@@ -31,7 +31,7 @@ export async function remindAboutOrphans(
           kind: 'notification' as const,
           reply: {
             title: `Reminder: ${reference} still has no owner`,
-            text: `⏰ ${reference} "${app.name}" has had no owner since ${app.orphanedAt!.toISOString().slice(0, 10)} (SLA ${days} business day${days === 1 ? '' : 's'}). Name one by telling me *hand on ${reference} to* and mentioning them.`,
+            text: `⏰ ${reference} "${app.name}" has had no owner since ${app.orphanedAt!.toISOString().slice(0, 10)} (SLA ${days} business day${days === 1 ? '' : 's'}). Name one by telling me *hand on ${reference} to @name* (or their e-mail address).`,
             tone: 'warning' as const,
           },
         },

@@ -209,7 +209,7 @@ function takeOverReply(app: AppRow, why: string): Reply {
   const reference = formatReference(app.refNumber);
   return {
     title: `${reference}: you are now its owner`,
-    text: `You are now the owner of ${label(app)}: ${why}. Accept it, or hand it on to the right person by saying *hand on ${reference} to* and mentioning them (or their e-mail address).`,
+    text: `You are now the owner of ${label(app)}: ${why}. Accept it (say *accept ${reference}*), or hand it on to the right person: *hand on ${reference} to @name* (or their e-mail address).`,
     buttons: [{ label: 'Accept', value: `accept ${reference}`, style: 'primary' }],
     tone: 'question',
   };
@@ -297,7 +297,7 @@ export async function markLeft(deps: LifecycleDeps, person: Person, source: stri
       await tx.outbox.enqueue(
         toLeads(deps, app, `orphaned:${app.id}:${person.platform}:${person.userId}`, {
           title: `${reference} has no owner`,
-          text: `${label(app)} (${app.tier ?? 'unassessed'} risk) has no owner: ${personLabel(person)} has left${backup ? ', and so has its backup owner' : ' and it has no backup owner'}. Name a new owner by telling me *hand on ${reference} to* and mentioning them (or their e-mail address).`,
+          text: `${label(app)} (${app.tier ?? 'unassessed'} risk) has no owner: ${personLabel(person)} has left${backup ? ', and so has its backup owner' : ' and it has no backup owner'}. Name a new owner by telling me *hand on ${reference} to @name* (or their e-mail address).`,
           tone: 'warning',
         }),
       );

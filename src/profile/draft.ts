@@ -25,6 +25,8 @@ export interface Draft {
   aiPractices?: AiPractice[];
   criticality?: 'low' | 'medium' | 'high';
   externalSharing?: boolean;
+  /** Who looks after the app when the maker is away: asked only from the policy's tier up (src/intake/backup-owner.ts). */
+  backupOwner?: Owner;
 }
 
 export type DraftKey = keyof Draft;
@@ -86,7 +88,20 @@ export function draftToProfile(draft: Draft, owner?: Owner): AppProfile {
     criticality: draft.criticality,
     externalSharing: draft.audience === 'external' ? true : (draft.externalSharing ?? false),
     ...(owner ? { owner } : {}),
+    ...(draft.backupOwner ? { backupOwner: draft.backupOwner } : {}),
   });
+}
+
+/** The profile the draft makes once every question is answered; undefined while it is incomplete. */
+export function completeProfile(draft: Draft): AppProfile | undefined {
+  // The questions every app answers; without them parsing would only fail, at a cost.
+  const required = [draft.name, draft.description, draft.platform, draft.department, draft.audience, draft.userCount];
+  if (required.includes(undefined) || draft.criticality === undefined) return undefined;
+  try {
+    return draftToProfile(draft);
+  } catch {
+    return undefined;
+  }
 }
 
 export function profileToDraft(profile: AppProfile): Draft {
@@ -107,5 +122,6 @@ export function profileToDraft(profile: AppProfile): Draft {
     aiPractices: [...profile.ai.practices],
     criticality: profile.criticality,
     externalSharing: profile.externalSharing,
+    ...(profile.backupOwner ? { backupOwner: { ...profile.backupOwner } } : {}),
   };
 }

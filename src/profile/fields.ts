@@ -1,5 +1,6 @@
 import type { ChoiceOption } from '../chat/reply.ts';
 import type { Draft, DraftKey } from './draft.ts';
+import type { Owner } from './schema.ts';
 
 // The profile's fields as a person reads them: the question that asks for each, in the order asked,
 // its options, and how a value is shown. Plain words, never field names. The intake adds how each
@@ -105,6 +106,16 @@ function labelsOf(options: ChoiceOption[], values: unknown): string {
 
 const yesNo = (value: unknown) => (value ? 'Yes' : 'No');
 const usesAi = (draft: Draft) => draft.aiUsed === true;
+
+/** A person as the summary names them: their name (and address), else their address or platform id. */
+function formatPerson(value: unknown): string {
+  const person = (value ?? {}) as Partial<Owner>;
+  const email = person.email ?? (person.platform === 'email' ? person.userId : undefined);
+  if (person.displayName)
+    return email && email !== person.displayName ? `${person.displayName} (${email})` : person.displayName;
+  if (email) return email;
+  return `${person.platform ?? '?'}:${person.userId ?? '?'}`;
+}
 
 export const FIELDS: ProfileField[] = [
   {
@@ -266,6 +277,16 @@ export const FIELDS: ProfileField[] = [
     appliesTo: (draft) => draft.audience !== 'external',
     riskRelevant: true,
     format: yesNo,
+  },
+  {
+    id: 'backupOwner',
+    label: 'Backup owner',
+    aliases: ['backup owner', 'backup', 'deputy', 'cover', 'second owner', 'co-owner', 'stand-in'],
+    prompt: "Who looks after the app when you're away? Mention them (@name) or give their e-mail address.",
+    why: 'If you are away or leave, this person keeps the app running, answers reviewers and can take it over.',
+    // Asked from the policy's tier up (the intake decides); shown wherever the app has one.
+    appliesTo: (draft) => draft.backupOwner !== undefined,
+    format: formatPerson,
   },
 ];
 

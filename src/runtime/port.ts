@@ -5,7 +5,7 @@ import type { OutboxTransport } from '../outbox/transport.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { Owner } from '../profile/schema.ts';
 import type { DecisionOutcome, DecisionRequest } from '../review/decide.ts';
-import type { RegisterOutcome } from '../apps/register.ts';
+import type { RegisterOptions, RegisterOutcome } from '../apps/register.ts';
 import type { AdapterState } from '../store/adapter-state.ts';
 import type { LeaverOutcome } from '../lifecycle/ownership.ts';
 import type { Person } from '../lifecycle/people.ts';
@@ -43,7 +43,7 @@ export interface StewardPort {
    */
   personLeft(person: Person, source: string): Promise<LeaverOutcome>;
   /** Registers a whole profile at once (a form or an import). */
-  registerProfile(owner: Owner, input: unknown, options?: { eventId?: string }): Promise<RegisterOutcome>;
+  registerProfile(owner: Owner, input: unknown, options?: RegisterOptions): Promise<RegisterOutcome>;
   /** The owner's apps with status and risk, as the core presents them. */
   appsOf(owner: Pick<Owner, 'platform' | 'userId'>): Promise<Reply>;
   /** The owner's registered app of that name, if any (to offer an update instead of a duplicate). */

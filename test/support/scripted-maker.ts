@@ -139,8 +139,11 @@ function reply(maker: ScriptedMaker, heard: Heard, run: MakerRun, retried: Set<s
     if (typeof expected === 'boolean') return expected ? 'yes' : 'no';
     return String(expected);
   }
-  return maker.answers[id];
+  return maker.answers[id] ?? DEFAULT_ANSWERS[id];
 }
+
+/** Answers the scripts leave out: the backup owner is asked only from the policy's tier up. */
+const DEFAULT_ANSWERS: Record<string, string> = { backupOwner: 'sam.backup@example.com' };
 
 /** Drives one maker from the opener to the registration; `say` sends a message and returns what Steward said. */
 export async function playMaker(maker: ScriptedMaker, say: (text: string) => Promise<Heard>): Promise<MakerRun> {

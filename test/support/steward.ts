@@ -100,6 +100,7 @@ export const MEDIUM_RISK_ANSWERS = [
   'no', // AI
   'medium', // criticality
   'no', // external sharing
+  'sam.backup@example.com', // backup owner (asked from medium risk up)
   'yes', // submit
 ];
 

@@ -2,7 +2,8 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { SlackRuntime } from '../runtime.ts';
 import { relayThreadReply } from '../handoffs.ts';
-import { readMessageText } from '../message-text.ts';
+import type { ReadMessage } from '../message-text.ts';
+import { readMessage, readMessageText } from '../message-text.ts';
 import { IncomingMessageSchema } from '../event-shape.ts';
 import type { IncomingMessage } from '../event-shape.ts';
 
@@ -34,9 +35,14 @@ function fromPerson(message: IncomingMessage): message is IncomingMessage & { us
   return message.subtype === undefined && message.bot_id === undefined && typeof message.user === 'string';
 }
 
-/** What the person typed, without Steward's mention; a bare mention asks for help. */
-async function typed(slack: SlackRuntime, message: IncomingMessage, botUserId: string | undefined): Promise<string> {
-  return (await readMessageText(message, { botUserId, directory: slack.directory })) || 'help';
+/** What the person typed, without Steward's mention (a bare mention asks for help), and whom they mentioned. */
+async function typed(
+  slack: SlackRuntime,
+  message: IncomingMessage,
+  botUserId: string | undefined,
+): Promise<ReadMessage> {
+  const read = await readMessage(message, { botUserId, directory: slack.directory });
+  return read.text === '' ? { text: 'help', mentions: [] } : read;
 }
 
 export function registerMessageListeners(app: App, slack: SlackRuntime): void {
@@ -64,7 +70,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
     await slack.turns.run({
       user: { id: event.user },
       channel: event.channel,
-      text: await typed(slack, event, context.botUserId),
+      ...(await typed(slack, event, context.botUserId)),
       eventId: body.event_id,
       messageKeys: messageKeys(message, event),
       mayRepeat: Boolean(context.retryNum),
@@ -82,7 +88,7 @@ export function registerMessageListeners(app: App, slack: SlackRuntime): void {
       channel: mention.channel,
       // A mention starts a thread, or continues the one it was written in.
       threadTs: mention.thread_ts ?? mention.ts,
-      text: await typed(slack, mention, context.botUserId),
+      ...(await typed(slack, mention, context.botUserId)),
       eventId: body.event_id,
       messageKeys: messageKeys(event, mention),
       mayRepeat: Boolean(context.retryNum),

@@ -20,6 +20,14 @@ function resultModal(outcome: RegisterOutcome) {
   });
 }
 
+/** The picked backup owner with the name Slack shows for them, for the summary and the reviewers. */
+async function withBackupOwnerName(input: Record<string, unknown>, slack: SlackRuntime) {
+  const backup = input.backupOwner as { platform: string; userId: string } | undefined;
+  if (!backup) return input;
+  const displayName = await slack.directory.displayName(backup.userId);
+  return { ...input, backupOwner: { ...backup, ...(displayName ? { displayName } : {}) } };
+}
+
 export function registerViewListeners(app: App, slack: SlackRuntime): void {
   app.view(REGISTRATION_CALLBACK_ID, async ({ ack, body, view }) => {
     let acked = false;
@@ -49,7 +57,12 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
       const work = (async () => {
         const displayName = (await slack.directory.displayName(userId)) ?? body.user.name;
         const owner = { platform: 'slack', userId, ...(displayName ? { displayName } : {}) };
-        return slack.services.registerProfile(owner, form.input, { eventId: `slack:view:${view.id}` });
+        const input = await withBackupOwnerName(form.input, slack);
+        // The form asks for a backup owner: the core says, under it, when the app's tier needs one.
+        return slack.services.registerProfile(owner, input, {
+          eventId: `slack:view:${view.id}`,
+          requireBackupOwner: true,
+        });
       })();
       const raced = await raceAckBudget(work);
       let outcome: RegisterOutcome;

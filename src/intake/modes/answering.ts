@@ -4,7 +4,7 @@ import { formatReference } from '../../store/apps.ts';
 import { isQuestion } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
-import { advance, draftOf, effectiveDraft, goTo } from '../progress.ts';
+import { advance, askContext, draftOf, effectiveDraft, goTo } from '../progress.ts';
 import type { Question } from '../questions.ts';
 import { applicableQuestions, findQuestionByWords, questionById } from '../questions.ts';
 import { duplicateReply, missReply, stepReply } from '../render.ts';
@@ -15,6 +15,8 @@ import { compilePhrases, findPhrases } from '../understand/phrases.ts';
 import { tokenize } from '../understand/tokens.ts';
 import { readAccess } from '../understand/systems.ts';
 import { readYesNo } from '../understand/yes-no.ts';
+import { backupOwnerReason } from '../../assessment/backup-owner.ts';
+import { backupOwnerRequiredAt } from '../backup-owner.ts';
 import { answerGuardrail, unchanged } from './shared.ts';
 
 // Answering the intake's questions: read the answer; store a certain reading, put a likely one to the
@@ -32,7 +34,7 @@ const stay = (intake: IntakeState, ...replies: Reply[]): TurnOutcome => ({
 export async function answerTurn(intake: IntakeState, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
   const question = questionById(intake.step.slice(2));
   if (!question) {
-    advance(intake);
+    advance(intake, ctx.policy);
     return stay(intake, stepReply(intake, ctx));
   }
   if (intake.clarify) {
@@ -48,12 +50,13 @@ async function readAndRecord(
   text: string,
   ctx: DialogueContext,
 ): Promise<TurnOutcome> {
-  let reading = question.read(text, ctx.vocabulary);
+  let reading = readAnswer(question, text, ctx);
   let byLlm = false;
   if (reading.kind === 'miss') {
     // A question to Steward in the middle ("Can I use Airtable for this?") is answered, then we carry on.
     if (isQuestion(text)) return unchanged({ mode: 'intake', intake }, ctx, ...(await answerGuardrail(text, ctx)));
-    const interpreted = await interpret(intake, question, text, ctx);
+    // Who a typed name stands for is the platform's to say, not the LLM's: a person is named again.
+    const interpreted = question.readWith ? undefined : await interpret(intake, question, text, ctx);
     if (interpreted) {
       reading = interpreted;
       byLlm = true;
@@ -76,6 +79,11 @@ async function readAndRecord(
       intake.lastMiss = text.slice(0, 500);
       return stay(intake, missReply(intake, question, text, reading.hint, ctx), stepReply(intake, ctx));
   }
+}
+
+function readAnswer(question: Question, text: string, ctx: DialogueContext): Reading {
+  if (question.readWith) return question.readWith(text, { speaker: ctx.speaker, mentions: ctx.mentions ?? [] });
+  return question.read(text, ctx.vocabulary);
 }
 
 /** The LLM's reading of an answer the rules could not read, in words the rules do read; always confirmed. */
@@ -168,7 +176,7 @@ async function recordAnswer(
   // Risky words are checked once there is a description (and again if the name is given after it).
   if (question.id === 'description' || (question.id === 'name' && intake.draft.description !== undefined))
     await afterDescription(intake, ctx);
-  advance(intake);
+  advance(intake, ctx.policy);
   return stay(intake, stepReply(intake, ctx));
 }
 
@@ -236,7 +244,7 @@ export async function hintTurn(intake: IntakeState, text: string, ctx: DialogueC
   intake.hintAnswers[hintId] = answer;
   intake.pendingHints = intake.pendingHints.filter((id) => id !== hintId);
   intake.history.push(intake.step);
-  advance(intake);
+  advance(intake, ctx.policy);
   const noted: Reply[] = answer ? [{ text: 'Noted, thanks.', tone: 'info' }] : [];
   return stay(intake, ...noted, stepReply(intake, ctx));
 }
@@ -249,23 +257,39 @@ function mentionsAffirmed(text: string, keywords: readonly string[], ctx: Dialog
 
 export function skipTurn(intake: IntakeState, ctx: DialogueContext): TurnOutcome {
   const question = intake.step.startsWith('q:') ? questionById(intake.step.slice(2)) : undefined;
+  if (question?.id === 'backupOwner') return skipBackupOwner(intake, ctx);
   if (question && question.skipValue !== undefined) {
     intake.draft[question.id] = question.skipValue;
     intake.inferred = intake.inferred.filter((id) => id !== question.id);
     intake.history.push(`q:${question.id}`);
-    advance(intake);
+    advance(intake, ctx.policy);
     return stay(intake, stepReply(intake, ctx));
   }
   const why = question ? `I need this one: ${question.why}` : 'This one needs an answer.';
   return unchanged({ mode: 'intake', intake }, ctx, { text: why, tone: 'info' });
 }
 
+/** Required from the policy's tier up, with the reason; below it (reached by "change"), skip removes it. */
+function skipBackupOwner(intake: IntakeState, ctx: DialogueContext): TurnOutcome {
+  const tier = backupOwnerRequiredAt(effectiveDraft(intake, ctx.policy), ctx.policy);
+  if (tier)
+    return unchanged({ mode: 'intake', intake }, ctx, {
+      text: `I need this one. ${backupOwnerReason(tier, ctx.policy)}`,
+      tone: 'info',
+    });
+  delete intake.draft.backupOwner;
+  intake.history.push('q:backupOwner');
+  advance(intake, ctx.policy);
+  return stay(intake, stepReply(intake, ctx));
+}
+
 export function changeTurn(intake: IntakeState, field: string, ctx: DialogueContext): TurnOutcome {
   const draft = draftOf(intake);
-  const question = findQuestionByWords(field, draft);
+  const context = askContext(intake, ctx.policy);
+  const question = findQuestionByWords(field, draft, context);
   const answered = question && (draft[question.id] !== undefined || intake.reachedSummary);
   if (!question || !answered) {
-    const items = applicableQuestions(draft)
+    const items = applicableQuestions(draft, context)
       .filter((candidate) => draft[candidate.id] !== undefined)
       .map((candidate) => candidate.label.toLowerCase());
     return unchanged({ mode: 'intake', intake }, ctx, {

@@ -83,7 +83,7 @@ async function startIntake(
       Object.keys(prefill).length > 0 ? ' I noted what it says; you can check everything in the summary.' : '';
     intro.text = `Thanks! Let's get it registered. I'll use what you wrote as the description and ask what I still need.${noted} ${INTAKE_HELP}`;
   }
-  advance(intake);
+  advance(intake, ctx.policy);
   return { state: { mode: 'intake', intake }, replies: [intro, stepReply(intake, ctx)] };
 }
 

@@ -5,8 +5,8 @@ import { DuplicateAppNameError, submitApp } from '../../apps/submit.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
 import { draftToProfile } from '../../profile/draft.ts';
-import { advance, draftOf, effectiveDraft, goTo } from '../progress.ts';
-import { findQuestionByWords } from '../questions.ts';
+import { advance, askContext, draftOf, effectiveDraft, goTo } from '../progress.ts';
+import { findQuestionByWords, nextUnanswered } from '../questions.ts';
 import { submittedReply } from '../../apps/submitted-reply.ts';
 import { factReply, stepReply } from '../render.ts';
 import type { FactsState, IntakeState } from '../state.ts';
@@ -46,7 +46,7 @@ export async function summaryTurn(intake: IntakeState, text: string, ctx: Dialog
       tone: 'info',
     });
   }
-  const question = findQuestionByWords(said, draftOf(intake));
+  const question = findQuestionByWords(said, draftOf(intake), askContext(intake, ctx.policy));
   if (question) return changeTurn(intake, said, ctx);
   return unchanged({ mode: 'intake', intake }, ctx, {
     text: 'Reply *yes* to submit, *change <item>* to edit an answer, or *cancel*.',
@@ -55,9 +55,17 @@ export async function summaryTurn(intake: IntakeState, text: string, ctx: Dialog
 }
 
 async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<TurnOutcome> {
+  // A question the summary came to need (an app updated to a tier that needs a backup owner) first.
+  if (nextUnanswered(draftOf(intake), askContext(intake, ctx.policy))) {
+    advance(intake, ctx.policy);
+    return {
+      state: { mode: 'intake', intake },
+      replies: [{ text: 'One more question first.', tone: 'info' }, stepReply(intake, ctx)],
+    };
+  }
   const candidate = draftToProfileSafely(effectiveDraft(intake, ctx.policy), ctx.speaker);
   if (!candidate.ok) {
-    advance(intake);
+    advance(intake, ctx.policy);
     return unchanged({ mode: 'intake', intake }, ctx, {
       text: `Some answers need another look: ${candidate.problems.join('; ')}`,
       tone: 'error',

@@ -66,6 +66,7 @@ const CARD_DATA = (name: string) => [
   'no',
   'low',
   'no',
+  'sam.backup@example.com', // backup owner: card data makes it high risk
   'yes',
 ];
 

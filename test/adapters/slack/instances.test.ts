@@ -77,7 +77,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL',
       ['none', 'use AI'],
       ['no', 'stopped working'],
       ['low', 'outside the company'],
-      ['no', 'Summary'],
+      ['no', "Who looks after the app when you're away?"],
+      ['rob.backup@example.com', 'Summary'],
       ['yes', 'Registered APP-'],
     ];
     // Like a person, the maker waits for the next question before answering it.

@@ -32,6 +32,7 @@ describe('the registration form', () => {
       'ai.practices',
       'criticality',
       'externalSharing',
+      'backupOwner',
     ]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(view.title.text.length).toBeLessThanOrEqual(24);

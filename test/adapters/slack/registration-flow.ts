@@ -2,7 +2,10 @@ import type { FakeSlack } from '../../support/fake-slack.ts';
 import type { SlackSide } from './harness.ts';
 import { dmOf, visibleText } from './harness.ts';
 
-/** Words of the question Steward asks after each answer of a plain registration (no AI, no risky words). */
+/**
+ * Words of the question Steward asks after each answer of a plain medium-risk registration (no AI, no
+ * risky words; MEDIUM_RISK_ANSWERS), which asks for a backup owner.
+ */
 export const NEXT_QUESTION = [
   "What's the app called?",
   'what does it do',
@@ -15,6 +18,7 @@ export const NEXT_QUESTION = [
   'use AI',
   'stopped working',
   'outside the company',
+  "Who looks after the app when you're away?",
   'Summary',
   'Registered APP-',
 ];

@@ -190,7 +190,9 @@ describe('a maker in a DM', () => {
       () => slack.click(criticality, 'Noticeable: there are workarounds', maker),
       'shared with anyone outside',
     );
-    const summary = await answer(maker, () => slack.click(sharing, 'No', maker), 'Summary');
+    // A medium-risk app needs a backup owner (policy lifecycle.backupOwnerFrom).
+    await answer(maker, () => slack.click(sharing, 'No', maker), 'looks after the app');
+    const summary = await say(maker, 'mia.backup@example.com', 'Summary');
     // The summary shows the answers as fields, with Submit / Cancel and a menu to change one.
     expect(
       summary.args.blocks
@@ -202,6 +204,7 @@ describe('a maker in a DM', () => {
         '*Who uses it*\nMy department',
         '*Number of users*\n45',
         '*Data it handles*\nPersonal data',
+        '*Backup owner*\nmia.backup@example.com',
       ]),
     );
     const controls = summary.args.blocks.find((block: any) => block.type === 'actions').elements;

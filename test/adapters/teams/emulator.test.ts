@@ -93,7 +93,8 @@ function personalChat(name: string) {
   return {
     user,
     conversationId,
-    say: (text: string, id = nextId()) => send(fixture('personal-message', { ...base, id, text })),
+    say: (text: string, id = nextId(), entities?: object[]) =>
+      send(fixture('personal-message', { ...base, id, text, ...(entities ? { entities } : {}) })),
     /** Clicks an Action.Submit of a card the bot posted, with the inputs a user would fill in. */
     click: (posted: ConnectorCall, title: string, inputs: Record<string, string> = {}, id = nextId()) =>
       send(
@@ -221,9 +222,16 @@ describe('Teams in emulator mode', () => {
     expect(shown(typed)).toContain('✔ no');
     turn = await maker.click(lastCard(turn), 'Minor: an inconvenience');
     turn = await maker.click(lastCard(turn), 'No');
+    // A medium-risk app needs a backup owner: named with an @mention, as Teams sends one.
+    expect(turn.map(shown).join('\n')).toContain("Who looks after the app when you're away?");
+    const pat = { id: '29:1pat-lee', name: 'Pat Lee', aadObjectId: '8d2f1c3e-4a5b-4c1d-9e2f-3a4b5c6d7e8f' };
+    turn = await maker.say('my colleague <at>Pat Lee</at>', nextId(), [
+      { type: 'mention', mentioned: pat, text: '<at>Pat Lee</at>' },
+    ]);
 
     // The summary: facts, Submit / Cancel, and a dropdown to change an answer.
     const summary = lastCard(turn);
+    expect(shown(summary)).toContain('Backup owner: Pat Lee');
     expect(shown(summary)).toContain('Who uses it: My department');
     expect(shown(summary)).toContain('Number of users: 45');
     expect(actions(card(summary)).map((a: any) => a.title)).toEqual(
@@ -298,6 +306,7 @@ describe('Teams in emulator mode', () => {
       'no',
       'minor',
       'no',
+      'max.backup@example.com', // backup owner: asked from medium risk up
     ]) {
       await maker.say(text);
     }
