@@ -1,5 +1,6 @@
 // The main thread's side of the embedded database: a Prisma driver adapter whose every call is a
 // message to PGlite's own thread (pglite-worker.ts), so SQL never blocks the event loop.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +25,37 @@ const PGLITE_TRANSACTION_OPTIONS: TransactionOptions = { usePhantomQuery: true }
 export interface PGliteThread {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
+}
+
+/**
+ * PGlite's Postgres (8.7 MB of WebAssembly) compiled once per process and its file-system bundle read
+ * once, handed to every database thread after the first: a process that opens the embedded database
+ * again and again (the test suite) does not compile it each time. The first open (the only one of a
+ * server or a command) lets its thread load its own, so nothing is kept on this thread for it (~20 MB).
+ */
+let opened = 0;
+interface SharedFiles {
+  /** A compiled WebAssembly.Module (its type is not in this project's type libraries). */
+  wasmModule: object;
+  fsBundle: Blob;
+}
+let shared: Promise<SharedFiles> | undefined;
+
+function sharedPGliteFiles(): Promise<SharedFiles> {
+  shared ??= (async () => {
+    const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    const [wasm, data] = await Promise.all([
+      readFile(path.join(dist, 'pglite.wasm')),
+      readFile(path.join(dist, 'pglite.data')),
+    ]);
+    // The global is there at run time; the build's type libraries do not declare it.
+    const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } })
+      .WebAssembly;
+    return { wasmModule: await compile(wasm), fsBundle: new Blob([data]) };
+  })();
+  // A failure is not kept: the next open tries again (and PGlite's own loading is the fallback).
+  shared.catch(() => (shared = undefined));
+  return shared;
 }
 
 /**
@@ -52,7 +84,8 @@ function spawnWorker(workerData: unknown): Worker {
  * directory starts as a copy of `template` (a gzipped data directory) when given.
  */
 export async function startPGliteThread(dir: string, settings: string[], template?: string): Promise<PGliteThread> {
-  const worker = spawnWorker({ dir, settings, ...(template ? { template } : {}) });
+  const files = opened++ > 0 ? await sharedPGliteFiles().catch(() => undefined) : undefined;
+  const worker = spawnWorker({ dir, settings, ...(template ? { template } : {}), ...(files ?? {}) });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let nextTransaction = 1;

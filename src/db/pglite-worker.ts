@@ -6,6 +6,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import type { PGliteOptions } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils';
 import { pgliteAdapterFactory } from './pglite-adapter.ts';
 import type { WorkerReply, WorkerRequest } from './pglite-protocol.ts';
@@ -17,7 +18,15 @@ import { restoreTemplate } from './restore-template.ts';
  * data directory made earlier (scripts/pglite-template.ts), restored into a new `dir` instead of
  * running initdb, which takes twice the memory and time.
  */
-const { dir, settings, template } = workerData as { dir: string; settings: string[]; template?: string };
+const { dir, settings, template, wasmModule, fsBundle } = workerData as {
+  dir: string;
+  settings: string[];
+  template?: string;
+  /** Compiled and read once by the process (pglite-thread.ts); PGlite loads its own without them. */
+  wasmModule?: PGliteOptions['pgliteWasmModule'];
+  fsBundle?: Blob;
+};
+const shared = { ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}), ...(fsBundle ? { fsBundle } : {}) };
 const port = parentPort!;
 
 let client: PGlite;
@@ -74,7 +83,7 @@ async function open(): Promise<PGlite> {
   if (isNew && template && existsSync(template)) {
     try {
       await restoreTemplate(template, dir);
-      const restored = new PGlite(dir, { startParams });
+      const restored = new PGlite(dir, { startParams, ...shared });
       await restored.waitReady;
       return restored;
     } catch {
@@ -82,7 +91,7 @@ async function open(): Promise<PGlite> {
       clearUnfinished();
     }
   }
-  const created = new PGlite(dir, { startParams });
+  const created = new PGlite(dir, { startParams, ...shared });
   await created.waitReady;
   return created;
 }
