@@ -114,6 +114,44 @@ export function sendError(res: Response, answer: ErrorAnswer): void {
   res.status(answer.status).json(body);
 }
 
+/**
+ * The first middleware: an error answer a library writes without a body (Bolt refuses an unsigned or
+ * malformed Slack request with a bare 401 or 400) gets the same JSON body as every other error, with
+ * the request id. Answers with a body of their own are left as they are.
+ */
+export const jsonBodyForBareErrors: RequestHandler = (_req, res, next) => {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  let bare: ErrorAnswer | undefined;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    if (status >= 400 && !res.getHeader('content-type')) {
+      bare = answerFor({ status, expose: true });
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+    }
+    return writeHead(status, ...rest);
+  }) as typeof res.writeHead;
+  res.end = ((...args: unknown[]) => {
+    const [chunk] = args;
+    const empty = chunk === undefined || typeof chunk === 'function' || (chunk as { length?: number }).length === 0;
+    // Express's send() sets Content-Length: 0 before ending; writeHead() may already have marked it.
+    const unmarked = !res.headersSent && res.statusCode >= 400 && !res.getHeader('content-type');
+    if (empty && (bare || unmarked)) {
+      const answer = bare ?? answerFor({ status: res.statusCode, expose: true });
+      if (!res.headersSent) {
+        res.removeHeader('content-length');
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+      }
+      const body: ErrorBody = {
+        error: { code: answer.code, message: answer.message },
+        requestId: String(res.locals.requestId ?? ''),
+      };
+      return end(JSON.stringify(body));
+    }
+    return end(...args);
+  }) as typeof res.end;
+  next();
+};
+
 /** The last route: whatever no route answered. */
 export const notFound: RequestHandler = (_req, res) => sendError(res, NOT_FOUND);
 

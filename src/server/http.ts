@@ -5,7 +5,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { DEFAULT_MIGRATIONS_DIR } from '../db/migrate.ts';
 import type { Services } from '../runtime/services.ts';
-import { errorHandler, methodNotAllowed, notFound } from './errors.ts';
+import { errorHandler, jsonBodyForBareErrors, methodNotAllowed, notFound } from './errors.ts';
 import { mountLeavers } from './leavers.ts';
 
 // The HTTP server of `npm start`: liveness, readiness, metrics, and the adapters' endpoints.
@@ -55,6 +55,7 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
     });
     next();
   });
+  app.use(jsonBodyForBareErrors);
 
   app.get('/healthz', async (_req, res) => {
     const counts = await services.store.outbox.counts();
