@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // PGlite instances are heavy (wasm); keep parallelism to the machine's 2 cores.
     maxWorkers: 2,
+    // As bin/steward.js runs Steward: WebAssembly (PGlite, Prisma's compiler) on V8's baseline tier only.
+    execArgv: ['--liftoff-only'],
   },
 });

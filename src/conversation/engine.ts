@@ -155,7 +155,8 @@ export class ConversationEngine {
       try {
         const replies = await this.store.transaction(async (tx) => {
           // Every key is remembered, or none: a duplicate's rollback also forgets the keys it did record.
-          for (const seenKey of seenKeys) if (!(await tx.events.remember(seenKey))) throw new DuplicateEventError();
+          // One statement for all of them: on PGlite every statement is a round trip holding the one connection.
+          if (!(await tx.events.rememberAll(seenKeys))) throw new DuplicateEventError();
           const committed = outcome.commit ? await outcome.commit(tx) : undefined;
           await tx.conversations.save(key, conversation.version, committed?.state ?? outcome.state);
           return [...outcome.replies, ...(committed?.replies ?? [])];
@@ -178,9 +179,8 @@ export class ConversationEngine {
     }
   }
 
-  private async anyRemembered(keys: string[]): Promise<boolean> {
-    for (const key of keys) if (await this.store.events.isRemembered(key)) return true;
-    return false;
+  private anyRemembered(keys: string[]): Promise<boolean> {
+    return this.store.events.anyRemembered(keys);
   }
 
   /** Once an hour at most, after a turn: event ids older than their platforms' retries, and expired adapter state. */
