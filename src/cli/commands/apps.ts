@@ -9,6 +9,7 @@ import type { AppRow, AppStatus } from '../../store/types.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
 import { exemptApp, retireApp, showApp } from './app-lifecycle.ts';
+import { textTable } from '../text-table.ts';
 
 // `steward apps list | export | import | show | exempt | retire`: the inventory.
 
@@ -31,18 +32,6 @@ function appRow(app: AppRow) {
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
   };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 export async function runApps(args: string[], ctx: CommandContext): Promise<number> {
@@ -92,7 +81,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
       ...(orphaned ? [app.orphanedAt?.toISOString().slice(0, 10) ?? '-'] : []),
     ]);
   }
-  ctx.io.stdout(table(rows));
+  ctx.io.stdout(textTable(rows));
   return 0;
 }
 

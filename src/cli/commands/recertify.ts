@@ -2,6 +2,7 @@ import type { RecertificationItem } from '../../lifecycle/recertify.ts';
 import { recertificationItems, runRecertification } from '../../lifecycle/recertify.ts';
 import type { CommandContext } from '../registry.ts';
 import { flag, option, positional } from '../options.ts';
+import { textTable } from '../text-table.ts';
 
 // `steward recertify`: run a recertification cycle now (the server runs one every hour), or with
 // --due only list what is due or waiting for an answer, sending nothing.
@@ -43,18 +44,6 @@ const NEXT_LABEL: Record<NonNullable<RecertificationItem['next']>, string> = {
   'tell-leads': 'tell the leads',
 };
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 export async function runRecertify(args: string[], ctx: CommandContext): Promise<number> {
   if (positional(args, ['--now']).length > 0) {
     ctx.io.stderr(USAGE);
@@ -71,7 +60,7 @@ export async function runRecertify(args: string[], ctx: CommandContext): Promise
     else if (items.length === 0) ctx.io.stdout('Nothing is due for recertification.');
     else
       ctx.io.stdout(
-        table([
+        textTable([
           ['REFERENCE', 'NAME', 'TIER', 'OWNER', 'DUE', 'STATE', 'NEXT RUN'],
           ...items.map((item) => [
             item.reference,
