@@ -25,8 +25,13 @@ export function loopbackOnly(onRefused: (serviceUrl: string) => void): RequestHa
     const serviceUrl: unknown = (req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl;
     if (isLoopbackUrl(serviceUrl)) return next();
     onRefused(typeof serviceUrl === 'string' ? serviceUrl.slice(0, 200) : String(serviceUrl));
+    // The same shape as every other error answer of the server (src/server/errors.ts), with its own words.
     res.status(403).json({
-      error: 'TEAMS_EMULATOR accepts activities only from a loopback serviceUrl (127.0.0.0/8, ::1, localhost).',
+      error: {
+        code: 'forbidden',
+        message: 'TEAMS_EMULATOR accepts activities only from a loopback serviceUrl (127.0.0.0/8, ::1, localhost).',
+      },
+      requestId: String(res.locals.requestId ?? ''),
     });
   };
 }

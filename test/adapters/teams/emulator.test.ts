@@ -433,7 +433,8 @@ describe('Teams in emulator mode', () => {
       }),
     );
     expect(result.status).toBe(403);
-    expect(result.body.error).toContain('loopback');
+    expect(result.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('loopback') });
+    expect(result.body.requestId).toBe(result.requestId);
     const forged = await server.postActivity(
       fixture('card-action-invoke', { id: nextId(), serviceUrl: 'http://203.0.113.7:3978/', from: REVIEWER }),
     );

@@ -15,6 +15,8 @@ const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'teams');
 interface PostResult {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- invoke responses are read field by field
+  /** The x-request-id the server answered with. */
+  requestId: string | null;
 }
 
 export interface StewardServer {
@@ -69,7 +71,7 @@ export async function startStewardServer(env: Record<string, string>, timeoutMs 
       } catch {
         // not JSON: keep the text
       }
-      return { status: response.status, body };
+      return { status: response.status, body, requestId: response.headers.get('x-request-id') };
     },
     healthz,
     async outboxSettled(settleTimeoutMs = 15_000) {
