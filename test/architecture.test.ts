@@ -14,7 +14,7 @@ const LAYERS = [
   ['src/db', 'src/store'],
   ['src/review'],
   ['src/apps', 'src/outbox'],
-  ['src/lifecycle'],
+  ['src/lifecycle', 'src/discover'],
   ['src/handbook'],
   ['src/intake'],
   ['src/conversation'],

@@ -13,10 +13,12 @@ import type { TestDatabase } from './support/databases.ts';
 
 const TABLES = [
   'App',
+  'AppExternalId',
   'AppVersion',
   'Assessment',
   'AuditEvent',
   'Conversation',
+  'DiscoveredItem',
   'Handoff',
   'Leaver',
   'OutboxMessage',

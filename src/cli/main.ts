@@ -51,6 +51,13 @@ const COMMANDS: CliCommand[] = [
     run: async (args, ctx) => (await import('./commands/owners.ts')).runOwners(args, ctx),
   },
   {
+    name: 'discover',
+    usage: 'steward discover import <file> --source <source> | discover report [--json]',
+    summary: 'Import what a platform lists (apps, flows) and report what was never registered.',
+    usesDatabase: true,
+    run: async (args, ctx) => (await import('./commands/discover.ts')).runDiscover(args, ctx),
+  },
+  {
     name: 'reviews',
     usage: 'steward reviews --overdue [--json] [--now <date>]',
     summary: 'List reviews past their SLA.',

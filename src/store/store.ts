@@ -9,6 +9,8 @@ import type { AuditLog } from './audit.ts';
 import { auditLog } from './audit.ts';
 import type { ConversationRepository } from './conversations.ts';
 import { conversationRepository } from './conversations.ts';
+import type { DiscoveryRepository } from './discovery.ts';
+import { discoveryRepository } from './discovery.ts';
 import type { HandoffRepository } from './handoffs.ts';
 import { handoffRepository } from './handoffs.ts';
 import type { DatabaseHealth } from './health.ts';
@@ -35,6 +37,7 @@ export interface Store {
   handoffs: HandoffRepository;
   leavers: LeaverRepository;
   recertifications: RecertificationRepository;
+  discovery: DiscoveryRepository;
   audit: AuditLog;
   events: ProcessedEvents;
   adapterState: AdapterStateStore;
@@ -54,6 +57,7 @@ export function createStore(prisma: PrismaClient): Store {
     handoffs: handoffRepository(db),
     leavers: leaverRepository(db),
     recertifications: recertificationRepository(db),
+    discovery: discoveryRepository(db),
     audit: auditLog(db),
     events: processedEvents(db),
     adapterState: adapterStateStore(db, (work) => (db === prisma ? inTransaction(work) : work(db))),

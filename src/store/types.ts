@@ -12,6 +12,7 @@ export type {
   App as AppRow,
   AppStatus,
   AuditEvent as AuditRow,
+  DiscoveredItem as DiscoveredItemRow,
   Handoff as HandoffRow,
   OutboxMessage as OutboxRow,
   OutboxStatus,

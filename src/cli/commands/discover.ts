@@ -1,0 +1,161 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { importDiscovered } from '../../discover/import.ts';
+import type { ParsedExport } from '../../discover/parse.ts';
+import {
+  ExportFormatError,
+  exportText,
+  parseCsvExport,
+  parseCsvMapping,
+  parseFlows,
+  parsePowerApps,
+} from '../../discover/parse.ts';
+import { discoveryReport } from '../../discover/report.ts';
+import type { DiscoveryReport } from '../../discover/report.ts';
+import type { CommandContext } from '../registry.ts';
+import { textTable } from '../text-table.ts';
+import { flag, option, positional } from '../options.ts';
+
+// `steward discover`: what the platforms' exports list, against the register.
+
+const USAGE = `Usage: steward discover import <file> --source power-apps|power-automate|csv [--mapping <file>] [--name <name>]
+       steward discover report [--json]
+
+power-apps / power-automate: the JSON of Get-AdminPowerApp / Get-AdminFlow | ConvertTo-Json.
+csv: any other tool's export, with --mapping (JSON or YAML: { "externalId": "<column>", "name": "<column>",
+"owner": "<e-mail column>", "ownerName", "environment", "createdAt", "modifiedAt", "enabled" }) and
+--name naming the source (e.g. zapier): its items are "csv:<name>".`;
+
+const CSV_SOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/u;
+
+async function readText(file: string, ctx: CommandContext): Promise<string | undefined> {
+  try {
+    return exportText(await readFile(path.resolve(ctx.io.cwd, file)));
+  } catch (error) {
+    ctx.io.stderr(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return undefined;
+  }
+}
+
+async function runImport(args: string[], ctx: CommandContext): Promise<number> {
+  const withValues = ['--source', '--mapping', '--name'];
+  const files = positional(args, withValues);
+  const kind = option(args, '--source');
+  const mappingFile = option(args, '--mapping');
+  const csvName = option(args, '--name');
+  const isCsv = kind === 'csv';
+  if (
+    files.length !== 1 ||
+    !['power-apps', 'power-automate', 'csv'].includes(kind ?? '') ||
+    isCsv !== (mappingFile !== undefined) ||
+    isCsv !== (csvName !== undefined)
+  ) {
+    ctx.io.stderr(USAGE);
+    return 2;
+  }
+  if (isCsv && !CSV_SOURCE_NAME.test(csvName!)) {
+    ctx.io.stderr(`--name must be lower-case letters, digits and dashes (e.g. zapier), not "${csvName}".`);
+    return 2;
+  }
+  const file = files[0]!;
+  const text = await readText(file, ctx);
+  if (text === undefined) return 1;
+  let parsed: ParsedExport;
+  try {
+    if (kind === 'power-apps') parsed = parsePowerApps(text);
+    else if (kind === 'power-automate') parsed = parseFlows(text);
+    else {
+      const mapping = await readText(mappingFile!, ctx);
+      if (mapping === undefined) return 1;
+      parsed = parseCsvExport(text, parseCsvMapping(mapping));
+    }
+  } catch (error) {
+    if (!(error instanceof ExportFormatError)) throw error;
+    ctx.io.stderr(`${file}: nothing was imported: ${error.message}`);
+    return 1;
+  }
+  if (parsed.items.length === 0) {
+    // An empty export would mark everything of the source missing: far likelier a failed export than a fact.
+    ctx.io.stderr(
+      `${file}: nothing was imported: no item could be read.${parsed.rejected.map((line) => `\n  ${line}`).join('')}`,
+    );
+    return 1;
+  }
+  const source = isCsv ? `csv:${csvName}` : kind!;
+  const services = await ctx.services();
+  const counts = await importDiscovered(services.store, {
+    source,
+    items: parsed.items,
+    complete: parsed.rejected.length === 0,
+    rejected: parsed.rejected.length,
+    actor: { platform: 'cli', userId: ctx.io.env.USER ?? ctx.io.env.USERNAME ?? 'admin' },
+    at: new Date(),
+  });
+  const reappeared = counts.reappeared > 0 ? ` (${counts.reappeared} reappeared)` : '';
+  ctx.io.stdout(
+    `${source}: ${counts.new} new, ${counts.updated} updated${reappeared}, ${counts.unchanged} unchanged, ` +
+      `${counts.disappeared} disappeared, ${parsed.rejected.length} rejected.`,
+  );
+  if (parsed.rejected.length === 0) return 0;
+  ctx.io.stderr(
+    `${file}: ${parsed.rejected.length} item(s) rejected; the rest were imported, and no item was marked ` +
+      `as disappeared since the rejected ones may be among them.\n${parsed.rejected.map((line) => `  ${line}`).join('\n')}`,
+  );
+  return 1;
+}
+
+const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
+
+function coverageTable(groups: DiscoveryReport['byPlatform'], heading: string): string {
+  return textTable([
+    [heading, 'coverage', 'registered', 'discovered'],
+    ...Object.entries(groups)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, group]) => [name, percent(group.coverage), String(group.registered), String(group.discovered)]),
+  ]);
+}
+
+async function runReport(args: string[], ctx: CommandContext): Promise<number> {
+  const { report, proposals } = await discoveryReport((await ctx.services()).store);
+  if (flag(args, '--json')) {
+    ctx.io.stdout(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const lines = [
+    `Coverage: ${percent(report.coverage)} (${report.registered} of ${report.discovered} discovered item(s) registered)`,
+    '',
+    coverageTable(report.byPlatform, 'platform'),
+    '',
+    coverageTable(report.byDepartment, 'department'),
+  ];
+  if (report.unregistered.length > 0) {
+    lines.push('', `Unregistered (${report.unregistered.length}):`);
+    for (const entry of report.unregistered) {
+      const proposal = proposals.get(entry);
+      const maybe = proposal ? ` (may be ${proposal.ref} "${proposal.name}": its owner confirms)` : '';
+      lines.push(`  ${entry.source}  ${entry.name}  ${entry.owner ?? 'owner unknown'}  ${entry.externalId}${maybe}`);
+    }
+  }
+  if (report.missing.length > 0) {
+    lines.push('', `No longer found by the last import of their platform (${report.missing.length}):`);
+    lines.push(...report.missing.map((app) => `  ${app.ref}  ${app.name}`));
+  }
+  if (report.ownerMismatch.length > 0) {
+    lines.push('', `Owner differs from the register (${report.ownerMismatch.length}):`);
+    lines.push(
+      ...report.ownerMismatch.map(
+        (entry) => `  ${entry.ref}  ${entry.name}: the export says ${entry.owner}, the register ${entry.appOwner}`,
+      ),
+    );
+  }
+  ctx.io.stdout(lines.join('\n'));
+  return 0;
+}
+
+export async function runDiscover(args: string[], ctx: CommandContext): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand === 'import') return runImport(rest, ctx);
+  if (subcommand === 'report') return runReport(rest, ctx);
+  ctx.io.stderr(USAGE);
+  return 2;
+}

@@ -1,0 +1,67 @@
+import type { Client, DiscoveredItemRow } from './types.ts';
+
+// What platforms' exports say exists (DiscoveredItem), and the platform ids registered apps are known by
+// (AppExternalId). Linking is by exact id only: a guess by name is never written here.
+
+/** One item as an export describes it; source and externalId identify it. */
+export interface DiscoveredFields {
+  name: string;
+  ownerEmail: string | null;
+  ownerName: string | null;
+  ownerId: string | null;
+  environment: string | null;
+  createdAt: Date | null;
+  modifiedAt: Date | null;
+  enabled: boolean | null;
+}
+
+export interface DiscoveryRepository {
+  /** Every item of the source, present or missing. */
+  ofSource(source: string): Promise<DiscoveredItemRow[]>;
+  /** Every item of every source. */
+  all(): Promise<DiscoveredItemRow[]>;
+  create(
+    item: DiscoveredFields & { source: string; externalId: string; linkedAppId: string | null; at: Date },
+  ): Promise<void>;
+  /** Rewrites what the export says, marks it seen at `at` and present again. */
+  update(id: string, item: DiscoveredFields & { linkedAppId: string | null; at: Date }): Promise<void>;
+  markSeen(ids: string[], at: Date): Promise<void>;
+  markMissing(ids: string[], at: Date): Promise<void>;
+  /** The source's platform ids that registered apps are known by, as externalId -> appId. */
+  appIdsByExternalId(source: string): Promise<Map<string, string>>;
+  /** The app is known by this id; an item already discovered with it is linked. False when the id was known already. */
+  addExternalId(link: { appId: string; source: string; externalId: string }): Promise<boolean>;
+}
+
+export function discoveryRepository(db: Client): DiscoveryRepository {
+  return {
+    ofSource: (source) => db.discoveredItem.findMany({ where: { source } }),
+    all: () => db.discoveredItem.findMany(),
+    async create({ at, ...item }) {
+      await db.discoveredItem.create({ data: { ...item, firstSeenAt: at, lastSeenAt: at } });
+    },
+    async update(id, { at, ...item }) {
+      await db.discoveredItem.update({ where: { id }, data: { ...item, lastSeenAt: at, missingSince: null } });
+    },
+    async markSeen(ids, at) {
+      if (ids.length > 0) await db.discoveredItem.updateMany({ where: { id: { in: ids } }, data: { lastSeenAt: at } });
+    },
+    async markMissing(ids, at) {
+      if (ids.length > 0)
+        await db.discoveredItem.updateMany({ where: { id: { in: ids } }, data: { missingSince: at } });
+    },
+    async appIdsByExternalId(source) {
+      const rows = await db.appExternalId.findMany({ where: { source } });
+      return new Map(rows.map((row) => [row.externalId, row.appId]));
+    },
+    async addExternalId(link) {
+      const inserted = await db.appExternalId.createMany({ data: [link], skipDuplicates: true });
+      if (inserted.count === 0) return false;
+      await db.discoveredItem.updateMany({
+        where: { source: link.source, externalId: link.externalId },
+        data: { linkedAppId: link.appId },
+      });
+      return true;
+    },
+  };
+}
