@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { openDatabase } from '../src/db/open.ts';
+import { StewardMetrics } from '../src/runtime/metrics.ts';
 import { parseCsvExport, parseCsvMapping, parseFlows, parsePowerApps } from '../src/discover/parse.ts';
 import { comparableName } from '../src/discover/report.ts';
 import { writeTestPolicy } from './support/policy.ts';
@@ -271,18 +272,29 @@ describe('steward discover import / report', () => {
     expect(await report()).toMatchObject({ discovered: 5, registered: 3, missing: [] });
   });
 
-  it('an id added to an app later links the item already discovered', async () => {
-    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
-    try {
-      const app = await db.store.apps.byReference('APP-0002');
-      await db.store.discovery.addExternalId({ appId: app!.id, source: 'power-apps', externalId: APP_A2 });
-    } finally {
-      await db.close();
-    }
+  it('`discover link` gives an app its platform id, linking the item already discovered; /metrics shows coverage', async () => {
+    const linked = await run('discover', 'link', 'APP-0002', '--source', 'power-apps', '--id', APP_A2);
+    expect(linked).toMatchObject({ code: 0, err: '' });
+    expect(linked.out).toBe(`APP-0002 is known on power-apps as ${APP_A2}.\n`);
+    expect((await run('discover', 'link', 'APP-0001', '--source', 'power-apps', '--id', APP_A2)).out).toContain(
+      'is already linked to an app; nothing changed.',
+    );
+    expect((await run('discover', 'link', 'APP-0002', '--source', 'power-apps')).code).toBe(2);
+    expect((await run('discover', 'link', 'APP-9999', '--source', 'power-apps', '--id', 'x')).code).toBe(1);
     const after = await report();
     expect(after).toMatchObject({ coverage: 0.8, registered: 4, discovered: 5 });
     expect(after.byDepartment.Finance).toEqual({ discovered: 1, registered: 1, coverage: 1 });
     expect(after.unregistered.map((entry: { name: string }) => entry.name)).toEqual(['Room signage']);
+
+    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
+    try {
+      const { body } = await new StewardMetrics(db.store, { defaultMetrics: false }).render();
+      expect(body).toContain('steward_discovery_coverage{source="all"} 0.8');
+      expect(body).toMatch(/^steward_discovery_coverage\{source="power-apps"\} [\d.]+$/mu);
+      expect(await db.store.audit.count('discovery.linked')).toBe(1);
+    } finally {
+      await db.close();
+    }
   });
 
   it('imports a CSV source through its mapping, rejecting bad rows by position (exit 1) and keeping the rest', async () => {

@@ -52,8 +52,8 @@ const COMMANDS: CliCommand[] = [
   },
   {
     name: 'discover',
-    usage: 'steward discover import <file> --source <source> | discover report [--json]',
-    summary: 'Import what a platform lists (apps, flows) and report what was never registered.',
+    usage: 'steward discover import <file> --source <source> | report [--json] | link <APP-####> ...',
+    summary: 'Import what a platform lists, report what was never registered, link an app to its platform id.',
     usesDatabase: true,
     run: async (args, ctx) => (await import('./commands/discover.ts')).runDiscover(args, ctx),
   },

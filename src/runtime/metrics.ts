@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { discoveryReport } from '../discover/report.ts';
 import { overdueRecertificationCount } from '../lifecycle/recertify.ts';
 import type { Store } from '../store/store.ts';
 
@@ -114,6 +115,19 @@ export class StewardMetrics {
       registers,
       async collect() {
         this.set((await store.apps.orphaned()).length);
+      },
+    });
+    new Gauge({
+      name: 'steward_discovery_coverage',
+      help: 'Share of the apps the platforms list that are registered (source "all", and each source); absent before any import',
+      labelNames: ['source'],
+      registers,
+      async collect() {
+        this.reset();
+        const { report } = await discoveryReport(store);
+        if (report.discovered === 0) return;
+        this.set({ source: 'all' }, report.coverage);
+        for (const [source, coverage] of Object.entries(report.byPlatform)) this.set({ source }, coverage.coverage);
       },
     });
     new Gauge({

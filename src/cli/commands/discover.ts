@@ -20,6 +20,7 @@ import { flag, option, positional } from '../options.ts';
 
 const USAGE = `Usage: steward discover import <file> --source power-apps|power-automate|csv [--mapping <file>] [--name <name>]
        steward discover report [--json]
+       steward discover link <APP-####> --source <source> --id <platform id>
 
 power-apps / power-automate: the JSON of Get-AdminPowerApp / Get-AdminFlow | ConvertTo-Json.
 csv: any other tool's export, with --mapping (JSON or YAML: { "externalId": "<column>", "name": "<column>",
@@ -152,10 +153,45 @@ async function runReport(args: string[], ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** `discover link`: the app is known on a platform by this id (what confirms a proposal by hand). */
+async function runLink(args: string[], ctx: CommandContext): Promise<number> {
+  const [reference, ...extra] = positional(args, ['--source', '--id']);
+  const source = option(args, '--source')?.trim();
+  const externalId = option(args, '--id')?.trim();
+  if (!reference || extra.length > 0 || !source || !externalId) {
+    ctx.io.stderr(USAGE);
+    return 2;
+  }
+  const services = await ctx.services();
+  const app = await services.store.apps.byReference(reference);
+  if (!app) {
+    ctx.io.stderr(`No app ${reference}.`);
+    return 1;
+  }
+  const added = await services.store.transaction(async (tx) => {
+    const linked = await tx.discovery.addExternalId({ appId: app.id, source, externalId });
+    if (linked)
+      await tx.audit.record({
+        actor: { platform: 'cli', userId: ctx.io.env.USER ?? 'admin' },
+        action: 'discovery.linked',
+        appId: app.id,
+        details: { source, externalId },
+      });
+    return linked;
+  });
+  ctx.io.stdout(
+    added
+      ? `${reference.toUpperCase()} is known on ${source} as ${externalId}.`
+      : `${source} ${externalId} is already linked to an app; nothing changed.`,
+  );
+  return 0;
+}
+
 export async function runDiscover(args: string[], ctx: CommandContext): Promise<number> {
   const [subcommand, ...rest] = args;
   if (subcommand === 'import') return runImport(rest, ctx);
   if (subcommand === 'report') return runReport(rest, ctx);
+  if (subcommand === 'link') return runLink(rest, ctx);
   ctx.io.stderr(USAGE);
   return 2;
 }
