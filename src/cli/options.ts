@@ -19,3 +19,15 @@ export function positional(args: string[], optionsWithValues: string[]): string[
   }
   return result;
 }
+
+/** A date option such as --now or --until: undefined when absent, null (after saying why) when unreadable. */
+export function dateOption(args: string[], name: string, io: { stderr(text: string): void }): Date | null | undefined {
+  const given = option(args, name);
+  if (given === undefined) return undefined;
+  const date = new Date(given);
+  if (given.startsWith('--') || Number.isNaN(date.getTime())) {
+    io.stderr(`${name} must be a date such as 2026-11-30 or 2026-11-30T09:00:00Z, not "${given}".`);
+    return null;
+  }
+  return date;
+}

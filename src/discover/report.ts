@@ -94,6 +94,24 @@ function entryOf(item: DiscoveredItemRow): ItemEntry {
   };
 }
 
+/**
+ * Coverage alone, overall and by source, for /metrics: from the discovered items only (an item is
+ * registered when it is linked; the link goes when its app is deleted), so a scrape reads no profiles.
+ * The report's own figures are the same.
+ */
+export async function discoveryCoverage(store: Store): Promise<Coverage & { bySource: Record<string, Coverage> }> {
+  const coverage = { discovered: 0, registered: 0, coverage: 0, bySource: {} as Record<string, Coverage> };
+  for (const item of await store.discovery.all()) {
+    if (item.missingSince) continue;
+    const registered = item.linkedAppId !== null;
+    coverage.discovered += 1;
+    if (registered) coverage.registered += 1;
+    tally(coverage.bySource, item.source, registered);
+  }
+  coverage.coverage = ratio(coverage.registered, coverage.discovered);
+  return coverage;
+}
+
 /** Items missing since the last import of their source count nowhere but in `missing`. */
 export async function discoveryReport(store: Store): Promise<ReconciledReport> {
   const apps = new Map((await store.apps.list()).map((app) => [app.id, app]));

@@ -7,7 +7,7 @@ import type { Actor } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow } from '../store/types.ts';
 import type { Person } from './people.ts';
-import { personLabel, samePerson } from './people.ts';
+import { personLabel, personPlatform, samePerson } from './people.ts';
 
 // Who owns an app after registration: retiring it, confirming it is still in use, a backup taking
 // over from an owner who left (and accepting or handing it on), and apps left without an owner.
@@ -70,12 +70,8 @@ function isAnyReviewer(policy: Policy, person: Person): boolean {
 
 /** A message to a person in their own chat, when this process delivers to their platform. */
 function toPerson(deps: LifecycleDeps, person: Person, app: AppRow, key: string, reply: Reply) {
-  const platform = deps.deliveryPlatforms.includes(person.platform)
-    ? person.platform
-    : person.platform === 'console' || deps.deliveryPlatforms.includes('console')
-      ? 'console'
-      : undefined;
-  if (!platform || person.platform === 'email') return [];
+  const platform = personPlatform(person.platform, deps.deliveryPlatforms);
+  if (!platform) return [];
   return [
     {
       dedupeKey: key,
@@ -97,31 +93,37 @@ function toLeads(deps: LifecycleDeps, app: AppRow, key: string, reply: Reply) {
   }));
 }
 
-/** "retire APP-0042": by its owner or a reviewer. Kept, audited, left out of reviews and recertification. */
+/**
+ * "retire APP-0042": by its owner or a reviewer (or an administrator at the command line, `asAdmin`).
+ * Kept, audited, left out of reviews and recertification; an owner who did not retire it is told.
+ */
 export async function retireApp(
   deps: LifecycleDeps,
   app: AppRow,
   by: Person,
-  reason?: string,
+  options: { reason?: string | null; asAdmin?: boolean } = {},
 ): Promise<LifecycleOutcome> {
   const owner = ownerOf(app);
-  if (!samePerson(by, owner) && !isAnyReviewer(deps.policy, by))
+  const reason = options.reason ?? null;
+  if (!options.asAdmin && !samePerson(by, owner) && !isAnyReviewer(deps.policy, by))
     return { ok: false, text: `Only the owner of ${label(app)} or a reviewer can retire it.` };
   if (app.status === 'retired') return { ok: false, text: `${label(app)} is already retired.` };
   await deps.store.transaction(async (tx) => {
     await tx.apps.retire(app.id, deps.now);
-    await answerOpenCycle(tx, app.id, 'retire', by, deps.now);
+    const closedCycle = await answerOpenCycle(tx, app.id, 'retire', by, deps.now);
     await tx.audit.record({
       actor: actorOf(by),
       action: 'app.retired',
       appId: app.id,
-      details: { reference: formatReference(app.refNumber), reason: reason ?? null },
+      details: { reference: formatReference(app.refNumber), reason, previousStatus: app.status, closedCycle },
     });
+    // An app retires once, so one key, whoever retired it.
     if (!samePerson(by, owner))
       await tx.outbox.enqueue(
         toPerson(deps, owner, app, `retired:${app.id}:owner`, {
-          text: `${personLabel(by)} retired ${label(app)}${reason ? `: ${reason}` : '.'} It stays in the inventory as retired.`,
+          text: `${options.asAdmin ? 'An administrator' : personLabel(by)} retired ${label(app)}${reason ? `: ${reason}` : '.'} It stays in the inventory as retired.`,
           tone: 'info',
+          literal: true,
         }),
       );
   });
@@ -215,9 +217,18 @@ function takeOverReply(app: AppRow, why: string): Reply {
   };
 }
 
-async function answerOpenCycle(store: Store, appId: string, answer: string, by: Person, at: Date): Promise<void> {
+/** Answers the app's open recertification, if any (true when there was one). */
+export async function answerOpenCycle(
+  store: Store,
+  appId: string,
+  answer: string,
+  by: Person,
+  at: Date,
+): Promise<boolean> {
   const open = await store.recertifications.openOf(appId);
-  if (open) await store.recertifications.answer(open.id, { answer, by: `${by.platform}:${by.userId}`, at });
+  if (!open) return false;
+  await store.recertifications.answer(open.id, { answer, by: `${by.platform}:${by.userId}`, at });
+  return true;
 }
 
 export interface LeaverOutcome {

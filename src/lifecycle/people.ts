@@ -40,3 +40,13 @@ export function personLabel(person: Person): string {
   if (person.displayName) return person.displayName;
   return person.platform === 'email' ? person.userId : `${person.platform}:${person.userId}`;
 }
+
+/**
+ * The platform a message to this person goes out on: theirs when this process delivers to it, else the
+ * terminal (which prints it); none for a person known only by e-mail address.
+ */
+export function personPlatform(platform: string, deliveryPlatforms: readonly string[]): string | undefined {
+  if (platform === 'email') return undefined;
+  if (deliveryPlatforms.includes(platform)) return platform;
+  return platform === 'console' || deliveryPlatforms.includes('console') ? 'console' : undefined;
+}

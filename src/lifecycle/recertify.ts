@@ -8,6 +8,7 @@ import { SYSTEM_ACTOR } from '../store/audit.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 import type { RecertificationRow } from '../store/lifecycle.ts';
 import type { Store } from '../store/store.ts';
+import { personPlatform } from './people.ts';
 import type { AppRow } from '../store/types.ts';
 
 // Recertification: each owner re-confirms their apps every so many days (per tier, from the policy).
@@ -211,13 +212,6 @@ function byOwner(items: RecertificationItem[]): Map<string, RecertificationItem[
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
   return groups;
-}
-
-/** Where a person is reached: their own platform when this process delivers to it, else the terminal's. */
-export function personPlatform(platform: string, deliveryPlatforms: readonly string[]): string | undefined {
-  if (platform === 'email') return undefined;
-  if (deliveryPlatforms.includes(platform)) return platform;
-  return platform === 'console' || deliveryPlatforms.includes('console') ? 'console' : undefined;
 }
 
 /** The same messages for the same apps and cycles get the same key: a repeated run writes nothing twice. */

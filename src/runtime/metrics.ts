@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { discoveryReport } from '../discover/report.ts';
+import { discoveryCoverage } from '../discover/report.ts';
 import { overdueRecertificationCount } from '../lifecycle/recertify.ts';
 import type { Store } from '../store/store.ts';
 
@@ -124,10 +124,10 @@ export class StewardMetrics {
       registers,
       async collect() {
         this.reset();
-        const { report } = await discoveryReport(store);
-        if (report.discovered === 0) return;
-        this.set({ source: 'all' }, report.coverage);
-        for (const [source, coverage] of Object.entries(report.byPlatform)) this.set({ source }, coverage.coverage);
+        const coverage = await discoveryCoverage(store);
+        if (coverage.discovered === 0) return;
+        this.set({ source: 'all' }, coverage.coverage);
+        for (const [source, { coverage: share }] of Object.entries(coverage.bySource)) this.set({ source }, share);
       },
     });
     new Gauge({

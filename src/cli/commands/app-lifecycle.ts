@@ -1,13 +1,13 @@
 import { statusLabel } from '../../apps/present.ts';
 import type { AppRecertification } from '../../lifecycle/recertify.ts';
-import { appRecertification, isExempt, personPlatform } from '../../lifecycle/recertify.ts';
+import { appRecertification, isExempt } from '../../lifecycle/recertify.ts';
+import { answerOpenCycle, retireApp as retireInCore } from '../../lifecycle/ownership.ts';
 import { formatReference } from '../../store/apps.ts';
 import type { Actor } from '../../store/audit.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppRow } from '../../store/types.ts';
 import type { CommandContext } from '../registry.ts';
-import { flag, option, positional } from '../options.ts';
-import { dateOption } from './recertify.ts';
+import { dateOption, flag, option, positional } from '../options.ts';
 
 // `steward apps show | exempt | retire`: one app after registration. Changes are audited, with the
 // admin who ran the command as the actor, and close the app's open recertification cycle.
@@ -136,18 +136,12 @@ export async function showApp(args: string[], ctx: CommandContext): Promise<numb
 }
 
 /** The app's open recertification cycle, if any, is settled by the change: nobody is chased about it. */
-async function closeOpenCycle(tx: Store, app: AppRow, answer: string, actor: Actor, at: Date): Promise<boolean> {
-  const open = await tx.recertifications.openOf(app.id);
-  if (!open) return false;
-  await tx.recertifications.answer(open.id, { answer, by: `${actor.platform}:${actor.userId}`, at });
-  return true;
-}
 
 /** `steward apps exempt <APP-####> --until <date> --reason <text> [--json]` */
 export async function exemptApp(args: string[], ctx: CommandContext): Promise<number> {
   const refNumber = referenceArg(args, ['--until', '--reason'], EXEMPT_USAGE, ctx);
   if (refNumber === undefined) return 2;
-  const until = dateOption(args, '--until', ctx);
+  const until = dateOption(args, '--until', ctx.io);
   if (until === null) return 2;
   const now = new Date();
   if (until === undefined) {
@@ -173,7 +167,7 @@ export async function exemptApp(args: string[], ctx: CommandContext): Promise<nu
   const actor = adminActor(ctx);
   const closedCycle = await services.store.transaction(async (tx) => {
     await tx.apps.exempt(app.id, until, reason);
-    const closed = await closeOpenCycle(tx, app, 'exempt', actor, now);
+    const closed = await answerOpenCycle(tx, app.id, 'exempt', actor, now);
     await tx.audit.record({
       actor,
       action: 'app.exempted',
@@ -215,37 +209,13 @@ export async function retireApp(args: string[], ctx: CommandContext): Promise<nu
     ctx.io.stderr(`${label(app)} is already retired${app.retiredAt ? ` (since ${day(app.retiredAt)})` : ''}.`);
     return 1;
   }
-  const actor = adminActor(ctx);
   const now = new Date();
-  const platform = personPlatform(app.ownerPlatform, services.deliveryPlatforms);
-  await services.store.transaction(async (tx) => {
-    await tx.apps.retire(app.id, now);
-    const closedCycle = await closeOpenCycle(tx, app, 'retire', actor, now);
-    await tx.audit.record({
-      actor,
-      action: 'app.retired',
-      appId: app.id,
-      details: { reference: formatReference(app.refNumber), reason, previousStatus: app.status, closedCycle },
-    });
-    // The owner hears of it in their chat; the key is the chat retirement's, as an app retires once.
-    if (platform)
-      await tx.outbox.enqueue([
-        {
-          dedupeKey: `retired:${app.id}:owner`,
-          platform,
-          destination: `user:${app.ownerUserId}`,
-          appId: app.id,
-          payload: {
-            kind: 'notification',
-            reply: {
-              text: `An administrator retired ${label(app)}${reason ? `: ${reason}` : '.'} It stays in the inventory as retired.`,
-              tone: 'info',
-              literal: true,
-            },
-          },
-        },
-      ]);
-  });
+  await retireInCore(
+    { store: services.store, policy: services.policy, deliveryPlatforms: services.deliveryPlatforms, now },
+    app,
+    adminActor(ctx),
+    { reason, asAdmin: true },
+  );
   if (flag(args, '--json'))
     ctx.io.stdout(
       JSON.stringify(

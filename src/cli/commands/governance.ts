@@ -6,20 +6,9 @@ import { overdueReviews } from '../../review/sla.ts';
 import { OUTBOX_FILTERS } from '../../store/outbox.ts';
 import type { OutboxFilter } from '../../store/outbox.ts';
 import type { CommandContext } from '../registry.ts';
-import { flag, option, positional } from '../options.ts';
+import { dateOption, flag, option, positional } from '../options.ts';
 
 // Admin commands over the review loop: overdue reviews, the audit trail, the outbox, re-assessment.
-
-function nowFrom(args: string[], ctx: CommandContext): Date | undefined {
-  const given = option(args, '--now');
-  if (given === undefined) return new Date();
-  const date = new Date(given);
-  if (Number.isNaN(date.getTime())) {
-    ctx.io.stderr(`--now must be a date such as 2026-11-30T09:00:00Z, not "${given}".`);
-    return undefined;
-  }
-  return date;
-}
 
 /** `steward reviews --overdue [--json] [--now <ISO date>]` */
 export async function runReviews(args: string[], ctx: CommandContext): Promise<number> {
@@ -27,8 +16,9 @@ export async function runReviews(args: string[], ctx: CommandContext): Promise<n
     ctx.io.stderr('Usage: steward reviews --overdue [--json] [--now <ISO date>]');
     return 2;
   }
-  const now = nowFrom(args, ctx);
-  if (!now) return 2;
+  const given = dateOption(args, '--now', ctx.io);
+  if (given === null) return 2;
+  const now = given ?? new Date();
   const services = await ctx.services();
   const overdue = await overdueReviews(services.store, services.policy, now);
   if (flag(args, '--json')) {

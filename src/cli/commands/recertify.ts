@@ -1,25 +1,13 @@
 import type { RecertificationItem } from '../../lifecycle/recertify.ts';
 import { recertificationItems, runRecertification } from '../../lifecycle/recertify.ts';
 import type { CommandContext } from '../registry.ts';
-import { flag, option, positional } from '../options.ts';
+import { dateOption, flag, positional } from '../options.ts';
 import { textTable } from '../text-table.ts';
 
 // `steward recertify`: run a recertification cycle now (the server runs one every hour), or with
 // --due only list what is due or waiting for an answer, sending nothing.
 
 const USAGE = 'Usage: steward recertify [--due] [--now <ISO date>] [--json]';
-
-/** A date option such as --now or --until: undefined when absent, null (after saying why) when unreadable. */
-export function dateOption(args: string[], name: string, ctx: CommandContext): Date | null | undefined {
-  const given = option(args, name);
-  if (given === undefined) return undefined;
-  const date = new Date(given);
-  if (given.startsWith('--') || Number.isNaN(date.getTime())) {
-    ctx.io.stderr(`${name} must be a date such as 2026-11-30 or 2026-11-30T09:00:00Z, not "${given}".`);
-    return null;
-  }
-  return date;
-}
 
 const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
 
@@ -49,7 +37,7 @@ export async function runRecertify(args: string[], ctx: CommandContext): Promise
     ctx.io.stderr(USAGE);
     return 2;
   }
-  const given = dateOption(args, '--now', ctx);
+  const given = dateOption(args, '--now', ctx.io);
   if (given === null) return 2;
   const now = given ?? new Date();
   const services = await ctx.services();
