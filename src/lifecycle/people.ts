@@ -26,9 +26,12 @@ export function readPerson(text: string): Person | undefined {
   return undefined;
 }
 
-/** The same person, by platform id or by a shared e-mail address. */
+/**
+ * The same person, by platform id or by a shared e-mail address. Ids compare regardless of case: no
+ * platform gives two people ids that differ only in case, and a name typed in the terminal is its id.
+ */
 export function samePerson(a: Person, b: Person): boolean {
-  if (a.platform === b.platform && a.userId === b.userId) return true;
+  if (a.platform === b.platform && a.userId.toLowerCase() === b.userId.toLowerCase()) return true;
   const emailOf = (person: Person) =>
     (person.email ?? (person.platform === 'email' ? person.userId : ''))?.toLowerCase();
   const emailA = emailOf(a);

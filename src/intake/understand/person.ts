@@ -3,6 +3,7 @@ import type { Owner } from '../../profile/schema.ts';
 import type { Reading } from './reading.ts';
 import { miss, preview, value } from './reading.ts';
 import { fold } from './tokens.ts';
+import { samePerson } from '../../lifecycle/people.ts';
 
 // An answer that names a person (the backup owner): a mention, as the platform identifies it; an e-mail
 // address; "slack:U123" or "teams:<id>" typed as such; in the terminal, where nobody can be mentioned,
@@ -72,12 +73,6 @@ function words(text: string): string[] {
 function isSelfOnly(text: string): boolean {
   const said = words(text);
   return said.some((word) => SELF.has(word)) && said.every((word) => SELF.has(word) || SELF_FILLER.has(word));
-}
-
-function samePerson(a: Owner, b: Owner): boolean {
-  if (a.platform === b.platform && a.userId.toLowerCase() === b.userId.toLowerCase()) return true;
-  const email = (person: Owner) => (person.email ?? (person.platform === 'email' ? person.userId : ''))?.toLowerCase();
-  return email(a) !== '' && email(a) === email(b);
 }
 
 /** A name written beside an address ("Pat Lee <pat@corp.com>", "my colleague Pat (pat@corp.com)"). */
