@@ -4,26 +4,46 @@ import { renderReply } from './blocks.ts';
 import type { SlackMessage } from './blocks.ts';
 import type { ChannelResolver } from './channels.ts';
 import { isChannelName } from './channels.ts';
+import { SlackDirectory } from './directory.ts';
 import type { WebClient } from './web.ts';
 import { classifySlackError, slackErrorCode } from './web.ts';
 
 // Delivers the outbox on Slack: escalations and reminders to reviewers' channels, notifications to a
-// maker's DM ('user:U123'), and updates of messages delivered before (by the receipt { channel, ts }).
+// maker's DM ('user:U123'), or to the DM of a person known only by their e-mail address
+// ('email:pat@example.com', found with users.lookupByEmail), and updates of messages delivered before
+// (by the receipt { channel, ts }).
 
 interface SlackReceipt extends Record<string, string> {
   channel: string;
   ts: string;
 }
 
+const EMAIL_PREFIX = 'email:';
+
+/** Finds people by e-mail address: SlackDirectory, which caches what it finds. */
+type EmailDirectory = Pick<SlackDirectory, 'userIdByEmail'>;
+
 const UPDATE_FALLBACK_CODES = new Set(['message_not_found', 'cant_update_message', 'channel_not_found']);
 
 /** Every outbox post carries its outbox id as message metadata, so a post interrupted by a crash can be found. */
 const OUTBOX_EVENT = 'steward_outbox';
 
-export function createSlackTransport(web: WebClient, channels: ChannelResolver): OutboxTransport {
-  async function channelFor(destination: string): Promise<{ channel: string; cached: boolean }> {
+/**
+ * `people` looks up 'email:' destinations; by default a directory of its own on `web`, the delivery
+ * client, so a rate-limited lookup fails at once and the outbox worker schedules the retry.
+ */
+export function createSlackTransport(
+  web: WebClient,
+  channels: ChannelResolver,
+  people: EmailDirectory = new SlackDirectory(web),
+): OutboxTransport {
+  async function channelFor(destination: string): Promise<{ channel: string; cached: boolean; user?: string }> {
     // Posting to a user id lands in the user's DM with the app.
     if (destination.startsWith('user:')) return { channel: destination.slice('user:'.length), cached: false };
+    if (destination.startsWith(EMAIL_PREFIX)) {
+      const user = await userByEmail(destination);
+      return { channel: user, cached: false, user };
+    }
     if (!isChannelName(destination)) return { channel: destination, cached: false };
     const resolved = await call('conversations.list', destination, () => channels.resolve(destination));
     if (!resolved) {
@@ -35,13 +55,30 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
     return { channel: resolved.id, cached: resolved.cached };
   }
 
+  /** The id of the Slack user an 'email:' destination names; a dead letter when there is none. */
+  async function userByEmail(destination: string): Promise<string> {
+    const address = destination.slice(EMAIL_PREFIX.length).trim();
+    if (!/^[^@\s]+@[^@\s]+$/u.test(address)) {
+      throw new DeliveryError(`not an e-mail address (destination ${describeDestination(destination)})`, false);
+    }
+    const user = await call('users.lookupByEmail', destination, () => people.userIdByEmail(address));
+    if (!user) {
+      // Outbox errors are stored with the row: the address is masked there, as it is in the logs.
+      throw new DeliveryError(
+        `no Slack user has that e-mail address (destination ${describeDestination(destination)})`,
+        false,
+      );
+    }
+    return user;
+  }
+
   async function post(
     destination: string,
     message: SlackMessage,
     outboxId?: string,
     threadTs?: string,
   ): Promise<SlackReceipt> {
-    const { channel, cached } = await channelFor(destination);
+    const { channel, cached, user } = await channelFor(destination);
     try {
       const result = await web.chat.postMessage({
         channel,
@@ -52,7 +89,7 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
         ...(threadTs ? { thread_ts: threadTs } : {}),
         ...(outboxId ? { metadata: { event_type: OUTBOX_EVENT, event_payload: { outbox_id: outboxId } } } : {}),
       });
-      return { channel: result.channel ?? channel, ts: String(result.ts) };
+      return { channel: result.channel ?? channel, ts: String(result.ts), ...(user ? { user } : {}) };
     } catch (error) {
       // A cached id may belong to a channel since deleted or recreated: look the name up again next time.
       if (cached && slackErrorCode(error) === 'channel_not_found') {
@@ -116,8 +153,9 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
         case 'handoff-answer':
           break;
       }
-      let { channel } = await channelFor(message.destination);
-      if (message.destination.startsWith('user:')) {
+      const target = await channelFor(message.destination);
+      let { channel } = target;
+      if (message.destination.startsWith('user:') || target.user) {
         const opened = await call('conversations.open', message.destination, () =>
           web.conversations.open({ users: channel }),
         );
@@ -131,7 +169,9 @@ export function createSlackTransport(web: WebClient, channels: ChannelResolver):
           { event_type?: string; event_payload?: { outbox_id?: unknown } } | undefined;
         return metadata?.event_type === OUTBOX_EVENT && metadata.event_payload?.outbox_id === message.id;
       });
-      return found?.ts ? { receipt: { channel, ts: found.ts } } : undefined;
+      return found?.ts
+        ? { receipt: { channel, ts: found.ts, ...(target.user ? { user: target.user } : {}) } }
+        : undefined;
     },
   };
 }
@@ -148,6 +188,15 @@ async function call<T>(method: string, destination: string, run: () => Promise<T
 function toDeliveryError(error: unknown, method: string, destination: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const failure = classifySlackError(error, method);
-  const message = `${failure.message} (destination ${destination})`;
+  const message = `${failure.message} (destination ${describeDestination(destination)})`;
   return new DeliveryError(message, failure.kind !== 'refused', failure.retryAfterMs, failure.uncertain ?? false);
+}
+
+/** A destination as errors show it: an e-mail address is masked (p***@example.com), as outbox rows keep errors. */
+function describeDestination(destination: string): string {
+  if (!destination.startsWith(EMAIL_PREFIX)) return destination;
+  const address = destination.slice(EMAIL_PREFIX.length).trim();
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return `${EMAIL_PREFIX}***`;
+  return `${EMAIL_PREFIX}${address.slice(0, 1)}***${address.slice(at)}`;
 }

@@ -74,12 +74,17 @@ export class TurnRunner {
     const notice = this.startNotice(request);
     let replies: Reply[];
     try {
-      const displayName = (await this.directory.displayName(request.user.id)) ?? request.user.username;
+      const person = await this.directory.person(request.user.id);
+      const displayName = person.displayName ?? request.user.username;
       const result = await this.services.handleTurn({
         platform: PLATFORM,
         channelId: request.channel,
         ...(request.threadTs ? { threadId: request.threadTs } : {}),
-        user: { userId: request.user.id, ...(displayName ? { displayName } : {}) },
+        user: {
+          userId: request.user.id,
+          ...(displayName ? { displayName } : {}),
+          ...(person.email ? { email: person.email } : {}),
+        },
         text: request.text,
         ...(request.mentions?.length ? { mentions: request.mentions } : {}),
         eventId: request.eventId,

@@ -13,6 +13,10 @@
  *
  * Posting to a user id (U...) lands in the DM D... (the user id with D for U), as in Slack.
  *
+ * Users (`users: { U0PAT: { name: 'pat', email: 'pat@example.com' } }`) are what users.info answers
+ * about, with profile.email when they have one, and what users.lookupByEmail finds (any case; else
+ * users_not_found).
+ *
  * Socket Mode: apps.connections.open (with an xapp- token) returns a ws:// URL of this server; once the
  * client connects it gets Slack's "hello", and `slack.socket.send(envelope)` delivers an envelope, whose
  * ack (`{ envelope_id, payload? }`) `slack.socket.waitForAck(id)` returns.
@@ -43,6 +47,8 @@ interface FakeUser {
   name: string;
   real_name?: string;
   display_name?: string;
+  /** profile.email in users.info, and what users.lookupByEmail finds the user by (in any case). */
+  email?: string;
 }
 
 export interface FakeSlackOptions {
@@ -225,7 +231,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             id: args.user,
             name: user.name,
             real_name: user.real_name ?? user.name,
-            profile: { display_name: user.display_name ?? '', real_name: user.real_name ?? user.name },
+            profile: {
+              display_name: user.display_name ?? '',
+              real_name: user.real_name ?? user.name,
+              ...(user.email ? { email: user.email } : {}),
+            },
+          },
+        };
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').toLowerCase();
+        const found = Object.entries(users).find(([, user]) => user.email?.toLowerCase() === email);
+        if (!found) return { ok: false, error: 'users_not_found' };
+        const [id, user] = found;
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: identity.teamId,
+            name: user.name,
+            real_name: user.real_name ?? user.name,
+            profile: {
+              display_name: user.display_name ?? '',
+              real_name: user.real_name ?? user.name,
+              email: user.email,
+            },
           },
         };
       }
