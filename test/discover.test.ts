@@ -9,7 +9,7 @@ import { memoryIO } from '../src/cli/io.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { StewardMetrics } from '../src/runtime/metrics.ts';
 import { parseCsvExport, parseCsvMapping, parseFlows, parsePowerApps } from '../src/discover/parse.ts';
-import { comparableName } from '../src/discover/report.ts';
+import { comparableName } from '../src/discover/reconcile.ts';
 import { writeTestPolicy } from './support/policy.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'discover');
@@ -228,6 +228,11 @@ describe('steward discover import / report', () => {
         HR: { discovered: 1, registered: 1, coverage: 1 },
         unknown: { discovered: 2, registered: 0, coverage: 0 },
       },
+      notMine: [],
+      retiredByOwner: [],
+      unreachable: [],
+      neverAnswered: [],
+      reappearing: [],
     });
     const text = await run('discover', 'report');
     expect(text.out).toContain('Coverage: 60% (3 of 5 discovered item(s) registered)');

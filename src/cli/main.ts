@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, databaseSetting, loadConfig } from '../config.ts';
 import { PolicyError } from '../policy/load.ts';
 import type { Services } from '../runtime/services.ts';
@@ -52,8 +53,9 @@ const COMMANDS: CliCommand[] = [
   },
   {
     name: 'discover',
-    usage: 'steward discover import <file> --source <source> | report [--json] | link <APP-####> ...',
-    summary: 'Import what a platform lists, report what was never registered, link an app to its platform id.',
+    usage: 'steward discover import <file> --source <source> | report [--json] | link <APP-####> ... | nudge',
+    summary:
+      'Import what a platform lists, report what was never registered, nudge its owners, link an app to its platform id.',
     usesDatabase: true,
     run: async (args, ctx) => (await import('./commands/discover.ts')).runDiscover(args, ctx),
   },
@@ -170,7 +172,7 @@ function report(result: { applied: string[] }, io: CliIO): number {
 
 /** Runs a command on behalf of another `steward` process, inside the one that holds the embedded database. */
 async function hostHandler(request: ControlRequest, services: Services): Promise<ControlResponse> {
-  const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: process.cwd() });
+  const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: request.cwd ?? process.cwd() });
   const [name, ...args] = request.args;
   let exitCode: number;
   if (name === 'migrate') {
@@ -181,6 +183,8 @@ async function hostHandler(request: ControlRequest, services: Services): Promise
     exitCode = command?.usesDatabase ? await command.run(args, { io, services: async () => services }) : 2;
     if (!command?.usesDatabase) io.stderr(`"${name}" cannot run through the running Steward process.`);
   }
+  // What the command queued (a nudge, a leaver's messages) goes out now: the chat prints it at once.
+  void services.deliverNow();
   return { stdout: io.out, stderr: io.err, exitCode };
 }
 
@@ -223,7 +227,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   } catch (error) {
     if (error instanceof EmbeddedDatabaseBusyError && command.usesDatabase && error.heldBy.controlSocket) {
       const stdin = args.includes('-') ? await io.readStdin() : '';
-      const response = await sendControlRequest(error.heldBy.controlSocket, { args: [command.name, ...args], stdin });
+      const response = await sendControlRequest(error.heldBy.controlSocket, {
+        args: [command.name, ...args],
+        stdin,
+        cwd: path.resolve(io.cwd),
+      });
       if (response.stdout) io.stdout(response.stdout);
       if (response.stderr) io.stderr(response.stderr);
       return response.exitCode;

@@ -53,7 +53,7 @@ export async function importDiscovered(
         seen.push(row.id);
         counts.unchanged += 1;
       } else {
-        await tx.discovery.update(row.id, { ...fields, linkedAppId, at: input.at });
+        await tx.discovery.update(row.id, { ...fields, linkedAppId, at: input.at, reappeared: !!row.missingSince });
         counts.updated += 1;
         if (row.missingSince) counts.reappeared += 1;
       }

@@ -1,49 +1,12 @@
 import { formatReference } from '../store/apps.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow, DiscoveredItemRow } from '../store/types.ts';
-import { emailOf } from './parse.ts';
+import { byListingOrder, ownerKeyOf } from './nudge.ts';
+import { counted, reconcile } from './reconcile.ts';
 
-// What was discovered against what is registered. An item is registered when it is linked to an app by
-// its platform id; otherwise it may be proposed for an app of the same owner and a name that differs
-// only in case, spacing, punctuation or a trailing "v2"/"(copy)", which the owner has to confirm: a
-// proposal is still unregistered.
-
-const TRAILING_MARKER = /(?:\(\s*(?:copy|\d+)\s*\)|(?<![\p{L}\p{N}])\(?v(?:ersion)?\s*\d+(?:\.\d+)*\)?)\s*$/u;
-
-/** "Expense Tracker  v2", "expense-tracker (Copy)" and "ExpenseTracker" all compare as "expensetracker". */
-export function comparableName(name: string): string {
-  let text = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
-  for (let stripped = text.replace(TRAILING_MARKER, '').trim(); stripped !== text && stripped !== '';) {
-    text = stripped;
-    stripped = text.replace(TRAILING_MARKER, '').trim();
-  }
-  return text.replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-type ItemStatus =
-  | { kind: 'registered'; app: AppRow; ownerMismatch: boolean }
-  | { kind: 'proposed'; app: AppRow }
-  | { kind: 'unregistered' };
-
-/** The item's standing against the register (apps by id). */
-function reconcile(item: DiscoveredItemRow, apps: Map<string, AppRow>): ItemStatus {
-  const linked = item.linkedAppId ? apps.get(item.linkedAppId) : undefined;
-  if (linked) {
-    const appOwner = emailOf(linked.ownerEmail);
-    return {
-      kind: 'registered',
-      app: linked,
-      ownerMismatch: !!item.ownerEmail && !!appOwner && item.ownerEmail !== appOwner,
-    };
-  }
-  if (!item.ownerEmail) return { kind: 'unregistered' };
-  const name = comparableName(item.name);
-  const candidate = [...apps.values()].find(
-    (app) =>
-      app.status !== 'retired' && emailOf(app.ownerEmail) === item.ownerEmail && comparableName(app.name) === name,
-  );
-  return candidate ? { kind: 'proposed', app: candidate } : { kind: 'unregistered' };
-}
+// What was discovered against what is registered, for the governance team: coverage overall, by
+// platform and by department; what is unregistered, missing, owned by someone else; and where the
+// nudges to owners get nowhere (unreachable, never answered) and which items keep coming back.
 
 interface Coverage {
   discovered: number;
@@ -60,12 +23,27 @@ interface ItemEntry {
   owner: string | null;
 }
 
+interface OwnerItems {
+  owner: string;
+  items: ItemEntry[];
+}
+
 export interface DiscoveryReport extends Coverage {
   unregistered: ItemEntry[];
   missing: Array<{ ref: string; name: string }>;
   ownerMismatch: Array<ItemEntry & { ref: string; appOwner: string | null }>;
   byPlatform: Record<string, Coverage>;
   byDepartment: Record<string, Coverage>;
+  /** Unregistered items whose listed owner said they are not theirs: someone has to find the owner. */
+  notMine: ItemEntry[];
+  /** Items their owner said are retired (counted nowhere else): to be deleted or switched off on the platform. */
+  retiredByOwner: ItemEntry[];
+  /** Owners a nudge could not reach (no chat platform knows them, or the delivery was refused), and why. */
+  unreachable: Array<OwnerItems & { reason: string }>;
+  /** Owners nudged at least `neverAnsweredDays` ago who have neither registered nor answered for these items. */
+  neverAnswered: Array<OwnerItems & { nudgedAt: string }>;
+  /** Items listed again after an import had not listed them, most often first. */
+  reappearing: Array<ItemEntry & { reappearances: number }>;
 }
 
 /** The report and, for the text output, the app each proposed entry of `unregistered` may be. */
@@ -102,7 +80,7 @@ function entryOf(item: DiscoveredItemRow): ItemEntry {
 export async function discoveryCoverage(store: Store): Promise<Coverage & { bySource: Record<string, Coverage> }> {
   const coverage = { discovered: 0, registered: 0, coverage: 0, bySource: {} as Record<string, Coverage> };
   for (const item of await store.discovery.all()) {
-    if (item.missingSince) continue;
+    if (!counted(item)) continue;
     const registered = item.linkedAppId !== null;
     coverage.discovered += 1;
     if (registered) coverage.registered += 1;
@@ -112,16 +90,30 @@ export async function discoveryCoverage(store: Store): Promise<Coverage & { bySo
   return coverage;
 }
 
-/** Items missing since the last import of their source count nowhere but in `missing`. */
-export async function discoveryReport(store: Store): Promise<ReconciledReport> {
+/** Per owner, in the order they first appear. */
+function groupByOwner<T extends { owner: string; items: ItemEntry[] }>(
+  groups: Map<string, T>,
+  key: string,
+  create: () => T,
+  item: DiscoveredItemRow,
+): void {
+  const group = groups.get(key) ?? create();
+  group.items.push(entryOf(item));
+  groups.set(key, group);
+}
+
+/**
+ * Items missing since the last import of their source count nowhere but in `missing`, and items their
+ * owner called retired nowhere but in `retiredByOwner`. `now` and `neverAnsweredDays` say which nudges
+ * count as never answered.
+ */
+export async function discoveryReport(
+  store: Store,
+  options: { now: Date; neverAnsweredDays: number },
+): Promise<ReconciledReport> {
   const apps = new Map((await store.apps.list()).map((app) => [app.id, app]));
   // Sorted here, not by the database: its collation may put "Zeta" before "alpha".
-  const items = (await store.discovery.all()).sort(
-    (a, b) =>
-      a.source.localeCompare(b.source) ||
-      a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) ||
-      a.externalId.localeCompare(b.externalId),
-  );
+  const items = (await store.discovery.all()).sort(byListingOrder);
   const departments = new Map<string, string>();
   const departmentOf = async (app: AppRow) => {
     if (!departments.has(app.id))
@@ -137,13 +129,29 @@ export async function discoveryReport(store: Store): Promise<ReconciledReport> {
     ownerMismatch: [],
     byPlatform: {},
     byDepartment: {},
+    notMine: [],
+    retiredByOwner: [],
+    unreachable: [],
+    neverAnswered: [],
+    reappearing: [],
   };
   const proposals: ReconciledReport['proposals'] = new Map();
   const missingApps = new Map<string, AppRow>();
+  const deliveries = await store.outbox.deliveryOf([
+    ...new Set(items.flatMap((item) => (item.nudgeKey ? [item.nudgeKey] : []))),
+  ]);
+  const unreachable = new Map<string, DiscoveryReport['unreachable'][number]>();
+  const silent = new Map<string, DiscoveryReport['neverAnswered'][number]>();
+  const answerBy = new Date(options.now.getTime() - options.neverAnsweredDays * 86_400_000);
   for (const item of items) {
     const status = reconcile(item, apps);
     if (item.missingSince) {
       if (status.kind === 'registered') missingApps.set(status.app.id, status.app);
+      continue;
+    }
+    if (item.reappearances > 0) report.reappearing.push({ ...entryOf(item), reappearances: item.reappearances });
+    if (status.kind === 'retired') {
+      report.retiredByOwner.push(entryOf(item));
       continue;
     }
     const registered = status.kind === 'registered';
@@ -162,10 +170,25 @@ export async function discoveryReport(store: Store): Promise<ReconciledReport> {
     report.unregistered.push(entry);
     if (status.kind === 'proposed')
       proposals.set(entry, { ref: formatReference(status.app.refNumber), name: status.app.name });
+    if (item.answer === 'not-mine') {
+      report.notMine.push(entry);
+      continue;
+    }
+    const owner = ownerKeyOf(item) ?? '(no owner)';
+    const delivery = item.nudgeKey ? deliveries.get(item.nudgeKey) : undefined;
+    const refused =
+      delivery?.status === 'dead' ? `the delivery was refused: ${delivery.error ?? 'no reason given'}` : undefined;
+    const reason = item.nudgeKey ? refused : (item.nudgeUnreachable ?? undefined);
+    if (reason) groupByOwner(unreachable, `${owner}\n${reason}`, () => ({ owner, reason, items: [] }), item);
+    else if (item.nudgeKey && item.nudgedAt && item.nudgedAt <= answerBy)
+      groupByOwner(silent, owner, () => ({ owner, nudgedAt: item.nudgedAt!.toISOString(), items: [] }), item);
   }
   report.coverage = ratio(report.registered, report.discovered);
   report.missing = [...missingApps.values()]
     .sort((a, b) => a.refNumber - b.refNumber)
     .map((app) => ({ ref: formatReference(app.refNumber), name: app.name }));
+  report.unreachable = [...unreachable.values()];
+  report.neverAnswered = [...silent.values()];
+  report.reappearing.sort((a, b) => b.reappearances - a.reappearances);
   return { report, proposals };
 }

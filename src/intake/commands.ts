@@ -17,7 +17,11 @@ export type Command =
   | { kind: 'retire'; target: string }
   | { kind: 'keep'; target: string }
   | { kind: 'accept'; target: string }
-  | { kind: 'handOn'; target: string; to: string };
+  | { kind: 'handOn'; target: string; to: string }
+  /** A nudge's button on an app the inventory found unregistered: register it, or say it is not theirs, retired, or a copy. */
+  | { kind: 'discovered'; itemId: string; action: DiscoveredAction; ref?: string };
+
+export type DiscoveredAction = 'register' | 'not-mine' | 'retired' | 'confirm' | 'duplicate';
 
 const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
 const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
@@ -70,6 +74,14 @@ export function parseCommand(text: string): Command | undefined {
     if (lifecycle[1] === 'retire' || lifecycle[1] === 'decommission') return { kind: 'retire', target };
     if (lifecycle[1] === 'accept' || lifecycle[1] === 'take over') return { kind: 'accept', target };
     return { kind: 'keep', target };
+  }
+  const discovered = /^discovered ([0-9a-f-]{36}) (register|not-mine|retired|confirm|duplicate (app-\d{4,}))$/u.exec(
+    said,
+  );
+  if (discovered?.[1] && discovered[2]) {
+    const ref = discovered[3]?.toUpperCase();
+    const action = (ref ? 'duplicate' : discovered[2]) as DiscoveredAction;
+    return { kind: 'discovered', itemId: discovered[1], action, ...(ref ? { ref } : {}) };
   }
   const handOn = /^(?:hand on|hand over|give|transfer)\s+(app-\d+)\s+to\s+(.+)$/u.exec(said);
   if (handOn?.[1] && handOn[2]) {

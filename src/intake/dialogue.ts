@@ -134,6 +134,7 @@ async function intakeTurn(
     case 'keep':
     case 'accept':
     case 'handOn':
+    case 'discovered':
       return same({
         text: `We're in the middle of ${intake.updating ? `updating ${intake.updating.reference}` : 'a registration'}. Finish it, or say *cancel* first.`,
         tone: 'info',

@@ -23,6 +23,8 @@ const IntakeStateSchema = z.object({
   reachedSummary: z.boolean().default(false),
   extractionDone: z.boolean().default(false),
   updating: z.object({ appId: z.string(), reference: z.string() }).optional(),
+  /** The inventory's item this registration started from: the app is linked to it when submitted. */
+  discovered: z.object({ itemId: z.string() }).optional(),
   /** The registered app with the same name, while we offer to update it. */
   duplicateOf: z.object({ appId: z.string(), reference: z.string() }).optional(),
   /** A reading of the last answer waiting for the maker's word: "Did you mean ...?", which one, or read or write. */

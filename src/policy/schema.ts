@@ -109,6 +109,19 @@ const LifecycleSchema = z
     recertifyReminderDays: 7,
   });
 
+const DiscoverySchema = z
+  .object({
+    /** The server nudges owners of newly discovered unregistered apps by itself (hourly); off: only `steward discover nudge`. */
+    nudge: z
+      .object({ enabled: z.boolean().default(false) })
+      .strict()
+      .default({ enabled: false }),
+    /** Days after a nudge without an answer or a registration before the report lists its owner as never answered. */
+    neverAnsweredDays: days.default(14),
+  })
+  .strict()
+  .default({ nudge: { enabled: false }, neverAnsweredDays: 14 });
+
 // ---------------------------------------------------------------- the condition language
 
 /**
@@ -322,6 +335,8 @@ export const PolicySchema = z
       .default({ riskHints: [] }),
     /** After registration: backup owners, recertification. */
     lifecycle: LifecycleSchema,
+    /** Apps the platforms' inventories list: nudging their owners, and the report's patience. */
+    discovery: DiscoverySchema,
     /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
     handbook: z
       .object({ dir: z.string().trim().min(1).default('handbook') })

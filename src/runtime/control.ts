@@ -11,6 +11,8 @@ import path from 'node:path';
 export interface ControlRequest {
   args: string[];
   stdin: string;
+  /** The caller's working directory: file names in its arguments are relative to it. */
+  cwd?: string;
 }
 
 export interface ControlResponse {
@@ -38,7 +40,11 @@ export async function startControlServer(
         let response: ControlResponse;
         try {
           const request = JSON.parse(line) as ControlRequest;
-          response = await handler({ args: request.args.map(String), stdin: String(request.stdin ?? '') });
+          response = await handler({
+            args: request.args.map(String),
+            stdin: String(request.stdin ?? ''),
+            ...(typeof request.cwd === 'string' && path.isAbsolute(request.cwd) ? { cwd: request.cwd } : {}),
+          });
         } catch (error) {
           response = { stdout: '', stderr: `${error instanceof Error ? error.message : String(error)}\n`, exitCode: 1 };
         }

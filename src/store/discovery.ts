@@ -23,8 +23,20 @@ export interface DiscoveryRepository {
   create(
     item: DiscoveredFields & { source: string; externalId: string; linkedAppId: string | null; at: Date },
   ): Promise<void>;
-  /** Rewrites what the export says, marks it seen at `at` and present again. */
-  update(id: string, item: DiscoveredFields & { linkedAppId: string | null; at: Date }): Promise<void>;
+  /** Rewrites what the export says, marks it seen at `at` and present again (counting a reappearance). */
+  update(
+    id: string,
+    item: DiscoveredFields & { linkedAppId: string | null; at: Date; reappeared: boolean },
+  ): Promise<void>;
+  byId(id: string): Promise<DiscoveredItemRow | null>;
+  /** Items whose owner has one of these e-mail addresses or platform ids, or whose nudge went to one of these. */
+  ofPerson(person: { emails: string[]; ids: string[]; nudgedVia: string[] }): Promise<DiscoveredItemRow[]>;
+  /** The owner's answer to a nudge: not theirs, or retired. */
+  answer(id: string, answer: { answer: 'not-mine' | 'retired'; by: string; at: Date }): Promise<void>;
+  /** Its owner was sent the nudge with this outbox dedupe key, on this platform and destination. */
+  markNudged(ids: string[], nudge: { at: Date; key: string; via: string }): Promise<void>;
+  /** Its owner could not be sent a nudge, and why. */
+  markUnreachable(ids: string[], unreachable: { at: Date; reason: string }): Promise<void>;
   markSeen(ids: string[], at: Date): Promise<void>;
   markMissing(ids: string[], at: Date): Promise<void>;
   /** The source's platform ids that registered apps are known by, as externalId -> appId. */
@@ -40,8 +52,44 @@ export function discoveryRepository(db: Client): DiscoveryRepository {
     async create({ at, ...item }) {
       await db.discoveredItem.create({ data: { ...item, firstSeenAt: at, lastSeenAt: at } });
     },
-    async update(id, { at, ...item }) {
-      await db.discoveredItem.update({ where: { id }, data: { ...item, lastSeenAt: at, missingSince: null } });
+    async update(id, { at, reappeared, ...item }) {
+      await db.discoveredItem.update({
+        where: { id },
+        data: {
+          ...item,
+          lastSeenAt: at,
+          missingSince: null,
+          ...(reappeared ? { reappearances: { increment: 1 } } : {}),
+        },
+      });
+    },
+    byId: (id) => db.discoveredItem.findUnique({ where: { id } }),
+    ofPerson: ({ emails, ids, nudgedVia }) =>
+      db.discoveredItem.findMany({
+        where: {
+          OR: [
+            ...emails.map((email) => ({ ownerEmail: { equals: email, mode: 'insensitive' as const } })),
+            ...ids.map((id) => ({ ownerId: { equals: id, mode: 'insensitive' as const } })),
+            ...(nudgedVia.length > 0 ? [{ nudgedVia: { in: nudgedVia } }] : []),
+          ],
+        },
+      }),
+    async answer(id, { answer, by, at }) {
+      await db.discoveredItem.update({ where: { id }, data: { answer, answeredBy: by, answeredAt: at } });
+    },
+    async markNudged(ids, { at, key, via }) {
+      if (ids.length > 0)
+        await db.discoveredItem.updateMany({
+          where: { id: { in: ids } },
+          data: { nudgedAt: at, nudgeKey: key, nudgedVia: via, nudgeUnreachable: null },
+        });
+    },
+    async markUnreachable(ids, { at, reason }) {
+      if (ids.length > 0)
+        await db.discoveredItem.updateMany({
+          where: { id: { in: ids } },
+          data: { nudgedAt: at, nudgeUnreachable: reason },
+        });
     },
     async markSeen(ids, at) {
       if (ids.length > 0) await db.discoveredItem.updateMany({ where: { id: { in: ids } }, data: { lastSeenAt: at } });

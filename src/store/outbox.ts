@@ -70,6 +70,8 @@ export interface OutboxRepository {
   retryDead(id?: string): Promise<number>;
   list(filter: OutboxFilter): Promise<OutboxRow[]>;
   counts(): Promise<Partial<Record<OutboxStatus, number>>>;
+  /** How far the messages with these dedupe keys got: status and, for dead letters, the error. */
+  deliveryOf(dedupeKeys: string[]): Promise<Map<string, { status: OutboxStatus; error: string | null }>>;
   oldestPendingAt(): Promise<Date | undefined>;
   /** Escalations raised so far, by team. */
   escalationsByTeam(): Promise<Array<{ team: string; count: number }>>;
@@ -184,6 +186,14 @@ export function outboxRepository(db: Client): OutboxRepository {
     async counts() {
       const rows = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
       return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+    },
+    async deliveryOf(dedupeKeys) {
+      if (dedupeKeys.length === 0) return new Map();
+      const rows = await db.outboxMessage.findMany({
+        where: { dedupeKey: { in: dedupeKeys } },
+        select: { dedupeKey: true, status: true, lastError: true },
+      });
+      return new Map(rows.map((row) => [row.dedupeKey, { status: row.status, error: row.lastError }]));
     },
     async oldestPendingAt() {
       const oldest = await db.outboxMessage.findFirst({

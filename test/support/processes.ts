@@ -75,6 +75,25 @@ export class ChatProcess {
     throw new Error(`No reply to "${line}" within ${timeoutMs} ms.\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
   }
 
+  /** Waits until the chat has printed something matching `pattern` (say, a message another command queued). */
+  async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = pattern.exec(this.stdout);
+      if (found) return found[0];
+      if (this.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(
+      `Nothing matching ${String(pattern)} within ${timeoutMs} ms.\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+    );
+  }
+
+  /** Everything the chat printed so far. */
+  get output(): string {
+    return this.stdout;
+  }
+
   private turns(): string[] {
     return this.stdout.split(/^> /mu).slice(1);
   }

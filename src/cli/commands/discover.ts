@@ -12,20 +12,31 @@ import {
 } from '../../discover/parse.ts';
 import { discoveryReport } from '../../discover/report.ts';
 import type { DiscoveryReport } from '../../discover/report.ts';
+import { runDiscoveryNudge } from '../../discover/nudge.ts';
+import type { Actor } from '../../store/audit.ts';
 import type { CommandContext } from '../registry.ts';
 import { textTable } from '../text-table.ts';
-import { flag, option, positional } from '../options.ts';
+import { dateOption, flag, option, positional } from '../options.ts';
 
 // `steward discover`: what the platforms' exports list, against the register.
 
 const USAGE = `Usage: steward discover import <file> --source power-apps|power-automate|csv [--mapping <file>] [--name <name>]
        steward discover report [--json]
        steward discover link <APP-####> --source <source> --id <platform id>
+       steward discover nudge [--dry-run] [--json]
 
 power-apps / power-automate: the JSON of Get-AdminPowerApp / Get-AdminFlow | ConvertTo-Json.
 csv: any other tool's export, with --mapping (JSON or YAML: { "externalId": "<column>", "name": "<column>",
 "owner": "<e-mail column>", "ownerName", "environment", "createdAt", "modifiedAt", "enabled" }) and
---name naming the source (e.g. zapier): its items are "csv:<name>".`;
+--name naming the source (e.g. zapier): its items are "csv:<name>".
+report --now <date>: as of that date (which nudges count as never answered).
+nudge: each owner of unregistered items gets one message listing them (once per item); --dry-run
+shows who would get what and sends nothing.`;
+
+const cliActor = (ctx: CommandContext): Actor => ({
+  platform: 'cli',
+  userId: ctx.io.env.USER ?? ctx.io.env.USERNAME ?? 'admin',
+});
 
 const CSV_SOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/u;
 
@@ -89,7 +100,7 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
     items: parsed.items,
     complete: parsed.rejected.length === 0,
     rejected: parsed.rejected.length,
-    actor: { platform: 'cli', userId: ctx.io.env.USER ?? ctx.io.env.USERNAME ?? 'admin' },
+    actor: cliActor(ctx),
     at: new Date(),
   });
   const reappeared = counts.reappeared > 0 ? ` (${counts.reappeared} reappeared)` : '';
@@ -117,7 +128,13 @@ function coverageTable(groups: DiscoveryReport['byPlatform'], heading: string): 
 }
 
 async function runReport(args: string[], ctx: CommandContext): Promise<number> {
-  const { report, proposals } = await discoveryReport((await ctx.services()).store);
+  const now = dateOption(args, '--now', ctx.io);
+  if (now === null) return 2;
+  const services = await ctx.services();
+  const { report, proposals } = await discoveryReport(services.store, {
+    now: now ?? new Date(),
+    neverAnsweredDays: services.policy.discovery.neverAnsweredDays,
+  });
   if (flag(args, '--json')) {
     ctx.io.stdout(JSON.stringify(report, null, 2));
     return 0;
@@ -149,6 +166,75 @@ async function runReport(args: string[], ctx: CommandContext): Promise<number> {
       ),
     );
   }
+  lines.push(...ownerSections(report));
+  ctx.io.stdout(lines.join('\n'));
+  return 0;
+}
+
+/** Where governance fails: owners out of reach or silent, items disowned, retired or coming back. */
+function ownerSections(report: DiscoveryReport): string[] {
+  const lines: string[] = [];
+  const names = (items: Array<{ name: string }>) => items.map((item) => item.name).join(', ');
+  if (report.unreachable.length > 0) {
+    lines.push('', `Owners a nudge cannot reach (${report.unreachable.length}):`);
+    lines.push(...report.unreachable.map((entry) => `  ${entry.owner}: ${names(entry.items)} (${entry.reason})`));
+  }
+  if (report.neverAnswered.length > 0) {
+    lines.push('', `Owners who never answered their nudge (${report.neverAnswered.length}):`);
+    lines.push(
+      ...report.neverAnswered.map(
+        (entry) => `  ${entry.owner}: ${names(entry.items)} (nudged ${entry.nudgedAt.slice(0, 10)})`,
+      ),
+    );
+  }
+  if (report.notMine.length > 0) {
+    lines.push('', `Not theirs, says the listed owner (${report.notMine.length}):`);
+    lines.push(...report.notMine.map((entry) => `  ${entry.source}  ${entry.name}  listed for ${entry.owner ?? '?'}`));
+  }
+  if (report.retiredByOwner.length > 0) {
+    lines.push('', `Retired, says the owner, yet still listed by the platform (${report.retiredByOwner.length}):`);
+    lines.push(...report.retiredByOwner.map((entry) => `  ${entry.source}  ${entry.name}  ${entry.owner ?? ''}`));
+  }
+  if (report.reappearing.length > 0) {
+    lines.push('', `Reappeared after an import no longer listed them (${report.reappearing.length}):`);
+    lines.push(
+      ...report.reappearing.map((entry) => `  ${entry.source}  ${entry.name}  ${entry.reappearances} time(s)`),
+    );
+  }
+  return lines;
+}
+
+/** `discover nudge`: one message per owner of unregistered items not yet nudged. */
+async function runNudge(args: string[], ctx: CommandContext): Promise<number> {
+  if (positional(args, []).length > 0) {
+    ctx.io.stderr(USAGE);
+    return 2;
+  }
+  const services = await ctx.services();
+  const dryRun = flag(args, '--dry-run');
+  const run = await runDiscoveryNudge(services.store, {
+    now: new Date(),
+    deliveryPlatforms: services.deliveryPlatforms,
+    actor: cliActor(ctx),
+    dryRun,
+  });
+  if (flag(args, '--json')) {
+    ctx.io.stdout(JSON.stringify({ dryRun, ...run }, null, 2));
+    return 0;
+  }
+  const names = (items: Array<{ name: string }>) => items.map((item) => item.name).join(', ');
+  const lines = [
+    `${dryRun ? 'Would send' : 'Sent'} ${run.sent.length} message(s) to ${run.sent.length} owner(s) about ` +
+      `${run.sent.reduce((sum, owner) => sum + owner.items.length, 0)} unregistered app(s).`,
+    ...run.sent.map((owner) => `  ${owner.owner} -> ${owner.platform} ${owner.destination}: ${names(owner.items)}`),
+  ];
+  if (run.unreachable.length > 0)
+    lines.push(
+      `Cannot reach ${run.unreachable.length} owner(s); \`steward discover report\` lists them:`,
+      ...run.unreachable.map((owner) => `  ${owner.owner}: ${names(owner.items)} (${owner.reason})`),
+    );
+  if (run.sent.length === 0 && run.unreachable.length === 0)
+    lines.push('Every unregistered app found so far has been nudged about already.');
   ctx.io.stdout(lines.join('\n'));
   return 0;
 }
@@ -172,7 +258,7 @@ async function runLink(args: string[], ctx: CommandContext): Promise<number> {
     const linked = await tx.discovery.addExternalId({ appId: app.id, source, externalId });
     if (linked)
       await tx.audit.record({
-        actor: { platform: 'cli', userId: ctx.io.env.USER ?? 'admin' },
+        actor: cliActor(ctx),
         action: 'discovery.linked',
         appId: app.id,
         details: { source, externalId },
@@ -192,6 +278,7 @@ export async function runDiscover(args: string[], ctx: CommandContext): Promise<
   if (subcommand === 'import') return runImport(rest, ctx);
   if (subcommand === 'report') return runReport(rest, ctx);
   if (subcommand === 'link') return runLink(rest, ctx);
+  if (subcommand === 'nudge') return runNudge(rest, ctx);
   ctx.io.stderr(USAGE);
   return 2;
 }

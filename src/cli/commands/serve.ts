@@ -10,6 +10,7 @@ import { createHttpApp, listen } from '../../server/http.ts';
 import { sendSlaReminders } from '../../review/sla.ts';
 import { remindAboutOrphans } from '../../lifecycle/orphans.ts';
 import { runRecertification } from '../../lifecycle/recertify.ts';
+import { runDiscoveryNudge } from '../../discover/nudge.ts';
 import type { CliIO } from '../io.ts';
 import type { HostHandler } from './chat.ts';
 
@@ -77,8 +78,19 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
     void services
       .track(runRecertification(services.store, services.policy, new Date(), services.deliveryPlatforms))
       .catch((error: unknown) => logger.error({ err: error }, 'recertification run failed'));
-  recertify();
-  const recertifyTimer = setInterval(recertify, RECERTIFY_CHECK_MS);
+  // Owners of apps the inventory found unregistered, when the policy lets the server nudge them.
+  const nudge = () =>
+    services.policy.discovery.nudge.enabled
+      ? void services
+          .track(runDiscoveryNudge(services.store, { now: new Date(), deliveryPlatforms: services.deliveryPlatforms }))
+          .catch((error: unknown) => logger.error({ err: error }, 'discovery nudge run failed'))
+      : undefined;
+  const hourly = () => {
+    recertify();
+    nudge();
+  };
+  hourly();
+  const recertifyTimer = setInterval(hourly, RECERTIFY_CHECK_MS);
   recertifyTimer.unref();
   logger.info(
     {

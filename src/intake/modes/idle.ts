@@ -12,6 +12,7 @@ import { HELP_TEXT, INTAKE_HELP, stepReply, summaryReply } from '../render.ts';
 import { IDLE } from '../state.ts';
 import { preview } from '../understand/reading.ts';
 import { afterDescription } from './answering.ts';
+import { discoveredTurn, nudgeAnswerTurn, registerWaitingItem } from './discovery.ts';
 import { lifecycleTurn } from './lifecycle.ts';
 import { answerGuardrail, myAppsReply, notFoundReply, statusReply } from './shared.ts';
 
@@ -25,7 +26,8 @@ export async function idleTurn(text: string, command: Command | undefined, ctx: 
     case 'help':
       return idle({ text: HELP_TEXT, tone: 'info' });
     case 'register':
-      return startIntake(ctx);
+      // "register" alone, from someone a nudge told of one unregistered app, is that app.
+      return (/^\W*register\W*$/iu.test(text) ? await registerWaitingItem(ctx) : undefined) ?? startIntake(ctx);
     case 'myApps':
       return idle(await myAppsReply(ctx));
     case 'status':
@@ -47,10 +49,14 @@ export async function idleTurn(text: string, command: Command | undefined, ctx: 
     case 'accept':
     case 'handOn':
       return lifecycleTurn(command, ctx);
+    case 'discovered':
+      return discoveredTurn(command, ctx);
     case 'askHuman':
     case undefined:
       break;
   }
+  const nudgeAnswer = await nudgeAnswerTurn(text, ctx);
+  if (nudgeAnswer) return nudgeAnswer;
   const opener = readOpener(text, ctx.vocabulary);
   if (opener.kind === 'greeting') return idle({ text: `Hi! ${HELP_TEXT}`, tone: 'info' });
   if (opener.kind === 'register') return startIntake(ctx);

@@ -14,6 +14,8 @@ import { IDLE } from '../state.ts';
 import { readYesNo } from '../understand/yes-no.ts';
 import { changeTurn } from './answering.ts';
 import { unchanged } from './shared.ts';
+import { linkItem } from '../../discover/owner-answers.ts';
+import type { Store } from '../../store/store.ts';
 
 // The summary: submit it, or change an answer. Submitting assesses the profile and stores it in the
 // turn's transaction; AI-suggested facts are then put to the maker one by one.
@@ -103,6 +105,7 @@ async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<Tu
           ],
         };
       }
+      if (intake.discovered && !updating) await linkDiscovered(tx, intake.discovered.itemId, result, ctx);
       const replies = [submittedReply(result, profile, assessment, ctx.policy)];
       const facts = assessment.suggestedFacts;
       if (facts.length === 0) return { replies };
@@ -135,4 +138,23 @@ function draftToProfileSafely(
     const result = AppProfileSchema.safeParse(draft);
     return { ok: false, problems: result.success ? ['the profile is incomplete'] : describeIssues(result.error) };
   }
+}
+
+/** A registration started from the inventory's item: the new app is that item from now on. */
+async function linkDiscovered(
+  tx: Store,
+  itemId: string,
+  app: { appId: string; reference: string },
+  ctx: DialogueContext,
+): Promise<void> {
+  const item = await tx.discovery.byId(itemId);
+  if (!item || item.linkedAppId) return;
+  const { platform, userId, displayName } = ctx.speaker;
+  await linkItem(
+    tx,
+    item,
+    { id: app.appId, reference: app.reference },
+    { platform, userId, ...(displayName ? { displayName } : {}) },
+    'registered',
+  );
 }
