@@ -122,7 +122,10 @@ function nudgeReply(items: readonly DiscoveredItemRow[], proposals: ReadonlyMap<
     text: [
       `Hi! The platform inventory lists ${count} of yours that ${items.length === 1 ? 'is' : 'are'} not registered with Steward yet:`,
       ...lines,
-      `Registering one takes a few minutes, and I fill in what the inventory knows. If one is not yours, is no longer used, or is a copy of a registered app, tell me: "not mine", "retired" or "duplicate of APP-0042"${which}.${typed}`,
+      items.length === 1
+        ? 'Registering it takes a few minutes, and I fill in what the inventory knows: press Register, or say "register".'
+        : 'Registering one takes a few minutes, and I fill in what the inventory knows: press its Register button, or say "register" and its name.',
+      `If ${items.length === 1 ? 'it' : 'one'} is not yours, is no longer used, or is a copy of a registered app, tell me: "not mine", "retired" or "duplicate of APP-0042"${which}.${typed}`,
     ].join('\n'),
     buttons: items
       .slice(0, MAX_ITEMS_WITH_BUTTONS)
