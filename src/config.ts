@@ -37,6 +37,8 @@ const ConfigSchema = z.object({
   }),
   /** How often the server looks for reviews past their SLA. */
   SLA_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** How often the server runs recertification and, when the policy enables it, the discovery nudge. */
+  LIFECYCLE_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

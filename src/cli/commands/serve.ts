@@ -14,9 +14,6 @@ import { runDiscoveryNudge } from '../../discover/nudge.ts';
 import type { CliIO } from '../io.ts';
 import type { HostHandler } from './chat.ts';
 
-/** Recertification falls due by the day: hourly runs (and one at start) ask on the day without waste. */
-const RECERTIFY_CHECK_MS = 3_600_000;
-
 /** `steward serve`: the HTTP server with the chat platforms and the outbox worker, until SIGTERM or SIGINT. */
 export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<number> {
   const config = loadConfig(io.env);
@@ -85,13 +82,14 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
           .track(runDiscoveryNudge(services.store, { now: new Date(), deliveryPlatforms: services.deliveryPlatforms }))
           .catch((error: unknown) => logger.error({ err: error }, 'discovery nudge run failed'))
       : undefined;
+  // Recertification falls due by the day: hourly runs (and one at start) ask on the day without waste.
   const hourly = () => {
     recertify();
     nudge();
   };
   hourly();
-  const recertifyTimer = setInterval(hourly, RECERTIFY_CHECK_MS);
-  recertifyTimer.unref();
+  const lifecycleTimer = setInterval(hourly, config.LIFECYCLE_CHECK_MS);
+  lifecycleTimer.unref();
   logger.info(
     {
       port,
@@ -110,7 +108,7 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   // Stop taking requests, let in-flight ones finish, then close the database. Pending outbox work
   // stays in the database for the next start.
   clearInterval(slaTimer);
-  clearInterval(recertifyTimer);
+  clearInterval(lifecycleTimer);
   for (const adapter of adapters) await adapter.stop?.();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

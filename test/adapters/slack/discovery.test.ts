@@ -140,3 +140,28 @@ describe('discovery on Slack', () => {
     ]);
   });
 });
+
+describe('discovery on Slack, nudged by the server itself', () => {
+  it('sends the nudge on its own schedule when the policy enables it', async () => {
+    const scheduled = await startSteward(
+      fake,
+      { LIFECYCLE_CHECK_MS: '300' },
+      { policyChanges: [[['discovery', 'nudge', 'enabled'], true]] },
+    );
+    try {
+      const before = fake.calls.length;
+      const apps = (JSON.parse(await readFile(INVENTORY, 'utf8')) as Array<Record<string, unknown>>).slice(7, 8);
+      await writeFile(path.join(dir, 'lee.json'), JSON.stringify(apps, null, 4));
+      await runSteward(['discover', 'import', path.join(dir, 'lee.json'), '--source', 'power-apps'], scheduled.env);
+      // Nobody runs `discover nudge`: the server's next check sends it.
+      const nudge = await fake.waitFor(inDm('ULEE', 'lists an app of yours'), {
+        after: before,
+        timeoutMs: 15_000,
+        what: 'the scheduled nudge',
+      });
+      expect(visibleText(nudge)).toContain('1. Invoice approvals (Power Apps');
+    } finally {
+      await scheduled.stop();
+    }
+  });
+});

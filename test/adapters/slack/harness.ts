@@ -42,11 +42,14 @@ export interface RunningSteward {
 export interface StartOptions {
   /** Reuse this environment (its PGLITE_DIR or DATABASE_URL and policy): a restart after a crash. */
   restartOf?: RunningSteward;
+  /** Settings changed from the test policy, as [path, value]: [['discovery', 'nudge', 'enabled'], true]. */
+  policyChanges?: Array<[string[], unknown]>;
 }
 
 /** The shipped policy with Slack reviewers for privacy: one user, and a user group. */
-function testPolicyYaml(): string {
+function testPolicyYaml(changes: Array<[string[], unknown]> = []): string {
   const doc = parseDocument(readFileSync(path.join(projectRoot, 'policy', 'default.yaml'), 'utf8'));
+  for (const [where, value] of changes) doc.setIn(where, doc.createNode(value));
   doc.setIn(['teams', 'privacy', 'reviewers'], doc.createNode({ slack: ['UREVIEWER1', 'SPRIVACYREV'], teams: [] }));
   doc.setIn(['leads', 'reviewers'], doc.createNode({ slack: ['ULEAD1'], teams: [] }));
   return doc.toString();
@@ -59,7 +62,7 @@ export async function startSteward(
 ): Promise<RunningSteward> {
   const { dir, cleanup } = await pgliteTestDir();
   const policyFile = path.join(dir, 'policy.yaml');
-  await writeFile(policyFile, testPolicyYaml());
+  await writeFile(policyFile, testPolicyYaml(options.policyChanges));
   const env =
     options.restartOf?.env ??
     stewardEnv({

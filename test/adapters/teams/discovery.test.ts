@@ -221,14 +221,14 @@ describe('discovery on Teams', () => {
         ['Register', 'Not mine', 'Retired'].map((label) => ['Action.Submit', `${label}: ${name}`]),
       ),
     );
-    const itemIds = buttons.map((a: any) =>
-      /^discovered ([0-9a-f-]{36}) (register|not-mine|retired)$/u.exec(a.data.answer),
-    );
-    expect(itemIds.every(Boolean), JSON.stringify(buttons.map((a: any) => a.data))).toBe(true);
-    // Three buttons per app, each naming the same item.
-    expect(new Set(itemIds.slice(0, 3).map((match: RegExpExecArray) => match[1])).size).toBe(1);
-    expect(new Set(itemIds.slice(3).map((match: RegExpExecArray) => match[1])).size).toBe(1);
-    expect(itemIds.map((match: RegExpExecArray) => match[2])).toEqual([
+    // Each button's value names the discovered item and the answer: three per app, one item each.
+    const values = buttons.map((a: any) => String(a.data.answer));
+    for (const value of values) expect(value).toMatch(/^discovered [0-9a-f-]{36} (?:register|not-mine|retired)$/u);
+    const items = values.map((value: string) => value.split(' ')[1]);
+    expect(new Set(items.slice(0, 3)).size).toBe(1);
+    expect(new Set(items.slice(3)).size).toBe(1);
+    expect(items[0]).not.toBe(items[3]);
+    expect(values.map((value: string) => value.split(' ')[2])).toEqual([
       'register',
       'not-mine',
       'retired',
