@@ -1,14 +1,11 @@
 // `steward apps show | exempt | retire | list --orphaned` and `steward recertify`, run as the command
 // line runs them (in-process, real embedded database): outputs, --json shapes and exit codes.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
-import { memoryIO } from '../src/cli/io.ts';
 import { openDatabase } from '../src/db/open.ts';
 import type { Database } from '../src/db/open.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { cliWorkspace, runCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,aiDecisionImpact,aiProfiling,aiDomains,criticality,externalSharing,ownerUserId,ownerEmail';
@@ -23,11 +20,7 @@ const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString()
 describe('steward apps show / exempt / retire / list --orphaned, steward recertify', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = async (...argv: string[]) => {
-    const io = memoryIO({ env, cwd: dir });
-    const code = await main(argv, io);
-    return { code, out: io.out, err: io.err };
-  };
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
   const json = async (...argv: string[]) => {
     const result = await run(...argv, '--json');
     expect(result.err).toBe('');
@@ -45,13 +38,7 @@ describe('steward apps show / exempt / retire / list --orphaned, steward recerti
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-lifecycle-cli-'));
-    env = {
-      PGLITE_DIR: path.join(dir, 'db'),
-      STEWARD_POLICY: await writeTestPolicy(dir),
-      LOG_LEVEL: 'silent',
-      USER: 'admin-alex',
-    };
+    ({ dir, env } = await cliWorkspace('steward-lifecycle-cli-', { USER: 'admin-alex' }));
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
   });

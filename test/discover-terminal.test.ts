@@ -3,13 +3,10 @@
 // owners of the others nudged while `steward chat` runs (each message printed with where it goes); two
 // register from their message, one says it is not theirs; the report follows; the same export again
 // changes nothing, and a malformed one is refused item by item.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryIO } from '../src/cli/io.ts';
-import { main } from '../src/cli/main.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { cliWorkspace, runCli } from './support/cli.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
 
 const INVENTORY = path.join(import.meta.dirname, 'fixtures', 'discover', 'power-apps-inventory.json');
@@ -42,11 +39,7 @@ const ANSWERS: Array<[RegExp, string]> = [
 describe('discovery from a terminal', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = async (...argv: string[]) => {
-    const io = memoryIO({ env, cwd: dir });
-    const code = await main(argv, io);
-    return { code, out: io.out, err: io.err };
-  };
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
   const report = async () => JSON.parse((await run('discover', 'report', '--json')).out);
   const chatAs = (user: string) => ChatProcess.start(stewardEnv({ ...env, STEWARD_USER: user, LOG_LEVEL: 'warn' }));
 
@@ -59,25 +52,26 @@ describe('discovery from a terminal', () => {
     expect(started).toMatch(/what does it do/iu);
     const asked = [await chat.send(description)];
     while (!/Summary/u.test(asked.at(-1)!) && asked.length < 15) {
-      // The question is the reply's last line that asks one.
-      const question =
-        asked
-          .at(-1)!
-          .split('\n')
-          .filter((line) => line.trim().endsWith('?'))
-          .at(-1) ?? '';
+      // The question is the reply's last line (options aside) that names one.
+      const lines = asked
+        .at(-1)!
+        .split('\n')
+        .filter((line) => !/^\s*\d+\.\s/u.test(line));
+      const question = lines.reverse().find((line) => ANSWERS.some(([words]) => words.test(line))) ?? '';
       const last = ANSWERS.find(([words]) => words.test(question));
       asked.push(await chat.send(last?.[1] ?? 'no'));
     }
     expect(asked.join('\n')).not.toMatch(/What's the app called|What did you build it with/u);
+    // The summary shows the answers as given, the inventory's name and platform among them.
     expect(asked.at(-1), asked.join('\n=====\n')).toContain(name);
+    expect(asked.at(-1)).toContain('Internal business information');
+    expect(asked.at(-1)).toContain('My team');
     const done = await chat.send('yes');
     expect(done).toMatch(/Registered APP-\d{4}/u);
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-discover-'));
-    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    ({ dir, env } = await cliWorkspace('steward-discover-'));
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...REGISTERED].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
     // The admin links each registered app to its Power Apps id (as the CoE inventory shows it).

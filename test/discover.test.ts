@@ -1,7 +1,6 @@
 // Discovery: platforms' exports read, imported into a real database through `steward discover`, and
 // reconciled with the register.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
@@ -10,7 +9,7 @@ import { openDatabase } from '../src/db/open.ts';
 import { StewardMetrics } from '../src/runtime/metrics.ts';
 import { parseCsvExport, parseCsvMapping, parseFlows, parsePowerApps } from '../src/discover/parse.ts';
 import { comparableName } from '../src/discover/reconcile.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { cliWorkspace, runCli } from './support/cli.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'discover');
 const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
@@ -143,11 +142,7 @@ const APPS = [
 describe('steward discover import / report', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = async (...argv: string[]) => {
-    const io = memoryIO({ env, cwd: dir });
-    const code = await main(argv, io);
-    return { code, out: io.out, err: io.err };
-  };
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
   const report = async () => JSON.parse((await run('discover', 'report', '--json')).out);
   const importedAudits = async () => {
     const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
@@ -164,8 +159,7 @@ describe('steward discover import / report', () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-discover-'));
-    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    ({ dir, env } = await cliWorkspace('steward-discover-'));
     await writeFile(path.join(dir, 'apps.csv'), [APPS_HEADER, ...APPS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
     // The ids the registered apps are known by: Visitor log (APP-0003) is owned by cleo in the register.
@@ -346,8 +340,7 @@ describe('steward discover import of a malformed export', () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-discover-bad-'));
-    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    ({ dir, env } = await cliWorkspace('steward-discover-bad-'));
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 

@@ -1,12 +1,12 @@
 // Admin commands on the inventory, run as `steward ...` would run them (in-process, real database).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { openDatabase } from '../src/db/open.ts';
+import { cliWorkspace, runCli } from './support/cli.ts';
 import { writeTestPolicy } from './support/policy.ts';
 
 const HEADER =
@@ -22,15 +22,10 @@ const ROWS = [
 describe('steward apps import / export, audit export, reassess, reviews, outbox', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = async (...argv: string[]) => {
-    const io = memoryIO({ env, cwd: dir });
-    const code = await main(argv, io);
-    return { code, out: io.out, err: io.err };
-  };
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-inventory-'));
-    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    ({ dir, env } = await cliWorkspace('steward-inventory-'));
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));

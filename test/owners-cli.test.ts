@@ -1,12 +1,9 @@
 // `steward owners leave`: an admin records who left, one at a time or from a file, as the command line
 // runs it (in-process, real database).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
-import { memoryIO } from '../src/cli/io.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { cliWorkspace, runCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
@@ -19,15 +16,10 @@ const ROWS = [
 describe('steward owners leave', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = async (...argv: string[]) => {
-    const io = memoryIO({ env, cwd: dir });
-    const code = await main(argv, io);
-    return { code, out: io.out, err: io.err };
-  };
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'steward-owners-'));
-    env = { PGLITE_DIR: path.join(dir, 'db'), STEWARD_POLICY: await writeTestPolicy(dir), LOG_LEVEL: 'silent' };
+    ({ dir, env } = await cliWorkspace('steward-owners-'));
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
   });

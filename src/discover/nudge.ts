@@ -65,7 +65,8 @@ function routeTo(item: DiscoveredItemRow, known: ReadonlyMap<string, AppRow>, pl
   if (item.ownerEmail && platforms.includes('slack'))
     return { platform: 'slack', destination: `email:${item.ownerEmail}` };
   if (item.ownerId && ENTRA_SOURCES.has(item.source) && platforms.includes('teams'))
-    return { platform: 'teams', destination: `user:${item.ownerId}` };
+    // Entra object ids are GUIDs, which Teams gives in lower case whatever case the export used.
+    return { platform: 'teams', destination: `user:${item.ownerId.toLowerCase()}` };
   if (platforms.includes('console'))
     return {
       platform: 'console',
