@@ -83,13 +83,14 @@ describe('nudging the owners of unregistered apps', () => {
   it('sends each owner one message listing all their unregistered apps, once, and says who cannot be reached', async () => {
     const ana = await registered(store, 'Desk booking', { userId: 'UANA', email: 'ana@example.com' });
     await store.discovery.addExternalId({ appId: ana.id, source: 'power-apps', externalId: 'app-1' });
-    await importItems([
+    const exported = [
       item('app-1', 'Desk booking', 'ana@example.com'),
       item('app-2', 'Expense Tracker', 'kim@example.com'),
       item('app-3', 'Travel requests', 'kim@example.com', { environment: 'Finance Prod' }),
       item('app-4', 'Canteen survey', 'ana@example.com'),
       item('app-5', 'Orphan app', null),
-    ]);
+    ];
+    await importItems(exported);
 
     const run = await runDiscoveryNudge(store, { now: NOW, deliveryPlatforms: ['slack'] });
     expect(run.sent.map((owner) => [owner.owner, owner.destination, owner.items.map((entry) => entry.name)])).toEqual([
@@ -122,13 +123,7 @@ describe('nudging the owners of unregistered apps', () => {
       'Retired: Travel requests',
     ]);
     // A second run, and a second import of the same export, send nothing new.
-    await importItems([
-      item('app-1', 'Desk booking', 'ana@example.com'),
-      item('app-2', 'Expense Tracker', 'kim@example.com'),
-      item('app-3', 'Travel requests', 'kim@example.com', { environment: 'Finance Prod' }),
-      item('app-4', 'Canteen survey', 'ana@example.com'),
-      item('app-5', 'Orphan app', null),
-    ]);
+    await importItems(exported);
     const again = await runDiscoveryNudge(store, { now: new Date(NOW.getTime() + DAY), deliveryPlatforms: ['slack'] });
     expect(again.sent).toEqual([]);
     expect(await nudges()).toHaveLength(2);

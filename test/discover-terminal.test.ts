@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, runCli } from './support/cli.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
+import { lowRiskAnswerTo } from './support/steward.ts';
 
 const INVENTORY = path.join(import.meta.dirname, 'fixtures', 'discover', 'power-apps-inventory.json');
 const appId = (n: number) => `c0ffee00-1d2e-4f5a-8b9c-0000000000${String(n).padStart(2, '0')}`;
@@ -22,18 +23,6 @@ const REGISTERED = [
   'Visitor log,Signs visitors in,power-apps,Reception,team,5,internal,,false,low,false,console,dana,dana@example.com',
   'Room planner,Plans meeting rooms,power-apps,Facilities,team,30,internal,,false,low,false,console,ana,ana@example.com',
   'Fleet tracker,Tracks pool cars,power-apps,Facilities,team,12,internal,,false,low,false,console,eli,eli@example.com',
-];
-
-/** A low-risk registration's answers, by the words of the question asked; any other question (a risk hint to confirm) is "no". */
-const ANSWERS: Array<[RegExp, string]> = [
-  [/Which department/u, 'Finance'],
-  [/Who will use it/u, 'my team'],
-  [/how many people/iu, '8'],
-  [/What kinds of data/u, 'internal'],
-  [/connect to other systems/u, 'none'],
-  [/use AI/u, 'no'],
-  [/stopped working/u, 'minor'],
-  [/outside the company/u, 'no'],
 ];
 
 describe('discovery from a terminal', () => {
@@ -52,14 +41,7 @@ describe('discovery from a terminal', () => {
     expect(started).toMatch(/what does it do/iu);
     const asked = [await chat.send(description)];
     while (!/Summary/u.test(asked.at(-1)!) && asked.length < 15) {
-      // The question is the reply's last line (options aside) that names one.
-      const lines = asked
-        .at(-1)!
-        .split('\n')
-        .filter((line) => !/^\s*\d+\.\s/u.test(line));
-      const question = lines.reverse().find((line) => ANSWERS.some(([words]) => words.test(line))) ?? '';
-      const last = ANSWERS.find(([words]) => words.test(question));
-      asked.push(await chat.send(last?.[1] ?? 'no'));
+      asked.push(await chat.send(lowRiskAnswerTo(asked.at(-1)!)));
     }
     expect(asked.join('\n')).not.toMatch(/What's the app called|What did you build it with/u);
     // The summary shows the answers as given, the inventory's name and platform among them.

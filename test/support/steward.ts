@@ -118,3 +118,27 @@ export const LOW_RISK_ANSWERS = [
   'minor', // criticality
   'no', // external sharing
 ];
+
+/**
+ * A low-risk registration's answers by the words of the question asked, for dialogues that start
+ * part-filled (from the inventory, say): the answer to the last question in `reply` (list options
+ * aside), else "no" (a risk hint to confirm).
+ */
+export function lowRiskAnswerTo(reply: string): string {
+  const byQuestion: Array<[RegExp, string]> = [
+    [/Which department/u, 'Finance'],
+    [/Who will use it/u, 'my team'],
+    [/how many people/iu, '8'],
+    [/What kinds of data/u, 'internal'],
+    [/connect to other systems/u, 'none'],
+    [/use AI/u, 'no'],
+    [/stopped working/u, 'minor'],
+    [/outside the company/u, 'no'],
+  ];
+  const lines = reply.split('\n').filter((line) => !/^\s*\d+\.\s/u.test(line));
+  for (const line of lines.reverse()) {
+    const answer = byQuestion.find(([words]) => words.test(line));
+    if (answer) return answer[1];
+  }
+  return 'no';
+}

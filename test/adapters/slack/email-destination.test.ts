@@ -7,7 +7,6 @@ import type { OutboxPayload } from '../../../src/chat/outbox-payload.ts';
 import type { InboundMessage } from '../../../src/conversation/engine.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { OutgoingMessage } from '../../../src/outbox/transport.ts';
-import { DeliveryError } from '../../../src/outbox/transport.ts';
 import { OutboxWorker } from '../../../src/outbox/worker.ts';
 import type { StewardPort } from '../../../src/runtime/port.ts';
 import { openTestDatabase } from '../../support/databases.ts';
@@ -20,6 +19,7 @@ import { SlackDirectory } from '../../../adapters/slack/directory.ts';
 import { createSlackTransport } from '../../../adapters/slack/transport.ts';
 import { TurnRunner } from '../../../adapters/slack/turns.ts';
 import { createWebClients } from '../../../adapters/slack/web.ts';
+import { deliveryFailure } from '../../support/delivery-failure.ts';
 
 const TOKEN = 'xoxb-email-destination-test';
 const UNKNOWN = 'nobody.here@example.com';
@@ -63,15 +63,6 @@ const message = (id: string, destination: string): OutgoingMessage => ({
   attempt: 1,
 });
 
-async function failure(run: Promise<unknown>): Promise<DeliveryError> {
-  const error = await run.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
-
 const lookupsOf = (email: string, after: number) =>
   fake.calls.slice(after).filter((call) => call.method === 'users.lookupByEmail' && call.args.email === email);
 
@@ -95,7 +86,7 @@ describe('Slack outbox to email: destinations', () => {
 
   it('refuses an address no Slack user has, without the address in the error', async () => {
     const transport = setup();
-    const refused = await failure(transport.deliver(message('e3', `email:${UNKNOWN}`)));
+    const refused = await deliveryFailure(transport.deliver(message('e3', `email:${UNKNOWN}`)));
     expect(refused.retryable).toBe(false);
     expect(refused.message).toBe('no Slack user has that e-mail address (destination email:n***@example.com)');
     expect(refused.message).not.toContain(UNKNOWN);
@@ -105,19 +96,19 @@ describe('Slack outbox to email: destinations', () => {
   it('retries when the lookup is rate limited or Slack fails, without the address in the error', async () => {
     const transport = setup();
     fake.failNext('users.lookupByEmail', { status: 429, retryAfterSec: 3 });
-    const limited = await failure(transport.deliver(message('e4', 'email:olaf@example.com')));
+    const limited = await deliveryFailure(transport.deliver(message('e4', 'email:olaf@example.com')));
     expect([limited.retryable, limited.retryAfterMs]).toEqual([true, 3000]);
     expect(limited.message).toBe(
       'Slack users.lookupByEmail: rate limited, retry after 3 s (destination email:o***@example.com)',
     );
 
     fake.failNext('users.lookupByEmail', { status: 503 });
-    const unavailable = await failure(transport.deliver(message('e5', 'email:olaf@example.com')));
+    const unavailable = await deliveryFailure(transport.deliver(message('e5', 'email:olaf@example.com')));
     expect(unavailable.retryable).toBe(true);
     expect(unavailable.message).not.toContain('olaf@example.com');
 
     fake.failNext('users.lookupByEmail', { error: 'missing_scope' });
-    const scope = await failure(transport.deliver(message('e6', 'email:olaf@example.com')));
+    const scope = await deliveryFailure(transport.deliver(message('e6', 'email:olaf@example.com')));
     expect(scope.retryable).toBe(false);
     expect(scope.message).toContain('missing_scope');
 

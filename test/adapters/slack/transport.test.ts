@@ -3,13 +3,13 @@ import type { OutboxPayload } from '../../../src/chat/outbox-payload.ts';
 import type { Reply } from '../../../src/chat/reply.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { OutgoingMessage } from '../../../src/outbox/transport.ts';
-import { DeliveryError } from '../../../src/outbox/transport.ts';
 import { memoryState } from '../../support/memory-state.ts';
 import type { FakeSlack } from '../../support/fake-slack.ts';
 import { startFakeSlack } from '../../support/fake-slack.ts';
 import { ChannelResolver } from '../../../adapters/slack/channels.ts';
 import { createSlackTransport } from '../../../adapters/slack/transport.ts';
 import { createWebClients } from '../../../adapters/slack/web.ts';
+import { deliveryFailure } from '../../support/delivery-failure.ts';
 
 // The outbox transport against a fake Web API: where messages go, and how failures map to retries.
 
@@ -54,15 +54,6 @@ const message = (overrides: Partial<OutgoingMessage> = {}, payload: OutboxPayloa
   attempt: 1,
   ...overrides,
 });
-
-async function failure(run: Promise<unknown>): Promise<DeliveryError> {
-  const error = await run.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
 
 describe('Slack outbox transport', () => {
   it('posts to a channel by name, found across pages of conversations.list and remembered', async () => {
@@ -136,20 +127,20 @@ describe('Slack outbox transport', () => {
   it('maps 429 to a retry after Retry-After, 5xx and timeouts to retries, refusals to dead letters', async () => {
     const { transport } = setup();
     fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 7 });
-    const limited = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
+    const limited = await deliveryFailure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect([limited.retryable, limited.retryAfterMs]).toEqual([true, 7000]);
 
     fake.failNext('chat.postMessage', { status: 503 });
-    expect((await failure(transport.deliver(message({ destination: 'C0SECURITY' })))).retryable).toBe(true);
+    expect((await deliveryFailure(transport.deliver(message({ destination: 'C0SECURITY' })))).retryable).toBe(true);
 
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
-    const notIn = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
+    const notIn = await deliveryFailure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(notIn.retryable).toBe(false);
     expect(notIn.message).toContain(
       'not_in_channel: Steward is not a member of the channel: invite it with /invite @Steward',
     );
 
-    const missing = await failure(transport.deliver(message({ destination: '#gov-nowhere' })));
+    const missing = await deliveryFailure(transport.deliver(message({ destination: '#gov-nowhere' })));
     expect([missing.retryable, missing.message]).toEqual([
       false,
       'Slack channel #gov-nowhere not found: create it, or invite @Steward if it is private',
@@ -158,7 +149,7 @@ describe('Slack outbox transport', () => {
 
   it('refuses with a clear message and without the token when Slack rejects it', async () => {
     const { transport } = setup('xoxb-revoked-token-42');
-    const refused = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
+    const refused = await deliveryFailure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(refused.retryable).toBe(false);
     expect(refused.message).toContain('invalid_auth: Slack refused the bot token: check SLACK_BOT_TOKEN');
     expect(refused.message).not.toContain('xoxb-revoked-token-42');
@@ -175,7 +166,7 @@ describe('Slack outbox transport', () => {
       createLogger('silent'),
     );
     const transport = createSlackTransport(delivery, new ChannelResolver(delivery, memoryState().state));
-    const unreachable = await failure(transport.deliver(message({ destination: 'C0SECURITY' })));
+    const unreachable = await deliveryFailure(transport.deliver(message({ destination: 'C0SECURITY' })));
     expect(unreachable.retryable).toBe(true);
     expect(unreachable.message).toMatch(/could not reach the Web API/u);
   });

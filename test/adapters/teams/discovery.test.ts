@@ -17,6 +17,7 @@ import { startFakeOpenId } from '../../support/fake-openid.ts';
 import type { FakeOpenId } from '../../support/fake-openid.ts';
 import { writeTestPolicy } from '../../support/policy.ts';
 import { runSteward, stewardEnv } from '../../support/processes.ts';
+import { lowRiskAnswerTo } from '../../support/steward.ts';
 import { actions, card, fixture, shown, startStewardServer } from './steward-server.ts';
 import type { StewardServer } from './steward-server.ts';
 
@@ -37,18 +38,6 @@ const APPS = {
   shifts: { AppName: randomUUID(), DisplayName: 'Shift swaps' },
 };
 const NUDGE_TITLE = 'Apps of yours that are not registered yet';
-
-/** A low-risk registration's answers, by the words of the question asked; any other question (a risk hint to confirm) is "no". */
-const ANSWERS: Array<[RegExp, string]> = [
-  [/Which department/u, 'Finance'],
-  [/Who will use it/u, 'my team'],
-  [/how many people/iu, '8'],
-  [/What kinds of data/u, 'internal'],
-  [/connect to other systems/u, 'none'],
-  [/use AI/u, 'no'],
-  [/stopped working/u, 'minor'],
-  [/outside the company/u, 'no'],
-];
 
 let connector: FakeBotConnector;
 let openid: FakeOpenId;
@@ -284,8 +273,7 @@ describe('discovery on Teams', () => {
     let turn = await chat.say('Plans the yearly budget per cost centre');
     const asked = [opening, seen(turn)];
     while (!/Summary/u.test(asked.at(-1)!) && asked.length < 15) {
-      const answer = ANSWERS.find(([words]) => words.test(questionOf(turn)));
-      turn = await chat.say(answer?.[1] ?? 'no');
+      turn = await chat.say(lowRiskAnswerTo(questionOf(turn)));
       asked.push(seen(turn));
     }
     const transcript = asked.join('\n=====\n');
