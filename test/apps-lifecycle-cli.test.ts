@@ -3,9 +3,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/open.ts';
 import type { Database } from '../src/db/open.ts';
-import { cliWorkspace, runCli } from './support/cli.ts';
+import type { Services } from '../src/runtime/services.ts';
+import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,aiDecisionImpact,aiProfiling,aiDomains,criticality,externalSharing,ownerUserId,ownerEmail';
@@ -20,29 +20,28 @@ const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString()
 describe('steward apps show / exempt / retire / list --orphaned, steward recertify', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
+  let services: Services;
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
   const json = async (...argv: string[]) => {
     const result = await run(...argv, '--json');
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     return JSON.parse(result.out);
   };
-  /** The database between commands (each command opens and closes it). */
-  const withDatabase = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
-    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
-    try {
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  };
+  /** The database the commands run on, between commands. */
+  const withDatabase = <T>(work: (db: Database) => Promise<T>): Promise<T> => work(services.db);
 
   beforeAll(async () => {
     ({ dir, env } = await cliWorkspace('steward-lifecycle-cli-', { USER: 'admin-alex' }));
+    // Held open, as a running Steward holds them: each command skips opening the database.
+    services = await holdServices({ env, cwd: dir });
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('shows an app: owner, backup owner, status, tier, recertification, exemption, orphaned, retired', async () => {
     const shown = await json('apps', 'show', 'APP-0001');

@@ -6,7 +6,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWorkspace, runCli } from './support/cli.ts';
+import type { Services } from '../src/runtime/services.ts';
+import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
 import { lowRiskAnswerTo } from './support/steward.ts';
 
@@ -28,7 +29,16 @@ const REGISTERED = [
 describe('discovery from a terminal', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
+  // The admin's commands run on services held open (as inside a running Steward) while no chat runs.
+  let services: Services | undefined;
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
+  const hold = async () => {
+    services = await holdServices({ env, cwd: dir });
+  };
+  const release = async () => {
+    await services?.close();
+    services = undefined;
+  };
   const report = async () => JSON.parse((await run('discover', 'report', '--json')).out);
   const chatAs = (user: string) => ChatProcess.start(stewardEnv({ ...env, STEWARD_USER: user, LOG_LEVEL: 'warn' }));
 
@@ -54,13 +64,17 @@ describe('discovery from a terminal', () => {
 
   beforeAll(async () => {
     ({ dir, env } = await cliWorkspace('steward-discover-'));
+    await hold();
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...REGISTERED].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
     // The admin links each registered app to its Power Apps id (as the CoE inventory shows it).
     for (let n = 1; n <= 6; n++)
       expect((await run('discover', 'link', `APP-000${n}`, '--source', 'power-apps', '--id', appId(n))).code).toBe(0);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await release();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('imports the export of 10 apps and reports 60% coverage, with the 4 unregistered and their owners', async () => {
     const imported = await run('discover', 'import', INVENTORY, '--source', 'power-apps');
@@ -77,6 +91,7 @@ describe('discovery from a terminal', () => {
   });
 
   it('sends each of the 4 owners one message, printed in the terminal chat with where it goes; two register, one disowns', async () => {
+    await release();
     const kim = chatAs('kim@example.com');
     try {
       await kim.send('help');
@@ -121,6 +136,7 @@ describe('discovery from a terminal', () => {
     } finally {
       await max.end();
     }
+    await hold();
   }, 180_000);
 
   it('shows 80% once two of them registered, and the one left with its owner who said it is not theirs', async () => {

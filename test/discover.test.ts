@@ -5,11 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { memoryIO } from '../src/cli/io.ts';
-import { openDatabase } from '../src/db/open.ts';
 import { StewardMetrics } from '../src/runtime/metrics.ts';
 import { parseCsvExport, parseCsvMapping, parseFlows, parsePowerApps } from '../src/discover/parse.ts';
 import { comparableName } from '../src/discover/reconcile.ts';
-import { cliWorkspace, runCli } from './support/cli.ts';
+import type { Services } from '../src/runtime/services.ts';
+import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'discover');
 const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
@@ -142,16 +142,11 @@ const APPS = [
 describe('steward discover import / report', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
+  let services: Services;
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
   const report = async () => JSON.parse((await run('discover', 'report', '--json')).out);
-  const importedAudits = async () => {
-    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
-    try {
-      return (await db.store.audit.all()).filter((event) => event.action === 'discovery.imported');
-    } finally {
-      await db.close();
-    }
-  };
+  const importedAudits = async () =>
+    (await services.store.audit.all()).filter((event) => event.action === 'discovery.imported');
   const powerApps = async (change: (apps: Array<Record<string, unknown>>) => Array<Record<string, unknown>>) => {
     const file = path.join(dir, 'power-apps-changed.json');
     await writeFile(file, JSON.stringify(change(JSON.parse(await fixture('power-apps.json')))));
@@ -160,23 +155,23 @@ describe('steward discover import / report', () => {
 
   beforeAll(async () => {
     ({ dir, env } = await cliWorkspace('steward-discover-'));
+    // Held open, as a running Steward holds them: each command skips opening the database.
+    services = await holdServices({ env, cwd: dir });
     await writeFile(path.join(dir, 'apps.csv'), [APPS_HEADER, ...APPS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
     // The ids the registered apps are known by: Visitor log (APP-0003) is owned by cleo in the register.
-    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
-    try {
-      const link = async (ref: string, source: string, externalId: string) => {
-        const app = await db.store.apps.byReference(ref);
-        expect(await db.store.discovery.addExternalId({ appId: app!.id, source, externalId })).toBe(true);
-      };
-      await link('APP-0001', 'power-apps', APP_A1);
-      await link('APP-0003', 'power-apps', APP_A3);
-      await link('APP-0004', 'power-automate', FLOW_F1);
-    } finally {
-      await db.close();
-    }
+    const link = async (ref: string, source: string, externalId: string) => {
+      const app = await services.store.apps.byReference(ref);
+      expect(await services.store.discovery.addExternalId({ appId: app!.id, source, externalId })).toBe(true);
+    };
+    await link('APP-0001', 'power-apps', APP_A1);
+    await link('APP-0003', 'power-apps', APP_A3);
+    await link('APP-0004', 'power-automate', FLOW_F1);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('imports both platforms and reports coverage, unregistered items, owner mismatches, by platform and department', async () => {
     const apps = await run('discover', 'import', path.join(FIXTURES, 'power-apps.json'), '--source', 'power-apps');
@@ -285,15 +280,10 @@ describe('steward discover import / report', () => {
     expect(after.byDepartment.Finance).toEqual({ discovered: 1, registered: 1, coverage: 1 });
     expect(after.unregistered.map((entry: { name: string }) => entry.name)).toEqual(['Room signage']);
 
-    const db = await openDatabase({ kind: 'pglite', dir: env.PGLITE_DIR! });
-    try {
-      const { body } = await new StewardMetrics(db.store, { defaultMetrics: false }).render();
-      expect(body).toContain('steward_discovery_coverage{source="all"} 0.8');
-      expect(body).toMatch(/^steward_discovery_coverage\{source="power-apps"\} [\d.]+$/mu);
-      expect(await db.store.audit.count('discovery.linked')).toBe(1);
-    } finally {
-      await db.close();
-    }
+    const { body } = await new StewardMetrics(services.store, { defaultMetrics: false }).render();
+    expect(body).toContain('steward_discovery_coverage{source="all"} 0.8');
+    expect(body).toMatch(/^steward_discovery_coverage\{source="power-apps"\} [\d.]+$/mu);
+    expect(await services.store.audit.count('discovery.linked')).toBe(1);
   });
 
   it('imports a CSV source through its mapping, rejecting bad rows by position (exit 1) and keeping the rest', async () => {

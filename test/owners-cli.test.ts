@@ -3,7 +3,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWorkspace, runCli } from './support/cli.ts';
+import type { Services } from '../src/runtime/services.ts';
+import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
@@ -16,14 +17,19 @@ const ROWS = [
 describe('steward owners leave', () => {
   let dir: string;
   let env: Record<string, string>;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir });
+  let services: Services;
+  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
 
   beforeAll(async () => {
     ({ dir, env } = await cliWorkspace('steward-owners-'));
+    services = await holdServices({ env, cwd: dir });
     await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('records a leaver named by e-mail, orphans their app, and says so; a second time changes nothing', async () => {
     const first = await run('owners', 'leave', 'Ana@Example.com');

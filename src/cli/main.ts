@@ -173,22 +173,28 @@ function report(result: { applied: string[] }, io: CliIO): number {
 /** Runs a command on behalf of another `steward` process, inside the one that holds the embedded database. */
 async function hostHandler(request: ControlRequest, services: Services): Promise<ControlResponse> {
   const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: request.cwd ?? process.cwd() });
-  const [name, ...args] = request.args;
+  const [name] = request.args;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
   let exitCode: number;
   if (name === 'migrate') {
     io.stdout('The database is up to date: the running Steward process applied all migrations when it started.');
     exitCode = 0;
+  } else if (!command?.usesDatabase) {
+    io.stderr(`"${name}" cannot run through the running Steward process.`);
+    exitCode = 2;
   } else {
-    const command = COMMANDS.find((candidate) => candidate.name === name);
-    exitCode = command?.usesDatabase ? await command.run(args, { io, services: async () => services }) : 2;
-    if (!command?.usesDatabase) io.stderr(`"${name}" cannot run through the running Steward process.`);
+    exitCode = await main(request.args, io, services);
   }
   // What the command queued (a nudge, a leaver's messages) goes out now: the chat prints it at once.
   void services.deliverNow();
   return { stdout: io.out, stderr: io.err, exitCode };
 }
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+/**
+ * Runs one `steward` command. `held`: services the caller keeps open (a running Steward taking another
+ * process's command): the command uses them instead of opening the database, and leaves them open.
+ */
+export async function main(argv: string[], io: CliIO = processIO(), held?: Services): Promise<number> {
   const [name = 'help', ...args] = argv;
   const command = COMMANDS.find(
     (candidate) => candidate.name === name || (name === '--help' && candidate.name === 'help'),
@@ -197,7 +203,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stderr(`Unknown command "${name}".\n${helpText()}`);
     return 2;
   }
-  let services: Services | undefined;
+  let services: Services | undefined = held;
   let early: EarlyEmbeddedStart | undefined;
   const ctx: CommandContext = {
     io,
@@ -222,7 +228,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     },
   };
   try {
-    early = await startDatabaseEarly(command, io);
+    if (!held) early = await startDatabaseEarly(command, io);
     return await command.run(args, ctx);
   } catch (error) {
     if (error instanceof EmbeddedDatabaseBusyError && command.usesDatabase && error.heldBy.controlSocket) {
@@ -243,7 +249,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stderr(`steward ${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
-    await services?.close();
+    if (!held) await services?.close();
     await early?.dispose();
   }
 }

@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { memoryIO } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { Services } from '../../src/runtime/services.ts';
+import { openServices } from '../../src/runtime/services.ts';
 import { writeTestPolicy } from './policy.ts';
 
 export interface CliRun {
@@ -28,9 +32,29 @@ export async function cliWorkspace(
   return { dir, env };
 }
 
-/** Runs `steward <argv>` with this environment, relative to `cwd`, and returns what it printed. */
-export async function runCli(argv: string[], where: { env: Record<string, string>; cwd: string }): Promise<CliRun> {
+/**
+ * Runs `steward <argv>` with this environment, relative to `cwd`, and returns what it printed. With
+ * `services`, the command runs on them as it would inside a running Steward (through its control socket),
+ * instead of opening the database itself: a test of many commands then opens it once.
+ */
+export async function runCli(
+  argv: string[],
+  where: { env: Record<string, string>; cwd: string; services?: Services | undefined },
+): Promise<CliRun> {
   const io = memoryIO({ env: where.env, cwd: where.cwd });
-  const code = await main(argv, io);
+  const code = await main(argv, io, where.services);
   return { code, out: io.out, err: io.err };
+}
+
+/** The database and policy of the workspace, held open as a running Steward holds them (close them after). */
+export function holdServices(where: { env: Record<string, string>; cwd: string }): Promise<Services> {
+  return openServices({
+    config: loadConfig(where.env),
+    env: where.env,
+    cwd: where.cwd,
+    logger: createLogger('silent', 'stderr'),
+    purpose: 'steward (test)',
+    deliveryPlatforms: ['console'],
+    defaultMetrics: false,
+  });
 }
