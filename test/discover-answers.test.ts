@@ -83,6 +83,18 @@ describe('a nudge answer on its own', () => {
     expect(readNudgeAnswer('yep thats app 7', two)).toEqual({ intent: 'confirm', item: 1, ref: 'APP-0007' });
   });
 
+  it('leaves a new app described alone, even with the words of an answer in it', () => {
+    expect(
+      readNudgeAnswer('I built an app to track dead stock in the warehouse', [{ name: 'Expense Tracker' }]),
+    ).toBeUndefined();
+    expect(readNudgeAnswer("we've made a flow that removes retired laptops from Intune", two)).toBeUndefined();
+    expect(readNudgeAnswer('I made Expense Tracker but it is retired now', two)).toEqual({
+      intent: 'retired',
+      item: 0,
+      ref: null,
+    });
+  });
+
   it('leaves questions alone, even with the words of an answer in them', () => {
     expect(readNudgeAnswer('is the expense tracker not mine?', two)).toBeUndefined();
     expect(readNudgeAnswer('how do I copy a flow to APP-0042?', two)).toBeUndefined();

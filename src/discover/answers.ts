@@ -115,6 +115,17 @@ function statements(said: string): string {
     .join(' ');
 }
 
+/** Words only, space-separated and padded, so a name is found as whole words: " leave tracker copy ". */
+const plain = (text: string) =>
+  ` ${text
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ')} `;
+
+/** "I built an app to track dead stock": a new app described, not an answer, unless it names a listed one. */
+const OPENS_DESCRIPTION =
+  /^\W*(?:(?:hi|hey|hello)\b\W*)?(?:i|we)\s*(?:ve|have)?\s*(?:just\s+|also\s+)?(?:built|made|created|developed|wrote|set up|put together|automated)\b/u;
+
 function nameWords(name: string): string[] {
   return normalize(name)
     .split(/[^\p{L}\p{N}]+/u)
@@ -158,6 +169,8 @@ export function readNudgeAnswer(text: string, items: readonly ListedItem[]): Nud
   if (items.length === 0) return undefined;
   const said = statements(normalize(text));
   if (said === '') return undefined;
+  if (OPENS_DESCRIPTION.test(said) && !items.some((item) => plain(said).includes(plain(normalize(item.name)))))
+    return undefined;
   const refMatch = REFERENCE.exec(said);
   const ref = refMatch ? formatReference(Number(refMatch[1])) : null;
   const item = itemOf(said, items);
