@@ -197,7 +197,8 @@ describe('nudging the owners of unregistered apps', () => {
 
   it('reads "not mine", "retired", "duplicate of" and a confirmed proposal, each audited', async () => {
     const kimApp = await registered(store, 'Visitor log', { userId: 'UKIM', email: 'kim@example.com' });
-    const shared = await registered(store, 'Room planner', { userId: 'UBEN', email: 'ben@example.com' });
+    const kimRooms = await registered(store, 'Room planner', { userId: 'UKIM', email: 'kim@example.com' });
+    const bens = await registered(store, 'Desk booking', { userId: 'UBEN', email: 'ben@example.com' });
     await importItems([
       item('app-2', 'Expense Tracker', 'kim@example.com'),
       item('app-3', 'Fleet log', 'kim@example.com'),
@@ -216,8 +217,12 @@ describe('nudging the owners of unregistered apps', () => {
       'Thanks, noted: "Expense Tracker" is not yours. The governance team will look for the owner; I won\'t ask you again.',
     );
     expect(await say('fleet log is switched off, we use SAP now')).toContain('"Fleet log" is retired');
-    expect(await say(`#3 is just a copy of ${shared.reference.toLowerCase()}`)).toBe(
-      `Thanks, noted: "Room planner (dev copy)" is ${shared.reference} "Room planner", so it counts as registered.`,
+    // A copy of someone else's app is for its owner or the governance team to link.
+    expect(await say(`#3 is a copy of ${bens.reference}`)).toBe(
+      `${bens.reference} is not one of your apps, so I can't mark "Room planner (dev copy)" as its copy. Ask its owner or the governance team to link them.`,
+    );
+    expect(await say(`#3 is just a copy of ${kimRooms.reference.toLowerCase()}`)).toBe(
+      `Thanks, noted: "Room planner (dev copy)" is ${kimRooms.reference} "Room planner", so it counts as registered.`,
     );
     expect(await say(`yep that's ${kimApp.reference}`)).toContain(`"visitor-log v2" is ${kimApp.reference}`);
 
@@ -226,9 +231,7 @@ describe('nudging the owners of unregistered apps', () => {
     expect(now).toMatchObject({ discovered: 3, registered: 2, coverage: 0.667 });
     expect(now.notMine.map((entry) => entry.name)).toEqual(['Expense Tracker']);
     expect(now.retiredByOwner.map((entry) => entry.name)).toEqual(['Fleet log']);
-    expect(now.ownerMismatch.map((entry) => [entry.name, entry.appOwner])).toEqual([
-      ['Room planner (dev copy)', 'ben@example.com'],
-    ]);
+    expect(now.ownerMismatch).toEqual([]);
     const audit = await database.db.prisma.auditEvent.findMany({
       where: { action: { in: ['discovery.answered', 'discovery.linked'] } },
       orderBy: { id: 'asc' },
@@ -249,7 +252,7 @@ describe('nudging the owners of unregistered apps', () => {
     expect(await say('not mine')).toContain("I'm not sure what you mean");
   });
 
-  it('asks which app when the owner names none of several, and acts on both for "both"', async () => {
+  it('asks which app when the owner names none of several, or "both": typed words settle one app at a time', async () => {
     await importItems([
       item('app-2', 'Expense Tracker', 'kim@example.com'),
       item('app-3', 'Fleet log', 'kim@example.com'),
@@ -261,9 +264,17 @@ describe('nudging the owners of unregistered apps', () => {
       ['Expense Tracker', `discovered ${await idOf('app-2')} not-mine`],
       ['Fleet log', `discovered ${await idOf('app-3')} not-mine`],
     ]);
-    expect(text(await sayAs('UKIM', 'kim@example.com', 'both are retired'))).toContain(
-      '"Expense Tracker", "Fleet log" are retired',
+    const both = await sayAs('UKIM', 'kim@example.com', 'both are retired');
+    expect(both[0]!.text).toBe('Which of these is retired?');
+    expect(both[0]!.buttons?.map((button) => button.value)).toEqual([
+      `discovered ${await idOf('app-2')} retired`,
+      `discovered ${await idOf('app-3')} retired`,
+    ]);
+    // "not retired" is not an answer at all.
+    expect(text(await sayAs('UKIM', 'kim@example.com', "they're not retired, both still in use"))).not.toContain(
+      'noted',
     );
+    expect((await store.discovery.all()).map((row) => row.answer)).toEqual([null, null]);
   });
 
   it("nobody else can answer for an owner's app, not even with the button's value", async () => {
@@ -316,5 +327,36 @@ describe('nudging the owners of unregistered apps', () => {
     expect((await report()).reappearing).toEqual([
       { source: 'power-apps', externalId: 'app-3', name: 'Fleet log', owner: 'lee@example.com', reappearances: 2 },
     ]);
+  });
+  it('nudges a new owner afresh when a newer export names one, and never twice when two runs race', async () => {
+    await importItems([
+      item('app-2', 'Expense Tracker', 'kim@example.com'),
+      item('app-3', 'Fleet log', 'lee@example.com'),
+    ]);
+    // Two instances run the nudge at the same moment: each owner still gets one message.
+    const runs = await Promise.all([
+      runDiscoveryNudge(store, { now: NOW, deliveryPlatforms: ['slack'] }),
+      runDiscoveryNudge(store, { now: NOW, deliveryPlatforms: ['slack'] }),
+    ]);
+    expect(runs.flatMap((run) => run.sent.map((owner) => owner.owner)).sort()).toEqual([
+      'kim@example.com',
+      'lee@example.com',
+    ]);
+    expect(await nudges()).toHaveLength(2);
+    expect(text(await sayAs('UKIM', 'kim@example.com', 'not mine'))).toContain('is not yours');
+    // The platform admin fixes the owner, and the next export says so: the new owner is asked.
+    await importItems(
+      [item('app-2', 'Expense Tracker', 'pat@example.com'), item('app-3', 'Fleet log', 'lee@example.com')],
+      new Date(NOW.getTime() + DAY),
+    );
+    expect((await report()).notMine).toEqual([]);
+    const next = await runDiscoveryNudge(store, { now: new Date(NOW.getTime() + DAY), deliveryPlatforms: ['slack'] });
+    expect(next.sent.map((owner) => [owner.owner, owner.destination])).toEqual([
+      ['pat@example.com', 'email:pat@example.com'],
+    ]);
+    // Kim, who was asked before, can no longer answer for it.
+    expect(text(await sayAs('UKIM', 'kim@example.com', `discovered ${await idOf('app-2')} retired`))).toContain(
+      "I can't find that app from the inventory among yours",
+    );
   });
 });

@@ -353,4 +353,14 @@ describe('steward discover import of a malformed export', () => {
     ]);
     expect(report).toMatchObject({ discovered: 2, registered: 0, coverage: 0 });
   });
+
+  it('refuses to nudge from a shell with no chat platform configured, which nobody would hear; --dry-run shows who', async () => {
+    const refused = await runCli(['discover', 'nudge'], { env, cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('No chat platform is configured here (no SLACK_* or TEAMS_* settings)');
+    const dry = await runCli(['discover', 'nudge', '--dry-run'], { env, cwd: dir });
+    expect(dry.out).toContain('Would send 2 message(s) to 2 owner(s) about 2 unregistered app(s).');
+    // Nothing was marked as nudged: a real run later still asks them.
+    expect((await runCli(['discover', 'nudge', '--dry-run'], { env, cwd: dir })).out).toContain('Would send 2');
+  });
 });

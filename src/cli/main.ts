@@ -172,7 +172,8 @@ function report(result: { applied: string[] }, io: CliIO): number {
 
 /** Runs a command on behalf of another `steward` process, inside the one that holds the embedded database. */
 async function hostHandler(request: ControlRequest, services: Services): Promise<ControlResponse> {
-  const io = memoryIO({ stdin: request.stdin, env: process.env, cwd: request.cwd ?? process.cwd() });
+  const env = request.user ? { ...process.env, USER: request.user } : process.env;
+  const io = memoryIO({ stdin: request.stdin, env, cwd: request.cwd ?? process.cwd() });
   const [name] = request.args;
   const command = COMMANDS.find((candidate) => candidate.name === name);
   let exitCode: number;
@@ -207,6 +208,7 @@ export async function main(argv: string[], io: CliIO = processIO(), held?: Servi
   let early: EarlyEmbeddedStart | undefined;
   const ctx: CommandContext = {
     io,
+    hosted: held !== undefined,
     services: async () => {
       if (services) return services;
       // Route escalations (imports, re-assessments) to the platforms the server delivers to.
@@ -237,6 +239,7 @@ export async function main(argv: string[], io: CliIO = processIO(), held?: Servi
         args: [command.name, ...args],
         stdin,
         cwd: path.resolve(io.cwd),
+        ...((io.env.USER ?? io.env.USERNAME) ? { user: (io.env.USER ?? io.env.USERNAME)! } : {}),
       });
       if (response.stdout) io.stdout(response.stdout);
       if (response.stderr) io.stderr(response.stderr);

@@ -5,6 +5,8 @@ export interface CommandContext {
   io: CliIO;
   /** The services with the database: opened on first use, or the host's when run through its control socket. */
   services(): Promise<Services>;
+  /** Run inside a running Steward (`npm run chat`, the server), on its services and platforms. */
+  hosted?: boolean;
 }
 
 export interface CliCommand {

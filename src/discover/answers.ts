@@ -47,6 +47,50 @@ const RETIRED = [
   /\b(?:its|it is|is|was) (?:finished|over|gone|done)\b/u,
   /\bplease remove\b|\bremove it\b/u,
 ];
+/** "not retired", "none of them are retired", "still in use": the opposite of retired. */
+const NOT_RETIRED = [
+  /\b(?:not|never|isnt|arent|wasnt|none of them (?:are|is)|neither (?:is|are|one is)|no) (?:\w+ )?(?:retired|dead|obsolete|deleted|abandoned|unused|decommissioned|switched off|turned off)\b/u,
+  /\bstill (?:in use|used|using|running|active|needed|live|alive)\b/u,
+  /\b(?:in use|used) (?:every ?day|daily|weekly)\b/u,
+];
+/** After "register": it, that one, now... and nothing that names an app. */
+const REGISTER_FILLER = new Set([
+  'it',
+  'this',
+  'that',
+  'them',
+  'one',
+  'ones',
+  'both',
+  'all',
+  'now',
+  'today',
+  'later',
+  'soon',
+  'pls',
+  'please',
+  'asap',
+  'too',
+  'then',
+  'right',
+  'away',
+  'tomorrow',
+  'afternoon',
+  'morning',
+  'this afternoon',
+  'the',
+  'my',
+  'our',
+  'app',
+  'apps',
+  'flow',
+  'please',
+  'thanks',
+  'thx',
+  'first',
+  'week',
+]);
+
 const DUPLICATE = [
   /\bdup(?:e|licate|licates|licated)?\b/u,
   /\bcop(?:y|ies)\b/u,
@@ -140,11 +184,6 @@ function itemOf(said: string, items: readonly ListedItem[]): number | 'all' | nu
   if (number >= 1 && number <= items.length) return number - 1;
   for (const [pattern, index] of ORDINALS) if (pattern.test(said) && index < items.length) return index;
   // A whole name first ("Event signups"), then its distinctive words ("the expense one", "invoice flow").
-  const plain = (text: string) =>
-    ` ${text
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean)
-      .join(' ')} `;
   const spoken = plain(said);
   const named = items
     .map((item, index) => ({ index, name: plain(normalize(item.name)) }))
@@ -184,10 +223,24 @@ export function readNudgeAnswer(text: string, items: readonly ListedItem[]): Nud
     return duplicate ? { intent: 'duplicate', item, ref } : undefined;
   }
   if (NOT_MINE.some((pattern) => pattern.test(said))) return { intent: 'not-mine', item, ref: null };
-  if (RETIRED.some((pattern) => pattern.test(said))) return { intent: 'retired', item, ref: null };
+  if (RETIRED.some((pattern) => pattern.test(said)))
+    return NOT_RETIRED.some((pattern) => pattern.test(said)) ? undefined : { intent: 'retired', item, ref: null };
   if (REGISTER.test(said) && !REGISTER_SOMETHING_ELSE.test(said) && !NEGATED_REGISTER.test(said))
-    return { intent: 'register', item, ref: null };
+    return namesAnotherApp(said, items) ? undefined : { intent: 'register', item, ref: null };
   return undefined;
+}
+
+/**
+ * "register holiday planner" when the only app listed is Expense Tracker: a new app, not this one. The
+ * words after "register" name another app when none of them is a listed app's word, its number or filler.
+ */
+function namesAnotherApp(said: string, items: readonly ListedItem[]): boolean {
+  // Up to the end of the clause: "register it, it's mine" names nothing.
+  const after = (/\bregister(?:ing)?\b(.*)$/u.exec(said)?.[1] ?? '').split(/[,.;:!?()]/u)[0]!;
+  const words = after.split(/[^\p{L}\p{N}#]+/u).filter((word) => word !== '' && !REGISTER_FILLER.has(word));
+  if (words.length === 0) return false;
+  const listed = new Set(items.flatMap((item) => nameWords(item.name)));
+  return !words.some((word) => listed.has(word) || listed.has(word.replace(/s$/u, '')) || /^#?\d$/u.test(word));
 }
 
 /** A quick look before the database is asked for the speaker's items: could this be an answer at all? */

@@ -53,7 +53,13 @@ export async function importDiscovered(
         seen.push(row.id);
         counts.unchanged += 1;
       } else {
-        await tx.discovery.update(row.id, { ...fields, linkedAppId, at: input.at, reappeared: !!row.missingSince });
+        await tx.discovery.update(row.id, {
+          ...fields,
+          linkedAppId,
+          at: input.at,
+          reappeared: !!row.missingSince,
+          ownerChanged: row.ownerEmail !== fields.ownerEmail || row.ownerId !== fields.ownerId,
+        });
         counts.updated += 1;
         if (row.missingSince) counts.reappeared += 1;
       }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Reply, ReplyButton } from '../chat/reply.ts';
-import { FIELDS } from '../profile/fields.ts';
 import { SYSTEM_ACTOR } from '../store/audit.ts';
 import type { Actor } from '../store/audit.ts';
 import { formatReference } from '../store/apps.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow, DiscoveredItemRow } from '../store/types.ts';
 import { emailOf } from './parse.ts';
+import { byListingOrder, emailsByOwnerId, ownerKeyOf, sourceLabel } from './listing.ts';
 import { counted, reconcile } from './reconcile.ts';
 
 // Bringing owners in: each owner of unregistered items gets one message listing all of them, with a
@@ -21,34 +21,8 @@ const MAX_ITEMS_WITH_BUTTONS = 8;
 /** Sources whose owner ids are Microsoft Entra object ids, which Teams knows people by. */
 const ENTRA_SOURCES = new Set(['power-apps', 'power-automate']);
 
-const PLATFORM_LABELS = new Map(
-  (FIELDS.find((field) => field.id === 'platform')?.options ?? []).map((option) => [option.value, option.label]),
-);
-
-/** The profile's platform an item of this source is on: power-apps, or csv:<name> when <name> is one. */
-export function platformOfSource(source: string): string | undefined {
-  const name = source.startsWith('csv:') ? source.slice('csv:'.length) : source;
-  return PLATFORM_LABELS.has(name) && name !== 'other' ? name : undefined;
-}
-
-export function sourceLabel(source: string): string {
-  const platform = platformOfSource(source);
-  return platform ? PLATFORM_LABELS.get(platform)! : source.replace(/^csv:/u, '');
-}
-
-/** Who an item's owner is, to group items by: their e-mail address, else their platform id. */
-export function ownerKeyOf(item: Pick<DiscoveredItemRow, 'ownerEmail' | 'ownerId'>): string | undefined {
-  return item.ownerEmail ?? item.ownerId ?? undefined;
-}
-
-/** In the order every list of items is shown, so "#2" means the same item in a message and its answer. */
-export function byListingOrder(a: DiscoveredItemRow, b: DiscoveredItemRow): number {
-  return (
-    a.source.localeCompare(b.source) ||
-    a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) ||
-    a.externalId.localeCompare(b.externalId)
-  );
-}
+/** Rolls back an owner's nudge whose items another run claimed first. */
+class NudgedElsewhere extends Error {}
 
 type Route = { platform: string; destination: string } | { unreachable: string };
 
@@ -169,12 +143,14 @@ async function nudgeCandidates(store: Store): Promise<{
   const byOwner = new Map<string, DiscoveredItemRow[]>();
   const ownerless: DiscoveredItemRow[] = [];
   const proposals = new Map<string, AppRow>();
-  for (const item of (await store.discovery.all()).sort(byListingOrder)) {
+  const all = (await store.discovery.all()).sort(byListingOrder);
+  const emailsById = emailsByOwnerId(all);
+  for (const item of all) {
     if (!counted(item) || item.answer !== null || item.nudgeKey !== null) continue;
     const status = reconcile(item, appsById);
     if (status.kind === 'registered' || status.kind === 'retired') continue;
     if (status.kind === 'proposed') proposals.set(item.id, status.app);
-    const owner = ownerKeyOf(item);
+    const owner = ownerKeyOf(item, emailsById);
     if (owner === undefined) ownerless.push(item);
     else byOwner.set(owner, [...(byOwner.get(owner) ?? []), item]);
   }
@@ -199,7 +175,8 @@ export async function runDiscoveryNudge(
   };
   if (ownerless.length > 0) await unreachable('(no owner)', 'the export names no owner', ownerless);
   for (const [owner, items] of byOwner) {
-    const route = routeTo(items[0]!, known, input.deliveryPlatforms);
+    // Items known only by the owner's id are grouped under their address: route by one that has it.
+    const route = routeTo(items.find((item) => item.ownerEmail) ?? items[0]!, known, input.deliveryPlatforms);
     if ('unreachable' in route) {
       await unreachable(owner, route.unreachable, items);
       continue;
@@ -213,28 +190,39 @@ export async function runDiscoveryNudge(
       )
       .digest('hex')
       .slice(0, 24)}:${route.platform}`;
-    run.sent.push({ owner, ...route, items: items.map(brief) });
-    if (input.dryRun) continue;
-    run.messages += await store.transaction(async (tx) => {
-      const queued = await tx.outbox.enqueue([
-        {
-          dedupeKey: key,
-          platform: route.platform,
-          destination: route.destination,
-          payload: { kind: 'notification', reply: nudgeReply(items, proposals) },
-        },
-      ]);
-      await tx.discovery.markNudged(
-        items.map((item) => item.id),
-        { at: input.now, key, via: `${route.platform} ${route.destination}` },
-      );
-      await tx.audit.record({
-        actor: input.actor ?? SYSTEM_ACTOR,
-        action: 'discovery.nudged',
-        details: { via: route.platform, items: items.map((item) => `${item.source}:${item.externalId}`) },
+    if (input.dryRun) {
+      run.sent.push({ owner, ...route, items: items.map(brief) });
+      continue;
+    }
+    const queued = await store
+      .transaction(async (tx) => {
+        // Claimed first: another instance's run that got to any of them sends this owner's message instead.
+        const via = `${route.platform} ${route.destination}`;
+        const ids = items.map((item) => item.id);
+        if ((await tx.discovery.claimForNudge(ids, { at: input.now, key, via })) !== ids.length)
+          throw new NudgedElsewhere();
+        const count = await tx.outbox.enqueue([
+          {
+            dedupeKey: key,
+            platform: route.platform,
+            destination: route.destination,
+            payload: { kind: 'notification', reply: nudgeReply(items, proposals) },
+          },
+        ]);
+        await tx.audit.record({
+          actor: input.actor ?? SYSTEM_ACTOR,
+          action: 'discovery.nudged',
+          details: { via: route.platform, items: items.map((item) => `${item.source}:${item.externalId}`) },
+        });
+        return count;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof NudgedElsewhere) return undefined;
+        throw error;
       });
-      return queued;
-    });
+    if (queued === undefined) continue;
+    run.sent.push({ owner, ...route, items: items.map(brief) });
+    run.messages += queued;
   }
   return run;
 }

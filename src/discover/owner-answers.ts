@@ -3,7 +3,8 @@ import { formatReference } from '../store/apps.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow, DiscoveredItemRow } from '../store/types.ts';
 import type { ListedItem } from './answers.ts';
-import { byListingOrder } from './nudge.ts';
+import { emailOf } from './parse.ts';
+import { byListingOrder } from './listing.ts';
 import { counted, reconcile } from './reconcile.ts';
 
 // What an owner's answer to a nudge changes: an item is linked to the app they name ("duplicate of
@@ -18,11 +19,10 @@ export interface Speaker {
   email?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
-
+/** The speaker's addresses: the one their platform gives, and their id when it is one (a terminal user). */
 function emailsOf(speaker: Speaker): string[] {
-  const emails = [speaker.email, EMAIL.test(speaker.userId) ? speaker.userId : undefined];
-  return [...new Set(emails.filter((email): email is string => !!email).map((email) => email.toLowerCase()))];
+  const emails = [emailOf(speaker.email), emailOf(speaker.userId)];
+  return [...new Set(emails.filter((email): email is string => email !== null))];
 }
 
 function nudgeDestinations(speaker: Speaker): string[] {
@@ -93,6 +93,8 @@ export async function settledText(store: Store, item: DiscoveredItemRow): Promis
     return `"${item.name}" is already registered${app ? ` as ${formatReference(app.refNumber)}` : ''}.`;
   }
   if (item.answer === 'retired') return `"${item.name}" is already noted as retired.`;
+  if (item.missingSince)
+    return `"${item.name}" is no longer in the platform's inventory (its last export did not list it), so there is nothing to do.`;
   if (item.answer === 'not-mine') return `"${item.name}" is already noted as not yours.`;
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { formatReference } from '../store/apps.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow, DiscoveredItemRow } from '../store/types.ts';
-import { byListingOrder, ownerKeyOf } from './nudge.ts';
+import { byListingOrder, emailsByOwnerId, ownerKeyOf } from './listing.ts';
 import { counted, reconcile } from './reconcile.ts';
 
 // What was discovered against what is registered, for the governance team: coverage overall, by
@@ -114,6 +114,7 @@ export async function discoveryReport(
   const apps = new Map((await store.apps.list()).map((app) => [app.id, app]));
   // Sorted here, not by the database: its collation may put "Zeta" before "alpha".
   const items = (await store.discovery.all()).sort(byListingOrder);
+  const emailsById = emailsByOwnerId(items);
   const departments = new Map<string, string>();
   const departmentOf = async (app: AppRow) => {
     if (!departments.has(app.id))
@@ -174,7 +175,7 @@ export async function discoveryReport(
       report.notMine.push(entry);
       continue;
     }
-    const owner = ownerKeyOf(item) ?? '(no owner)';
+    const owner = ownerKeyOf(item, emailsById) ?? '(no owner)';
     const delivery = item.nudgeKey ? deliveries.get(item.nudgeKey) : undefined;
     const refused =
       delivery?.status === 'dead' ? `the delivery was refused: ${delivery.error ?? 'no reason given'}` : undefined;

@@ -13,6 +13,8 @@ export interface ControlRequest {
   stdin: string;
   /** The caller's working directory: file names in its arguments are relative to it. */
   cwd?: string;
+  /** The caller's login name ($USER), which the audit trail names as who ran the command. */
+  user?: string;
 }
 
 export interface ControlResponse {
@@ -44,6 +46,9 @@ export async function startControlServer(
             args: request.args.map(String),
             stdin: String(request.stdin ?? ''),
             ...(typeof request.cwd === 'string' && path.isAbsolute(request.cwd) ? { cwd: request.cwd } : {}),
+            ...(typeof request.user === 'string' && /^[\w.@-]{1,100}$/u.test(request.user)
+              ? { user: request.user }
+              : {}),
           });
         } catch (error) {
           response = { stdout: '', stderr: `${error instanceof Error ? error.message : String(error)}\n`, exitCode: 1 };

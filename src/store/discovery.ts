@@ -23,18 +23,24 @@ export interface DiscoveryRepository {
   create(
     item: DiscoveredFields & { source: string; externalId: string; linkedAppId: string | null; at: Date },
   ): Promise<void>;
-  /** Rewrites what the export says, marks it seen at `at` and present again (counting a reappearance). */
+  /**
+   * Rewrites what the export says, marks it seen at `at` and present again (counting a reappearance). A new
+   * owner starts afresh: the former owner's answer and nudge no longer apply, and the new one is nudged.
+   */
   update(
     id: string,
-    item: DiscoveredFields & { linkedAppId: string | null; at: Date; reappeared: boolean },
+    item: DiscoveredFields & { linkedAppId: string | null; at: Date; reappeared: boolean; ownerChanged: boolean },
   ): Promise<void>;
   byId(id: string): Promise<DiscoveredItemRow | null>;
   /** Items whose owner has one of these e-mail addresses or platform ids, or whose nudge went to one of these. */
   ofPerson(person: { emails: string[]; ids: string[]; nudgedVia: string[] }): Promise<DiscoveredItemRow[]>;
   /** The owner's answer to a nudge: not theirs, or retired. */
   answer(id: string, answer: { answer: 'not-mine' | 'retired'; by: string; at: Date }): Promise<void>;
-  /** Its owner was sent the nudge with this outbox dedupe key, on this platform and destination. */
-  markNudged(ids: string[], nudge: { at: Date; key: string; via: string }): Promise<void>;
+  /**
+   * Claims the items for a nudge with this outbox dedupe key, on this platform and destination: only those
+   * not nudged or answered yet. Returns how many it claimed (fewer: another run got there first).
+   */
+  claimForNudge(ids: string[], nudge: { at: Date; key: string; via: string }): Promise<number>;
   /** Its owner could not be sent a nudge, and why. */
   markUnreachable(ids: string[], unreachable: { at: Date; reason: string }): Promise<void>;
   markSeen(ids: string[], at: Date): Promise<void>;
@@ -52,7 +58,7 @@ export function discoveryRepository(db: Client): DiscoveryRepository {
     async create({ at, ...item }) {
       await db.discoveredItem.create({ data: { ...item, firstSeenAt: at, lastSeenAt: at } });
     },
-    async update(id, { at, reappeared, ...item }) {
+    async update(id, { at, reappeared, ownerChanged, ...item }) {
       await db.discoveredItem.update({
         where: { id },
         data: {
@@ -60,6 +66,17 @@ export function discoveryRepository(db: Client): DiscoveryRepository {
           lastSeenAt: at,
           missingSince: null,
           ...(reappeared ? { reappearances: { increment: 1 } } : {}),
+          ...(ownerChanged
+            ? {
+                answer: null,
+                answeredBy: null,
+                answeredAt: null,
+                nudgedAt: null,
+                nudgeKey: null,
+                nudgedVia: null,
+                nudgeUnreachable: null,
+              }
+            : {}),
         },
       });
     },
@@ -77,12 +94,12 @@ export function discoveryRepository(db: Client): DiscoveryRepository {
     async answer(id, { answer, by, at }) {
       await db.discoveredItem.update({ where: { id }, data: { answer, answeredBy: by, answeredAt: at } });
     },
-    async markNudged(ids, { at, key, via }) {
-      if (ids.length > 0)
-        await db.discoveredItem.updateMany({
-          where: { id: { in: ids } },
-          data: { nudgedAt: at, nudgeKey: key, nudgedVia: via, nudgeUnreachable: null },
-        });
+    async claimForNudge(ids, { at, key, via }) {
+      const claimed = await db.discoveredItem.updateMany({
+        where: { id: { in: ids }, nudgeKey: null, answer: null },
+        data: { nudgedAt: at, nudgeKey: key, nudgedVia: via, nudgeUnreachable: null },
+      });
+      return claimed.count;
     },
     async markUnreachable(ids, { at, reason }) {
       if (ids.length > 0)

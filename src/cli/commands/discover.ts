@@ -212,6 +212,15 @@ async function runNudge(args: string[], ctx: CommandContext): Promise<number> {
   }
   const services = await ctx.services();
   const dryRun = flag(args, '--dry-run');
+  // On its own, without Slack or Teams settings, this process can only queue messages for a terminal
+  // that may never print them: every owner would count as nudged and never be asked again.
+  if (!dryRun && !ctx.hosted && services.deliveryPlatforms.join() === 'console') {
+    ctx.io.stderr(
+      'No chat platform is configured here (no SLACK_* or TEAMS_* settings), so nobody would get the nudge. ' +
+        "Run it with the server's settings, or while `npm run chat` runs (to print the messages there), or with --dry-run.",
+    );
+    return 1;
+  }
   const run = await runDiscoveryNudge(services.store, {
     now: new Date(),
     deliveryPlatforms: services.deliveryPlatforms,

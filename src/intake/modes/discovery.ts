@@ -1,8 +1,7 @@
 import type { Reply, ReplyButton } from '../../chat/reply.ts';
 import { mightAnswerNudge, readNudgeAnswer } from '../../discover/answers.ts';
 import type { NudgeIntent } from '../../discover/answers.ts';
-import { platformOfSource, sourceLabel } from '../../discover/nudge.ts';
-import type { Speaker } from '../../discover/owner-answers.ts';
+import { platformOfSource, sourceLabel } from '../../discover/listing.ts';
 import {
   answersFor,
   linkItem,
@@ -15,7 +14,7 @@ import { reconcile } from '../../discover/reconcile.ts';
 import type { Actor } from '../../store/audit.ts';
 import { formatReference } from '../../store/apps.ts';
 import type { Store } from '../../store/store.ts';
-import type { DiscoveredItemRow } from '../../store/types.ts';
+import type { AppRow, DiscoveredItemRow } from '../../store/types.ts';
 import type { Command, DiscoveredAction } from '../commands.ts';
 import type { DialogueContext, TurnOutcome } from '../context.ts';
 import { advance, newIntake } from '../progress.ts';
@@ -33,10 +32,6 @@ const NOT_FOUND: Reply = {
   tone: 'warning',
 };
 
-function speakerOf(ctx: DialogueContext): Speaker {
-  return ctx.speaker;
-}
-
 function actorOf(ctx: DialogueContext): Actor {
   const { platform, userId, displayName } = ctx.speaker;
   return { platform, userId, ...(displayName ? { displayName } : {}) };
@@ -48,14 +43,14 @@ export async function discoveredTurn(
   ctx: DialogueContext,
 ): Promise<TurnOutcome> {
   const item = await ctx.store.discovery.byId(command.itemId);
-  if (!item || !answersFor(item, speakerOf(ctx))) return idle(NOT_FOUND);
+  if (!item || !answersFor(item, ctx.speaker)) return idle(NOT_FOUND);
   return act(item, command.action, command.ref ?? null, ctx);
 }
 
 /** A typed answer to a nudge, or undefined when the message is not one (it then goes on as usual). */
 export async function nudgeAnswerTurn(text: string, ctx: DialogueContext): Promise<TurnOutcome | undefined> {
   if (!mightAnswerNudge(text)) return undefined;
-  const listing = await listingFor(ctx.store, speakerOf(ctx));
+  const listing = await listingFor(ctx.store, ctx.speaker);
   if (listing.open.size === 0) return undefined;
   const answer = readNudgeAnswer(text, listedItems(listing));
   if (!answer) return undefined;
@@ -67,8 +62,8 @@ export async function nudgeAnswerTurn(text: string, ctx: DialogueContext): Promi
         ? open
         : [];
   const action: DiscoveredAction = answer.intent;
+  // Typed words settle one app at a time: "both are retired" gets a button for each, never all at once.
   if (targets.length === 1) return act(targets[0]!, action, answer.ref, ctx);
-  if (targets.length > 1 && (action === 'not-mine' || action === 'retired')) return settleAll(targets, action, ctx);
   return idle(whichOne(open, action, answer.ref));
 }
 
@@ -106,24 +101,23 @@ async function act(
       return registerFrom(item, ctx);
     case 'not-mine':
     case 'retired':
-      return settleAll([item], action, ctx);
+      return settle(item, action, ctx);
     case 'confirm':
     case 'duplicate':
       return linkTurn(item, action, ref, ctx);
   }
 }
 
-function settleAll(items: DiscoveredItemRow[], answer: 'not-mine' | 'retired', ctx: DialogueContext): TurnOutcome {
+function settle(item: DiscoveredItemRow, answer: 'not-mine' | 'retired', ctx: DialogueContext): TurnOutcome {
   return {
     state: IDLE,
     replies: [],
     commit: async (tx) => {
-      for (const item of items) await recordAnswer(tx, item, answer, actorOf(ctx), new Date());
-      const names = items.map((item) => `"${item.name}"`).join(', ');
+      await recordAnswer(tx, item, answer, actorOf(ctx), new Date());
       const text =
         answer === 'not-mine'
-          ? `Thanks, noted: ${names} ${items.length === 1 ? 'is' : 'are'} not yours. The governance team will look for the owner; I won't ask you again.`
-          : `Thanks, noted: ${names} ${items.length === 1 ? 'is' : 'are'} retired. If ${items.length === 1 ? 'it is' : 'they are'} still on the platform, please delete or switch ${items.length === 1 ? 'it' : 'them'} off there.`;
+          ? `Thanks, noted: "${item.name}" is not yours. The governance team will look for the owner; I won't ask you again.`
+          : `Thanks, noted: "${item.name}" is retired. If it is still on the platform, please delete or switch it off there.`;
       return { replies: [{ text, tone: 'success', literal: true }] };
     },
   };
@@ -139,8 +133,8 @@ function linkTurn(
     state: IDLE,
     replies: [],
     commit: async (tx) => {
-      const app = await targetApp(tx, item, action, ref);
-      if (typeof app === 'string') return { replies: [{ text: app, tone: 'warning' }] };
+      const app = await targetApp(tx, item, action, ref, ctx);
+      if (typeof app === 'string') return { replies: [{ text: app, tone: 'warning', literal: true }] };
       const reference = formatReference(app.refNumber);
       await linkItem(
         tx,
@@ -162,17 +156,31 @@ function linkTurn(
   };
 }
 
-/** The app the item is (the one it was proposed for, or the one named), or why there is none. */
-async function targetApp(tx: Store, item: DiscoveredItemRow, action: 'confirm' | 'duplicate', ref: string | null) {
+/**
+ * The app the item is: the one it was proposed for, or the one named, which must be the speaker's own (or
+ * one they back up): a copy of someone else's app is for its owner or the governance team to link.
+ * Otherwise why there is none.
+ */
+async function targetApp(
+  tx: Store,
+  item: DiscoveredItemRow,
+  action: 'confirm' | 'duplicate',
+  ref: string | null,
+  ctx: DialogueContext,
+): Promise<AppRow | string> {
   if (action === 'confirm') {
     const status = reconcile(item, new Map((await tx.apps.list()).map((app) => [app.id, app])));
     if (status.kind === 'proposed' && (!ref || formatReference(status.app.refNumber) === ref)) return status.app;
-    return `"${item.name}" no longer looks like ${ref ?? 'one of your apps'}. Say *duplicate of APP-…* to name the app it is a copy of.`;
+    return `"${item.name}" no longer looks like ${ref ?? 'one of your apps'}. Say "duplicate of APP-…" to name the app it is a copy of.`;
   }
-  if (!ref) return 'Which registered app is it a copy of? Say *duplicate of APP-…*.';
-  const app = await tx.apps.byReference(ref);
-  if (!app || app.status === 'retired') return `I couldn't find ${ref} among the registered apps.`;
-  return app;
+  if (!ref) return 'Which registered app is it a copy of? Say "duplicate of APP-…".';
+  const { platform, userId, email } = ctx.speaker;
+  const yours = await tx.apps.ownedOrBackedUpBy({ platform, userId, ...(email ? { email } : {}) });
+  const app = yours.find((candidate) => formatReference(candidate.refNumber) === ref);
+  if (app) return app;
+  return (await tx.apps.byReference(ref))
+    ? `${ref} is not one of your apps, so I can't mark "${item.name}" as its copy. Ask its owner or the governance team to link them.`
+    : `I couldn't find ${ref} among the registered apps.`;
 }
 
 /** A registration started from what the export knows: the name and the platform, confirmed in the summary. */
@@ -207,7 +215,7 @@ function registerFrom(item: DiscoveredItemRow, ctx: DialogueContext): TurnOutcom
 
 /** A bare "register" from someone with exactly one app waiting from a nudge: that app, pre-filled. */
 export async function registerWaitingItem(ctx: DialogueContext): Promise<TurnOutcome | undefined> {
-  const listing = await listingFor(ctx.store, speakerOf(ctx));
+  const listing = await listingFor(ctx.store, ctx.speaker);
   const open = listing.items.filter((item) => listing.open.has(item.id) && !listing.proposals.has(item.id));
   return open.length === 1 ? registerFrom(open[0]!, ctx) : undefined;
 }

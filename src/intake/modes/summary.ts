@@ -8,14 +8,14 @@ import { draftToProfile } from '../../profile/draft.ts';
 import { advance, askContext, draftOf, effectiveDraft, goTo } from '../progress.ts';
 import { findQuestionByWords, nextUnanswered } from '../questions.ts';
 import { submittedReply } from '../../apps/submitted-reply.ts';
+import { linkItem } from '../../discover/owner-answers.ts';
+import type { Store } from '../../store/store.ts';
 import { factReply, stepReply } from '../render.ts';
 import type { FactsState, IntakeState } from '../state.ts';
 import { IDLE } from '../state.ts';
 import { readYesNo } from '../understand/yes-no.ts';
 import { changeTurn } from './answering.ts';
 import { unchanged } from './shared.ts';
-import { linkItem } from '../../discover/owner-answers.ts';
-import type { Store } from '../../store/store.ts';
 
 // The summary: submit it, or change an answer. Submitting assesses the profile and stores it in the
 // turn's transaction; AI-suggested facts are then put to the maker one by one.
