@@ -6,6 +6,11 @@ import { parse, stringify } from 'yaml';
 import { evaluateRules } from '../src/assessment/rules.ts';
 import { runPolicy } from '../src/cli/commands/policy.ts';
 import { memoryIO } from '../src/cli/io.ts';
+import type { CliIO } from '../src/cli/io.ts';
+
+/** `steward policy check` reads files only: a database is never asked for. */
+const checkPolicy = (args: string[], io: CliIO) =>
+  runPolicy(args, { io, services: () => Promise.reject(new Error('policy check must not open the database')) });
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openServices } from '../src/runtime/services.ts';
@@ -349,7 +354,7 @@ describe('an invalid policy is refused with the line and field at fault', () => 
 describe('steward policy check', () => {
   it('accepts the default policy', async () => {
     const io = memoryIO({ cwd: path.dirname(path.dirname(DEFAULT_POLICY_PATH)) });
-    expect(await runPolicy(['check'], io)).toBe(0);
+    expect(await checkPolicy(['check'], io)).toBe(0);
     expect(io.out).toBe('Policy 2026.11.1 at policy/default.yaml is valid: 14 rules, 5 teams\n');
   });
 
@@ -359,11 +364,11 @@ describe('steward policy check', () => {
       DEFAULT_TEXT.replace('version: "2026.11.1"', 'version: "2026.12.0"'),
     );
     const given = memoryIO({ cwd: workDir });
-    expect(await runPolicy(['check', 'next.yaml'], given)).toBe(0);
+    expect(await checkPolicy(['check', 'next.yaml'], given)).toBe(0);
     expect(given.out).toContain('Policy 2026.12.0 at next.yaml is valid');
 
     const fromEnv = memoryIO({ cwd: workDir, env: { STEWARD_POLICY: 'next.yaml' } });
-    expect(await runPolicy(['check'], fromEnv)).toBe(0);
+    expect(await checkPolicy(['check'], fromEnv)).toBe(0);
     expect(fromEnv.out).toContain('Policy 2026.12.0 at next.yaml is valid');
   });
 
@@ -371,7 +376,7 @@ describe('steward policy check', () => {
     const text = editText('teams: [security, compliance]', 'teams: [security, complience]');
     writeFileSync(path.join(workDir, 'broken.yaml'), text);
     const io = memoryIO({ cwd: workDir });
-    expect(await runPolicy(['check', 'broken.yaml'], io)).toBe(1);
+    expect(await checkPolicy(['check', 'broken.yaml'], io)).toBe(1);
     expect(io.out).toBe('');
     expect(io.err).toContain(`broken.yaml:${lineOf(text, 'complience')}:`);
     expect(io.err).toContain('rules[5].teams[1] (rule PAYMENT-CARD-DATA): unknown team "complience"');
@@ -385,15 +390,15 @@ describe('steward policy check', () => {
       DEFAULT_TEXT.replace('  # vocabulary: vocabulary.yaml', '  vocabulary: words.yaml'),
     );
     const io = memoryIO({ cwd: workDir });
-    expect(await runPolicy(['check', 'with-words.yaml'], io)).toBe(1);
+    expect(await checkPolicy(['check', 'with-words.yaml'], io)).toBe(1);
     expect(io.err).toContain(`words.yaml:${lineOf(vocabulary, 'powerapps:')}:`);
     expect(io.err).toContain('choices.platform.powerapps');
   });
 
   it('exits 1 for a missing file and 2 for a wrong command', async () => {
-    expect(await runPolicy(['check', 'missing.yaml'], memoryIO({ cwd: workDir }))).toBe(1);
+    expect(await checkPolicy(['check', 'missing.yaml'], memoryIO({ cwd: workDir }))).toBe(1);
     const io = memoryIO({ cwd: workDir });
-    expect(await runPolicy(['verify'], io)).toBe(2);
+    expect(await checkPolicy(['verify'], io)).toBe(2);
     expect(io.err).toContain('Usage: steward policy check [file]');
   });
 });

@@ -9,6 +9,7 @@ import { sendControlRequest } from '../runtime/control.ts';
 import type { CliIO } from './io.ts';
 import { memoryIO, processIO } from './io.ts';
 import type { CliCommand, CommandContext } from './registry.ts';
+import { usesDatabase } from './registry.ts';
 
 // `steward <command>`: one entry point for the server, the console chat and admin commands. Each
 // command's code is loaded when it runs, so `steward help` loads no database, Bolt or botbuilder.
@@ -110,10 +111,10 @@ const COMMANDS: CliCommand[] = [
   },
   {
     name: 'policy',
-    usage: 'steward policy check [file]',
-    summary: 'Validate a policy file.',
-    usesDatabase: false,
-    run: async (args, ctx) => (await import('./commands/policy.ts')).runPolicy(args, ctx.io),
+    usage: 'steward policy check [file] | diff <draft.yaml> [--json]',
+    summary: 'Validate a policy file; show what a draft would change in the inventory.',
+    usesDatabase: (args) => args[0] === 'diff',
+    run: async (args, ctx) => (await import('./commands/policy.ts')).runPolicy(args, ctx),
   },
   {
     name: 'schema',
@@ -180,7 +181,7 @@ async function hostHandler(request: ControlRequest, services: Services): Promise
   if (name === 'migrate') {
     io.stdout('The database is up to date: the running Steward process applied all migrations when it started.');
     exitCode = 0;
-  } else if (!command?.usesDatabase) {
+  } else if (!command || !usesDatabase(command, request.args.slice(1))) {
     io.stderr(`"${name}" cannot run through the running Steward process.`);
     exitCode = 2;
   } else {
@@ -230,10 +231,10 @@ export async function main(argv: string[], io: CliIO = processIO(), held?: Servi
     },
   };
   try {
-    if (!held) early = await startDatabaseEarly(command, io);
+    if (!held) early = await startDatabaseEarly(command, args, io);
     return await command.run(args, ctx);
   } catch (error) {
-    if (error instanceof EmbeddedDatabaseBusyError && command.usesDatabase && error.heldBy.controlSocket) {
+    if (error instanceof EmbeddedDatabaseBusyError && usesDatabase(command, args) && error.heldBy.controlSocket) {
       const stdin = args.includes('-') ? await io.readStdin() : '';
       const response = await sendControlRequest(error.heldBy.controlSocket, {
         args: [command.name, ...args],
@@ -261,8 +262,12 @@ export async function main(argv: string[], io: CliIO = processIO(), held?: Servi
  * The embedded database starts opening before the command's code loads (migrate opens it its own way).
  * Busy: EmbeddedDatabaseBusyError, so the command runs in the process that holds it.
  */
-async function startDatabaseEarly(command: CliCommand, io: CliIO): Promise<EarlyEmbeddedStart | undefined> {
-  if (!command.usesDatabase || command.name === 'migrate') return undefined;
+async function startDatabaseEarly(
+  command: CliCommand,
+  args: string[],
+  io: CliIO,
+): Promise<EarlyEmbeddedStart | undefined> {
+  if (!usesDatabase(command, args) || command.name === 'migrate') return undefined;
   const target = databaseSetting(loadConfig(io.env), io.cwd);
   if (target.kind !== 'pglite') return undefined;
   const { startEmbeddedEarly } = await import('../runtime/early-start.ts');

@@ -13,7 +13,15 @@ export interface CliCommand {
   name: string;
   usage: string;
   summary: string;
-  /** Opens the database; when another process holds the embedded one, the command runs inside that process. */
-  usesDatabase: boolean;
+  /**
+   * Opens the database (for these arguments, when a function); when another process holds the embedded
+   * one, the command runs inside that process.
+   */
+  usesDatabase: boolean | ((args: string[]) => boolean);
   run(args: string[], ctx: CommandContext): Promise<number>;
+}
+
+/** Whether the command, with these arguments, opens the database. */
+export function usesDatabase(command: CliCommand, args: string[]): boolean {
+  return typeof command.usesDatabase === 'function' ? command.usesDatabase(args) : command.usesDatabase;
 }
