@@ -124,6 +124,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botId: 'B0STEWARD',
     userName: 'steward',
   };
+  /** A user as users.info and users.lookupByEmail describe them. */
+  const userObject = (id: string, user: FakeUser) => ({
+    id,
+    team_id: identity.teamId,
+    name: user.name,
+    real_name: user.real_name ?? user.name,
+    profile: {
+      display_name: user.display_name ?? '',
+      real_name: user.real_name ?? user.name,
+      ...(user.email ? { email: user.email } : {}),
+    },
+  });
   const calls: SlackCall[] = [];
   const failures: Array<{ method: string; failure: Failure; match?: (args: Record<string, unknown>) => boolean }> = [];
   const messages = new Map<string, Record<string, unknown>>();
@@ -224,40 +236,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true, url: `${base.replace(/^http/u, 'ws')}/socket-mode` };
       case 'users.info': {
         const user = users[String(args.user)];
-        if (!user) return { ok: false, error: 'user_not_found' };
-        return {
-          ok: true,
-          user: {
-            id: args.user,
-            name: user.name,
-            real_name: user.real_name ?? user.name,
-            profile: {
-              display_name: user.display_name ?? '',
-              real_name: user.real_name ?? user.name,
-              ...(user.email ? { email: user.email } : {}),
-            },
-          },
-        };
+        return user ? { ok: true, user: userObject(String(args.user), user) } : { ok: false, error: 'user_not_found' };
       }
       case 'users.lookupByEmail': {
         const email = String(args.email ?? '').toLowerCase();
         const found = Object.entries(users).find(([, user]) => user.email?.toLowerCase() === email);
-        if (!found) return { ok: false, error: 'users_not_found' };
-        const [id, user] = found;
-        return {
-          ok: true,
-          user: {
-            id,
-            team_id: identity.teamId,
-            name: user.name,
-            real_name: user.real_name ?? user.name,
-            profile: {
-              display_name: user.display_name ?? '',
-              real_name: user.real_name ?? user.name,
-              email: user.email,
-            },
-          },
-        };
+        return found ? { ok: true, user: userObject(...found) } : { ok: false, error: 'users_not_found' };
       }
       default:
         return { ok: false, error: 'unknown_method' };
