@@ -173,21 +173,22 @@ export async function runRecertification(
   await closeConfirmedCycles(store, now);
   const items = await recertificationItems(store, policy, now);
   const run: RecertificationRun = { asked: [], reminded: [], leadsTold: [], messages: 0 };
+  const owner = (apps: RecertificationItem[]) => ({ platform: apps[0]!.owner.platform, userId: apps[0]!.owner.userId });
   for (const apps of byOwner(items.filter((entry) => entry.next === 'ask')).values()) {
-    const sent = await askOwner(store, policy, now, deliveryPlatforms, apps);
-    if (!sent) continue;
-    run.asked.push(sent.digest);
+    const sent = await sendStep(store, apps, askStep(policy, now, deliveryPlatforms));
+    if (sent.apps.length === 0) continue;
+    run.asked.push({ owner: owner(apps), apps: sent.apps });
     run.messages += sent.messages;
   }
   for (const apps of byOwner(items.filter((entry) => entry.next === 'remind')).values()) {
-    const sent = await remindOwner(store, policy, now, deliveryPlatforms, apps);
-    if (!sent) continue;
-    run.reminded.push(sent.digest);
+    const sent = await sendStep(store, apps, remindStep(policy, now, deliveryPlatforms));
+    if (sent.apps.length === 0) continue;
+    run.reminded.push({ owner: owner(apps), apps: sent.apps });
     run.messages += sent.messages;
   }
   const overdue = items.filter((entry) => entry.next === 'tell-leads');
   if (overdue.length > 0) {
-    const told = await tellLeads(store, policy, now, deliveryPlatforms, overdue);
+    const told = await sendStep(store, overdue, leadsStep(policy, now, deliveryPlatforms));
     run.leadsTold.push(...told.apps);
     run.messages += told.messages;
   }
@@ -232,114 +233,105 @@ function toOwner(owner: Owner, deliveryPlatforms: readonly string[], key: string
   ];
 }
 
-async function askOwner(
-  store: Store,
-  policy: Policy,
-  now: Date,
-  deliveryPlatforms: readonly string[],
-  apps: RecertificationItem[],
-): Promise<{ digest: OwnerDigest; messages: number } | undefined> {
-  const owner = apps[0]!.owner;
-  return store.transaction(async (tx) => {
-    const opened: RecertificationItem[] = [];
-    for (const app of apps) {
-      // Another instance may have opened it since the items were read: then it asked, not this run.
-      if (!(await tx.recertifications.open({ appId: app.appId, dueAt: app.dueAt, owner, askedAt: now }))) continue;
-      opened.push(app);
-      await tx.audit.record({
-        actor: SYSTEM_ACTOR,
-        action: 'recertification.asked',
-        appId: app.appId,
-        details: {
-          reference: app.reference,
-          dueAt: app.dueAt.toISOString(),
-          owner: `${owner.platform}:${owner.userId}`,
-        },
-      });
-    }
-    if (opened.length === 0) return undefined;
-    const key = `recertify:ask:${keyOf(opened.map((app) => `${app.appId}@${app.dueAt.toISOString()}`))}`;
-    const messages = await tx.outbox.enqueue(toOwner(owner, deliveryPlatforms, key, askReply(opened, policy)));
-    return { digest: { owner: { platform: owner.platform, userId: owner.userId }, apps: refs(opened) }, messages };
-  });
+/** One step of a run (ask, remind, tell the leads): what it does to each app and the one message for them all. */
+interface Step {
+  /**
+   * In the step's transaction: takes the app for this step, or false when it no longer needs it (the
+   * owner answered, or another instance's run took it since the items were read).
+   */
+  take(tx: Store, app: RecertificationItem): Promise<boolean>;
+  audit(app: RecertificationItem): { action: string; details: Record<string, unknown> };
+  /** The apps taken as a dedupe key's parts: the same apps and cycles, the same key. */
+  keyParts(taken: RecertificationItem[]): string[];
+  keyPrefix: string;
+  messages(taken: RecertificationItem[], key: string): OutboxEntry[];
 }
 
-async function remindOwner(
+/** Takes, audits and messages in one transaction: a repeated run writes nothing twice. */
+async function sendStep(
   store: Store,
-  policy: Policy,
-  now: Date,
-  deliveryPlatforms: readonly string[],
   apps: RecertificationItem[],
-): Promise<{ digest: OwnerDigest; messages: number } | undefined> {
-  const owner = apps[0]!.owner;
-  return store.transaction(async (tx) => {
-    const waiting = await stillWaiting(tx, apps, (cycle) => !cycle.remindedAt);
-    if (waiting.length === 0) return undefined;
-    for (const app of waiting) {
-      await tx.recertifications.markReminded(app.cycleId!, now);
-      await tx.audit.record({
-        actor: SYSTEM_ACTOR,
-        action: 'recertification.reminded',
-        appId: app.appId,
-        details: { reference: app.reference, askedAt: app.askedAt?.toISOString() ?? null },
-      });
-    }
-    const key = `recertify:remind:${keyOf(waiting.map((app) => app.cycleId!))}`;
-    const reply = reminderReply(waiting, policy);
-    const messages = await tx.outbox.enqueue(toOwner(owner, deliveryPlatforms, key, reply));
-    return { digest: { owner: { platform: owner.platform, userId: owner.userId }, apps: refs(waiting) }, messages };
-  });
-}
-
-async function tellLeads(
-  store: Store,
-  policy: Policy,
-  now: Date,
-  deliveryPlatforms: readonly string[],
-  apps: RecertificationItem[],
+  step: Step,
 ): Promise<{ apps: string[]; messages: number }> {
   return store.transaction(async (tx) => {
-    const overdue = await stillWaiting(tx, apps, (cycle) => !cycle.leadsToldAt);
-    if (overdue.length === 0) return { apps: [], messages: 0 };
-    for (const app of overdue) {
-      await tx.recertifications.markLeadsTold(app.cycleId!, now);
-      await tx.audit.record({
-        actor: SYSTEM_ACTOR,
-        action: 'recertification.overdue',
-        appId: app.appId,
-        details: {
-          reference: app.reference,
-          owner: `${app.owner.platform}:${app.owner.userId}`,
-          askedAt: app.askedAt?.toISOString() ?? null,
-        },
-      });
+    const taken: RecertificationItem[] = [];
+    for (const app of apps) {
+      if (!(await step.take(tx, app))) continue;
+      taken.push(app);
+      await tx.audit.record({ actor: SYSTEM_ACTOR, appId: app.appId, ...step.audit(app) });
     }
-    const key = `recertify:leads:${keyOf(overdue.map((app) => app.cycleId!))}`;
-    const reply = leadsReply(overdue);
-    const messages = await tx.outbox.enqueue(
-      leadsDestinations(policy, deliveryPlatforms).map((target) => ({
+    if (taken.length === 0) return { apps: [], messages: 0 };
+    const key = `${step.keyPrefix}:${keyOf(step.keyParts(taken))}`;
+    return { apps: refs(taken), messages: await tx.outbox.enqueue(step.messages(taken, key)) };
+  });
+}
+
+const ownerOf = (app: RecertificationItem) => `${app.owner.platform}:${app.owner.userId}`;
+
+function askStep(policy: Policy, now: Date, deliveryPlatforms: readonly string[]): Step {
+  return {
+    take: (tx, app) => tx.recertifications.open({ appId: app.appId, dueAt: app.dueAt, owner: app.owner, askedAt: now }),
+    audit: (app) => ({
+      action: 'recertification.asked',
+      details: { reference: app.reference, dueAt: app.dueAt.toISOString(), owner: ownerOf(app) },
+    }),
+    keyPrefix: 'recertify:ask',
+    keyParts: (taken) => taken.map((app) => `${app.appId}@${app.dueAt.toISOString()}`),
+    messages: (taken, key) => toOwner(taken[0]!.owner, deliveryPlatforms, key, askReply(taken, policy)),
+  };
+}
+
+/** Takes an app whose open cycle is still the one read and still `pending`, marking it with `mark`. */
+function takeWaiting(
+  pending: (cycle: RecertificationRow) => boolean,
+  mark: (tx: Store, cycleId: string) => Promise<void>,
+): Step['take'] {
+  return async (tx, app) => {
+    const cycle = await tx.recertifications.openOf(app.appId);
+    if (!cycle || cycle.id !== app.cycleId || !pending(cycle)) return false;
+    await mark(tx, cycle.id);
+    return true;
+  };
+}
+
+function remindStep(policy: Policy, now: Date, deliveryPlatforms: readonly string[]): Step {
+  return {
+    take: takeWaiting(
+      (cycle) => !cycle.remindedAt,
+      (tx, id) => tx.recertifications.markReminded(id, now),
+    ),
+    audit: (app) => ({
+      action: 'recertification.reminded',
+      details: { reference: app.reference, askedAt: app.askedAt?.toISOString() ?? null },
+    }),
+    keyPrefix: 'recertify:remind',
+    keyParts: (taken) => taken.map((app) => app.cycleId!),
+    messages: (taken, key) => toOwner(taken[0]!.owner, deliveryPlatforms, key, reminderReply(taken, policy)),
+  };
+}
+
+function leadsStep(policy: Policy, now: Date, deliveryPlatforms: readonly string[]): Step {
+  return {
+    take: takeWaiting(
+      (cycle) => !cycle.leadsToldAt,
+      (tx, id) => tx.recertifications.markLeadsTold(id, now),
+    ),
+    audit: (app) => ({
+      action: 'recertification.overdue',
+      details: { reference: app.reference, owner: ownerOf(app), askedAt: app.askedAt?.toISOString() ?? null },
+    }),
+    keyPrefix: 'recertify:leads',
+    keyParts: (taken) => taken.map((app) => app.cycleId!),
+    messages: (taken, key) => {
+      const reply = leadsReply(taken);
+      return leadsDestinations(policy, deliveryPlatforms).map((target) => ({
         dedupeKey: `${key}:${target.platform}:${target.destination}`,
         platform: target.platform,
         destination: target.destination,
         payload: { kind: 'notification', reply },
-      })),
-    );
-    return { apps: refs(overdue), messages };
-  });
-}
-
-/** Read again inside the transaction: a cycle answered since the items were read is never chased. */
-async function stillWaiting(
-  tx: Store,
-  apps: RecertificationItem[],
-  pending: (cycle: RecertificationRow) => boolean,
-): Promise<RecertificationItem[]> {
-  const waiting: RecertificationItem[] = [];
-  for (const app of apps) {
-    const cycle = await tx.recertifications.openOf(app.appId);
-    if (cycle && cycle.id === app.cycleId && pending(cycle)) waiting.push(app);
-  }
-  return waiting;
+      }));
+    },
+  };
 }
 
 const refs = (apps: RecertificationItem[]) => apps.map((app) => app.reference);
