@@ -1,11 +1,8 @@
 // `steward apps show | exempt | retire | list --orphaned` and `steward recertify`, run as the command
 // line runs them (in-process, real embedded database): outputs, --json shapes and exit codes.
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open.ts';
-import type { Services } from '../src/runtime/services.ts';
-import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
+import { HeldCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,aiDecisionImpact,aiProfiling,aiDomains,criticality,externalSharing,ownerUserId,ownerEmail';
@@ -18,10 +15,8 @@ const DAY = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
 describe('steward apps show / exempt / retire / list --orphaned, steward recertify', () => {
-  let dir: string;
-  let env: Record<string, string>;
-  let services: Services;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
+  const cli = new HeldCli();
+  const run = cli.run;
   const json = async (...argv: string[]) => {
     const result = await run(...argv, '--json');
     expect(result.err).toBe('');
@@ -29,19 +24,12 @@ describe('steward apps show / exempt / retire / list --orphaned, steward recerti
     return JSON.parse(result.out);
   };
   /** The database the commands run on, between commands. */
-  const withDatabase = <T>(work: (db: Database) => Promise<T>): Promise<T> => work(services.db);
+  const withDatabase = <T>(work: (db: Database) => Promise<T>): Promise<T> => work(cli.services.db);
 
   beforeAll(async () => {
-    ({ dir, env } = await cliWorkspace('steward-lifecycle-cli-', { USER: 'admin-alex' }));
-    // Held open, as a running Steward holds them: each command skips opening the database.
-    services = await holdServices({ env, cwd: dir });
-    await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
-    expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
+    await cli.open('steward-lifecycle-cli-', { env: { USER: 'admin-alex' }, apps: [HEADER, ...ROWS] });
   });
-  afterAll(async () => {
-    await services.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('shows an app: owner, backup owner, status, tier, recertification, exemption, orphaned, retired', async () => {
     const shown = await json('apps', 'show', 'APP-0001');

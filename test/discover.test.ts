@@ -8,8 +8,7 @@ import { memoryIO } from '../src/cli/io.ts';
 import { StewardMetrics } from '../src/runtime/metrics.ts';
 import { parseCsvExport, parseCsvMapping, parseFlows, parsePowerApps } from '../src/discover/parse.ts';
 import { comparableName } from '../src/discover/reconcile.ts';
-import type { Services } from '../src/runtime/services.ts';
-import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
+import { HeldCli, cliWorkspace, runCli } from './support/cli.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'discover');
 const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
@@ -140,38 +139,29 @@ const APPS = [
 ];
 
 describe('steward discover import / report', () => {
-  let dir: string;
-  let env: Record<string, string>;
-  let services: Services;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
+  const cli = new HeldCli();
+  const run = cli.run;
   const report = async () => JSON.parse((await run('discover', 'report', '--json')).out);
   const importedAudits = async () =>
-    (await services.store.audit.all()).filter((event) => event.action === 'discovery.imported');
+    (await cli.services.store.audit.all()).filter((event) => event.action === 'discovery.imported');
   const powerApps = async (change: (apps: Array<Record<string, unknown>>) => Array<Record<string, unknown>>) => {
-    const file = path.join(dir, 'power-apps-changed.json');
+    const file = path.join(cli.dir, 'power-apps-changed.json');
     await writeFile(file, JSON.stringify(change(JSON.parse(await fixture('power-apps.json')))));
     return file;
   };
 
   beforeAll(async () => {
-    ({ dir, env } = await cliWorkspace('steward-discover-'));
-    // Held open, as a running Steward holds them: each command skips opening the database.
-    services = await holdServices({ env, cwd: dir });
-    await writeFile(path.join(dir, 'apps.csv'), [APPS_HEADER, ...APPS].join('\n'));
-    expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
+    await cli.open('steward-discover-', { apps: [APPS_HEADER, ...APPS] });
     // The ids the registered apps are known by: Visitor log (APP-0003) is owned by cleo in the register.
     const link = async (ref: string, source: string, externalId: string) => {
-      const app = await services.store.apps.byReference(ref);
-      expect(await services.store.discovery.addExternalId({ appId: app!.id, source, externalId })).toBe(true);
+      const app = await cli.services.store.apps.byReference(ref);
+      expect(await cli.services.store.discovery.addExternalId({ appId: app!.id, source, externalId })).toBe(true);
     };
     await link('APP-0001', 'power-apps', APP_A1);
     await link('APP-0003', 'power-apps', APP_A3);
     await link('APP-0004', 'power-automate', FLOW_F1);
   });
-  afterAll(async () => {
-    await services.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('imports both platforms and reports coverage, unregistered items, owner mismatches, by platform and department', async () => {
     const apps = await run('discover', 'import', path.join(FIXTURES, 'power-apps.json'), '--source', 'power-apps');
@@ -280,15 +270,15 @@ describe('steward discover import / report', () => {
     expect(after.byDepartment.Finance).toEqual({ discovered: 1, registered: 1, coverage: 1 });
     expect(after.unregistered.map((entry: { name: string }) => entry.name)).toEqual(['Room signage']);
 
-    const { body } = await new StewardMetrics(services.store, { defaultMetrics: false }).render();
+    const { body } = await new StewardMetrics(cli.services.store, { defaultMetrics: false }).render();
     expect(body).toContain('steward_discovery_coverage{source="all"} 0.8');
     expect(body).toMatch(/^steward_discovery_coverage\{source="power-apps"\} [\d.]+$/mu);
-    expect(await services.store.audit.count('discovery.linked')).toBe(1);
+    expect(await cli.services.store.audit.count('discovery.linked')).toBe(1);
   });
 
   it('imports a CSV source through its mapping, rejecting bad rows by position (exit 1) and keeping the rest', async () => {
-    await writeFile(path.join(dir, 'zapier.csv'), await fixture('zapier.csv'));
-    await writeFile(path.join(dir, 'mapping.yaml'), await fixture('zapier-mapping.yaml'));
+    await writeFile(path.join(cli.dir, 'zapier.csv'), await fixture('zapier.csv'));
+    await writeFile(path.join(cli.dir, 'mapping.yaml'), await fixture('zapier-mapping.yaml'));
     const result = await run(
       'discover',
       'import',
@@ -319,7 +309,7 @@ describe('steward discover import / report', () => {
     expect((await run('discover', 'import', 'x.json', '--source', 'excel')).code).toBe(2);
     expect((await run('discover', 'import', 'zapier.csv', '--source', 'csv')).code).toBe(2);
     expect((await run('discover')).code).toBe(2);
-    await writeFile(path.join(dir, 'broken.json'), '[{"AppName": ');
+    await writeFile(path.join(cli.dir, 'broken.json'), '[{"AppName": ');
     const broken = await run('discover', 'import', 'broken.json', '--source', 'power-apps');
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/^broken\.json: nothing was imported: not JSON/u);

@@ -1,10 +1,9 @@
 // `steward owners leave`: an admin records who left, one at a time or from a file, as the command line
 // runs it (in-process, real database).
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../src/runtime/services.ts';
-import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
+import { HeldCli } from './support/cli.ts';
 
 const HEADER =
   'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
@@ -15,21 +14,13 @@ const ROWS = [
 ];
 
 describe('steward owners leave', () => {
-  let dir: string;
-  let env: Record<string, string>;
-  let services: Services;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
+  const cli = new HeldCli();
+  const run = cli.run;
 
   beforeAll(async () => {
-    ({ dir, env } = await cliWorkspace('steward-owners-'));
-    services = await holdServices({ env, cwd: dir });
-    await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
-    expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
+    await cli.open('steward-owners-', { apps: [HEADER, ...ROWS] });
   });
-  afterAll(async () => {
-    await services.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('records a leaver named by e-mail, orphans their app, and says so; a second time changes nothing', async () => {
     const first = await run('owners', 'leave', 'Ana@Example.com');
@@ -44,11 +35,11 @@ describe('steward owners leave', () => {
   });
 
   it('reads a leavers file, and changes nothing when a row is not a person', async () => {
-    await writeFile(path.join(dir, 'bad.csv'), 'person\nslack:UBEN\nBen from marketing\n');
+    await writeFile(path.join(cli.dir, 'bad.csv'), 'person\nslack:UBEN\nBen from marketing\n');
     const bad = await run('owners', 'leave', '--file', 'bad.csv');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('row 3: "Ben from marketing" is not an e-mail address or platform:userId');
-    await writeFile(path.join(dir, 'leavers.csv'), 'person\nslack:UBEN\nslack:UCLEO\n');
+    await writeFile(path.join(cli.dir, 'leavers.csv'), 'person\nslack:UBEN\nslack:UCLEO\n');
     const good = await run('owners', 'leave', '--file', 'leavers.csv', '--json');
     expect(good.code).toBe(0);
     const results = JSON.parse(good.out).results as Array<{ person: string; orphaned: string[] }>;

@@ -1,11 +1,10 @@
 // `steward policy diff`: the inventory assessed under a draft policy, as the command line runs it, with
 // nothing stored or sent: a draft that makes "writes to SAP" high shows exactly the apps that write to SAP.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { YAMLSeq } from 'yaml';
-import type { Services } from '../src/runtime/services.ts';
-import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
+import { HeldCli } from './support/cli.ts';
 import { writeTestPolicy } from './support/policy.ts';
 
 const HEADER =
@@ -36,27 +35,19 @@ const SAP_WRITE_RULE = {
 };
 
 describe('steward policy diff', () => {
-  let dir: string;
-  let env: Record<string, string>;
-  let services: Services;
+  const cli = new HeldCli();
+  const run = cli.run;
   let draft: string;
-  const run = (...argv: string[]) => runCli(argv, { env, cwd: dir, services });
 
   beforeAll(async () => {
-    ({ dir, env } = await cliWorkspace('steward-policy-diff-'));
-    services = await holdServices({ env, cwd: dir });
-    await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
-    expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
-    await mkdir(path.join(dir, 'draft'));
-    draft = await writeTestPolicy(path.join(dir, 'draft'), (doc) => {
+    await cli.open('steward-policy-diff-', { apps: [HEADER, ...ROWS] });
+    await mkdir(path.join(cli.dir, 'draft'));
+    draft = await writeTestPolicy(path.join(cli.dir, 'draft'), (doc) => {
       doc.set('version', '2026.12.1');
       (doc.get('rules') as YAMLSeq).add(doc.createNode(SAP_WRITE_RULE));
     });
   });
-  afterAll(async () => {
-    await services.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('shows exactly the apps a draft would change, the rules behind them and who would hear of it', async () => {
     const before = await run('apps', 'list', '--json');
@@ -81,7 +72,7 @@ describe('steward policy diff', () => {
     );
     // A what-if: the inventory, the audit trail and the outbox are as they were.
     expect((await run('apps', 'list', '--json')).out).toBe(before.out);
-    expect(await services.store.audit.count('app.reassessed')).toBe(0);
+    expect(await cli.services.store.audit.count('app.reassessed')).toBe(0);
     const text = await run('policy', 'diff', draft);
     expect(text.out).toContain(
       'Policy 2026.11.1 -> 2026.12.1: 1 of 4 app(s) would change. Nothing was stored or sent.',
@@ -92,7 +83,7 @@ describe('steward policy diff', () => {
   });
 
   it('refuses an invalid draft naming its line and field, and assesses nothing', async () => {
-    await writeFile(path.join(dir, 'broken.yaml'), 'version: "x"\ntiers:\n  low: { meaning: 3 }\n');
+    await writeFile(path.join(cli.dir, 'broken.yaml'), 'version: "x"\ntiers:\n  low: { meaning: 3 }\n');
     const broken = await run('policy', 'diff', 'broken.yaml');
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/broken\.yaml:\d+/u);

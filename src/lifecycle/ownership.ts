@@ -249,10 +249,12 @@ export interface LeaverOutcome {
 export async function markLeft(deps: LifecycleDeps, person: Person, source: string): Promise<LeaverOutcome> {
   return deps.store.transaction(async (tx) => {
     const outcome: LeaverOutcome = { recorded: false, transferred: [], orphaned: [], backupCleared: [] };
+    // Everything that follows is done because the source said so.
+    const actor: Actor = { platform: 'system', userId: source };
     outcome.recorded = await tx.leavers.record({ ...person, source });
     if (!outcome.recorded) return outcome;
     await tx.audit.record({
-      actor: { platform: 'system', userId: source },
+      actor,
       action: 'person.left',
       details: { person: `${person.platform}:${person.userId}`, source },
     });
@@ -264,7 +266,7 @@ export async function markLeft(deps: LifecycleDeps, person: Person, source: stri
         // They were the backup: the owner is asked for a new one.
         await tx.apps.setBackupOwner(app.id, null);
         await tx.audit.record({
-          actor: { platform: 'system', userId: source },
+          actor,
           action: 'app.backup_owner_left',
           appId: app.id,
           details: { reference, backup: personLabel(person) },
@@ -281,7 +283,7 @@ export async function markLeft(deps: LifecycleDeps, person: Person, source: stri
       if (backup && !(await tx.leavers.has(backup))) {
         await tx.apps.transferOwner(app.id, backup, { unconfirmed: true, at: deps.now });
         await tx.audit.record({
-          actor: { platform: 'system', userId: source },
+          actor,
           action: 'app.owner_changed',
           appId: app.id,
           details: { reference, from: personLabel(person), to: personLabel(backup), reason: 'owner left' },
@@ -300,7 +302,7 @@ export async function markLeft(deps: LifecycleDeps, person: Person, source: stri
       }
       await tx.apps.markOrphaned(app.id, deps.now);
       await tx.audit.record({
-        actor: { platform: 'system', userId: source },
+        actor,
         action: 'app.orphaned',
         appId: app.id,
         details: { reference, owner: personLabel(person) },

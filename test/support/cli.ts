@@ -1,6 +1,6 @@
 // The `steward` command run in the test's own process, on a directory of its own: an embedded database
 // and the test policy, as an admin's shell would have them.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { memoryIO } from '../../src/cli/io.ts';
@@ -57,4 +57,37 @@ export function holdServices(where: { env: Record<string, string>; cwd: string }
     deliveryPlatforms: ['console'],
     defaultMetrics: false,
   });
+}
+
+/**
+ * A workspace whose commands run on services held open, as inside a running Steward (through its
+ * control socket): the database opens once for the whole file. `open` in beforeAll, `close` in afterAll.
+ */
+export class HeldCli {
+  dir = '';
+  env: Record<string, string> = {};
+  private held: Services | undefined;
+
+  get services(): Services {
+    if (!this.held) throw new Error('HeldCli.open() first');
+    return this.held;
+  }
+
+  /** Creates the workspace and, given `apps` (CSV lines, header first), imports them, which must succeed. */
+  async open(prefix: string, options: { env?: Record<string, string>; apps?: string[] } = {}): Promise<void> {
+    ({ dir: this.dir, env: this.env } = await cliWorkspace(prefix, options.env));
+    this.held = await holdServices({ env: this.env, cwd: this.dir });
+    if (!options.apps) return;
+    await writeFile(path.join(this.dir, 'apps.csv'), options.apps.join('\n'));
+    const imported = await this.run('apps', 'import', 'apps.csv');
+    if (imported.code !== 0) throw new Error(`apps import failed: ${imported.err}`);
+  }
+
+  readonly run = (...argv: string[]): Promise<CliRun> =>
+    runCli(argv, { env: this.env, cwd: this.dir, services: this.services });
+
+  async close(): Promise<void> {
+    await this.held?.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
 }
