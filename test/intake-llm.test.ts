@@ -4,26 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmClient } from '../src/llm/client.ts';
 import { pgliteOnly } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
-import { startFakeOpenAI } from './support/fake-openai.ts';
+import { NOTHING_INFERRED, startFakeOpenAI } from './support/fake-openai.ts';
 import { createTestSteward } from './support/steward.ts';
-
-const NOTHING_INFERRED = {
-  name: null,
-  platform: null,
-  department: null,
-  audience: null,
-  userCount: null,
-  dataCategories: null,
-  systems: null,
-  aiUsed: null,
-  aiGeneratesContent: null,
-  aiDecisionImpact: null,
-  aiProfiling: null,
-  aiDomains: null,
-  aiPractices: null,
-  criticality: null,
-  externalSharing: null,
-};
 
 describe('intake with an LLM', () => {
   let database: TestDatabase;

@@ -5,19 +5,11 @@ import type { LlmAssessmentAnswer } from '../src/assessment/llm-assessor.ts';
 import { evaluateRules } from '../src/assessment/rules.ts';
 import { createLlmClient, LlmError, type LlmClient } from '../src/llm/client.ts';
 import { loadPolicy } from '../src/policy/load.ts';
-import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
+import { NO_IMPLIES, startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { riskProfile } from './support/risk-profile.ts';
 
 const policy = loadPolicy();
 const API_KEY = 'sk-test-0123456789abcdefSECRET';
-const noImplies = {
-  dataCategories: null,
-  aiDomains: null,
-  aiPractices: null,
-  aiUsed: null,
-  profiling: null,
-  decisionImpact: null,
-};
 
 function answer(overrides: Partial<LlmAssessmentAnswer> = {}): LlmAssessmentAnswer {
   return { tier: 'low', teams: [], rationale: 'Nothing beyond what the rules found.', missingFacts: [], ...overrides };
@@ -67,7 +59,7 @@ describe('the AI assessment raises', () => {
         missingFacts: [
           {
             fact: 'The app likely processes health data about patients.',
-            implies: { ...noImplies, dataCategories: ['health'] },
+            implies: { ...NO_IMPLIES, dataCategories: ['health'] },
           },
         ],
       }),

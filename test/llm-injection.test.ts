@@ -9,7 +9,7 @@ import type { Reply } from '../src/chat/reply.ts';
 import { hasChatHazards, withoutChatHazards } from '../src/llm/chat-hazards.ts';
 import { createLlmClient } from '../src/llm/client.ts';
 import { pgliteOnly, type TestDatabase } from './support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
+import { NOTHING_INFERRED, NO_IMPLIES, startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { runSteward, stewardEnv } from './support/processes.ts';
 import { createTestSteward, LOW_RISK_ANSWERS } from './support/steward.ts';
 
@@ -33,31 +33,6 @@ const buttonsOf = (replies: Reply[]) => replies.flatMap((reply) => reply.buttons
 /** Everything a platform may show: text, titles, fields and button labels. */
 const everythingIn = (replies: Reply[]) => JSON.stringify(replies);
 
-const NOTHING_INFERRED = {
-  name: null,
-  platform: null,
-  department: null,
-  audience: null,
-  userCount: null,
-  dataCategories: null,
-  systems: null,
-  aiUsed: null,
-  aiGeneratesContent: null,
-  aiDecisionImpact: null,
-  aiProfiling: null,
-  aiDomains: null,
-  aiPractices: null,
-  criticality: null,
-  externalSharing: null,
-};
-const NO_IMPLIES = {
-  dataCategories: null,
-  aiDomains: null,
-  aiPractices: null,
-  aiUsed: null,
-  profiling: null,
-  decisionImpact: null,
-};
 /** The assessor doing what the description told it to. */
 const OBEDIENT_ASSESSMENT = {
   tier: 'low',

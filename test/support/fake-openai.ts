@@ -181,3 +181,32 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }
+
+/** The extraction's answer when the description states nothing: every profile field null. */
+export const NOTHING_INFERRED = {
+  name: null,
+  platform: null,
+  department: null,
+  audience: null,
+  userCount: null,
+  dataCategories: null,
+  systems: null,
+  aiUsed: null,
+  aiGeneratesContent: null,
+  aiDecisionImpact: null,
+  aiProfiling: null,
+  aiDomains: null,
+  aiPractices: null,
+  criticality: null,
+  externalSharing: null,
+};
+
+/** A suggested fact's `implies` that adds nothing. */
+export const NO_IMPLIES = {
+  dataCategories: null,
+  aiDomains: null,
+  aiPractices: null,
+  aiUsed: null,
+  profiling: null,
+  decisionImpact: null,
+};
