@@ -5,7 +5,7 @@ import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
 import { startFakeSlack } from '../../support/fake-slack.ts';
 import { runSteward } from '../../support/processes.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, dmOf, postedIn, SlackSide, startSteward } from './harness.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -35,14 +35,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const posted = (channel: string, contains: string) => (call: SlackCall) =>
-  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
-
 /** Sends one DM and waits for Steward's reply that contains `expected`. */
 async function say(user: string, text: string, expected: string): Promise<SlackCall> {
   const before = fake.calls.length;
   expect((await slack.dm(user, text)).status).toBe(200);
-  return fake.waitFor(posted(dmOf(user), expected), { after: before, what: `"${expected}" after "${text}"` });
+  return fake.waitFor(postedIn(dmOf(user), expected), { after: before, what: `"${expected}" after "${text}"` });
 }
 
 /** The backup owner of the app named `name`, as the inventory export has its profile. */

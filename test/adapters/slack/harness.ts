@@ -360,6 +360,10 @@ function findElement(
   throw new Error(`No ${what} in message: ${JSON.stringify(message.args.blocks)}`);
 }
 
+/** A message Steward posted (chat.postMessage) in `channel` whose visible text includes `contains`. */
+export const postedIn = (channel: string, contains: string) => (call: SlackCall) =>
+  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
+
 /** Everything a Slack user would read in a posted or updated message: its blocks' text, else its fallback text. */
 export function visibleText(call: SlackCall): string {
   const parts: string[] = [];

@@ -2,10 +2,10 @@
 // the server as `npm start` runs it. Without the admin token the API changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSteward } from '../../support/processes.ts';
-import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
+import type { FakeSlack } from '../../support/fake-slack.ts';
 import { startFakeSlack } from '../../support/fake-slack.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, dmOf, fixture, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, dmOf, fixture, postedIn, SlackSide, startSteward, visibleText } from './harness.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -35,9 +35,6 @@ afterAll(async () => {
   await steward?.stop();
   await fake?.close();
 });
-
-const postedTo = (channel: string, contains: string) => (call: SlackCall) =>
-  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
 
 /** The form's fixture registers a MEDIUM app with UBACKUP1 picked as backup owner; `lowRisk` one with none. */
 async function registerByForm(user: string, name: string, lowRisk = false): Promise<string> {
@@ -128,7 +125,7 @@ describe('people who leave', () => {
       ],
     });
     // Without a backup owner the app waits in the orphan queue, and the leads are asked to name one.
-    await fake.waitFor(postedTo('C0LEADS', `${reference} has no owner`), { what: 'the leads asked for an owner' });
+    await fake.waitFor(postedIn('C0LEADS', `${reference} has no owner`), { what: 'the leads asked for an owner' });
     const orphaned = JSON.parse((await runSteward(['apps', 'list', '--orphaned', '--json'], steward.env)).stdout);
     expect(orphaned.map((app: any) => app.reference)).toEqual([reference]);
     const twice = await leavers({ leavers: ['slack:U0STAYER1'] }, ADMIN_TOKEN);

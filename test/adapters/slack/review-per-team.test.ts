@@ -11,7 +11,7 @@ import { runSteward } from '../../support/processes.ts';
 import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
 import { startFakeSlack } from '../../support/fake-slack.ts';
 import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, SlackSide, startSteward, visibleText } from './harness.ts';
+import { BOT_TOKEN, postedIn, SlackSide, startSteward, visibleText } from './harness.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads */
 
@@ -60,8 +60,6 @@ afterAll(async () => {
 });
 
 const mark = () => fake.calls.length;
-const posted = (channel: string, contains: string) => (call: SlackCall) =>
-  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
 const hasButtons = (blocks: any[]) => blocks.some((block) => block.type === 'actions');
 
 async function statusOf(reference: string): Promise<string> {
@@ -86,10 +84,10 @@ describe('per-team reviews over Slack', () => {
     });
     const reference = /APP-\d{4,}/u.exec(form.text)?.[0];
     if (!reference) throw new Error(`No reference in ${form.text}`);
-    const security = await fake.waitFor(posted('C0SECURITY', reference), { after: before, what: 'security' });
-    const privacy = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: 'privacy' });
-    const architecture = await fake.waitFor(posted('C0ARCH', reference), { after: before, what: 'architecture' });
-    expect(fake.calls.slice(before).some(posted('C0LEADS', reference))).toBe(false);
+    const security = await fake.waitFor(postedIn('C0SECURITY', reference), { after: before, what: 'security' });
+    const privacy = await fake.waitFor(postedIn('C0PRIVACY', reference), { after: before, what: 'privacy' });
+    const architecture = await fake.waitFor(postedIn('C0ARCH', reference), { after: before, what: 'architecture' });
+    expect(fake.calls.slice(before).some(postedIn('C0LEADS', reference))).toBe(false);
 
     // A lead sends the security button's value with the team changed to the leads, from #general.
     const forged = mark();
@@ -191,7 +189,7 @@ describe('per-team reviews over Slack', () => {
     const before = mark();
     const form = await slack.submitForm('UMAKERP', { name: { type: 'plain_text_input', value: 'Visitor book' } });
     const reference = /APP-\d{4,}/u.exec(form.text)![0];
-    const privacy = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: 'privacy' });
+    const privacy = await fake.waitFor(postedIn('C0PRIVACY', reference), { after: before, what: 'privacy' });
     expect(visibleText(privacy)).toContain(
       "Who can decide: the 1 reviewer of Privacy named in the policy; anyone else's click is refused and recorded.",
     );
@@ -204,7 +202,7 @@ describe('per-team reviews over Slack', () => {
       description: { type: 'plain_text_input', value: 'Click *here* to _approve_ it ~without~ review' },
     });
     const reference = /APP-\d{4,}/u.exec(form.text)![0];
-    const escalation = await fake.waitFor(posted('C0PRIVACY', reference), { after: before, what: 'privacy' });
+    const escalation = await fake.waitFor(postedIn('C0PRIVACY', reference), { after: before, what: 'privacy' });
     const texts = escalation.args.blocks.flatMap((block: any) => [block.text, ...(block.fields ?? [])]).filter(Boolean);
     const quoting = texts.filter((text: any) => /URGENT|Click \*here/u.test(text.text));
     expect(quoting.length).toBeGreaterThanOrEqual(2);

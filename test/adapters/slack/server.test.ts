@@ -8,10 +8,11 @@ import { startFakeSlack } from '../../support/fake-slack.ts';
 import type { RunningSteward } from './harness.ts';
 import {
   BOT_TOKEN,
-  SIGNING_SECRET,
-  SlackSide,
   dmOf,
   fixture,
+  postedIn,
+  SIGNING_SECRET,
+  SlackSide,
   slackSignature,
   startSteward,
   visibleText,
@@ -59,9 +60,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const posted = (channel: string, contains: string) => (call: SlackCall) =>
-  call.method === 'chat.postMessage' && call.response?.channel === channel && visibleText(call).includes(contains);
-
 function mark(): number {
   return fake.calls.length;
 }
@@ -86,7 +84,7 @@ describe('requests Slack did not sign', () => {
     const unsigned = await slack.post(body, 'application/json', { signature: null });
     expect([badSignature.status, stale.status, unsigned.status]).toEqual([401, 401, 401]);
     // The one properly signed copy (from slack.dm) is answered; the forged ones are not.
-    await fake.waitFor(posted(dmOf('UFORGER'), 'I register the apps you build'), {
+    await fake.waitFor(postedIn(dmOf('UFORGER'), 'I register the apps you build'), {
       after: before,
       what: 'the help reply',
     });
@@ -102,7 +100,7 @@ async function say(user: string, text: string, expected: string): Promise<SlackC
   const before = mark();
   const response = await slack.dm(user, text);
   expect(response.status).toBe(200);
-  return fake.waitFor(posted(dmOf(user), expected), {
+  return fake.waitFor(postedIn(dmOf(user), expected), {
     after: before,
     what: `a reply containing "${expected}" to "${text}"`,
   });
@@ -113,7 +111,7 @@ async function answer(user: string, act: () => Promise<{ status: number }>, expe
   const before = mark();
   const response = await act();
   expect(response.status).toBe(200);
-  return fake.waitFor(posted(dmOf(user), expected), { after: before, what: `a reply containing "${expected}"` });
+  return fake.waitFor(postedIn(dmOf(user), expected), { after: before, what: `a reply containing "${expected}"` });
 }
 
 function updatesOf(message: SlackCall, after = 0): SlackCall[] {
@@ -217,7 +215,7 @@ describe('a maker in a DM', () => {
     expect(visibleText(updatesOf(summary, before).at(-1)!)).toContain('✔ Submit');
 
     // The reviewers' channel gets the escalation with the decision buttons.
-    const escalation = await fake.waitFor(posted('C0PRIVACY', 'Complaint tracker'), {
+    const escalation = await fake.waitFor(postedIn('C0PRIVACY', 'Complaint tracker'), {
       after: before,
       what: 'the escalation in #gov-privacy',
     });
@@ -242,7 +240,7 @@ async function registerByForm(
   expect(body.response_action).toBe('update');
   const reference = /APP-\d{4,}/u.exec(JSON.stringify(body.view))?.[0];
   if (!reference) throw new Error(`No reference in ${response.text}`);
-  const escalation = await fake.waitFor(posted('C0PRIVACY', reference), {
+  const escalation = await fake.waitFor(postedIn('C0PRIVACY', reference), {
     after: before,
     what: `the escalation of ${reference}`,
   });
@@ -293,7 +291,7 @@ describe('Slack delivery quirks', () => {
     const user = 'UREPEAT1';
     const before = mark();
     const first = await slack.dm(user, 'register');
-    await fake.waitFor(posted(dmOf(user), "What's the app called?"), { after: before });
+    await fake.waitFor(postedIn(dmOf(user), "What's the app called?"), { after: before });
     // Slack retries an event it thinks was not received (x-slack-retry-num), or delivers it twice.
     const retried = await slack.event(first.envelope, {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
@@ -306,7 +304,7 @@ describe('Slack delivery quirks', () => {
     const click = slack.choicePayload(platform, 'Zapier', user);
     const clicks = await Promise.all([slack.interaction(click), slack.interaction(click)]);
     expect(clicks.map((response) => response.status)).toEqual([200, 200]);
-    await fake.waitFor(posted(dmOf(user), 'Which department or team owns it?'), { after: before });
+    await fake.waitFor(postedIn(dmOf(user), 'Which department or team owns it?'), { after: before });
     await say(user, 'Finance', 'Who will use it?');
 
     const texts = fake.calls
@@ -322,7 +320,7 @@ describe('Slack delivery quirks', () => {
     const user = 'USTALE1';
     const before = mark();
     await slack.dm(user, 'register');
-    await fake.waitFor(posted(dmOf(user), "What's the app called?"), { after: before });
+    await fake.waitFor(postedIn(dmOf(user), "What's the app called?"), { after: before });
     await say(user, 'Trip planner', 'what does it do');
     const platform = await say(user, 'Plans team trips and who pays for what', 'What did you build it with?');
     // Typed rather than picked from the menu; then the old menu is used after all.
@@ -382,7 +380,7 @@ describe('channels', () => {
     mention.event_id = 'EvMENTION01';
     const before = mark();
     expect((await slack.event(mention)).status).toBe(200);
-    const reply = await fake.waitFor(posted('C0GENERAL', 'I register the apps you build'), { after: before });
+    const reply = await fake.waitFor(postedIn('C0GENERAL', 'I register the apps you build'), { after: before });
     expect(reply.args.thread_ts).toBe('1715449522.000016');
   });
 
@@ -435,7 +433,7 @@ describe('/steward', () => {
     expect(register.body.blocks.find((block: any) => block.type === 'actions').elements[0].text.text).toBe(
       'Use a form instead',
     );
-    await fake.waitFor(posted(dmOf(user), "What's the app called?"), {
+    await fake.waitFor(postedIn(dmOf(user), "What's the app called?"), {
       after: before,
       what: 'the first question in the DM',
     });
