@@ -89,7 +89,7 @@ export function listedItems(listing: OwnerListing): ListedItem[] {
 /** Why the item cannot take an answer any more, or undefined when it can. */
 export async function settledText(store: Store, item: DiscoveredItemRow): Promise<string | undefined> {
   if (item.linkedAppId) {
-    const app = (await store.apps.list()).find((candidate) => candidate.id === item.linkedAppId);
+    const app = await store.apps.byId(item.linkedAppId);
     return `"${item.name}" is already registered${app ? ` as ${formatReference(app.refNumber)}` : ''}.`;
   }
   if (item.answer === 'retired') return `"${item.name}" is already noted as retired.`;
@@ -117,14 +117,16 @@ export async function recordAnswer(
 
 /**
  * The item is the app: the app is known by the item's platform id from now on, so this and every later
- * import count it as registered. `how`: a duplicate, a confirmed proposal, or a registration from it.
+ * import count it as registered. `how`: a duplicate, a confirmed proposal, a registration from it, or an
+ * administrator's `discover link` (which may name an id no import has listed yet). False when the id was
+ * linked already; nothing is written then.
  */
 export async function linkItem(
   tx: Store,
-  item: DiscoveredItemRow,
+  item: Pick<DiscoveredItemRow, 'source' | 'externalId'> & { name?: string },
   app: { id: string; reference: string },
   by: Actor,
-  how: 'duplicate' | 'confirmed' | 'registered',
+  how: 'duplicate' | 'confirmed' | 'registered' | 'by hand',
 ): Promise<boolean> {
   const linked = await tx.discovery.addExternalId({ appId: app.id, source: item.source, externalId: item.externalId });
   if (!linked) return false;
@@ -132,7 +134,13 @@ export async function linkItem(
     actor: by,
     action: 'discovery.linked',
     appId: app.id,
-    details: { how, source: item.source, externalId: item.externalId, name: item.name, ref: app.reference },
+    details: {
+      how,
+      source: item.source,
+      externalId: item.externalId,
+      ...(item.name === undefined ? {} : { name: item.name }),
+      ref: app.reference,
+    },
   });
   return true;
 }

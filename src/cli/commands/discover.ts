@@ -13,6 +13,8 @@ import {
 import { discoveryReport } from '../../discover/report.ts';
 import type { DiscoveryReport } from '../../discover/report.ts';
 import { runDiscoveryNudge } from '../../discover/nudge.ts';
+import { linkItem } from '../../discover/owner-answers.ts';
+import { formatReference } from '../../store/apps.ts';
 import type { Actor } from '../../store/audit.ts';
 import type { CommandContext } from '../registry.ts';
 import { textTable } from '../text-table.ts';
@@ -263,17 +265,15 @@ async function runLink(args: string[], ctx: CommandContext): Promise<number> {
     ctx.io.stderr(`No app ${reference}.`);
     return 1;
   }
-  const added = await services.store.transaction(async (tx) => {
-    const linked = await tx.discovery.addExternalId({ appId: app.id, source, externalId });
-    if (linked)
-      await tx.audit.record({
-        actor: cliActor(ctx),
-        action: 'discovery.linked',
-        appId: app.id,
-        details: { source, externalId },
-      });
-    return linked;
-  });
+  const added = await services.store.transaction((tx) =>
+    linkItem(
+      tx,
+      { source, externalId },
+      { id: app.id, reference: formatReference(app.refNumber) },
+      cliActor(ctx),
+      'by hand',
+    ),
+  );
   ctx.io.stdout(
     added
       ? `${reference.toUpperCase()} is known on ${source} as ${externalId}.`
