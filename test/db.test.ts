@@ -23,6 +23,7 @@ const TABLES = [
   'Leaver',
   'OutboxMessage',
   'PlatformReference',
+  'PolicyVersion',
   'ProcessedEvent',
   'Recertification',
   'ReviewDecision',

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Logger } from '../../src/logger.ts';
 import type { OutboxTransport } from '../../src/outbox/transport.ts';
-import type { StewardPort } from '../../src/runtime/port.ts';
+import type { StewardPort, UnresolvedDestination } from '../../src/runtime/port.ts';
 
 // What every chat platform adapter provides. An adapter verifies and parses the platform's requests,
 // calls the core (services), and renders the core's replies; it never holds state of its own.
@@ -31,4 +31,6 @@ export interface AdapterFactory {
   /** Whether the environment turns this platform on; throws a ConfigError naming the variable if it is half-configured. */
   isEnabled(env: Record<string, string | undefined>): boolean;
   create(context: AdapterContext): Promise<PlatformAdapter>;
+  /** Which of these destinations (a policy's channels) this platform cannot deliver to; throws when it cannot tell. */
+  unresolvedDestinations?(context: AdapterContext, destinations: string[]): Promise<UnresolvedDestination[]>;
 }

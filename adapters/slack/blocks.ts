@@ -38,6 +38,7 @@ export const LIMITS = {
   fieldsPerSection: 10,
 } as const;
 
+const MAX_ACTIONS_PER_BLOCK = 25;
 /** Choices up to this many are buttons; more become a select menu. */
 const MAX_CHOICE_BUTTONS = 5;
 /** Checkboxes take at most 10 options; longer lists use a multi-select menu. */
@@ -214,8 +215,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   // The summary's "change" list is long and secondary: a menu next to the submit buttons.
   const choices = reply.choices ? choiceElements(reply.choices, buttons.length === 0) : [];
   const elements = [...choices, ...buttonElements(buttons)];
-  if (elements.length > 0)
-    blocks.push({ type: 'actions', block_id: questionBlockId(options.askedTo, reply), elements });
+  // Slack takes at most 25 elements per actions block: a digest with many apps' buttons gets several.
+  const blockId = questionBlockId(options.askedTo, reply);
+  for (let start = 0; start < elements.length; start += MAX_ACTIONS_PER_BLOCK) {
+    const chunk = elements.slice(start, start + MAX_ACTIONS_PER_BLOCK);
+    blocks.push({ type: 'actions', block_id: start === 0 ? blockId : `${blockId}|${start}`, elements: chunk });
+  }
   return { text: escapeText(`${mark}${reply.text}`), blocks };
 }
 

@@ -6,4 +6,6 @@ export const slackAdapterFactory: AdapterFactory = {
   platform: 'slack',
   isEnabled: (env) => parseSlackConfig(env) !== undefined,
   create: async (context) => (await import('./index.ts')).createSlackAdapter(context),
+  unresolvedDestinations: async (context, destinations) =>
+    (await import('./destinations.ts')).unresolvedSlackDestinations(context, destinations),
 };

@@ -137,6 +137,7 @@ export function createSlackTransport(
         case 'escalation':
         case 'reminder':
         case 'notification':
+        case 'review-digest':
         case 'handoff-question':
           return { receipt: await post(message.destination, rendered, message.id) };
       }
@@ -149,6 +150,7 @@ export function createSlackTransport(
         case 'escalation':
         case 'reminder':
         case 'notification':
+        case 'review-digest':
         case 'handoff-question':
         case 'handoff-answer':
           break;

@@ -7,4 +7,6 @@ export const teamsAdapterFactory: AdapterFactory = {
   // On with MICROSOFT_APP_ID or TEAMS_EMULATOR=true; a ConfigError names the variable when half-configured.
   isEnabled: (env) => loadTeamsConfig(env) !== undefined,
   create: async (context) => (await import('./index.ts')).createTeamsAdapter(context),
+  unresolvedDestinations: async (context, destinations) =>
+    (await import('./destinations.ts')).unresolvedTeamsDestinations(context, destinations),
 };

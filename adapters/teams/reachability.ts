@@ -18,7 +18,7 @@ export interface UnreachableDestination {
 }
 
 const PROBE_TIMEOUT_MS = 5000;
-const NO_REFERENCE =
+export const NO_REFERENCE =
   'no stored conversation reference: add the Steward app to this team (the team and channel names must match the policy)';
 
 export class TeamsReachability implements DeliveryObserver {

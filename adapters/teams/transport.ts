@@ -47,6 +47,7 @@ export function createTeamsTransport(deps: {
           case 'escalation':
           case 'reminder':
           case 'notification':
+          case 'review-digest':
           case 'handoff-question':
           case 'handoff-answer':
             break;

@@ -23,6 +23,11 @@ export interface SubmitRequest {
   deliveryPlatforms: string[];
   /** Who made the change, when not the owner (a re-assessment after a policy change). */
   actor?: Actor;
+  /**
+   * 'digest': the reviewers are asked in one message listing every app of a policy change, sent by the
+   * caller; the deliveries are returned, not queued one by one. Default: an escalation per destination.
+   */
+  reviewRequests?: 'each' | 'digest';
 }
 
 interface Delivery {
@@ -48,7 +53,7 @@ export class DuplicateAppNameError extends Error {
 }
 
 /** Where each escalation goes on the platforms running here. Without Slack or Teams, the console shows Slack's channel names. */
-function deliveriesFor(assessment: Assessment, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
+export function deliveriesFor(assessment: Assessment, policy: Policy, deliveryPlatforms: string[]): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const target of escalationTargets(assessment, policy)) {
     if (deliveryPlatforms.includes(target.platform)) deliveries.push(target);
@@ -89,10 +94,12 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
   }
   const reference = formatReference(refNumber);
   await tx.apps.addVersion({ appId, version, profile, createdBy: `${actor.platform}:${actor.userId}` });
-  // Registering or updating an app confirms it: recertification counts from now.
   await tx.apps.setBackupOwner(appId, profile.backupOwner ?? null);
-  await tx.apps.markCertified(appId, new Date());
-  if (request.updatingAppId) {
+  // The owner registering or updating an app confirms it: recertification counts from now. A change
+  // made for them (a new policy) confirms nothing.
+  const byOwner = request.actor === undefined;
+  if (byOwner) await tx.apps.markCertified(appId, new Date());
+  if (request.updatingAppId && byOwner) {
     // An update answers the app's open recertification: the owner has just looked at it.
     const open = await tx.recertifications.openOf(appId);
     if (open)
@@ -125,8 +132,9 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
   });
 
   const escalatedTo = deliveriesFor(assessment, policy, request.deliveryPlatforms);
+  const queued = request.reviewRequests === 'digest' ? [] : escalatedTo;
   await tx.outbox.enqueue(
-    escalatedTo.map((delivery) => ({
+    queued.map((delivery) => ({
       dedupeKey: `escalation:${appId}:v${version}:${delivery.team}:${delivery.platform}:${delivery.destination}`,
       platform: delivery.platform,
       destination: delivery.destination,
@@ -154,7 +162,12 @@ export async function submitApp(tx: Store, request: SubmitRequest): Promise<Subm
       actor,
       action: 'app.escalated',
       appId,
-      details: { reference, version, destinations: escalatedTo.map((d) => `${d.platform}:${d.destination}`) },
+      details: {
+        reference,
+        version,
+        destinations: escalatedTo.map((d) => `${d.platform}:${d.destination}`),
+        ...(request.reviewRequests === 'digest' ? { via: 'digest' } : {}),
+      },
     });
   }
   return { appId, reference, version, status, created: !request.updatingAppId, escalatedTo };
@@ -186,14 +199,14 @@ function escalationMessage(input: {
     'Why:',
     ...reasonLines(assessment),
     'Profile:',
-    ...profileFields(profile).map((field) => `  ${field.label}: ${field.value}`),
+    ...profileFields(profile, policy).map((field) => `  ${field.label}: ${field.value}`),
     decidersLine(policy, team, platform),
   ];
   return {
     literal: true,
     title: `Review needed: ${reference} ${profile.name}`,
     text: lines.join('\n'),
-    fields: [{ label: 'Maker', value: maker }, ...profileFields(profile)],
+    fields: [{ label: 'Maker', value: maker }, ...profileFields(profile, policy)],
     buttons: [
       { label: 'Approve', value: reviewActionValue('approve', appId, version, team), style: 'primary' },
       { label: 'Reject', value: reviewActionValue('reject', appId, version, team), style: 'danger' },

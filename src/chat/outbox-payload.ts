@@ -51,6 +51,26 @@ const HandoffAnswerSchema = z.object({
   threadId: z.string().nullable(),
 });
 
+/**
+ * One message to a reviewers' channel listing several apps to review (a policy change), each with its
+ * buttons; edited as each is decided, from the items kept here.
+ */
+const ReviewDigestSchema = z.object({
+  kind: z.literal('review-digest'),
+  reply: ReplySchema,
+  items: z.array(
+    z.object({
+      appId: z.string(),
+      appVersion: z.number().int(),
+      team: z.string(),
+      /** How the app is listed, and what its buttons say after the action ("APP-0003", "APP-0003 (Privacy)"). */
+      line: z.string(),
+      label: z.string(),
+    }),
+  ),
+});
+export type ReviewDigestPayload = z.infer<typeof ReviewDigestSchema>;
+
 export const OutboxPayloadSchema = z.discriminatedUnion('kind', [
   EscalationSchema,
   ReminderSchema,
@@ -58,6 +78,7 @@ export const OutboxPayloadSchema = z.discriminatedUnion('kind', [
   UpdateSchema,
   HandoffQuestionSchema,
   HandoffAnswerSchema,
+  ReviewDigestSchema,
 ]);
 export type OutboxPayload = z.infer<typeof OutboxPayloadSchema>;
 
@@ -72,6 +93,7 @@ const ROW_KIND = {
   notification: 'notification',
   'handoff-question': 'notification',
   'handoff-answer': 'notification',
+  'review-digest': 'digest',
 } as const satisfies Record<OutboxPayload['kind'], string>;
 
 type OutboxRowKind = (typeof ROW_KIND)[keyof typeof ROW_KIND];

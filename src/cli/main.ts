@@ -111,9 +111,9 @@ const COMMANDS: CliCommand[] = [
   },
   {
     name: 'policy',
-    usage: 'steward policy check [file] | diff <draft.yaml> [--json]',
-    summary: 'Validate a policy file; show what a draft would change in the inventory.',
-    usesDatabase: (args) => args[0] === 'diff',
+    usage: 'steward policy check [file] | diff|publish <draft.yaml> [--json] | rollback [<number>] | history',
+    summary: 'Validate a policy; show what a draft would change; publish it, roll back, list what was published.',
+    usesDatabase: (args) => ['diff', 'publish', 'rollback', 'history'].includes(args[0] ?? ''),
     run: async (args, ctx) => (await import('./commands/policy.ts')).runPolicy(args, ctx),
   },
   {
@@ -228,6 +228,16 @@ export async function main(argv: string[], io: CliIO = processIO(), held?: Servi
         ...(early ? { early } : {}),
       });
       return services;
+    },
+    destinationCheck: async () => {
+      const { enabledAdapterFactories } = await import('../../adapters/index.ts');
+      const factories = enabledAdapterFactories(io.env);
+      if (factories.length === 0) return undefined;
+      const context = { services: await ctx.services(), env: io.env, logger: (await ctx.services()).logger };
+      return async (platform, destinations) => {
+        const factory = factories.find((candidate) => candidate.platform === platform);
+        return factory?.unresolvedDestinations ? factory.unresolvedDestinations(context, destinations) : [];
+      };
     },
   };
   try {

@@ -1,4 +1,6 @@
+import type { DestinationCheck } from '../policy/readiness.ts';
 import type { Services } from '../runtime/services.ts';
+import type { Actor } from '../store/audit.ts';
 import type { CliIO } from './io.ts';
 
 export interface CommandContext {
@@ -7,6 +9,13 @@ export interface CommandContext {
   services(): Promise<Services>;
   /** Run inside a running Steward (`npm run chat`, the server), on its services and platforms. */
   hosted?: boolean;
+  /** Asks the configured chat platforms whether destinations exist; undefined when none is configured. */
+  destinationCheck?(): Promise<DestinationCheck | undefined>;
+}
+
+/** Who runs a command, for the audit trail: the shell's user (the caller's, through a control socket). */
+export function cliActor(ctx: CommandContext): Actor {
+  return { platform: 'cli', userId: ctx.io.env.USER ?? ctx.io.env.USERNAME ?? 'admin' };
 }
 
 export interface CliCommand {

@@ -93,7 +93,8 @@ export class ConversationEngine {
 
   constructor(
     private readonly store: Store,
-    private readonly deps: DialogueDeps,
+    /** Read on each turn: the policy in force (and so the dialogue's deps) may change between turns. */
+    private readonly deps: () => DialogueDeps,
     private readonly observe?: TurnObserver,
     /** Called after a turn that queued outgoing messages, so they go out now rather than at the next poll. */
     private readonly onQueued?: () => void,
@@ -125,15 +126,16 @@ export class ConversationEngine {
       ...(message.user.displayName ? { displayName: message.user.displayName } : {}),
       ...(message.user.email ? { email: message.user.email } : {}),
     };
+    const deps = this.deps();
     const ctx: DialogueContext = {
-      ...this.deps,
+      ...deps,
       speaker,
       mentions: message.mentions ?? [],
       store: this.store,
       address: { channelId: message.channelId, ...(message.threadId ? { threadId: message.threadId } : {}) },
       requestHuman: undefined,
     };
-    const requestHuman = this.deps.requestHuman;
+    const requestHuman = deps.requestHuman;
     if (requestHuman)
       ctx.requestHuman = (question, tx) => requestHuman(question, { speaker, address: ctx.address! }, tx);
     const place = {

@@ -7,12 +7,15 @@ import type { Actor } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 import type { AppStatus, DecisionRow } from '../store/types.ts';
 import { escalatedTeamsOf, reviewStanding } from './standing.ts';
+import type { DecisionKind } from './actions.ts';
+import { digestUpdates } from './digest.ts';
+
+export type { DecisionKind } from './actions.ts';
+export { parseReviewAction, reviewActionValue } from './actions.ts';
 
 // Reviewer decisions: who may decide (a reviewer of a team the version was sent to), each team's
 // first decision counts, the app's status follows once the review is settled (standing.ts), the maker
 // is told in their own chat, and every posted copy of the escalation is updated to show the decisions.
-
-export type DecisionKind = 'approve' | 'reject' | 'changes';
 
 interface Reviewer {
   platform: string;
@@ -54,19 +57,6 @@ const PAST: Record<DecisionKind, string> = {
   reject: 'rejected',
   changes: 'sent back for changes',
 };
-
-/** Button values on escalations: "review approve <appId> <version> <team>". */
-export function reviewActionValue(decision: DecisionKind, appId: string, version: number, team: string): string {
-  return `review ${decision} ${appId} ${version} ${team}`;
-}
-
-export function parseReviewAction(
-  value: string,
-): { decision: DecisionKind; appId: string; appVersion: number; team: string } | undefined {
-  const match = /^review (approve|reject|changes) (\S+) (\d+) (\S+)$/u.exec(value.trim());
-  if (!match) return undefined;
-  return { decision: match[1] as DecisionKind, appId: match[2]!, appVersion: Number(match[3]), team: match[4]! };
-}
 
 function who(reviewer: { displayName?: string | null; userId: string; platform: string }): string {
   return reviewer.displayName ? `${reviewer.displayName}` : `${reviewer.platform}:${reviewer.userId}`;
@@ -224,6 +214,10 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
           payload: { kind: 'update', updateOf: row.id, reply },
         };
       }),
+    );
+    // A digest listing this app (a policy change's) shows the decision on its line, and loses its buttons.
+    await tx.outbox.enqueue(
+      await digestUpdates(tx, app.id, request.appVersion, `decision:${app.id}:v${request.appVersion}:${request.team}`),
     );
     return {
       kind: 'decided' as const,

@@ -27,6 +27,7 @@ export { parseAnswer, questionById } from '../intake/questions.ts';
 export type { Policy } from '../policy/schema.ts';
 export { LEADS, TIERS, teamIds } from '../policy/schema.ts';
 export { escalationTargets, isReviewer } from '../policy/routing.ts';
+export type { UnresolvedDestination } from '../policy/readiness.ts';
 
 export interface StewardPort {
   /** The policy in force, read-only: routing, teams and reviewers, for what the adapter shows and checks. */

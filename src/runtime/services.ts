@@ -13,20 +13,17 @@ import { loadPolicy, policyPath } from '../policy/load.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { ControlHandler } from './control.ts';
 import { StewardMetrics } from './metrics.ts';
-import { loadHandbook, resolveHandbookDir } from '../handbook/load.ts';
-import { createGuardrailAdvisor } from '../handbook/answer.ts';
-import { createDialogueDeps } from './dialogue-deps.ts';
 import { appListReply } from '../apps/present.ts';
 import { formatReference } from '../store/apps.ts';
 import type { Store } from '../store/store.ts';
 import { recordingHandoffThreads, relayHumanAnswer } from '../handbook/handoff.ts';
-import { loadVocabulary, resolveVocabularyPath } from '../intake/understand/vocabulary.ts';
 import type { GuardrailAdvisor } from '../handbook/answer.ts';
 import { instrumentLlm } from './instrumented-llm.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import { decide } from '../review/decide.ts';
 import { registerProfile } from '../apps/register.ts';
 import { InFlightWork } from './in-flight.ts';
+import { ActivePolicy, loadPolicyResources } from './active-policy.ts';
 import { markLeft } from '../lifecycle/ownership.ts';
 import type { StewardPort } from './port.ts';
 import { startControlServer } from './control.ts';
@@ -60,10 +57,14 @@ export interface Services extends StewardPort {
   config: Config;
   db: Database;
   store: Store;
-  policy: Policy;
+  /** The policy in force: the newest published one, else the file's (see ActivePolicy). */
+  readonly policy: Policy;
+  readonly advisor: GuardrailAdvisor;
+  activePolicy: ActivePolicy;
+  /** Follows a publish made by another instance; call it before work that reads `policy`. */
+  refreshPolicy(): Promise<void>;
   llm: LlmClient | undefined;
   engine: ConversationEngine;
-  advisor: GuardrailAdvisor;
   worker: OutboxWorker;
   logger: Logger;
   metrics: StewardMetrics;
@@ -98,13 +99,11 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   // The database opens (on its own thread, for PGlite) while the handbook and vocabulary load here.
   const opening = openDatabase(target, started ? { started } : {});
   let db: Database;
-  let handbook: ReturnType<typeof loadHandbook>;
-  let vocabulary: ReturnType<typeof loadVocabulary>;
+  let fileResources: ReturnType<typeof loadPolicyResources>;
   let rawLlm: ReturnType<typeof createLlmClient>;
   try {
     // The handbook and vocabulary are validated at start like the policy: a broken one stops the start.
-    handbook = loadHandbook(resolveHandbookDir(policy, policyFile), policy);
-    vocabulary = loadVocabulary(resolveVocabularyPath(policy, policyFile));
+    fileResources = loadPolicyResources(policy, policyFile);
     rawLlm = createLlmClient(llmSettings(config));
     db = await opening;
   } catch (error) {
@@ -116,25 +115,29 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const store = db.store;
   const metrics = new StewardMetrics(store, { defaultMetrics: options.defaultMetrics ?? true });
   const llm = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
+  let active: ActivePolicy;
+  try {
+    // A policy published with `steward policy publish` governs from then on, whatever file this started with.
+    active = await ActivePolicy.open(
+      store,
+      policy,
+      { policyFile, ...(llm ? { llm } : {}), deliveryPlatforms: options.deliveryPlatforms, logger },
+      fileResources,
+    );
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup();
+    throw error;
+  }
   if (target.kind === 'pglite' && options.controlHandler) {
     const control = await startControlServer(options.controlHandler);
     recordControlSocket(target.dir, control.socketPath);
     cleanups.unshift(() => control.close());
   }
 
-  const advisor = createGuardrailAdvisor({ policy, handbook, ...(llm ? { llm } : {}) });
-  const dialogue = createDialogueDeps({
-    policy,
-    vocabulary,
-    advisor,
-    ...(llm ? { llm } : {}),
-    deliveryPlatforms: options.deliveryPlatforms,
-    logger,
-  });
-  const assess = dialogue.assess;
+  const assess = (profile: AppProfile) => active.bound.dialogue.assess(profile);
   const engine = new ConversationEngine(
     store,
-    dialogue,
+    () => active.bound.dialogue,
     (turn) => {
       metrics.turns.inc({ platform: turn.platform, outcome: turn.outcome });
       metrics.turnLatency.observe({ platform: turn.platform }, turn.seconds);
@@ -164,33 +167,48 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const deliverNow = async () => {
     await worker.drain().catch((error: unknown) => logger.error({ err: error }, 'outbox delivery failed'));
   };
+  /** The policy in force now, following a publish on any instance. */
+  const inForce = async () => {
+    await active.refresh();
+    return active.policy;
+  };
   let closed = false;
   return {
     config,
     db,
     store,
-    policy,
+    get policy() {
+      return active.policy;
+    },
+    get advisor() {
+      return active.bound.advisor;
+    },
+    activePolicy: active,
+    refreshPolicy: () => active.refresh(),
     llm,
     engine,
-    advisor,
     worker,
     logger,
     metrics,
     deliveryPlatforms: options.deliveryPlatforms,
     assess,
-    handleTurn: (message) => inFlight.start(() => engine.handle(message)),
-    decide: (request) => inFlight.start(() => decide(store, policy, request)),
+    handleTurn: (message) =>
+      inFlight.start(async () => {
+        await active.refresh();
+        return engine.handle(message);
+      }),
+    decide: (request) => inFlight.start(async () => decide(store, await inForce(), request)),
     appsOf: async (owner) => appListReply(await store.apps.ofOwner(owner)),
     findAppByName: async (owner, name) => {
       const app = await store.apps.byOwnerAndName(owner, name);
       return app ? { reference: formatReference(app.refNumber) } : undefined;
     },
     state: store.adapterState,
-    relayHumanAnswer: (request) => inFlight.start(() => relayHumanAnswer(store, policy, request)),
+    relayHumanAnswer: (request) => inFlight.start(async () => relayHumanAnswer(store, await inForce(), request)),
     personLeft: (person, source) =>
       inFlight.start(async () => {
         const outcome = await markLeft(
-          { store, policy, deliveryPlatforms: options.deliveryPlatforms, now: new Date() },
+          { store, policy: await inForce(), deliveryPlatforms: options.deliveryPlatforms, now: new Date() },
           person,
           source,
         );
@@ -199,9 +217,9 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
       }),
     recordingHandoffThreads: (transport, threadKeyOf) => recordingHandoffThreads(transport, store, threadKeyOf),
     registerProfile: (owner, input, registerOptions) =>
-      inFlight.start(() =>
+      inFlight.start(async () =>
         registerProfile(
-          { store, policy, deliveryPlatforms: options.deliveryPlatforms, assess },
+          { store, policy: await inForce(), deliveryPlatforms: options.deliveryPlatforms, assess },
           owner,
           input,
           registerOptions,

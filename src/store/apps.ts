@@ -52,6 +52,8 @@ export interface AppRepository {
   /** Makes `version` the current one, with the name, status and tier it was assessed with. */
   moveToVersion(id: string, change: { name: string; version: number; status: AppStatus; tier: string }): Promise<void>;
   setStatus(id: string, status: AppStatus): Promise<void>;
+  /** A new assessment of the same version changed its tier (a policy change), and with it the status. */
+  reclassify(id: string, change: { tier: string; status: AppStatus }): Promise<void>;
   addVersion(version: { appId: string; version: number; profile: AppProfile; createdBy: string }): Promise<void>;
   /** The profile of the app's current version, parsed. */
   currentProfile(app: Pick<AppRow, 'id' | 'currentVersion'>): Promise<AppProfile>;
@@ -161,6 +163,9 @@ export function appRepository(db: Client): AppRepository {
     },
     async setStatus(id, status) {
       await db.app.update({ where: { id }, data: { status } });
+    },
+    async reclassify(id, change) {
+      await db.app.update({ where: { id }, data: { tier: change.tier, status: change.status } });
     },
     async addVersion(version) {
       await db.appVersion.create({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OutboxPayload } from '../chat/outbox-payload.ts';
+import type { OutboxPayload, ReviewDigestPayload } from '../chat/outbox-payload.ts';
 import { OutboxPayloadSchema, outboxRowKind, parseOutboxPayload } from '../chat/outbox-payload.ts';
 import type { Client, OutboxRow, OutboxStatus } from './types.ts';
 import { OUTBOX_STATUSES } from './types.ts';
@@ -23,6 +23,13 @@ interface PostedEscalation {
   platform: string;
   destination: string;
   payload: Extract<OutboxPayload, { kind: 'escalation' }>;
+}
+
+interface PostedDigest {
+  id: string;
+  platform: string;
+  destination: string;
+  payload: ReviewDigestPayload;
 }
 
 export interface ClaimedMessage {
@@ -61,6 +68,8 @@ export interface OutboxRepository {
   enqueue(entries: OutboxEntry[]): Promise<number>;
   /** Every copy of an app version's escalation queued so far, on every platform (unreadable rows left out). */
   escalationsOf(appId: string, appVersion: number): Promise<PostedEscalation[]>;
+  /** The review digests (one per channel and policy change) that list this app version. */
+  digestsListing(appId: string, appVersion: number): Promise<PostedDigest[]>;
   /** Takes up to `batchSize` due messages for these platforms, for `leaseMs`. */
   claim(platforms: string[], batchSize: number, leaseMs: number): Promise<ClaimedMessage[]>;
   original(id: string): Promise<DeliveredOriginal | null>;
@@ -109,6 +118,18 @@ export function outboxRepository(db: Client): OutboxRepository {
       return rows.flatMap((row) => {
         const parsed = parseOutboxPayload(row.kind, row.payload);
         return parsed.ok && parsed.payload.kind === 'escalation' && parsed.payload.appVersion === appVersion
+          ? [{ id: row.id, platform: row.platform, destination: row.destination, payload: parsed.payload }]
+          : [];
+      });
+    },
+    async digestsListing(appId, appVersion) {
+      // Few: one per reviewer channel and policy change.
+      const rows = await db.outboxMessage.findMany({ where: { kind: 'digest' }, orderBy: { createdAt: 'asc' } });
+      return rows.flatMap((row) => {
+        const parsed = parseOutboxPayload(row.kind, row.payload);
+        return parsed.ok &&
+          parsed.payload.kind === 'review-digest' &&
+          parsed.payload.items.some((item) => item.appId === appId && item.appVersion === appVersion)
           ? [{ id: row.id, platform: row.platform, destination: row.destination, payload: parsed.payload }]
           : [];
       });

@@ -17,6 +17,8 @@ import type { DatabaseHealth } from './health.ts';
 import { databaseHealth } from './health.ts';
 import type { OutboxRepository } from './outbox.ts';
 import { outboxRepository } from './outbox.ts';
+import type { PolicyRepository } from './policies.ts';
+import { policyRepository } from './policies.ts';
 import type { ProcessedEvents } from './processed-events.ts';
 import { processedEvents } from './processed-events.ts';
 import type { ReviewRepository } from './reviews.ts';
@@ -38,6 +40,7 @@ export interface Store {
   leavers: LeaverRepository;
   recertifications: RecertificationRepository;
   discovery: DiscoveryRepository;
+  policies: PolicyRepository;
   audit: AuditLog;
   events: ProcessedEvents;
   adapterState: AdapterStateStore;
@@ -58,6 +61,7 @@ export function createStore(prisma: PrismaClient): Store {
     leavers: leaverRepository(db),
     recertifications: recertificationRepository(db),
     discovery: discoveryRepository(db),
+    policies: policyRepository(db),
     audit: auditLog(db),
     events: processedEvents(db),
     adapterState: adapterStateStore(db, (work) => (db === prisma ? inTransaction(work) : work(db))),

@@ -16,6 +16,7 @@ export type {
   Handoff as HandoffRow,
   OutboxMessage as OutboxRow,
   OutboxStatus,
+  PolicyVersion as PolicyVersionRow,
   ReviewDecision as DecisionRow,
 } from '../generated/prisma/client.ts';
 

@@ -61,7 +61,7 @@ export function createTestSteward(
     ...(llm ? { llm } : {}),
     deliveryPlatforms: platforms,
   });
-  const engine = new ConversationEngine(store, options.wrapDeps ? options.wrapDeps(deps) : deps);
+  const engine = new ConversationEngine(store, () => (options.wrapDeps ? options.wrapDeps(deps) : deps));
   const worker = new OutboxWorker({
     store,
     transports: platforms.map((platform) => recordingTransport(platform, delivered)),

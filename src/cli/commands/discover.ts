@@ -17,6 +17,7 @@ import { linkItem } from '../../discover/owner-answers.ts';
 import { formatReference } from '../../store/apps.ts';
 import type { Actor } from '../../store/audit.ts';
 import type { CommandContext } from '../registry.ts';
+import { cliActor } from '../registry.ts';
 import { textTable } from '../text-table.ts';
 import { dateOption, flag, option, positional } from '../options.ts';
 
@@ -34,11 +35,6 @@ csv: any other tool's export, with --mapping (JSON or YAML: { "externalId": "<co
 report --now <date>: as of that date (which nudges count as never answered).
 nudge: each owner of unregistered items gets one message listing them (once per item); --dry-run
 shows who would get what and sends nothing.`;
-
-const cliActor = (ctx: CommandContext): Actor => ({
-  platform: 'cli',
-  userId: ctx.io.env.USER ?? ctx.io.env.USERNAME ?? 'admin',
-});
 
 const CSV_SOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/u;
 

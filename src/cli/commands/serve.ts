@@ -61,14 +61,19 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   for (const adapter of adapters) await adapter.start?.();
   services.worker.start(config.OUTBOX_POLL_MS);
+  // Timed work follows a policy published by another instance, as turns do.
+  const inForce = () =>
+    services.refreshPolicy().catch((error: unknown) => logger.error({ err: error }, 'policy check failed'));
   const slaTimer = setInterval(() => {
-    sendSlaReminders(services.store, services.policy, new Date(), services.deliveryPlatforms).catch((error: unknown) =>
-      logger.error({ err: error }, 'SLA check failed'),
-    );
-    // Orphaned apps wait on the same SLA for the leads to name an owner.
-    remindAboutOrphans(services.store, services.policy, new Date(), services.deliveryPlatforms).catch(
-      (error: unknown) => logger.error({ err: error }, 'orphan reminder check failed'),
-    );
+    void inForce().then(() => {
+      sendSlaReminders(services.store, services.policy, new Date(), services.deliveryPlatforms).catch(
+        (error: unknown) => logger.error({ err: error }, 'SLA check failed'),
+      );
+      // Orphaned apps wait on the same SLA for the leads to name an owner.
+      remindAboutOrphans(services.store, services.policy, new Date(), services.deliveryPlatforms).catch(
+        (error: unknown) => logger.error({ err: error }, 'orphan reminder check failed'),
+      );
+    });
   }, config.SLA_CHECK_MS);
   slaTimer.unref();
   const recertify = () =>
@@ -83,10 +88,11 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
           .catch((error: unknown) => logger.error({ err: error }, 'discovery nudge run failed'))
       : undefined;
   // Recertification falls due by the day: hourly runs (and one at start) ask on the day without waste.
-  const hourly = () => {
-    recertify();
-    nudge();
-  };
+  const hourly = () =>
+    void inForce().then(() => {
+      recertify();
+      nudge();
+    });
   hourly();
   const lifecycleTimer = setInterval(hourly, config.LIFECYCLE_CHECK_MS);
   lifecycleTimer.unref();
@@ -95,6 +101,8 @@ export async function runServe(io: CliIO, hostHandler: HostHandler): Promise<num
       port,
       database: services.db.describe,
       policyVersion: services.policy.version,
+      policyFrom:
+        services.activePolicy.bound.number === undefined ? 'file' : `published #${services.activePolicy.bound.number}`,
       llm: services.llm ? services.llm.model : 'off',
       platforms: consoleOnly ? ['console (no chat platform configured)'] : adapters.map((adapter) => adapter.platform),
     },
