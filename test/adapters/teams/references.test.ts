@@ -8,6 +8,8 @@ import { handleMembership } from '../../../adapters/teams/handlers/membership.ts
 import { TeamsProactive } from '../../../adapters/teams/proactive.ts';
 import { TeamsReachability } from '../../../adapters/teams/reachability.ts';
 import { TeamsReferences } from '../../../adapters/teams/references.ts';
+import { teamsAdapterFactory } from '../../../adapters/teams/factory.ts';
+import type { StewardPort } from '../../../src/runtime/port.ts';
 import { DeliveryError } from '../../../src/outbox/transport.ts';
 import { pgliteOnly } from '../../support/databases.ts';
 import type { TestDatabase } from '../../support/databases.ts';
@@ -78,6 +80,17 @@ describe('conversation references', () => {
       tenantId: TENANT,
     });
     expect((await reachability.report()).map((entry) => entry.destination)).not.toContain('Governance/Privacy');
+  });
+
+  it('tells a policy publish which of its Teams channels Steward was never added to', async () => {
+    const services = { state: database.db.store.adapterState } as unknown as StewardPort;
+    const unresolved = await teamsAdapterFactory.unresolvedDestinations!(
+      { services, env: {}, logger: pino({ level: 'silent' }) },
+      ['Governance/Privacy', 'Governance/Compliance'],
+    );
+    expect(unresolved).toEqual([
+      { destination: 'Governance/Compliance', reason: expect.stringContaining('add the Steward app to this team') },
+    ]);
   });
 
   it('follows a renamed channel and forgets a team the app was removed from', async () => {
