@@ -48,12 +48,16 @@ describe('steward policy publish (terminal only)', () => {
       doc.set('version', '2026.12.1');
       doc.deleteIn(['tiers', 'high', 'reviewSla']);
       doc.setIn(['teams', 'privacy', 'destinations', 'slack'], doc.createNode([]));
+      doc.setIn(['leads', 'destinations', 'slack'], doc.createNode([]));
     });
     const refused = await run('policy', 'publish', draft);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('Policy 2026.12.1 was not published');
     expect(refused.err).toContain('tiers.high: escalates to reviewers but has no reviewSla');
-    expect(refused.err).toContain('teams.privacy.destinations.slack: rules send reviews to team privacy');
+    expect(refused.err).toContain(
+      'teams.privacy.destinations.slack: rules send reviews to team privacy, but it has no Slack destination',
+    );
+    expect(refused.err).toContain('leads.destinations.slack: the leads are told of late reviews');
     expect(await apps()).toEqual(before);
     expect((await run('outbox', '--status', 'all', '--json')).out).toBe(outbox);
     expect((await run('policy', 'history', '--json')).out.trim()).toBe('[]');

@@ -15,15 +15,19 @@ export interface UnresolvedDestination {
 /** Asks a platform which of these destinations it cannot deliver to; throws when it cannot tell. */
 export type DestinationCheck = (platform: string, destinations: string[]) => Promise<UnresolvedDestination[]>;
 
-/** Teams (and the leads) that rules can send a review to: named by a rule of an escalating tier. */
-function teamsReviewing(policy: Policy): Array<TeamId | typeof LEADS> {
-  const teams = new Set<string>();
+/** Teams (and the leads) Steward posts to, each with why: reviews, handed-over questions, the leads' duties. */
+function teamsPostedTo(policy: Policy): Map<TeamId | typeof LEADS, string> {
+  const teams = new Map<string, string>();
   for (const rule of policy.rules) {
     if (!policy.tiers[rule.tier].escalate) continue;
-    for (const team of rule.teams) teams.add(team);
+    for (const team of rule.teams) if (!teams.has(team)) teams.set(team, `rules send reviews to team ${team}`);
   }
-  const leads = TIERS.some((tier) => policy.tiers[tier].escalate && policy.tiers[tier].notifyLeads);
-  return [...teams, ...(leads ? [LEADS] : [])];
+  const helpTeam = policy.intake.helpTeam;
+  if (helpTeam && !teams.has(helpTeam))
+    teams.set(helpTeam, `makers' questions go to team ${helpTeam} (intake.helpTeam)`);
+  // Late reviews, orphaned apps and overdue recertifications are always told to the leads.
+  teams.set(LEADS, 'the leads are told of late reviews, orphaned apps and overdue recertifications');
+  return teams;
 }
 
 const PLATFORM_NAMES: Record<string, string> = { slack: 'Slack', teams: 'Teams' };
@@ -41,16 +45,14 @@ export function readinessProblems(policy: Policy, deliveryPlatforms: readonly st
   // Without Slack or Teams, the terminal shows Slack's channel names.
   const platforms = deliveryPlatforms.filter((platform) => platform === 'slack' || platform === 'teams');
   const checked = platforms.length > 0 ? platforms : ['slack'];
-  for (const team of teamsReviewing(policy)) {
+  for (const [team, why] of teamsPostedTo(policy)) {
     const destinations = team === LEADS ? policy.leads.destinations : policy.teams[team]?.destinations;
     if (!destinations) continue;
     const at = team === LEADS ? 'leads' : `teams.${team}`;
     for (const platform of checked) {
       const count = platform === 'slack' ? destinations.slack.length : destinations.teams.length;
       if (count === 0)
-        problems.push(
-          `${at}.destinations.${platform}: rules send reviews to ${team === LEADS ? 'the leads' : `team ${team}`}, but it has no ${PLATFORM_NAMES[platform]} destination`,
-        );
+        problems.push(`${at}.destinations.${platform}: ${why}, but it has no ${PLATFORM_NAMES[platform]} destination`);
     }
   }
   return problems;
