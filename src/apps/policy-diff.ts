@@ -14,7 +14,7 @@ import { deliveriesFor } from './submit.ts';
 // AI may raise a tier, never lower it), and the LLM is not asked again. Publishing assesses the same
 // way (policy-publish.ts), so what `policy diff` shows is what `policy publish` does.
 
-export interface TierChange {
+interface TierChange {
   ref: string;
   name: string;
   from: Tier;

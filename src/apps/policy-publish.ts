@@ -67,12 +67,12 @@ export interface PublishOutcome {
   messages: { owners: number; channels: number };
 }
 
-export function sha256(text: string): string {
+function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
 /** Why a policy would not be ready to govern here, platforms asked: empty when it is. */
-export async function publishProblems(
+async function publishProblems(
   draft: Policy,
   deliveryPlatforms: string[],
   checkDestinations: DestinationCheck | undefined,

@@ -48,7 +48,7 @@ export function loadPolicyResources(policy: Policy, policyFile: string): Resourc
 }
 
 /** Wires the dialogue and the handbook's advisor to a policy; throws as loading its files does. */
-export function bindPolicy(
+function bindPolicy(
   policy: Policy,
   source: string,
   number: number | undefined,

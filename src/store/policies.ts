@@ -5,7 +5,7 @@ import { toJson } from './types.ts';
 // The published policies (PolicyVersion). The row with the highest number is the policy in force; a
 // rollback adds a row with an earlier row's text, so the history is never rewritten.
 
-export interface PublishedPolicy {
+interface PublishedPolicy {
   version: string;
   source: string;
   sha256: string;
