@@ -37,7 +37,7 @@ export async function createTeamsAdapter({ services, env, logger }: AdapterConte
   const adapter = new CloudAdapter(createBotFrameworkAuthentication(config));
   const references = new TeamsReferences(services.state);
   const proactive = new TeamsProactive(adapter, config.appId, references, emulator);
-  const reachability = new TeamsReachability({ policy: services.policy, references, proactive, logger });
+  const reachability = new TeamsReachability({ inForce: services, references, proactive, logger });
   const bot = createTeamsBot({ services, references, reachability, logger, rememberedUsers: new Set() });
   let stopping = false;
 

@@ -26,12 +26,18 @@ export class TeamsReachability implements DeliveryObserver {
   private readonly refused = new Map<string, UnreachableDestination>();
 
   constructor(
-    private readonly deps: { policy: Policy; references: TeamsReferences; proactive: TeamsProactive; logger: Logger },
+    private readonly deps: {
+      /** Read at each check: a policy published since the start counts. */
+      inForce: { readonly policy: Policy };
+      references: TeamsReferences;
+      proactive: TeamsProactive;
+      logger: Logger;
+    },
   ) {}
 
   /** Every Teams destination the policy can escalate to, whatever the tier. */
   destinations(): string[] {
-    const { policy } = this.deps;
+    const { policy } = this.deps.inForce;
     const all = TIERS.flatMap((tier) => escalationTargets({ tier, teams: teamIds(policy) }, policy));
     return [...new Set(all.filter((target) => target.platform === 'teams').map((target) => target.destination))];
   }

@@ -42,7 +42,7 @@ beforeAll(async () => {
   adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
   proactive = new TeamsProactive(adapter, '', references, true);
   reachability = new TeamsReachability({
-    policy: testPolicy(),
+    inForce: { policy: testPolicy() },
     references,
     proactive,
     logger: pino({ level: 'silent' }),
