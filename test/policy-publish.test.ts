@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { YAMLSeq } from 'yaml';
 import { HeldCli, holdServices } from './support/cli.ts';
 import { postgresTestUrl } from './support/databases.ts';
+import { sendSlaReminders } from '../src/review/sla.ts';
 import { writeTestPolicy } from './support/policy.ts';
 
 const HEADER =
@@ -142,3 +143,58 @@ if (postgres)
       }
     });
   });
+
+describe('reviews asked for in a digest', () => {
+  const cli = new HeldCli();
+  beforeAll(() =>
+    cli.open('steward-policy-digest-sla-', {
+      apps: [
+        HEADER,
+        'Order push,Pushes web orders,zapier,Sales,team,3,internal,SAP:write,false,low,false,console,dan,dan@example.com',
+        'Vendor updates,Keeps vendor bank details,power-apps,Procurement,team,5,internal,SAP ECC:write,false,low,false,console,ana,ana@example.com',
+      ],
+    }),
+  );
+  afterAll(() => cli.close());
+
+  it('remind each channel once with one message listing its late apps, and the leads as before', async () => {
+    const draft = await draftIn(cli.dir, 'sap', (doc) => {
+      doc.set('version', '2026.12.1');
+      (doc.get('rules') as YAMLSeq).add(
+        doc.createNode({
+          id: 'SAP-WRITE',
+          title: 'Writes to SAP',
+          tier: 'high',
+          teams: ['architecture', 'compliance'],
+          explanation: 'The app writes to SAP.',
+          when: {
+            field: 'systems',
+            some: {
+              all: [
+                { field: 'access', is: 'write' },
+                { field: 'name', mentionsAny: ['SAP'] },
+              ],
+            },
+          },
+        }),
+      );
+    });
+    expect((await cli.run('policy', 'publish', draft)).code).toBe(0);
+    const { store, policy } = cli.services;
+    const digests = async () =>
+      (await store.outbox.list('all')).filter((row) => row.kind === 'digest').map((row) => row.destination);
+    expect((await digests()).sort()).toEqual(['#gov-architecture', '#gov-compliance']);
+
+    const late = new Date(Date.now() + 10 * 24 * 3600 * 1000);
+    const first = await sendSlaReminders(store, policy, late, ['console']);
+    expect(first.overdue.map((review) => review.reference)).toEqual(['APP-0001', 'APP-0002']);
+    expect(first.reminders).toBe(2);
+    expect(first.leadEscalations).toBe(2);
+    const reminders = (await store.outbox.list('all')).filter(
+      (row) => row.kind === 'digest' && JSON.stringify(row.payload).includes('past the review SLA'),
+    );
+    expect(reminders.map((row) => row.destination).sort()).toEqual(['#gov-architecture', '#gov-compliance']);
+    expect(JSON.stringify(reminders[0]!.payload)).toContain('Approve APP-0002');
+    expect((await sendSlaReminders(store, policy, late, ['console'])).reminders).toBe(0);
+  });
+});

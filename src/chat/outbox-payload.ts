@@ -58,6 +58,8 @@ const HandoffAnswerSchema = z.object({
 const ReviewDigestSchema = z.object({
   kind: z.literal('review-digest'),
   reply: ReplySchema,
+  /** A reminder of late apps from an earlier digest. */
+  reminder: z.boolean().optional(),
   items: z.array(
     z.object({
       appId: z.string(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
 import { formatReference } from '../store/apps.ts';
@@ -5,6 +6,8 @@ import { SYSTEM_ACTOR } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 import { leadsDestinations } from '../policy/routing.ts';
 import { escalatedTeamsOf, reviewStanding } from './standing.ts';
+import { reviewDigestReply } from './digest.ts';
+import type { PostedDigest } from '../store/outbox.ts';
 
 // Review SLAs from the policy (per tier, in business days): reminders in the reviewers' channels once
 // a review is late, then the governance leads once it is twice as late. Time is passed in, so tests
@@ -149,5 +152,54 @@ export async function sendSlaReminders(
       }
     });
   }
+  reminders += await remindDigests(store, overdue);
   return { reminders, leadEscalations, overdue };
+}
+
+/**
+ * Reviews asked for in a digest (a policy change) have no escalation of their own: the digest's channel
+ * gets one reminder listing its late apps still waiting for that team, with their buttons. A reminder is
+ * sent again only when more of its apps are late.
+ */
+async function remindDigests(store: Store, overdue: OverdueReview[]): Promise<number> {
+  const late = new Map<string, { digest: PostedDigest; items: PostedDigest['payload']['items'] }>();
+  for (const review of overdue) {
+    if ((await store.outbox.escalationsOf(review.appId, review.version)).length > 0) continue;
+    for (const digest of await store.outbox.digestsListing(review.appId, review.version)) {
+      // The first digest listing the app is the policy change's; reminders list it too, and are not reminded.
+      if (digest.payload.reminder) continue;
+      const items = digest.payload.items.filter(
+        (item) =>
+          item.appId === review.appId && item.appVersion === review.version && review.waitingFor.includes(item.team),
+      );
+      if (items.length === 0) continue;
+      const entry = late.get(digest.id) ?? { digest, items: [] };
+      entry.items.push(...items);
+      late.set(digest.id, entry);
+    }
+  }
+  let sent = 0;
+  for (const { digest, items } of late.values()) {
+    const key = createHash('sha256')
+      .update(items.map((item) => `${item.appId}:${item.appVersion}:${item.team}`).join(' '))
+      .digest('hex')
+      .slice(0, 16);
+    const count = items.length;
+    const reply = reviewDigestReply(
+      {
+        title: `Reminder: ${count === 1 ? 'one app' : `${count} apps`} waiting past the review SLA`,
+        intro: `⏰ Reminder: ${count === 1 ? 'this app' : 'these apps'}, from "${digest.payload.reply.title ?? 'a policy change'}", ${count === 1 ? 'is' : 'are'} past the review SLA:`,
+      },
+      items,
+    );
+    sent += await store.outbox.enqueue([
+      {
+        dedupeKey: `reminder:digest:${digest.id}:${key}`,
+        platform: digest.platform,
+        destination: digest.destination,
+        payload: { kind: 'review-digest', reply, items, reminder: true },
+      },
+    ]);
+  }
+  return sent;
 }

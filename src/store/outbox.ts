@@ -25,7 +25,7 @@ interface PostedEscalation {
   payload: Extract<OutboxPayload, { kind: 'escalation' }>;
 }
 
-interface PostedDigest {
+export interface PostedDigest {
   id: string;
   platform: string;
   destination: string;
