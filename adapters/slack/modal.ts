@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ChoiceOption, Reply } from '../../src/chat/reply.ts';
 import { fieldErrors } from '../../src/runtime/port.ts';
 import { parseAnswer, questionById } from '../../src/runtime/port.ts';
+import type { Policy } from '../../src/runtime/port.ts';
 import type { Block } from './blocks.ts';
 import { LIMITS, mrkdwnSections, plain, renderReply, truncate } from './blocks.ts';
 
@@ -173,8 +174,46 @@ function inputBlock(field: FormField): types.InputBlock {
   };
 }
 
-export function registrationModal(): types.ModalView {
+type CustomQuestion = Policy['intake']['questions'][number];
+
+/** Slack allows 100 blocks in a modal; the built-in form takes about 20. */
+const MAX_CUSTOM_INPUTS = 60;
+
+/**
+ * An input for one of the policy's own questions, its block id `answers.<id>`. Optional on the form:
+ * whether it applies depends on other answers (its `when`), which a form cannot tell while it is filled in.
+ */
+function customField(question: CustomQuestion): FormField {
+  const options = (question.options ?? []).map((option) => ({ value: option.value, label: option.label }));
+  const element: InputElement =
+    question.type === 'yesno'
+      ? radios(YES_NO)
+      : question.type === 'choice'
+        ? options.length <= 6
+          ? radios(options)
+          : select(options)
+        : question.type === 'multi'
+          ? checkboxes(options)
+          : question.type === 'number'
+            ? text(100, false, 'For example 300, about 1,200 or 5k')
+            : text(2000, true);
+  return {
+    block: `answers.${question.id}`,
+    label: question.ask,
+    element,
+    optional: true,
+    hint: question.when ? `${question.help} Answer if it applies to your app.` : question.help,
+  };
+}
+
+function customFields(policy: Policy | undefined): FormField[] {
+  return (policy?.intake.questions ?? []).slice(0, MAX_CUSTOM_INPUTS).map(customField);
+}
+
+/** The form; with the policy, its own questions after the built-in ones. */
+export function registrationModal(policy?: Policy): types.ModalView {
   const aiStart = FIELDS.findIndex((field) => field.block === 'ai.generatesContent');
+  const custom = customFields(policy);
   const blocks: Block[] = [
     ...mrkdwnSections(
       'Tell us about your app. Steward assesses its risk with the governance policy and tells the right reviewers.',
@@ -182,6 +221,12 @@ export function registrationModal(): types.ModalView {
     ...FIELDS.slice(0, aiStart).map(inputBlock),
     { type: 'context', elements: [{ type: 'mrkdwn', text: '*Only if it uses AI:*' }] },
     ...FIELDS.slice(aiStart).map(inputBlock),
+    ...(custom.length > 0
+      ? [
+          { type: 'context', elements: [{ type: 'mrkdwn', text: '*Your organisation also asks:*' }] } as Block,
+          ...custom.map(inputBlock),
+        ]
+      : []),
   ];
   return {
     type: 'modal',
@@ -216,6 +261,9 @@ const FRIENDLY: Record<string, string> = {
 /** The input block a core error key ('systems.0.name', 'ai', 'userCount') belongs to. */
 export function blockForErrorKey(key: string): string {
   if (key === 'ai') return 'ai.used';
+  // An answer to one of the policy's own questions: its block is `answers.<id>`.
+  const answer = /^answers\.[^.]+/u.exec(key);
+  if (answer) return answer[0];
   const longestFirst = [...BLOCK_IDS].sort((a, b) => b.length - a.length);
   return longestFirst.find((block) => key === block || key.startsWith(`${block}.`)) ?? 'name';
 }
@@ -228,7 +276,7 @@ export interface RegistrationForm {
 }
 
 /** Reads a view_submission into a profile, checking each answer with the chat intake's own parsers. */
-export function readRegistration(state: { values: ViewState }): RegistrationForm {
+export function readRegistration(state: { values: ViewState }, policy?: Policy): RegistrationForm {
   const values = state.values;
   const raw = (block: string) => {
     const value = values[block]?.[ANSWER]?.value;
@@ -243,7 +291,7 @@ export function readRegistration(state: { values: ViewState }): RegistrationForm
   const parsed = (block: string, questionId: string, fallback?: unknown): unknown => {
     const answer = raw(block);
     if (answer === undefined) return fallback;
-    const question = questionById(questionId);
+    const question = questionById(questionId, policy);
     if (!question) return answer;
     const result = parseAnswer(question, answer);
     if (result.ok) return result.value;
@@ -276,6 +324,21 @@ export function readRegistration(state: { values: ViewState }): RegistrationForm
     externalSharing: yesNo('externalSharing'),
     ...(backupUser ? { backupOwner: { platform: 'slack', userId: backupUser } } : {}),
   };
+  // The policy's own questions: what was answered, read like the chat reads it.
+  const answers: Record<string, unknown> = {};
+  for (const question of policy?.intake.questions ?? []) {
+    const block = `answers.${question.id}`;
+    const answer =
+      question.type === 'yesno'
+        ? yesNo(block)
+        : question.type === 'choice'
+          ? choice(block)
+          : question.type === 'multi'
+            ? picks(block)
+            : parsed(block, block);
+    if (answer !== undefined && !(Array.isArray(answer) && answer.length === 0)) answers[question.id] = answer;
+  }
+  if (Object.keys(answers).length > 0) input.answers = answers;
   for (const [key, message] of Object.entries(fieldErrors(input) ?? {})) {
     const block = blockForErrorKey(key);
     errors[block] ??= FRIENDLY[block] ?? message;

@@ -1,11 +1,16 @@
 import { parse } from 'csv-parse/sync';
 import { restoreCell, toSafeCsv } from '../csv-cell.ts';
+import { ANSWERS_PREFIX } from '../policy/schema.ts';
+import type { CustomQuestion } from '../policy/schema.ts';
+import type { AnswerValue } from '../profile/answers.ts';
+import { answerLabel } from '../profile/answers.ts';
 import type { PlainTextLimits } from '../profile/plain-text.ts';
 import { plainText } from '../profile/plain-text.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { AppProfileSchema, describeIssues } from '../profile/schema.ts';
 
-// The inventory as CSV: one row per app, lists joined with ";", systems as "Name:access".
+// The inventory as CSV: one row per app, lists joined with ";", systems as "Name:access", and a column
+// `answers.<id>` per question of the policy's own (yes/no as yes or no, several values joined with "; ").
 // The same columns are read back by `steward apps import`. Text cells are neutralised against spreadsheet
 // formulas on the way out and restored on the way in (src/csv-cell.ts).
 
@@ -45,7 +50,20 @@ export interface InventoryRow {
   owner: Owner;
 }
 
-export function inventoryToCsv(rows: InventoryRow[]): string {
+/** A column per custom question: `answers.<id>`. */
+const answerColumn = (id: string) => `${ANSWERS_PREFIX}${id}`;
+
+/**
+ * The inventory as CSV. `questions` are the policy's own (intake.questions): each gets a column
+ * `answers.<id>` after the built-in ones, in policy order; answers to questions the policy no longer asks
+ * get theirs after those, so nothing stored is left out.
+ */
+export function inventoryToCsv(rows: InventoryRow[], questions: readonly CustomQuestion[] = []): string {
+  const known = new Set(questions.map((question) => question.id));
+  const others = [...new Set(rows.flatMap((row) => Object.keys(row.profile.answers ?? {})))]
+    .filter((id) => !known.has(id))
+    .sort();
+  const answerIds = [...questions.map((question) => question.id), ...others];
   return toSafeCsv(
     rows.map(({ reference, status, tier, version, profile, owner }) => ({
       reference,
@@ -72,9 +90,70 @@ export function inventoryToCsv(rows: InventoryRow[]): string {
       status,
       tier: tier ?? '',
       version,
+      ...Object.fromEntries(answerIds.map((id) => [answerColumn(id), answerCell(profile.answers?.[id])])),
     })),
-    CSV_COLUMNS,
+    [...CSV_COLUMNS, ...answerIds.map(answerColumn)],
   );
+}
+
+/** yes/no, several values joined with "; ", numbers and text as they are; no answer: an empty cell. */
+function answerCell(answer: AnswerValue | undefined): string | number {
+  if (answer === undefined) return '';
+  if (typeof answer === 'boolean') return answer ? 'yes' : 'no';
+  if (Array.isArray(answer)) return answer.join('; ');
+  return answer;
+}
+
+/** A file the policy cannot take as a whole (a column for a question it does not ask): nothing is imported. */
+export class InventoryCsvError extends Error {}
+
+const TEXT_ANSWER_MAX = 2000;
+
+/** One cell of an `answers.<id>` column, read as the question's type; an error names the column and the value. */
+function readAnswerCell(
+  question: CustomQuestion,
+  cell: string,
+): { ok: true; value: AnswerValue } | { ok: false; error: string } {
+  const column = answerColumn(question.id);
+  const fail = (problem: string) => ({ ok: false as const, error: `${column}: ${problem}` });
+  const option = (said: string) => {
+    const wanted = said.trim().toLowerCase();
+    return question.options?.find(
+      (candidate) => candidate.value.toLowerCase() === wanted || candidate.label.toLowerCase() === wanted,
+    )?.value;
+  };
+  const optionList = () => (question.options ?? []).map((candidate) => candidate.value).join(', ');
+  switch (question.type) {
+    case 'yesno': {
+      const said = cell.trim().toLowerCase();
+      if (['yes', 'y', 'true', '1'].includes(said)) return { ok: true, value: true };
+      if (['no', 'n', 'false', '0'].includes(said)) return { ok: true, value: false };
+      return fail(`expected yes or no, got "${cell}"`);
+    }
+    case 'number': {
+      const said = cell.trim().replace(/[\s,_]/gu, '');
+      if (!/^\d+(?:\.\d+)?$/u.test(said)) return fail(`expected a number (0 or more), got "${cell}"`);
+      return { ok: true, value: Number(said) };
+    }
+    case 'choice': {
+      const value = option(cell);
+      return value === undefined ? fail(`"${cell}" is not one of the options (${optionList()})`) : { ok: true, value };
+    }
+    case 'multi': {
+      const values: string[] = [];
+      for (const item of list(cell)) {
+        const value = option(item);
+        if (value === undefined) return fail(`"${item}" is not one of the options (${optionList()})`);
+        values.push(value);
+      }
+      const order = (question.options ?? []).map((candidate) => candidate.value);
+      return { ok: true, value: order.filter((candidate) => values.includes(candidate)) };
+    }
+    case 'text': {
+      const result = plainText(cell, { min: 1, max: TEXT_ANSWER_MAX, what: answerLabel(question).toLowerCase() });
+      return result.ok ? { ok: true, value: result.text } : fail(result.problem);
+    }
+  }
 }
 
 export type ImportRow =
@@ -126,15 +205,43 @@ function columnOf(issue: string): string {
 }
 
 /** Parses an import file; each data row becomes a validated profile, or the reasons it is not one. Row 1 is the header. */
-export function parseInventoryCsv(text: string): ImportRow[] {
+export function parseInventoryCsv(text: string, questions: readonly CustomQuestion[] = []): ImportRow[] {
+  const answerColumns = new Map<string, CustomQuestion>();
+  // The parser wraps what its header callback throws, so the problem is kept and thrown after it.
+  let headerProblem: string | undefined;
+  const checkHeader = (header: string[]) => {
+    for (const name of header.filter((column) => column.startsWith(ANSWERS_PREFIX))) {
+      const question = questions.find((candidate) => answerColumn(candidate.id) === name);
+      if (question) answerColumns.set(name, question);
+      else {
+        const known = questions.map((candidate) => answerColumn(candidate.id)).join(', ') || 'none';
+        headerProblem ??= `column ${name}: the policy has no question "${name.slice(ANSWERS_PREFIX.length)}" (its answer columns: ${known}). Nothing was imported.`;
+      }
+    }
+    return header;
+  };
   const records = parse(text, {
-    columns: (header: string[]) => header.map((name) => HEADER_ALIASES.get(name.trim().toLowerCase()) ?? name.trim()),
+    columns: (header: string[]) =>
+      checkHeader(header.map((name) => HEADER_ALIASES.get(name.trim().toLowerCase()) ?? name.trim())),
     cast: (value, context) => (context.header ? value : restoreCell(value)),
     skip_empty_lines: true,
     trim: true,
     bom: true,
     relax_column_count: true,
   }) as Array<Record<string, string>>;
+  if (headerProblem) throw new InventoryCsvError(headerProblem);
+  /** The row's answers to the policy's questions; a cell that does not fit its question is the row's error. */
+  const answersOf = (record: Record<string, string>, errors: string[]): { answers?: Record<string, AnswerValue> } => {
+    const answers: Record<string, AnswerValue> = {};
+    for (const [column, question] of answerColumns) {
+      const cell = record[column];
+      if (cell === undefined || cell.trim() === '') continue;
+      const read = readAnswerCell(question, cell);
+      if (read.ok) answers[question.id] = read.value;
+      else errors.push(read.error);
+    }
+    return Object.keys(answers).length > 0 ? { answers } : {};
+  };
   return records.map((record, index) => {
     const row = index + 2;
     const errors: string[] = [];
@@ -178,6 +285,7 @@ export function parseInventoryCsv(text: string): ImportRow[] {
       },
       criticality: record.criticality,
       externalSharing: bool(record.externalSharing, 'externalSharing', errors) ?? false,
+      ...answersOf(record, errors),
     };
     const parsed = AppProfileSchema.safeParse(input);
     if (!parsed.success) errors.push(...describeIssues(parsed.error).filter((issue) => !refused.has(columnOf(issue))));

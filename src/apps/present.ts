@@ -1,6 +1,8 @@
 import type { AppRow } from '../store/types.ts';
 import type { Reply, ReplyField } from '../chat/reply.ts';
 import { profileToDraft } from '../profile/draft.ts';
+import type { AnswerQuestion } from '../profile/answers.ts';
+import { answerLabel, formatAnswer } from '../profile/answers.ts';
 import { applicableFields } from '../profile/fields.ts';
 import type { AppProfile } from '../profile/schema.ts';
 import type { Assessment } from '../assessment/assess.ts';
@@ -23,12 +25,34 @@ export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
 
-export function profileFields(profile: AppProfile): ReplyField[] {
+/** The profile as label and value lines; answers to the policy's own questions last, by the policy's labels. */
+export function profileFields(profile: AppProfile, policy?: Policy): ReplyField[] {
   const draft = profileToDraft(profile);
-  return applicableFields(draft).map((field) => ({
+  const fields = applicableFields(draft).map((field) => ({
     label: field.label,
     value: field.format(draft[field.id]),
   }));
+  return [...fields, ...answerFields(profile, policy)];
+}
+
+/** The answers in the policy's question order; answers to questions it no longer asks after them, by id. */
+function answerFields(profile: AppProfile, policy: Policy | undefined): ReplyField[] {
+  const answers = profile.answers ?? {};
+  const questions = policy?.intake.questions ?? [];
+  const asked = questions.filter((question) => question.id in answers);
+  const others = Object.keys(answers)
+    .filter((id) => !questions.some((question) => question.id === id))
+    .map((id) => ({ id, type: typeOf(answers[id]) }));
+  return [...asked, ...others].map((question) => ({
+    label: answerLabel(question),
+    value: formatAnswer(question, answers[question.id]),
+  }));
+}
+
+function typeOf(value: unknown): AnswerQuestion['type'] {
+  if (typeof value === 'boolean') return 'yesno';
+  if (typeof value === 'number') return 'number';
+  return Array.isArray(value) ? 'multi' : 'text';
 }
 
 export function teamNames(policy: Policy, teams: string[]): string {

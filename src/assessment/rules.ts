@@ -1,5 +1,6 @@
 import type { AppProfile } from '../profile/schema.ts';
 import {
+  ANSWERS_PREFIX,
   NAMED_LISTS,
   TIER_ORDER,
   type Condition,
@@ -118,6 +119,57 @@ export function describeCondition(condition: Condition, policy?: Policy): string
   return '?';
 }
 
+/**
+ * Whether a condition certainly holds for a profile that may still be incomplete (an intake's answers so
+ * far): a field that has no value yet is unknown, and so is anything that depends on it (`not` of an
+ * unknown is unknown; `all` is false once one part is false, `any` true once one part is true). Only a
+ * condition that is known to hold is true: a custom question is asked when its `when` certainly holds.
+ */
+export function conditionHolds(condition: Condition, subject: unknown, policy: Policy): boolean {
+  return partialTest(condition, subject, compiledFor(policy)) === true;
+}
+
+type Known = boolean | undefined;
+
+function partialTest(condition: Condition, subject: unknown, compiled: CompiledPolicy): Known {
+  if (condition.all) {
+    let result: Known = true;
+    for (const child of condition.all) {
+      const part = partialTest(child, subject, compiled);
+      if (part === false) return false;
+      if (part === undefined) result = undefined;
+    }
+    return result;
+  }
+  if (condition.any) {
+    let result: Known = false;
+    for (const child of condition.any) {
+      const part = partialTest(child, subject, compiled);
+      if (part === true) return true;
+      if (part === undefined) result = undefined;
+    }
+    return result;
+  }
+  if (condition.not) {
+    const inner = partialTest(condition.not, subject, compiled);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (condition.fact !== undefined) {
+    const fact = compiled.policy.facts[condition.fact];
+    return fact ? partialTest(fact, subject, compiled) : undefined;
+  }
+  if (condition.field === undefined) return undefined;
+  const value = getter(condition.field)(subject);
+  if (value === undefined || value === null) return undefined;
+  // A field with a value is tested as the rules test it (inside `some`, records are complete).
+  let leaf = compiled.leaves.get(condition);
+  if (!leaf) {
+    leaf = compiled.compiler.compile(condition, 'condition');
+    compiled.leaves.set(condition, leaf);
+  }
+  return leaf(subject);
+}
+
 // ---------------------------------------------------------------- compilation
 
 type Predicate = (subject: unknown) => boolean;
@@ -133,9 +185,13 @@ interface CompiledRule {
 }
 
 interface CompiledPolicy {
+  policy: Policy;
   rules: CompiledRule[];
   teamOrder: TeamId[];
   teamRank: Map<TeamId, number>;
+  compiler: ConditionCompiler;
+  /** Field conditions compiled for conditionHolds, by the (frozen) condition object. */
+  leaves: WeakMap<Condition, Predicate>;
 }
 
 const compiledPolicies = new WeakMap<Policy, CompiledPolicy>();
@@ -168,7 +224,7 @@ function compilePolicy(policy: Policy): CompiledPolicy {
       teamBits,
     };
   });
-  return { rules, teamOrder, teamRank };
+  return { policy, rules, teamOrder, teamRank, compiler, leaves: new WeakMap() };
 }
 
 class ConditionCompiler {
@@ -323,7 +379,18 @@ function placeholderValue(name: string, policy: Policy): Getter {
     return () => value;
   }
   if ((NAMED_LISTS as readonly string[]).includes(name)) return () => policy.systemsOfRecord;
-  return getter(name);
+  const get = getter(name);
+  // A custom question's options are shown by their labels, as the maker picked them.
+  const question = name.startsWith(ANSWERS_PREFIX)
+    ? policy.intake.questions.find((candidate) => `${ANSWERS_PREFIX}${candidate.id}` === name)
+    : undefined;
+  const options = question?.options;
+  if (!options) return get;
+  const label = (value: unknown) => options.find((option) => option.value === value)?.label ?? value;
+  return (subject) => {
+    const value = get(subject);
+    return Array.isArray(value) ? value.map(label) : label(value);
+  };
 }
 
 function formatValue(value: unknown): string {

@@ -23,7 +23,8 @@ export type Command =
 
 export type DiscoveredAction = 'register' | 'not-mine' | 'retired' | 'confirm' | 'duplicate';
 
-const HELP = /^(help|\?|what can you do|commands|how does this work)$/u;
+const HELP =
+  /^(help|\?|what can you do|commands|how does this work|why|why do you ask|why do you need (?:this|that|to know)|why does it matter)$/u;
 const CANCEL = /^(cancel|stop|quit|abort|never ?mind|forget it)$/u;
 const BACK = /^(back|go back|previous|previous question)$/u;
 const SKIP = /^(skip|pass|skip it|skip this|skip this one|i don't know|not sure)$/u;

@@ -75,7 +75,7 @@ function askHuman(state: ConversationState, ctx: DialogueContext): TurnOutcome {
 function stuckQuestion(state: ConversationState, ctx: DialogueContext): LastQuestion | undefined {
   const team = ctx.policy.intake.helpTeam;
   if (state.mode !== 'intake' || !team || state.intake.misses === 0) return undefined;
-  const question = questionById(state.intake.step.slice(2));
+  const question = questionById(state.intake.step.slice(2), ctx.policy);
   if (!question) return undefined;
   const tried = state.intake.lastMiss ? ` My last answer was: "${state.intake.lastMiss}".` : '';
   return { question: `I'm registering an app and can't answer "${question.prompt}"${tried}`, team, citations: [] };
@@ -91,7 +91,7 @@ async function intakeTurn(
   const same = (...replies: Reply[]) => unchanged(state(), ctx, ...replies);
   switch (command?.kind) {
     case 'help':
-      return same({ text: `${stepHelp(intake)}\n${INTAKE_HELP}`, tone: 'info' });
+      return same({ text: `${stepHelp(intake, ctx)}\n${INTAKE_HELP}`, tone: 'info' });
     case 'cancel':
       return {
         state: IDLE,

@@ -21,11 +21,13 @@ export async function interpretAnswer(
 ): Promise<InterpretationOutcome> {
   const accepted = question.options
     ? question.options.map((option) => `${option.value}: ${option.label}`).join('\n')
-    : question.id === 'userCount'
-      ? 'a whole number of people'
-      : question.id === 'systems'
-        ? 'systems with (read) or (write), or none'
-        : 'yes or no, or free text';
+    : question.accepts
+      ? question.accepts
+      : question.id === 'userCount'
+        ? 'a whole number of people'
+        : question.id === 'systems'
+          ? 'systems with (read) or (write), or none'
+          : 'yes or no, or free text';
   try {
     const response = await llm.parse({
       purpose: 'intake-interpret',

@@ -1,9 +1,8 @@
 import type { Reply, ReplyButton } from '../chat/reply.ts';
 import type { DialogueContext } from './context.ts';
-import type { DraftKey } from '../profile/draft.ts';
 import { askContext, draftOf, effectiveDraft } from './progress.ts';
 import type { Question } from './questions.ts';
-import { applicableQuestions, questionById } from './questions.ts';
+import { answerIn, applicableQuestions, isAnswered, questionById } from './questions.ts';
 import type { FactsState, IntakeState } from './state.ts';
 import { preview } from './understand/reading.ts';
 
@@ -26,14 +25,14 @@ const YES_NO_BUTTONS: ReplyButton[] = [
   { label: 'No', value: 'no' },
 ];
 
-export function stepHelp(intake: IntakeState): string {
+export function stepHelp(intake: IntakeState, ctx: DialogueContext): string {
   if (intake.step === 'summary')
     return 'This is the summary of your answers. Reply *yes* to submit, or *change <item>* to edit one.';
   if (intake.step === 'duplicate')
     return 'You already registered an app with this name. *update* changes that app; *rename* registers a new one.';
   if (intake.step.startsWith('hint:'))
     return 'Something you wrote suggests a risk that changes which rules apply, so please confirm it with yes or no.';
-  const question = questionById(intake.step.slice(2));
+  const question = questionById(intake.step.slice(2), ctx.policy);
   return question ? `${question.why}${question.skipValue !== undefined ? ' You can *skip* this one.' : ''}` : '';
 }
 
@@ -41,7 +40,7 @@ export function progressText(intake: IntakeState, ctx: DialogueContext): string 
   const context = askContext(intake, ctx.policy);
   const draft = context.effective;
   const questions = applicableQuestions(draft, context);
-  const answered = questions.filter((question) => draft[question.id] !== undefined).length;
+  const answered = questions.filter((question) => isAnswered(draft, question)).length;
   const what = intake.updating
     ? `updating ${intake.updating.reference}`
     : `registering ${draft.name ? `"${draft.name}"` : 'a new app'}`;
@@ -91,7 +90,7 @@ export function stepReply(intake: IntakeState, ctx: DialogueContext): Reply {
       tone: 'question',
     };
   }
-  const question = questionById(intake.step.slice(2));
+  const question = questionById(intake.step.slice(2), ctx.policy);
   if (!question) return summaryReply(intake, ctx);
   if (intake.clarify) return clarifyReply(intake, question);
   return questionReply(intake, question, ctx);
@@ -100,7 +99,7 @@ export function stepReply(intake: IntakeState, ctx: DialogueContext): Reply {
 function questionReply(intake: IntakeState, question: Question, ctx: DialogueContext): Reply {
   const draft = draftOf(intake);
   let text = question.prompt;
-  const current = draft[question.id];
+  const current = answerIn(draft, question);
   if (current !== undefined) text += ` (Currently: ${question.format(current)}.)`;
   if (question.id === 'dataCategories') {
     const noted = effectiveDraft(intake, ctx.policy).dataCategories ?? [];
@@ -185,7 +184,7 @@ export function summaryReply(intake: IntakeState, ctx: DialogueContext): Reply {
   const draft = context.effective;
   const questions = applicableQuestions(draft, context);
   const fields = questions.map((question) => {
-    const value = draft[question.id as DraftKey];
+    const value = answerIn(draft, question);
     const inferred = intake.inferred.includes(question.id);
     return {
       label: question.label,

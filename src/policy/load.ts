@@ -3,10 +3,13 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Range } from 'yaml';
 import type { z } from 'zod';
 import { projectRoot } from '../paths.ts';
+import { answerLabel } from '../profile/answers.ts';
+import { FIELDS } from '../profile/fields.ts';
 import {
+  ANSWERS_PREFIX,
   NAMED_LISTS,
-  PROFILE_FIELDS,
   PolicySchema,
+  conditionFields,
   type Condition,
   type FieldType,
   type NumberOperand,
@@ -169,8 +172,10 @@ function findSemanticProblems(policy: Policy): Problem[] {
     }
   }
 
+  // Conditions may name the profile's fields and the answers to the policy's own questions.
+  const fields = conditionFields(policy);
   for (const [name, condition] of Object.entries(policy.facts)) {
-    checkCondition(condition, ['facts', name], { fields: PROFILE_FIELDS, insideRecords: false }, policy, problem);
+    checkCondition(condition, ['facts', name], { fields, insideRecords: false }, policy, problem);
   }
   for (const cycle of factCycles(policy.facts)) {
     problem(['facts', cycle[0]!], `fact "${cycle[0]}" depends on itself: ${cycle.join(' -> ')}`);
@@ -194,7 +199,7 @@ function findSemanticProblems(policy: Policy): Problem[] {
       const complaint = placeholderProblem(placeholder, policy);
       if (complaint) problem([...at, 'explanation'], complaint);
     }
-    checkCondition(rule.when, [...at, 'when'], { fields: PROFILE_FIELDS, insideRecords: false }, policy, problem);
+    checkCondition(rule.when, [...at, 'when'], { fields, insideRecords: false }, policy, problem);
   });
 
   const helpTeam = policy.intake.helpTeam;
@@ -206,7 +211,85 @@ function findSemanticProblems(policy: Policy): Problem[] {
     if (hintIds.has(hint.id)) problem(['intake', 'riskHints', index, 'id'], `duplicate risk hint id "${hint.id}"`);
     hintIds.add(hint.id);
   });
+  checkQuestions(policy, fields, problem);
   return problems;
+}
+
+/** The organisation's own intake questions: ids, options, labels, and when each may be asked. */
+function checkQuestions(
+  policy: Policy,
+  fields: Readonly<Record<string, FieldType>>,
+  problem: (at: PathSegment[], message: string) => void,
+): void {
+  const builtInLabels = new Set(FIELDS.flatMap((field) => [field.label, ...field.aliases]).map(lower));
+  const firstIndex = new Map<string, number>();
+  const labels = new Map<string, string>();
+  policy.intake.questions.forEach((question, index) => {
+    const at: PathSegment[] = ['intake', 'questions', index];
+    const earlier = firstIndex.get(question.id);
+    if (earlier !== undefined)
+      problem([...at, 'id'], `duplicate question id "${question.id}" (first used by intake.questions[${earlier}])`);
+    else firstIndex.set(question.id, index);
+
+    const label = answerLabel(question);
+    const labelAt = question.label !== undefined ? [...at, 'label'] : [...at, 'id'];
+    if (builtInLabels.has(lower(label)))
+      problem(labelAt, `label "${label}" is already a built-in question's; give this question its own label`);
+    else if (labels.has(lower(label)))
+      problem(labelAt, `label "${label}" is already used by question "${labels.get(lower(label))}"`);
+    else labels.set(lower(label), question.id);
+
+    const hasOptions = question.type === 'choice' || question.type === 'multi';
+    if (hasOptions && !question.options)
+      problem([...at, 'type'], `a ${question.type} question needs options: [{ value, label }, ...]`);
+    if (!hasOptions && question.options)
+      problem([...at, 'options'], `options apply to choice and multi questions, not to ${question.type}`);
+    const values = new Set<string>();
+    question.options?.forEach((option, optionIndex) => {
+      if (values.has(option.value))
+        problem([...at, 'options', optionIndex, 'value'], `duplicate option value "${option.value}"`);
+      values.add(option.value);
+    });
+    if (question.several !== undefined) {
+      if (question.type !== 'choice') problem([...at, 'several'], 'several applies to choice questions only');
+      else if (!values.has(question.several))
+        problem([...at, 'several'], `"${question.several}" is not one of the options (${[...values].join(', ')})`);
+    }
+    if (question.cues !== undefined && question.type !== 'yesno')
+      problem([...at, 'cues'], 'cues apply to yesno questions only');
+
+    if (question.when) {
+      checkCondition(question.when, [...at, 'when'], { fields, insideRecords: false }, policy, problem);
+      // A question is asked after the ones before it: its condition cannot wait for itself or a later one.
+      const asked = new Set(policy.intake.questions.slice(0, index).map((before) => before.id));
+      for (const field of new Set(fieldsUsed(question.when, policy))) {
+        if (!field.startsWith(ANSWERS_PREFIX) || !(field in fields)) continue;
+        const id = field.slice(ANSWERS_PREFIX.length);
+        if (!asked.has(id))
+          problem(
+            [...at, 'when'],
+            id === question.id
+              ? `when uses the question's own answer (${field})`
+              : `when uses ${field}, which is asked after this question: move "${id}" before "${question.id}"`,
+          );
+      }
+    }
+  });
+}
+
+const lower = (text: string) => text.trim().toLowerCase();
+
+/** Every field a condition names, through the facts it uses (each fact once). */
+function fieldsUsed(condition: Condition, policy: Policy, seen = new Set<string>()): string[] {
+  const children = [...(condition.all ?? []), ...(condition.any ?? []), ...(condition.not ? [condition.not] : [])];
+  const found = children.flatMap((child) => fieldsUsed(child, policy, seen));
+  if (condition.field !== undefined) found.push(condition.field);
+  if (condition.fact !== undefined && !seen.has(condition.fact)) {
+    seen.add(condition.fact);
+    const fact = policy.facts[condition.fact];
+    if (fact) found.push(...fieldsUsed(fact, policy, seen));
+  }
+  return found;
 }
 
 interface Scope {
@@ -239,7 +322,12 @@ function checkCondition(
 
   const type = scope.fields[condition.field];
   if (!type) {
-    problem([...at, 'field'], `unknown field "${condition.field}" (fields: ${Object.keys(scope.fields).join(', ')})`);
+    if (condition.field.startsWith(ANSWERS_PREFIX) && !scope.insideRecords) {
+      const known = policy.intake.questions.map((question) => question.id).join(', ') || 'none';
+      const id = condition.field.slice(ANSWERS_PREFIX.length);
+      problem([...at, 'field'], `unknown question "${id}" in ${condition.field} (intake.questions: ${known})`);
+    } else
+      problem([...at, 'field'], `unknown field "${condition.field}" (fields: ${Object.keys(scope.fields).join(', ')})`);
     return;
   }
   const field = condition.field;
@@ -360,9 +448,9 @@ function placeholderProblem(placeholder: string, policy: Policy): string | undef
     return name in policy.thresholds ? undefined : `unknown threshold in placeholder {${placeholder}}`;
   }
   if ((NAMED_LISTS as readonly string[]).includes(placeholder)) return undefined;
-  const type = PROFILE_FIELDS[placeholder];
+  const type = conditionFields(policy)[placeholder];
   if (!type)
-    return `unknown placeholder {${placeholder}}: use a profile field, thresholds.<name> or ${NAMED_LISTS.join(', ')}`;
+    return `unknown placeholder {${placeholder}}: use a profile field, answers.<question id>, thresholds.<name> or ${NAMED_LISTS.join(', ')}`;
   if (type.kind === 'records') return `{${placeholder}} is a list of records and cannot be shown in an explanation`;
   return undefined;
 }

@@ -296,6 +296,85 @@ export const ImpliedFactsSchema = z
   })
   .strict();
 
+// ---------------------------------------------------------------- the organisation's own intake questions
+
+/** How a custom question is answered, and so how rules test its answer (`answers.<id>`). */
+const QUESTION_TYPES = ['yesno', 'choice', 'multi', 'number', 'text'] as const;
+
+/** Where rules find the answers to the policy's own questions: `answers.<id>`. */
+export const ANSWERS_PREFIX = 'answers.';
+
+const words = z.array(z.string().trim().min(1).max(120)).default([]);
+
+const QuestionOptionSchema = z
+  .object({
+    /** What is stored and what rules test; `;` separates values in CSV cells, so it cannot be in one. */
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(80)
+      .regex(/^[^;|]+$/u, 'an option value cannot contain ; or |'),
+    label: z.string().trim().min(1).max(150),
+    /** Other words that mean this option ("emea", "berlin"), besides its label and value. */
+    words,
+    /** Words that probably mean it: the maker is asked "Did you mean ...?" first. */
+    likely: words,
+  })
+  .strict();
+
+const QuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][A-Za-z0-9]*$/u, 'question ids are camelCase, like writesToSap'),
+    /** The question as the maker reads it. */
+    ask: z.string().trim().min(1).max(500),
+    /** Why it is asked: shown on "help" (and when a required question is skipped). */
+    help: z.string().trim().min(1).max(1000),
+    type: z.enum(QUESTION_TYPES),
+    /** For choice and multi questions: the options, in the order shown. */
+    options: z.array(QuestionOptionSchema).min(2).optional(),
+    /** Short label for the summary, "change <label>" and exports; default: the id in words. */
+    label: z.string().trim().min(1).max(60).optional(),
+    /** Asked only when this holds on the answers so far (built-in fields and earlier questions). */
+    when: ConditionSchema.optional(),
+    /** false: the maker may say "skip". */
+    required: z.boolean().default(true),
+    /** choice: the option an answer naming several options means ("us and emea" -> global). */
+    several: z.string().trim().min(1).optional(),
+    /** yesno: words that answer it without a yes or a no ("it only reads" -> no). */
+    cues: z.object({ yes: words, no: words }).strict().optional(),
+  })
+  .strict();
+
+/** One of the policy's own intake questions (policy `intake.questions`). */
+export type CustomQuestion = z.output<typeof QuestionSchema>;
+
+/** How conditions see the answer to a custom question. */
+function answerFieldType(question: CustomQuestion): FieldType {
+  const values = (question.options ?? []).map((option) => option.value);
+  switch (question.type) {
+    case 'yesno':
+      return boolean;
+    case 'choice':
+      return oneOf(values);
+    case 'multi':
+      return listOf(values);
+    case 'number':
+      return { kind: 'number' };
+    case 'text':
+      return text;
+  }
+}
+
+/** The fields conditions of this policy may name: the profile's, and `answers.<id>` per custom question. */
+export function conditionFields(policy: Pick<Policy, 'intake'>): Readonly<Record<string, FieldType>> {
+  const answers = policy.intake.questions.map((question) => [
+    `${ANSWERS_PREFIX}${question.id}`,
+    answerFieldType(question),
+  ]);
+  return answers.length === 0 ? PROFILE_FIELDS : { ...PROFILE_FIELDS, ...Object.fromEntries(answers) };
+}
+
 const RiskHintSchema = z
   .object({
     id: kebabId,
@@ -330,9 +409,11 @@ export const PolicySchema = z
         vocabulary: z.string().trim().min(1).optional(),
         /** The team a maker stuck on an intake question can ask ("ask a human"); none: the offer is not made. */
         helpTeam: z.string().trim().min(1).optional(),
+        /** The organisation's own questions, asked after the built-in ones; rules read them as answers.<id>. */
+        questions: z.array(QuestionSchema).default([]),
       })
       .strict()
-      .default({ riskHints: [] }),
+      .default({ riskHints: [], questions: [] }),
     /** After registration: backup owners, recertification. */
     lifecycle: LifecycleSchema,
     /** Apps the platforms' inventories list: nudging their owners, and the report's patience. */

@@ -1,5 +1,6 @@
 import type { AiDomain, AiPractice, AppPlatform, AppProfile, Audience, DataCategory, Owner } from './schema.ts';
 import { AppProfileSchema } from './schema.ts';
+import type { AnswerValue } from './answers.ts';
 
 /** A connected system and what the app does with it. */
 export interface SystemAnswer {
@@ -27,9 +28,12 @@ export interface Draft {
   externalSharing?: boolean;
   /** Who looks after the app when the maker is away: asked only from the policy's tier up (src/intake/backup-owner.ts). */
   backupOwner?: Owner;
+  /** Answers to the policy's own questions by id; null: skipped (an optional question). */
+  answers?: Record<string, AnswerValue | null>;
 }
 
-export type DraftKey = keyof Draft;
+/** A built-in question's key; the policy's own questions keep their answers under `answers`. */
+export type DraftKey = Exclude<keyof Draft, 'answers'>;
 
 /** What a confirmed risk hint (or AI-suggested fact) adds to the profile. */
 export interface Implication {
@@ -89,7 +93,50 @@ export function draftToProfile(draft: Draft, owner?: Owner): AppProfile {
     externalSharing: draft.audience === 'external' ? true : (draft.externalSharing ?? false),
     ...(owner ? { owner } : {}),
     ...(draft.backupOwner ? { backupOwner: draft.backupOwner } : {}),
+    ...answersOf(draft),
   });
+}
+
+/** The given answers (skipped ones left out), or nothing when there are none. */
+function answersOf(draft: Draft): { answers?: Record<string, AnswerValue> } {
+  const given = Object.entries(draft.answers ?? {}).filter(
+    (entry): entry is [string, AnswerValue] => entry[1] !== null && entry[1] !== undefined,
+  );
+  return given.length > 0 ? { answers: Object.fromEntries(given) } : {};
+}
+
+/**
+ * The draft in the profile's shape, for testing a policy condition while questions are still being
+ * answered: what is not answered yet is missing (undefined), what follows from an answer is filled in
+ * as draftToProfile would (no AI: no AI details; an external audience: shared externally).
+ */
+export function partialProfile(draft: Draft): Record<string, unknown> {
+  const aiUsed = draft.aiUsed;
+  const ai =
+    aiUsed === false
+      ? { used: false, generatesContent: false, decisionImpact: 'none', profiling: false, domains: [], practices: [] }
+      : {
+          used: aiUsed,
+          generatesContent: draft.aiGeneratesContent,
+          decisionImpact: draft.aiDecisionImpact,
+          profiling: draft.aiProfiling,
+          domains: draft.aiDomains,
+          practices: draft.aiPractices,
+        };
+  return {
+    name: draft.name,
+    description: draft.description,
+    platform: draft.platform,
+    department: draft.department,
+    audience: draft.audience,
+    userCount: draft.userCount,
+    dataCategories: draft.dataCategories,
+    systems: draft.systems,
+    ai,
+    criticality: draft.criticality,
+    externalSharing: draft.audience === 'external' ? true : draft.externalSharing,
+    answers: answersOf(draft).answers ?? {},
+  };
 }
 
 /** The profile the draft makes once every question is answered; undefined while it is incomplete. */
@@ -123,5 +170,12 @@ export function profileToDraft(profile: AppProfile): Draft {
     criticality: profile.criticality,
     externalSharing: profile.externalSharing,
     ...(profile.backupOwner ? { backupOwner: { ...profile.backupOwner } } : {}),
+    ...(profile.answers
+      ? {
+          answers: Object.fromEntries(
+            Object.entries(profile.answers).map(([id, answer]) => [id, Array.isArray(answer) ? [...answer] : answer]),
+          ),
+        }
+      : {}),
   };
 }

@@ -85,6 +85,13 @@ const AiSchema = z
   .strict();
 export type AiUse = z.infer<typeof AiSchema>;
 
+const AnswerSchema = z.union([
+  z.boolean(),
+  z.number().finite(),
+  z.string().trim().min(1).max(2000),
+  z.array(z.string().trim().min(1).max(200)).max(100),
+]);
+
 export const AppProfileSchema = z
   .object({
     name: z.string().trim().min(1).max(120),
@@ -101,6 +108,11 @@ export const AppProfileSchema = z
     owner: OwnerSchema.optional(),
     /** Who looks after the app when the owner is away or leaves: a person on the owner's platform, or an e-mail. */
     backupOwner: OwnerSchema.optional(),
+    /**
+     * Answers to the organisation's own intake questions (policy `intake.questions`), by question id:
+     * yes/no, a choice's value, several values, a number or text. Rules read them as `answers.<id>`.
+     */
+    answers: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/u, 'question ids are camelCase'), AnswerSchema).optional(),
   })
   .strict();
 

@@ -111,7 +111,7 @@ export function registerActionListeners(app: App, slack: SlackRuntime): void {
   app.action<BlockAction>(ACTION_IDS.openRegistration, async ({ ack, body }) => {
     await ack();
     try {
-      await slack.web.views.open({ trigger_id: body.trigger_id, view: registrationModal() });
+      await slack.web.views.open({ trigger_id: body.trigger_id, view: registrationModal(slack.services.policy) });
     } catch (error) {
       slack.logger.error(
         { err: error instanceof Error ? error.message : String(error) },

@@ -10,7 +10,7 @@ export function registerShortcutListeners(app: App, slack: SlackRuntime): void {
   app.shortcut(REGISTER_SHORTCUT_ID, async ({ ack, shortcut }) => {
     await ack();
     try {
-      await slack.web.views.open({ trigger_id: shortcut.trigger_id, view: registrationModal() });
+      await slack.web.views.open({ trigger_id: shortcut.trigger_id, view: registrationModal(slack.services.policy) });
     } catch (error) {
       // Without a channel there is nowhere to answer but the DM.
       slack.logger.error(

@@ -32,7 +32,7 @@ export function registerViewListeners(app: App, slack: SlackRuntime): void {
   app.view(REGISTRATION_CALLBACK_ID, async ({ ack, body, view }) => {
     let acked = false;
     try {
-      const form = readRegistration(view.state);
+      const form = readRegistration(view.state, slack.services.policy);
       if (Object.keys(form.errors).length > 0) {
         acked = true;
         await ack({ response_action: 'errors', errors: form.errors });

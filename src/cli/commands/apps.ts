@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { statusLabel } from '../../apps/present.ts';
-import { inventoryToCsv, parseInventoryCsv } from '../../apps/inventory-csv.ts';
+import { InventoryCsvError, inventoryToCsv, parseInventoryCsv } from '../../apps/inventory-csv.ts';
 import type { InventoryRow } from '../../apps/inventory-csv.ts';
 import { formatReference } from '../../store/apps.ts';
 import { APP_STATUSES } from '../../store/types.ts';
@@ -113,7 +113,7 @@ async function exportApps(args: string[], ctx: CommandContext): Promise<number> 
   }
   const text =
     format === 'csv'
-      ? inventoryToCsv(rows)
+      ? inventoryToCsv(rows, services.policy.intake.questions)
       : `${JSON.stringify(
           rows.map((row) => ({
             reference: row.reference,
@@ -121,7 +121,8 @@ async function exportApps(args: string[], ctx: CommandContext): Promise<number> 
             tier: row.tier,
             version: row.version,
             owner: row.owner,
-            profile: { ...row.profile, owner: undefined },
+            // Answers to the policy's own questions are part of the profile; every app shows the key.
+            profile: { ...row.profile, owner: undefined, answers: row.profile.answers ?? {} },
           })),
           null,
           2,
@@ -148,14 +149,16 @@ async function importApps(args: string[], ctx: CommandContext): Promise<number> 
     ctx.io.stderr(`Cannot read ${file}.`);
     return 2;
   }
+  // The answer columns are read against the policy in force, so the services come first.
+  const services = await ctx.services();
   let rows;
   try {
-    rows = parseInventoryCsv(text);
+    rows = parseInventoryCsv(text, services.policy.intake.questions);
   } catch (error) {
-    ctx.io.stderr(`${file} is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof InventoryCsvError) ctx.io.stderr(`${file}: ${error.message}`);
+    else ctx.io.stderr(`${file} is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
-  const services = await ctx.services();
   const imported: Array<{ row: number; reference: string; name: string; tier: string }> = [];
   const rejected: Array<{ row: number; errors: string[] }> = [];
   for (const row of rows) {

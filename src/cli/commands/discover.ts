@@ -15,7 +15,6 @@ import type { DiscoveryReport } from '../../discover/report.ts';
 import { runDiscoveryNudge } from '../../discover/nudge.ts';
 import { linkItem } from '../../discover/owner-answers.ts';
 import { formatReference } from '../../store/apps.ts';
-import type { Actor } from '../../store/audit.ts';
 import type { CommandContext } from '../registry.ts';
 import { cliActor } from '../registry.ts';
 import { textTable } from '../text-table.ts';

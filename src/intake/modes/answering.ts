@@ -6,7 +6,7 @@ import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
 import { advance, askContext, draftOf, effectiveDraft, goTo } from '../progress.ts';
 import type { Question } from '../questions.ts';
-import { applicableQuestions, findQuestionByWords, questionById } from '../questions.ts';
+import { applicableQuestions, findQuestionByWords, isAnswered, questionById, setAnswer } from '../questions.ts';
 import { duplicateReply, missReply, stepReply } from '../render.ts';
 import type { IntakeState } from '../state.ts';
 import type { Reading } from '../understand/reading.ts';
@@ -32,7 +32,7 @@ const stay = (intake: IntakeState, ...replies: Reply[]): TurnOutcome => ({
 });
 
 export async function answerTurn(intake: IntakeState, text: string, ctx: DialogueContext): Promise<TurnOutcome> {
-  const question = questionById(intake.step.slice(2));
+  const question = questionById(intake.step.slice(2), ctx.policy);
   if (!question) {
     advance(intake, ctx.policy);
     return stay(intake, stepReply(intake, ctx));
@@ -160,7 +160,7 @@ async function recordAnswer(
   value: unknown,
   ctx: DialogueContext,
 ): Promise<TurnOutcome> {
-  intake.draft[question.id] = value;
+  setAnswer(intake.draft, question, value);
   intake.inferred = intake.inferred.filter((id) => id !== question.id);
   intake.history.push(`q:${question.id}`);
   delete intake.clarify;
@@ -256,10 +256,10 @@ function mentionsAffirmed(text: string, keywords: readonly string[], ctx: Dialog
 }
 
 export function skipTurn(intake: IntakeState, ctx: DialogueContext): TurnOutcome {
-  const question = intake.step.startsWith('q:') ? questionById(intake.step.slice(2)) : undefined;
+  const question = intake.step.startsWith('q:') ? questionById(intake.step.slice(2), ctx.policy) : undefined;
   if (question?.id === 'backupOwner') return skipBackupOwner(intake, ctx);
   if (question && question.skipValue !== undefined) {
-    intake.draft[question.id] = question.skipValue;
+    setAnswer(intake.draft, question, question.skipValue);
     intake.inferred = intake.inferred.filter((id) => id !== question.id);
     intake.history.push(`q:${question.id}`);
     advance(intake, ctx.policy);
@@ -287,10 +287,10 @@ export function changeTurn(intake: IntakeState, field: string, ctx: DialogueCont
   const draft = draftOf(intake);
   const context = askContext(intake, ctx.policy);
   const question = findQuestionByWords(field, draft, context);
-  const answered = question && (draft[question.id] !== undefined || intake.reachedSummary);
+  const answered = question && (isAnswered(draft, question) || intake.reachedSummary);
   if (!question || !answered) {
     const items = applicableQuestions(draft, context)
-      .filter((candidate) => draft[candidate.id] !== undefined)
+      .filter((candidate) => isAnswered(draft, candidate))
       .map((candidate) => candidate.label.toLowerCase());
     return unchanged({ mode: 'intake', intake }, ctx, {
       text: items.length > 0 ? `I can change: ${items.join(', ')}.` : "There's nothing to change yet.",

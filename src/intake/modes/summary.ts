@@ -6,7 +6,7 @@ import type { DialogueContext, TurnOutcome } from '../context.ts';
 import type { Draft } from '../../profile/draft.ts';
 import { draftToProfile } from '../../profile/draft.ts';
 import { advance, askContext, draftOf, effectiveDraft, goTo } from '../progress.ts';
-import { findQuestionByWords, nextUnanswered } from '../questions.ts';
+import { findQuestionByWords, nextUnanswered, withoutStaleAnswers } from '../questions.ts';
 import { submittedReply } from '../../apps/submitted-reply.ts';
 import { linkItem } from '../../discover/owner-answers.ts';
 import type { Store } from '../../store/store.ts';
@@ -65,7 +65,9 @@ async function submitTurn(intake: IntakeState, ctx: DialogueContext): Promise<Tu
       replies: [{ text: 'One more question first.', tone: 'info' }, stepReply(intake, ctx)],
     };
   }
-  const candidate = draftToProfileSafely(effectiveDraft(intake, ctx.policy), ctx.speaker);
+  // Answers to the policy's questions whose condition no longer holds (an earlier answer changed) are left out.
+  const effective = withoutStaleAnswers(effectiveDraft(intake, ctx.policy), askContext(intake, ctx.policy));
+  const candidate = draftToProfileSafely(effective, ctx.speaker);
   if (!candidate.ok) {
     advance(intake, ctx.policy);
     return unchanged({ mode: 'intake', intake }, ctx, {

@@ -48,8 +48,14 @@ const SCALES: Record<string, number> = {
   million: 1_000_000,
   m: 1_000_000,
   mil: 1_000_000,
+  // Indian English: "2 lakh" is 200,000, "1 crore" 10 million.
+  lakh: 100_000,
+  lakhs: 100_000,
+  crore: 10_000_000,
+  crores: 10_000_000,
 };
 const VAGUE: Record<string, number> = { couple: 2, few: 3, handful: 5, dozen: 12 };
+const HALVED = /^(dozen|hundred|thousand|k|million|m|mil)$/u;
 const PEOPLE =
   /^(people|persons?|users?|employees?|colleagues?|staff|ppl|folks?|members?|agents?|of|reps?|managers?|recruiters?|makers?|accountants?|engineers?|analysts?|teachers?|nurses?|drivers?|guys|peeps|heads?|fte|seats?|licen[cs]es?)$/u;
 
@@ -102,13 +108,17 @@ function mentions(list: string[]): Mention[] {
           total += current * scale;
           current = 0;
         }
+      } else if (word === 'half' && list[index + 1] === 'a' && HALVED.test(list[index + 2] ?? '')) {
+        // "half a million", "half a dozen": the half is taken with the scale that follows.
+        if (seen) break;
+        current = 0.5;
+        seen = true;
+        index += 1;
       } else if (word in VAGUE) {
         // "a dozen", "half a dozen", "two dozen", "a few", "a couple".
         const base = VAGUE[word]!;
-        if (word === 'dozen') {
-          if (list[index - 2] === 'half') current = 6;
-          else current = seen ? current * 12 : 12;
-        } else current = seen ? current : base;
+        if (word === 'dozen') current = seen ? current * 12 : 12;
+        else current = seen ? current : base;
         seen = true;
       } else if (seen && word === 'and' && /^(hundred|thousand)$/u.test(list[index - 1] ?? '')) {
         continue;
@@ -155,4 +165,36 @@ export function readCount(text: string): Reading<number> {
   const counted = found.filter((mention) => PEOPLE.test(list[mention.end] ?? ''));
   if (counted.length === 1) return value(counted[0]!.value);
   return confirm(Math.max(...values));
+}
+
+/** Words that give a number no size of its own: "a few hundred", "a couple of thousand". */
+const VAGUE_AMOUNT = /\b(few|couple|handful|several|dozens)\b/u;
+/** "7.500" and "1.200.000": a dot every three digits, as much of Europe writes thousands. */
+const DOTTED_THOUSANDS = /(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.]|\s*(?:k|m|mil|million|thousand)\b)/giu;
+const MAX_NUMBER = 1e12;
+
+/**
+ * Any amount, for the policy's own number questions: "~5k", "1,200", "twelve hundred", "about 300",
+ * "half a million", "ca. 7.500". Vague amounts ("a few hundred") are asked again; a range or two
+ * different numbers is confirmed with the larger one, as is a number written with dots for thousands.
+ */
+export function readNumber(text: string, what = 'number'): Reading<number> {
+  let unsure = false;
+  const undotted = text.replace(DOTTED_THOUSANDS, (match) => {
+    unsure = true;
+    return match.replaceAll('.', '');
+  });
+  const list = words(undotted);
+  const folded = list.join(' ');
+  if (/(^|\s)-\s*\d/u.test(fold(text).trim()) || /^minus\b/u.test(folded))
+    return miss(`The ${what} cannot be negative. Please give a number, for example 300 or "about 5k".`);
+  const found = mentions(list);
+  const again = `Please give one number, even a rough one: for example 300, "about 1,200" or "5k".`;
+  if (found.length === 0) return miss(again);
+  if (VAGUE_AMOUNT.test(folded)) return miss(`How many roughly? ${again}`);
+  const tooBig = found.find((mention) => mention.value > MAX_NUMBER);
+  if (tooBig) return miss(`That number is too large. ${again}`);
+  const values = [...new Set(found.map((mention) => mention.value))];
+  if (values.length > 1) return confirm(Math.max(...values));
+  return unsure ? confirm(values[0]!) : value(values[0]!);
 }

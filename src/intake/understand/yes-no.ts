@@ -1,4 +1,4 @@
-import type { PhraseMatch } from './phrases.ts';
+import type { Phrase, PhraseMatch } from './phrases.ts';
 import { findPhrases } from './phrases.ts';
 import type { Reading } from './reading.ts';
 import { affirmed, confirm, hedged, miss, value } from './reading.ts';
@@ -31,7 +31,7 @@ const INTERJECTIONS = new Set([
 export function readYesNo(
   text: string,
   vocabulary: Vocabulary,
-  options: { question?: YesNoQuestionId; riskRelevant?: boolean } = {},
+  options: { question?: YesNoQuestionId; riskRelevant?: boolean; cues?: Phrase<YesNoMeaning>[] } = {},
 ): Reading<boolean> {
   const tokens = tokenize(text);
   const riskRelevant = options.riskRelevant ?? false;
@@ -46,7 +46,7 @@ export function readYesNo(
   let lead = 0;
   while (lead < tokens.length && INTERJECTIONS.has(tokens[lead]!.word)) lead += 1;
   // What it says besides: the question's cues ("customers can log in"), a "no" cancelling a cue.
-  const cuePhrases = options.question ? (vocabulary.cues[options.question] ?? []) : [];
+  const cuePhrases = options.cues ?? (options.question ? (vocabulary.cues[options.question] ?? []) : []);
   const cues = findPhrases(tokens, cuePhrases);
   const standing = new Set(affirmed(tokens, cues, vocabulary));
   const cueSides = cues.map((cue) =>

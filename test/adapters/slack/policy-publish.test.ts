@@ -136,7 +136,10 @@ describe('publishing a policy on Slack', () => {
     expect(visibleText(ana)).toContain('APP-0001 "Invoice sync": medium → HIGH');
     expect(visibleText(ana)).toContain('APP-0003 "Vendor updates": medium → HIGH');
 
-    const audit = (await json('audit', 'export', '--format', 'json')) as Array<{ action: string; details: any }>;
+    const audit = (await json('audit', 'export', '--format', 'json')) as Array<{
+      action: string;
+      details: { policyVersion?: string; reference?: string; tier?: string };
+    }>;
     const assessed = audit.filter(
       (event) => event.action === 'app.assessed' && event.details.policyVersion === '2026.12.1',
     );
