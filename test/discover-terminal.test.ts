@@ -7,15 +7,13 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../src/runtime/services.ts';
-import { cliWorkspace, holdServices, runCli } from './support/cli.ts';
+import { APPS_CSV_HEADER, cliWorkspace, holdServices, runCli } from './support/cli.ts';
 import { ChatProcess, runSteward, stewardEnv } from './support/processes.ts';
 import { lowRiskAnswerTo } from './support/steward.ts';
 
 const INVENTORY = path.join(import.meta.dirname, 'fixtures', 'discover', 'power-apps-inventory.json');
 const appId = (n: number) => `c0ffee00-1d2e-4f5a-8b9c-0000000000${String(n).padStart(2, '0')}`;
 
-const HEADER =
-  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
 /** The six apps of the inventory that were registered, by console users with their addresses. */
 const REGISTERED = [
   'Desk booking,Books hot desks,power-apps,Facilities,team,40,internal,,false,low,false,console,ana,ana@example.com',
@@ -65,7 +63,7 @@ describe('discovery from a terminal', () => {
   beforeAll(async () => {
     ({ dir, env } = await cliWorkspace('steward-discover-'));
     await hold();
-    await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...REGISTERED].join('\n'));
+    await writeFile(path.join(dir, 'apps.csv'), [APPS_CSV_HEADER, ...REGISTERED].join('\n'));
     expect((await run('apps', 'import', 'apps.csv')).code).toBe(0);
     // The admin links each registered app to its Power Apps id (as the CoE inventory shows it).
     for (let n = 1; n <= 6; n++)

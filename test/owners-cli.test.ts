@@ -3,10 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeldCli } from './support/cli.ts';
+import { APPS_CSV_HEADER, HeldCli } from './support/cli.ts';
 
-const HEADER =
-  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
 const ROWS = [
   'Desk booking,Books hot desks,power-apps,Facilities,organization,400,internal,,false,medium,false,slack,UANA,ana@example.com',
   'Leads sync,Copies leads to HubSpot,zapier,Marketing,team,6,personal,HubSpot:write,false,low,false,slack,UBEN,',
@@ -18,7 +16,7 @@ describe('steward owners leave', () => {
   const run = cli.run;
 
   beforeAll(async () => {
-    await cli.open('steward-owners-', { apps: [HEADER, ...ROWS] });
+    await cli.open('steward-owners-', { apps: [APPS_CSV_HEADER, ...ROWS] });
   });
   afterAll(() => cli.close());
 

@@ -4,11 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { YAMLSeq } from 'yaml';
-import { HeldCli } from './support/cli.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { APPS_CSV_HEADER, HeldCli } from './support/cli.ts';
+import { writeTestPolicy, SAP_WRITE_RULE } from './support/policy.ts';
 
-const HEADER =
-  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
 const ROWS = [
   'Invoice sync,Posts approved invoices,power-automate,Finance,team,6,internal,SAP S/4HANA:write,false,low,false,slack,UANA,ana@example.com',
   'Stock report,Reads stock levels,power-apps,Logistics,team,8,internal,SAP:read,false,low,false,slack,UBEN,ben@example.com',
@@ -16,31 +14,13 @@ const ROWS = [
   'Payroll check,Checks payroll runs,excel,HR,team,4,internal,Workday:write,false,low,false,slack,UCLEO,cleo@example.com',
 ];
 
-const SAP_WRITE_RULE = {
-  id: 'SAP-WRITE',
-  title: 'Writes to SAP',
-  tier: 'high',
-  teams: ['architecture', 'compliance'],
-  source: 'Finance controls',
-  explanation: 'The app writes to SAP, which finance controls cover.',
-  when: {
-    field: 'systems',
-    some: {
-      all: [
-        { field: 'access', is: 'write' },
-        { field: 'name', mentionsAny: ['SAP'] },
-      ],
-    },
-  },
-};
-
 describe('steward policy diff', () => {
   const cli = new HeldCli();
   const run = cli.run;
   let draft: string;
 
   beforeAll(async () => {
-    await cli.open('steward-policy-diff-', { apps: [HEADER, ...ROWS] });
+    await cli.open('steward-policy-diff-', { apps: [APPS_CSV_HEADER, ...ROWS] });
     await mkdir(path.join(cli.dir, 'draft'));
     draft = await writeTestPolicy(path.join(cli.dir, 'draft'), (doc) => {
       doc.set('version', '2026.12.1');

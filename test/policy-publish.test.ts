@@ -5,13 +5,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { YAMLSeq } from 'yaml';
-import { HeldCli, holdServices } from './support/cli.ts';
+import { APPS_CSV_HEADER, HeldCli, holdServices } from './support/cli.ts';
 import { postgresTestUrl } from './support/databases.ts';
 import { sendSlaReminders } from '../src/review/sla.ts';
-import { writeTestPolicy } from './support/policy.ts';
+import { SAP_WRITE_RULE, writeTestPolicy } from './support/policy.ts';
 
-const HEADER =
-  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
 const ROWS = [
   'Card refunds,Refunds card payments,power-apps,Service,team,8,payment-card,,false,low,false,console,kim,kim@example.com',
   'Team rota,Plans shifts,excel,Logistics,team,8,internal,,false,low,false,console,lee,lee@example.com',
@@ -33,7 +31,7 @@ describe('steward policy publish (terminal only)', () => {
       ]),
     );
 
-  beforeAll(() => cli.open('steward-policy-publish-', { apps: [HEADER, ...ROWS] }));
+  beforeAll(() => cli.open('steward-policy-publish-', { apps: [APPS_CSV_HEADER, ...ROWS] }));
   afterAll(() => cli.close());
 
   it('says what is in force before anything was published', async () => {
@@ -149,7 +147,7 @@ describe('reviews asked for in a digest', () => {
   beforeAll(() =>
     cli.open('steward-policy-digest-sla-', {
       apps: [
-        HEADER,
+        APPS_CSV_HEADER,
         'Order push,Pushes web orders,zapier,Sales,team,3,internal,SAP:write,false,low,false,console,dan,dan@example.com',
         'Vendor updates,Keeps vendor bank details,power-apps,Procurement,team,5,internal,SAP ECC:write,false,low,false,console,ana,ana@example.com',
       ],
@@ -160,24 +158,7 @@ describe('reviews asked for in a digest', () => {
   it('remind each channel once with one message listing its late apps, and the leads as before', async () => {
     const draft = await draftIn(cli.dir, 'sap', (doc) => {
       doc.set('version', '2026.12.1');
-      (doc.get('rules') as YAMLSeq).add(
-        doc.createNode({
-          id: 'SAP-WRITE',
-          title: 'Writes to SAP',
-          tier: 'high',
-          teams: ['architecture', 'compliance'],
-          explanation: 'The app writes to SAP.',
-          when: {
-            field: 'systems',
-            some: {
-              all: [
-                { field: 'access', is: 'write' },
-                { field: 'name', mentionsAny: ['SAP'] },
-              ],
-            },
-          },
-        }),
-      );
+      (doc.get('rules') as YAMLSeq).add(doc.createNode(SAP_WRITE_RULE));
     });
     expect((await cli.run('policy', 'publish', draft)).code).toBe(0);
     const { store, policy } = cli.services;

@@ -91,3 +91,7 @@ export class HeldCli {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The header of an `apps import` CSV whose rows name each owner's platform, user id and address. */
+export const APPS_CSV_HEADER =
+  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';

@@ -36,3 +36,22 @@ export async function writeTestPolicy(
   await writeFile(file, testPolicyText(edit));
   return file;
 }
+
+/** The rule of the example: an app that writes to SAP is high, for architecture and compliance. */
+export const SAP_WRITE_RULE = {
+  id: 'SAP-WRITE',
+  title: 'Writes to SAP',
+  tier: 'high',
+  teams: ['architecture', 'compliance'],
+  source: 'Finance controls',
+  explanation: 'The app writes to SAP, which finance controls cover.',
+  when: {
+    field: 'systems',
+    some: {
+      all: [
+        { field: 'access', is: 'write' },
+        { field: 'name', mentionsAny: ['SAP'] },
+      ],
+    },
+  },
+};

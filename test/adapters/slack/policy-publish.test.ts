@@ -3,6 +3,7 @@
 // gives exactly those tiers, audits each, and sends one DM per affected owner and one message per
 // reviewer channel (whose buttons decide); `rollback` restores the tiers; a draft naming a channel
 // Slack does not have is refused with nothing sent.
+import { APPS_CSV_HEADER } from '../../support/cli.ts';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +12,10 @@ import type { YAMLSeq } from 'yaml';
 import { runSteward } from '../../support/processes.ts';
 import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
 import { startFakeSlack } from '../../support/fake-slack.ts';
-import { writeTestPolicy } from '../../support/policy.ts';
+import { writeTestPolicy, SAP_WRITE_RULE } from '../../support/policy.ts';
 import type { RunningSteward } from './harness.ts';
 import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
 
-const HEADER =
-  'name,description,platform,department,audience,userCount,dataCategories,systems,aiUsed,criticality,externalSharing,ownerPlatform,ownerUserId,ownerEmail';
 const ROWS = [
   'Invoice sync,Posts approved invoices,power-automate,Finance,team,6,internal,SAP S/4HANA:write,false,low,false,slack,UANA,ana@example.com',
   'Stock report,Reads stock levels,power-apps,Logistics,team,8,internal,SAP:read,false,low,false,slack,UBEN,ben@example.com',
@@ -24,24 +23,6 @@ const ROWS = [
   'Payroll check,Checks payroll runs,excel,HR,team,4,internal,Workday:write,false,low,false,slack,UCLEO,cleo@example.com',
   'Order push,Pushes web orders,zapier,Sales,team,3,internal,SAP:write,false,low,false,slack,UDAN,dan@example.com',
 ];
-
-const SAP_WRITE_RULE = {
-  id: 'SAP-WRITE',
-  title: 'Writes to SAP',
-  tier: 'high',
-  teams: ['architecture', 'compliance'],
-  source: 'Finance controls',
-  explanation: 'The app writes to SAP, which finance controls cover.',
-  when: {
-    field: 'systems',
-    some: {
-      all: [
-        { field: 'access', is: 'write' },
-        { field: 'name', mentionsAny: ['SAP'] },
-      ],
-    },
-  },
-};
 
 let fake: FakeSlack;
 let steward: RunningSteward;
@@ -54,7 +35,7 @@ beforeAll(async () => {
   steward = await startSteward(fake);
   slack = new SlackSide(steward, fake);
   dir = await mkdtemp(path.join(os.tmpdir(), 'steward-slack-publish-'));
-  await writeFile(path.join(dir, 'apps.csv'), [HEADER, ...ROWS].join('\n'));
+  await writeFile(path.join(dir, 'apps.csv'), [APPS_CSV_HEADER, ...ROWS].join('\n'));
   draft = await writeTestPolicy(dir, (doc) => {
     doc.set('version', '2026.12.1');
     (doc.get('rules') as YAMLSeq).add(doc.createNode(SAP_WRITE_RULE));
