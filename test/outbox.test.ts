@@ -382,7 +382,7 @@ describe.each(testLabels())('outbox worker on %s', (label) => {
       [
         'bad-kind',
         1,
-        "Outbox payload does not parse as kind \"notification\": kind: Invalid discriminator value. Expected 'escalation' | 'reminder' | 'notification' | 'update' | 'handoff-question' | 'handoff-answer'",
+        "Outbox payload does not parse as kind \"notification\": kind: Invalid discriminator value. Expected 'escalation' | 'reminder' | 'notification' | 'update' | 'handoff-question' | 'handoff-answer' | 'review-digest'",
       ],
       [
         'bad-row-kind',
