@@ -108,3 +108,49 @@ export class ChatProcess {
     return this.exited;
   }
 }
+
+/** `steward serve` in its own process group. */
+export interface ServingSteward {
+  url: string;
+  output(): string;
+  /** SIGTERM, then SIGKILL if it is still there 10 s later. */
+  stop(): Promise<void>;
+  /** Kills it at once, as a crash would. */
+  crash(): Promise<void>;
+}
+
+/** Starts `steward serve` with this environment and waits until it listens (45 s at most). */
+export async function serveSteward(env: NodeJS.ProcessEnv): Promise<ServingSteward> {
+  const server = spawn(process.execPath, [BIN, 'serve'], { cwd: projectRoot, env, detached: true });
+  let output = '';
+  server.stdout.on('data', (chunk) => (output += chunk));
+  server.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => server.on('close', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-server.pid!, name);
+    } catch {
+      // already gone
+    }
+  };
+  const stop = async () => {
+    signal('SIGTERM');
+    const killer = setTimeout(() => signal('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const crash = async () => {
+    signal('SIGKILL');
+    await exited;
+  };
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const port = /"port":(\d+)[^\n]*Steward listening/u.exec(output)?.[1];
+    if (port) return { url: `http://127.0.0.1:${port}`, output: () => output, stop, crash };
+    if (server.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`Steward did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

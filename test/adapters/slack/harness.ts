@@ -1,7 +1,6 @@
 // Runs the real server (`node bin/steward.js serve`, as `npm start` does) against a fake Slack Web API,
 // and plays Slack's side: requests signed exactly as Slack signs them, with payloads built from the
 // documented shapes kept in test/fixtures/slack.
-import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -10,7 +9,8 @@ import { parseDocument } from 'yaml';
 import { projectRoot } from '../../../src/paths.ts';
 import { pgliteTestDir } from '../../support/databases.ts';
 import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
-import { stewardEnv } from '../../support/processes.ts';
+import { serveSteward, stewardEnv } from '../../support/processes.ts';
+import type { ServingSteward } from '../../support/processes.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads are JSON built field by field */
 
@@ -77,49 +77,24 @@ export async function startSteward(
       LOG_LEVEL: 'info',
       ...extraEnv,
     });
-  const server = spawn(process.execPath, [path.join(projectRoot, 'bin', 'steward.js'), 'serve'], {
-    cwd: projectRoot,
-    env,
-    detached: true,
-  });
-  let output = '';
-  server.stdout.on('data', (chunk) => (output += chunk));
-  server.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => server.on('close', () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-server.pid!, name);
-    } catch {
-      // already gone
-    }
-  };
-  const stop = async () => {
-    signal('SIGTERM');
-    const killer = setTimeout(() => signal('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
+  let server: ServingSteward;
+  try {
+    server = await serveSteward(env);
+  } catch (error) {
     await cleanup();
-  };
-  const terminate = async () => {
-    signal('SIGTERM');
-    const killer = setTimeout(() => signal('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
-  const crash = async () => {
-    signal('SIGKILL');
-    await exited;
-  };
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const port = /"port":(\d+)[^\n]*Steward listening/u.exec(output)?.[1];
-    if (port) return { url: `http://127.0.0.1:${port}`, env, output: () => output, stop, crash, terminate };
-    if (server.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`Steward did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    throw error;
   }
+  return {
+    url: server.url,
+    env,
+    output: server.output,
+    stop: async () => {
+      await server.stop();
+      await cleanup();
+    },
+    crash: server.crash,
+    terminate: server.stop,
+  };
 }
 
 export interface SlackRequestOptions {
