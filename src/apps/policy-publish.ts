@@ -158,7 +158,15 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
           actor: request.publisher,
           reviewRequests: 'digest',
         });
-        line = ownerLine(entry, draft, draft.tiers[change.to].nextSteps);
+        // The tier's next steps speak of "the reviewers named below": name them.
+        const asked = [...new Set(result.escalatedTo.map((delivery) => delivery.team))]
+          .map((team) => (team === LEADS ? draft.leads.name : teamNames(draft, [team])))
+          .join(', ');
+        line = ownerLine(
+          entry,
+          draft,
+          `${draft.tiers[change.to].nextSteps}${result.escalatedTo.length > 0 ? ` Reviewers asked: ${asked}.` : ''}`,
+        );
         for (const delivery of result.escalatedTo) {
           const key = `${delivery.platform} ${delivery.destination}`;
           const channel = reviews.get(key) ?? {
@@ -214,7 +222,11 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
       },
       now,
     );
-    const by = request.publisher.displayName ?? `${request.publisher.platform}:${request.publisher.userId}`;
+    // A command-line user is named by their login; a chat user by name, else platform and id.
+    const { publisher } = request;
+    const by =
+      publisher.displayName ??
+      (publisher.platform === 'cli' ? publisher.userId : `${publisher.platform}:${publisher.userId}`);
     const why = request.restores === undefined ? `published by ${by}` : `rolled back to #${request.restores} by ${by}`;
     await tx.outbox.enqueue([
       ...[...owners.values()].map((owner) => ({
