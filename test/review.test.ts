@@ -248,6 +248,10 @@ describe.each(testLabels())('reviewer decisions on %s', (label) => {
     const rejected = await ask('compliance', 'reject', 'UCOMPLY1', 'Card numbers may not be kept in Excel');
     expect(rejected).toMatchObject({ kind: 'decided', settled: true, status: 'rejected' });
     expect((await database.db.prisma.app.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('rejected');
+    expect((await database.db.store.audit.all()).at(-1)).toMatchObject({
+      action: 'review.rejected',
+      actorId: 'UCOMPLY1',
+    });
     const late = await ask('security', 'approve', 'USECURITY1');
     expect(late.kind).toBe('already-decided');
     expect(late.text).toContain('was already rejected by slack:UCOMPLY1 (Compliance)');

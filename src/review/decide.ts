@@ -46,6 +46,13 @@ export type DecisionOutcome =
       text: string;
     };
 
+/** The audit trail's name for each decision. */
+const AUDIT_ACTION: Record<DecisionKind, string> = {
+  approve: 'review.approved',
+  reject: 'review.rejected',
+  changes: 'review.changes_requested',
+};
+
 const STATUS_AFTER: Record<DecisionKind, 'approved' | 'rejected' | 'changes_requested'> = {
   approve: 'approved',
   reject: 'rejected',
@@ -162,7 +169,7 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
     if (settled) await tx.apps.setStatus(app.id, status as AppStatus);
     await tx.audit.record({
       actor,
-      action: `review.${request.decision === 'changes' ? 'changes_requested' : `${request.decision}d`}`,
+      action: AUDIT_ACTION[request.decision],
       appId: app.id,
       details: {
         reference,
