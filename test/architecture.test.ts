@@ -18,6 +18,7 @@ const LAYERS = [
   ['src/handbook'],
   ['src/intake'],
   ['src/conversation'],
+  ['src/dashboard'],
   ['src/runtime'],
   ['src/server'],
   ['adapters/shared'],

@@ -418,6 +418,14 @@ export const PolicySchema = z
     lifecycle: LifecycleSchema,
     /** Apps the platforms' inventories list: nudging their owners, and the report's patience. */
     discovery: DiscoverySchema,
+    /**
+     * Who may open the governance dashboard besides every team's reviewers (matched by the ids the
+     * identity provider gives: Entra object id and groups, Slack user id): admins, by e-mail address.
+     */
+    dashboard: z
+      .object({ admins: z.array(z.string().trim().toLowerCase().email('expected an e-mail address')).default([]) })
+      .strict()
+      .default({ admins: [] }),
     /** The guardrails handbook: a folder of Markdown sections, relative to the policy file's folder. */
     handbook: z
       .object({ dir: z.string().trim().min(1).default('handbook') })

@@ -7,6 +7,8 @@ import { DEFAULT_MIGRATIONS_DIR } from '../db/migrate.ts';
 import type { Services } from '../runtime/services.ts';
 import { errorHandler, jsonBodyForBareErrors, methodNotAllowed, notFound } from './errors.ts';
 import { mountLeavers } from './leavers.ts';
+import { mountDashboard } from './dashboard.ts';
+import { dashboardSetting } from '../config.ts';
 
 // The HTTP server of `npm start`: liveness, readiness, metrics, and the adapters' endpoints.
 
@@ -97,6 +99,7 @@ export function createHttpApp(services: Services, mounts: HttpMount[] = []): Exp
   app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
 
   mountLeavers(app, services);
+  mountDashboard(app, services, dashboardSetting(services.config));
   for (const mount of mounts) mount.mount?.(app);
   // After every route, the adapters' included: errors anywhere are answered as JSON, never with a stack.
   app.use(notFound);

@@ -8,6 +8,8 @@ import { assessmentRepository } from './assessments.ts';
 import type { AuditLog } from './audit.ts';
 import { auditLog } from './audit.ts';
 import type { ConversationRepository } from './conversations.ts';
+import type { DashboardRepository } from './dashboard.ts';
+import { dashboardRepository } from './dashboard.ts';
 import { conversationRepository } from './conversations.ts';
 import type { DiscoveryRepository } from './discovery.ts';
 import { discoveryRepository } from './discovery.ts';
@@ -41,6 +43,8 @@ export interface Store {
   recertifications: RecertificationRepository;
   discovery: DiscoveryRepository;
   policies: PolicyRepository;
+  /** Read-only counts and pages for the governance dashboard. */
+  dashboard: DashboardRepository;
   audit: AuditLog;
   events: ProcessedEvents;
   adapterState: AdapterStateStore;
@@ -62,6 +66,7 @@ export function createStore(prisma: PrismaClient): Store {
     recertifications: recertificationRepository(db),
     discovery: discoveryRepository(db),
     policies: policyRepository(db),
+    dashboard: dashboardRepository(db),
     audit: auditLog(db),
     events: processedEvents(db),
     adapterState: adapterStateStore(db, (work) => (db === prisma ? inTransaction(work) : work(db))),

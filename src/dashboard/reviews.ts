@@ -1,0 +1,143 @@
+import { statusLabel } from '../apps/present.ts';
+import type { Policy } from '../policy/schema.ts';
+import { TIERS } from '../policy/schema.ts';
+import type { Store } from '../store/store.ts';
+import { slaMeter } from './charts.ts';
+import type { Html, PageContext } from './html.ts';
+import { count, date, empty, href, html, page, plural, tierBadge } from './html.ts';
+import type { QueuedReview } from './review-queue.ts';
+import { reviewQueue, teamName, teamsInOrder } from './review-queue.ts';
+
+// The review queues: per team, each review still waiting for that team, its age in business days
+// against its tier's SLA, when it falls due and whether the leads have been told (twice the SLA).
+
+const NO_TEAM = '(none)';
+/** Rows shown per list, oldest first; the rest are counted (thousands of rows help nobody). */
+const SHOWN = 50;
+
+function more(total: number): Html | string {
+  return total > SHOWN
+    ? html`<p class="muted">The ${SHOWN} oldest of ${count(total)} are shown; decide those first.</p>`
+    : '';
+}
+
+function state(review: QueuedReview): Html {
+  if (review.pastTwice) return html`<span class="sla sla-late-twice">past twice the SLA: leads told</span>`;
+  if (review.overdue) return html`<span class="sla sla-late">late</span>`;
+  if (review.dueAt === null) return html`<span class="sla">no SLA</span>`;
+  return html`<span class="sla sla-ok">on time</span>`;
+}
+
+function reviewRows(ctx: PageContext, policy: Policy, reviews: QueuedReview[], showTeams: boolean): Html {
+  return html`<table class="data queue">
+    <thead>
+      <tr>
+        <th scope="col">App</th>
+        <th scope="col">Tier</th>
+        <th scope="col">Status</th>
+        <th scope="col">Submitted</th>
+        <th scope="col" class="num">Age (business days)</th>
+        <th scope="col">Against the SLA</th>
+        <th scope="col">Due</th>
+        <th scope="col">State</th>
+        ${showTeams ? html`<th scope="col">Waiting for</th>` : ''}
+      </tr>
+    </thead>
+    <tbody>
+      ${reviews.map(
+        (review) =>
+          html`<tr class="${review.pastTwice ? 'row-late-twice' : review.overdue ? 'row-late' : ''}">
+            <td><a href="${href(ctx, `/apps/${review.reference}`)}">${review.reference}</a> ${review.name}</td>
+            <td>${tierBadge(review.tier)}</td>
+            <td>${statusLabel(review.status)}</td>
+            <td>${date(review.submittedAt)}</td>
+            <td class="num">
+              ${count(review.ageDays)}${review.slaBusinessDays !== null ? html` <span class="muted">/ ${review.slaBusinessDays}</span>` : ''}
+            </td>
+            <td>${review.slaBusinessDays !== null ? slaMeter(review.ageDays, review.slaBusinessDays) : '–'}</td>
+            <td>${date(review.dueAt)}</td>
+            <td>${state(review)}</td>
+            ${showTeams ? html`<td>${review.waitingFor.map((team) => teamName(policy, team)).join(', ') || 'no team named'}</td>` : ''}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+export async function reviewsPage(ctx: PageContext, store: Store, policy: Policy): Promise<string> {
+  const queue = await reviewQueue(store, policy, ctx.now);
+  const byTeam = new Map<string, QueuedReview[]>();
+  for (const review of queue)
+    for (const team of review.waitingFor.length > 0 ? review.waitingFor : [NO_TEAM])
+      byTeam.set(team, [...(byTeam.get(team) ?? []), review]);
+  const teams = teamsInOrder(
+    policy,
+    [...byTeam.keys()].filter((team) => team !== NO_TEAM),
+  );
+  if (byTeam.has(NO_TEAM)) teams.push(NO_TEAM);
+  const nameOf = (team: string) =>
+    team === NO_TEAM ? 'No team named (the leads should look)' : teamName(policy, team);
+  const late = queue.filter((review) => review.overdue);
+
+  const sla = TIERS.filter((tier) => policy.tiers[tier].escalate).map((tier) => {
+    const days = policy.tiers[tier].reviewSla?.businessDays;
+    return html`<li>${tierBadge(tier)} ${days ? plural(days, 'business day') : 'no SLA'}</li>`;
+  });
+  const summary = html`<table class="data">
+    <caption>
+      Waiting per team
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Team</th>
+        <th scope="col" class="num">Waiting</th>
+        <th scope="col" class="num">Late</th>
+        <th scope="col">Oldest submitted</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${teams.map((team) => {
+        const reviews = byTeam.get(team) ?? [];
+        const lateCount = reviews.filter((review) => review.overdue).length;
+        return html`<tr>
+          <th scope="row">${reviews.length > 0 ? html`<a href="#team-${team}">${nameOf(team)}</a>` : nameOf(team)}</th>
+          <td class="num">${count(reviews.length)}</td>
+          <td class="num">${lateCount > 0 ? html`<strong>${count(lateCount)}</strong>` : '0'}</td>
+          <td>${date(reviews[0]?.submittedAt)}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+
+  const sections = teams
+    .filter((team) => (byTeam.get(team) ?? []).length > 0)
+    .map((team) => {
+      const reviews = byTeam.get(team)!;
+      return html`<section id="team-${team}">
+        <h2>${nameOf(team)}: ${plural(reviews.length, 'review')} waiting</h2>
+        ${reviewRows(ctx, policy, reviews.slice(0, SHOWN), false)}${more(reviews.length)}
+      </section>`;
+    });
+
+  const body =
+    queue.length === 0
+      ? html`${empty('No review is waiting for a decision: every escalated app has been decided.')}
+          <p>Review SLAs by tier:</p>
+          <ul class="compact">
+            ${sla}
+          </ul>`
+      : html`<p>
+            ${plural(queue.length, 'review')} waiting for a decision, ${plural(late.length, 'review')} past the SLA.
+            SLAs count business days (Monday to Friday) from submission:
+          </p>
+          <ul class="compact inline-list">
+            ${sla}
+          </ul>
+          ${summary}
+          <section id="late">
+            <h2>Past the SLA</h2>
+            ${late.length === 0 ? empty('No review is past its SLA.') : html`${reviewRows(ctx, policy, late.slice(0, SHOWN), true)}${more(late.length)}`}
+          </section>
+          ${sections}`;
+  return page(ctx, { title: 'Reviews', section: 'reviews', body });
+}
