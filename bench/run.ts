@@ -8,6 +8,8 @@
 //      and migrated by a first start that is stopped; the measured server is a restart on it (the first
 //      start's peak RSS is reported apart)
 //   5. soak: Steward on PGlite under the same load for BENCH_SOAK_SECONDS, for memory growth
+//   6. the governance dashboard's pages with 10,000 apps, server time, on PGlite and PostgreSQL
+//      (bench/dashboard.ts, in a child process)
 //
 // Knobs (environment):
 //   BENCH_MAKERS=50          concurrent makers (conversations)
@@ -16,7 +18,7 @@
 //   BENCH_SOAK_SECONDS=600   length of the soak
 //   BENCH_DATABASE_URL       PostgreSQL server to use (default postgresql://postgres@127.0.0.1:5432/postgres);
 //                            a fresh database steward_bench_<random> is created on it and dropped after
-//   BENCH_ONLY=rules,guardrails,llm,understanding,cli,load,soak   run only these parts; the others are taken from the
+//   BENCH_ONLY=rules,guardrails,llm,understanding,cli,load,soak,dashboard   run only these parts; the others are taken from the
 //                            previous bench/results/summary.json (if any), so the table stays complete;
 //                            BENCH_ONLY=table runs nothing and prints the table of the last results
 //   BENCH_QUICK=1            a smoke run: 10 makers, 1 registration each, a 30 s soak, short micro-benches
@@ -41,7 +43,9 @@ const WARMUP = knob('BENCH_WARMUP', 1, 1);
 const SOAK_SECONDS = knob('BENCH_SOAK_SECONDS', 600, 30);
 const ADMIN_URL = env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const ONLY = new Set(
-  (env.BENCH_ONLY ?? 'rules,guardrails,llm,understanding,cli,load,soak').split(',').map((part) => part.trim()),
+  (env.BENCH_ONLY ?? 'rules,guardrails,llm,understanding,cli,load,soak,dashboard')
+    .split(',')
+    .map((part) => part.trim()),
 );
 
 const TARGETS = {
@@ -294,6 +298,21 @@ if (ONLY.has('cli')) {
   await child('cli.bench.ts', quick ? { BENCH_CLI_RUNS: '3' } : {});
   cli = readResult<CliResult>('cli.json');
   summary.cli = cli;
+}
+save();
+
+interface DashboardResult {
+  apps: number;
+  targetMs: number;
+  results: Array<{ database: string; pages: Record<string, { medianMs: number; p95Ms: number }> }>;
+}
+let dashboard = previous.dashboard as DashboardResult | undefined;
+if (dashboard) summary.dashboard = dashboard;
+if (ONLY.has('dashboard')) {
+  // Each dashboard page's server time with 10,000 apps (bench/dashboard.ts).
+  await child('dashboard.ts', {});
+  dashboard = readResult<DashboardResult>('dashboard.json');
+  summary.dashboard = dashboard;
 }
 save();
 
@@ -587,6 +606,23 @@ if (cli) {
     ratio: `+${fmt(seconds.appsList - seconds.pgliteOpen, ' s')}`,
     result: verdict(seconds.appsList <= seconds.pgliteOpen + TARGETS.appsListOverPGliteOpenSeconds),
   });
+}
+
+if (dashboard) {
+  const { targetMs, apps } = dashboard;
+  for (const run of dashboard.results)
+    for (const [page, result] of Object.entries(run.pages)) {
+      // Exports stream the whole inventory: reported, with no target.
+      const exported = page.startsWith('export');
+      rows.push({
+        metric: `dashboard ${page}, ${apps.toLocaleString('en-US')} apps, ${run.database} (median server time)`,
+        target: exported ? '' : `< ${targetMs} ms`,
+        measured: `${fmt(result.medianMs, ' ms')} (p95 ${fmt(result.p95Ms, ' ms')})`,
+        bare: '',
+        ratio: '',
+        result: exported ? '' : verdict(result.medianMs < targetMs),
+      });
+    }
 }
 
 const columns: Array<[keyof Row, string]> = [
