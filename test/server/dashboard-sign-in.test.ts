@@ -4,12 +4,15 @@
 // audience, expired or forged are refused; without OIDC settings there is no dashboard at all.
 import { APPS_CSV_HEADER } from '../support/cli.ts';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { createHttpApp, listen } from '../../src/server/http.ts';
+import { HeldCli } from '../support/cli.ts';
 import { runSteward, serveSteward, stewardEnv } from '../support/processes.ts';
 import type { ServingSteward } from '../support/processes.ts';
 import { freePort, startTestProvider } from '../support/oidc-provider.ts';
@@ -224,5 +227,36 @@ describe('without OIDC settings', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0', DASHBOARD_DEV_LOGIN: 'true' })).toThrow(/loopback/u);
     expect(loadConfig({ HOST: '127.0.0.1', DASHBOARD_DEV_LOGIN: 'true' }).DASHBOARD_DEV_LOGIN).toBe(true);
     expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://login.example.com' })).toThrow(/OIDC_CLIENT_ID: required/u);
+  });
+});
+
+describe('the development sign-in', () => {
+  it('signs in by e-mail on a loopback address, and access still follows the policy', async () => {
+    const cli = new HeldCli();
+    await cli.open('steward-dashboard-dev-', {
+      env: { HOST: '127.0.0.1', DASHBOARD_DEV_LOGIN: 'true' },
+    });
+    const server = await listen(createHttpApp(cli.services), 0, '127.0.0.1');
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin`;
+      const form = await fetch(`${base}/login`);
+      expect(await form.text()).toContain('Development sign-in');
+      const signIn = (email: string) =>
+        fetch(`${base}/dev-login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ email, returnTo: '/admin/reviews' }).toString(),
+        });
+      const signedIn = await signIn('someone@example.com');
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('location')).toBe('/admin/reviews');
+      const session = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+      // Signed in, but the shipped policy names no admins: not allowed.
+      expect((await fetch(`${base}/`, { headers: { cookie: session } })).status).toBe(403);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await cli.close();
+    }
   });
 });
