@@ -74,10 +74,24 @@ export class OidcSignIn {
     // Plain http only for a provider on this machine (a development or test provider).
     const insecure = issuer.protocol === 'http:' && isLoopback(issuer.hostname);
     this.configuration ??= client
-      .discovery(issuer, clientId, clientSecret, undefined, {
+      .discovery(issuer, clientId, clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : {})
+      .then((discovered) => {
+        // The client authenticates as the provider prefers: HTTP Basic (OAuth's default, and what
+        // Okta and oidc-provider register clients with) unless it offers only the form post.
+        const metadata = discovered.serverMetadata();
+        const methods = metadata.token_endpoint_auth_methods_supported;
+        const basic = !methods || methods.includes('client_secret_basic');
+        const config = new client.Configuration(
+          metadata,
+          clientId,
+          clientSecret,
+          basic ? client.ClientSecretBasic(clientSecret) : client.ClientSecretPost(clientSecret),
+        );
+        if (insecure) client.allowInsecureRequests(config);
         // The ID token's signature is checked against the provider's keys even though it comes straight
         // from the token endpoint (where the spec lets TLS stand in): a forged token is refused.
-        execute: [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])],
+        client.enableNonRepudiationChecks(config);
+        return config;
       })
       .catch((error: unknown) => {
         this.configuration = undefined;

@@ -53,7 +53,6 @@ export async function startTestProvider(options: {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [options.redirectUri],
-        token_endpoint_auth_method: 'client_secret_post',
       },
     ],
     jwks: { keys: [jwk] },
