@@ -6,11 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackCall } from '../../support/fake-slack.ts';
 import { runSteward } from '../../support/processes.ts';
-import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
-import { startFakeSlack } from '../../support/fake-slack.ts';
-import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { dmOf, startSteward, useSlackTestbed, visibleText } from './harness.ts';
 
 const INVENTORY = path.join(import.meta.dirname, '..', '..', 'fixtures', 'discover', 'power-apps-inventory.json');
 const USERS = {
@@ -32,15 +30,10 @@ const REGISTRATION: Array<[string, string]> = [
   ['yes', 'Registered APP-'],
 ];
 
-let fake: FakeSlack;
-let steward: RunningSteward;
-let slack: SlackSide;
+const bed = useSlackTestbed({ fake: { users: USERS } });
 let dir: string;
 
 beforeAll(async () => {
-  fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, users: USERS });
-  steward = await startSteward(fake);
-  slack = new SlackSide(steward, fake);
   dir = await mkdtemp(path.join(os.tmpdir(), 'steward-slack-discover-'));
   // Kim's, Lee's and Max's apps of the inventory, and a second one of Kim's.
   const apps = (JSON.parse(await readFile(INVENTORY, 'utf8')) as Array<Record<string, unknown>>).slice(6, 9);
@@ -48,14 +41,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'export.json'), JSON.stringify(apps, null, 4));
 });
 
-afterAll(async () => {
-  if (process.env.SHOW_SERVER_OUTPUT) console.log(steward?.output());
-  await steward?.stop();
-  await fake?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const steward_ = (...args: string[]) => runSteward(args, steward.env);
+const steward_ = (...args: string[]) => bed.cli(...args);
 const report = async () => JSON.parse((await steward_('discover', 'report', '--json')).stdout);
 const inDm = (user: string, contains: string) => (call: SlackCall) =>
   ['chat.postMessage', 'chat.update'].includes(call.method) &&
@@ -66,14 +54,14 @@ describe('discovery on Slack', () => {
   it('DMs each owner one message listing all their unregistered apps, found by e-mail address', async () => {
     const imported = await steward_('discover', 'import', path.join(dir, 'export.json'), '--source', 'power-apps');
     expect(imported.stdout).toContain('power-apps: 4 new');
-    const before = fake.calls.length;
+    const before = bed.fake.calls.length;
     const nudged = await steward_('discover', 'nudge');
     expect(nudged.stdout).toContain('Sent 3 message(s) to 3 owner(s) about 4 unregistered app(s).');
-    const kim = await fake.waitFor(inDm('UKIM', 'lists 2 apps of yours'), { after: before, what: "Kim's nudge" });
+    const kim = await bed.fake.waitFor(inDm('UKIM', 'lists 2 apps of yours'), { after: before, what: "Kim's nudge" });
     expect(visibleText(kim)).toContain('1. Expense Tracker (Power Apps, environment Default-');
     expect(visibleText(kim)).toContain('2. Travel requests (Power Apps');
-    await fake.waitFor(inDm('ULEE', 'lists an app of yours'), { after: before, what: "Lee's nudge" });
-    expect(fake.calls.slice(before).filter(inDm('UKIM', 'not registered with Steward yet'))).toHaveLength(1);
+    await bed.fake.waitFor(inDm('ULEE', 'lists an app of yours'), { after: before, what: "Lee's nudge" });
+    expect(bed.fake.calls.slice(before).filter(inDm('UKIM', 'not registered with Steward yet'))).toHaveLength(1);
   });
 
   it('lists the owner no Slack user has an address for as unreachable', async () => {
@@ -90,15 +78,17 @@ describe('discovery on Slack', () => {
         items: [expect.objectContaining({ name: 'Visitor badges' })],
       },
     ]);
-    const lookups = fake.calls.filter((call) => call.method === 'users.lookupByEmail').map((call) => call.args.email);
+    const lookups = bed.fake.calls
+      .filter((call) => call.method === 'users.lookupByEmail')
+      .map((call) => call.args.email);
     expect(lookups.sort()).toEqual(['kim@example.com', 'lee@example.com', 'max@example.com']);
   });
 
   it('registers an app with one click and the answers the export could not give', async () => {
-    const nudge = fake.calls.find(inDm('UKIM', 'lists 2 apps of yours'))!;
-    let before = fake.calls.length;
-    expect((await slack.click(nudge, 'Register: Expense Tracker', 'UKIM')).status).toBe(200);
-    await fake.waitFor(
+    const nudge = bed.fake.calls.find(inDm('UKIM', 'lists 2 apps of yours'))!;
+    let before = bed.fake.calls.length;
+    expect((await bed.slack.click(nudge, 'Register: Expense Tracker', 'UKIM')).status).toBe(200);
+    await bed.fake.waitFor(
       inDm(
         'UKIM',
         'Let\'s register "Expense Tracker". From the platform inventory I have its name and that it is on Power Apps.',
@@ -108,13 +98,17 @@ describe('discovery on Slack', () => {
         what: 'the registration started',
       },
     );
-    await fake.waitFor(inDm('UKIM', 'what does it do'), { after: before, what: 'the first question' });
+    await bed.fake.waitFor(inDm('UKIM', 'what does it do'), { after: before, what: 'the first question' });
     for (const [answer, next] of REGISTRATION) {
-      before = fake.calls.length;
-      await slack.dm('UKIM', answer);
-      await fake.waitFor(inDm('UKIM', next), { after: before, timeoutMs: 30_000, what: `"${next}" after "${answer}"` });
+      before = bed.fake.calls.length;
+      await bed.slack.dm('UKIM', answer);
+      await bed.fake.waitFor(inDm('UKIM', next), {
+        after: before,
+        timeoutMs: 30_000,
+        what: `"${next}" after "${answer}"`,
+      });
     }
-    const asked = fake.calls
+    const asked = bed.fake.calls
       .filter((call) => call.response?.channel === dmOf('UKIM'))
       .map(visibleText)
       .join('\n');
@@ -123,9 +117,9 @@ describe('discovery on Slack', () => {
   });
 
   it('takes "not mine" in the owner\'s own words', async () => {
-    const before = fake.calls.length;
-    await slack.dm('ULEE', 'nope, not mine - the finance ops team built that one');
-    await fake.waitFor(inDm('ULEE', 'Thanks, noted: "Invoice approvals" is not yours.'), {
+    const before = bed.fake.calls.length;
+    await bed.slack.dm('ULEE', 'nope, not mine - the finance ops team built that one');
+    await bed.fake.waitFor(inDm('ULEE', 'Thanks, noted: "Invoice approvals" is not yours.'), {
       after: before,
       what: 'the answer noted',
     });
@@ -144,17 +138,17 @@ describe('discovery on Slack', () => {
 describe('discovery on Slack, nudged by the server itself', () => {
   it('sends the nudge on its own schedule when the policy enables it', async () => {
     const scheduled = await startSteward(
-      fake,
+      bed.fake,
       { LIFECYCLE_CHECK_MS: '300' },
       { policyChanges: [[['discovery', 'nudge', 'enabled'], true]] },
     );
     try {
-      const before = fake.calls.length;
+      const before = bed.fake.calls.length;
       const apps = (JSON.parse(await readFile(INVENTORY, 'utf8')) as Array<Record<string, unknown>>).slice(7, 8);
       await writeFile(path.join(dir, 'lee.json'), JSON.stringify(apps, null, 4));
       await runSteward(['discover', 'import', path.join(dir, 'lee.json'), '--source', 'power-apps'], scheduled.env);
       // Nobody runs `discover nudge`: the server's next check sends it.
-      const nudge = await fake.waitFor(inDm('ULEE', 'lists an app of yours'), {
+      const nudge = await bed.fake.waitFor(inDm('ULEE', 'lists an app of yours'), {
         after: before,
         timeoutMs: 15_000,
         what: 'the scheduled nudge',

@@ -9,7 +9,9 @@ import { parseDocument } from 'yaml';
 import { projectRoot } from '../../../src/paths.ts';
 import { pgliteTestDir } from '../../support/databases.ts';
 import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
-import { serveSteward, stewardEnv } from '../../support/processes.ts';
+import { startFakeSlack } from '../../support/fake-slack.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { runSteward, serveSteward, stewardEnv } from '../../support/processes.ts';
 import type { ServingSteward } from '../../support/processes.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads are JSON built field by field */
@@ -370,4 +372,35 @@ export async function channelHistory(fake: FakeSlack, channel: string): Promise<
     body: new URLSearchParams({ channel, limit: '5000', include_all_metadata: 'true' }).toString(),
   });
   return ((await response.json()) as { messages: any[] }).messages;
+}
+
+/** A fake Slack workspace, Steward serving it, and Slack's side of the conversation, for one test file. */
+export interface SlackTestbed {
+  fake: FakeSlack;
+  steward: RunningSteward;
+  slack: SlackSide;
+  /** `steward <args>` as an admin runs it beside the server (it runs inside the server, on its database). */
+  cli(...args: string[]): ReturnType<typeof runSteward>;
+}
+
+/**
+ * Starts the testbed before the file's tests (the reviewers' channels, plus `options.fake`) and stops it
+ * after them. SHOW_SERVER_OUTPUT=1 prints the server's log at the end.
+ */
+export function useSlackTestbed(
+  options: { fake?: Parameters<typeof startFakeSlack>[0]; env?: Record<string, string>; start?: StartOptions } = {},
+): SlackTestbed {
+  const bed = {} as SlackTestbed;
+  beforeAll(async () => {
+    bed.fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS, ...options.fake });
+    bed.steward = await startSteward(bed.fake, options.env, options.start);
+    bed.slack = new SlackSide(bed.steward, bed.fake);
+    bed.cli = (...args) => runSteward(args, bed.steward.env);
+  }, 60_000);
+  afterAll(async () => {
+    if (process.env.SHOW_SERVER_OUTPUT) console.log(bed.steward?.output());
+    await bed.steward?.stop();
+    await bed.fake?.close();
+  });
+  return bed;
 }

@@ -9,12 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { YAMLSeq } from 'yaml';
-import { runSteward } from '../../support/processes.ts';
-import type { FakeSlack, SlackCall } from '../../support/fake-slack.ts';
-import { startFakeSlack } from '../../support/fake-slack.ts';
+import type { SlackCall } from '../../support/fake-slack.ts';
 import { writeTestPolicy, SAP_WRITE_RULE } from '../../support/policy.ts';
-import type { RunningSteward } from './harness.ts';
-import { BOT_TOKEN, GOV_CHANNELS, SlackSide, dmOf, startSteward, visibleText } from './harness.ts';
+import { dmOf, useSlackTestbed, visibleText } from './harness.ts';
 
 const ROWS = [
   'Invoice sync,Posts approved invoices,power-automate,Finance,team,6,internal,SAP S/4HANA:write,false,low,false,slack,UANA,ana@example.com',
@@ -24,32 +21,22 @@ const ROWS = [
   'Order push,Pushes web orders,zapier,Sales,team,3,internal,SAP:write,false,low,false,slack,UDAN,dan@example.com',
 ];
 
-let fake: FakeSlack;
-let steward: RunningSteward;
-let slack: SlackSide;
+const bed = useSlackTestbed();
+const steward_ = (...args: string[]) => bed.cli(...args);
 let dir: string;
 let draft: string;
 
 beforeAll(async () => {
-  fake = await startFakeSlack({ botToken: BOT_TOKEN, channels: GOV_CHANNELS });
-  steward = await startSteward(fake);
-  slack = new SlackSide(steward, fake);
   dir = await mkdtemp(path.join(os.tmpdir(), 'steward-slack-publish-'));
   await writeFile(path.join(dir, 'apps.csv'), [APPS_CSV_HEADER, ...ROWS].join('\n'));
   draft = await writeTestPolicy(dir, (doc) => {
     doc.set('version', '2026.12.1');
     (doc.get('rules') as YAMLSeq).add(doc.createNode(SAP_WRITE_RULE));
   });
-}, 60_000);
-
-afterAll(async () => {
-  if (process.env.SHOW_SERVER_OUTPUT) console.log(steward?.output());
-  await steward?.stop();
-  await fake?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
-const steward_ = (...args: string[]) => runSteward(args, steward.env);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
 const json = async (...args: string[]) => {
   const result = await steward_(...args);
   expect(result.stderr).toBe('');
@@ -62,7 +49,7 @@ const tiers = async () =>
     ),
   );
 const posts = (from: number) =>
-  fake.calls.slice(from).filter((call) => call.method === 'chat.postMessage' && call.response?.ok);
+  bed.fake.calls.slice(from).filter((call) => call.method === 'chat.postMessage' && call.response?.ok);
 const settled = async (from: number, count: number) => {
   const deadline = Date.now() + 15_000;
   while (posts(from).length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -98,7 +85,7 @@ describe('publishing a policy on Slack', () => {
   });
 
   it('publishes: exactly those tiers, an audit entry each, one message per owner and per channel', async () => {
-    const from = fake.calls.length;
+    const from = bed.fake.calls.length;
     const published = await json('policy', 'publish', draft, '--json');
     expect(published).toMatchObject({ number: 2, version: '2026.12.1', from: '2026.11.1', raised: 3, lowered: 0 });
     expect(published.changes).toEqual(changes);
@@ -134,8 +121,8 @@ describe('publishing a policy on Slack', () => {
     // The channel's one message holds every app's buttons, and they decide.
     const architecture = sent.find((call) => call.response?.channel === 'C0ARCH')!;
     expect(visibleText(architecture)).toContain('3 apps to review');
-    expect((await slack.click(architecture, 'Approve APP-0005', 'UARCH1', 'gov-architecture')).status).toBe(200);
-    await fake.waitFor(
+    expect((await bed.slack.click(architecture, 'Approve APP-0005', 'UARCH1', 'gov-architecture')).status).toBe(200);
+    await bed.fake.waitFor(
       (call) =>
         call.method === 'chat.postMessage' &&
         call.response?.channel === dmOf('UDAN') &&
@@ -143,7 +130,7 @@ describe('publishing a policy on Slack', () => {
       { after: from, what: "Dan's note of the architecture approval" },
     );
     // The digest is edited in place: APP-0005's line says who approved it and its buttons are gone.
-    const edited = await fake.waitFor(
+    const edited = await bed.fake.waitFor(
       (call) =>
         call.method === 'chat.update' && call.args.channel === 'C0ARCH' && visibleText(call).includes('approved by'),
       { after: from, what: 'the edited digest' },
@@ -170,7 +157,7 @@ describe('publishing a policy on Slack', () => {
   });
 
   it('rolls back to the previous policy in one command, restoring the tiers', async () => {
-    const from = fake.calls.length;
+    const from = bed.fake.calls.length;
     const rolled = await json('policy', 'rollback', '--json');
     expect(rolled).toMatchObject({ number: 3, version: '2026.11.1', restores: 1, lowered: 3 });
     const restored = await tiers();
@@ -189,7 +176,7 @@ describe('publishing a policy on Slack', () => {
       (doc.get('rules') as YAMLSeq).add(doc.createNode(SAP_WRITE_RULE));
       doc.setIn(['teams', 'compliance', 'destinations', 'slack'], doc.createNode(['#gov-complaince']));
     });
-    const from = fake.calls.length;
+    const from = bed.fake.calls.length;
     const before = await tiers();
     const refused = await steward_('policy', 'publish', broken);
     expect(refused.code).toBe(1);
