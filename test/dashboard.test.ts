@@ -68,6 +68,12 @@ describe('governance dashboard', () => {
     if (isPage) pages[path] = text;
     return { status: response.status, text, headers: response.headers };
   };
+  /** A page refused with `status` and saying `message`. */
+  const expectRefused = async (path: string, status: number, message: string) => {
+    const response = await get(path);
+    expect(response.status, path).toBe(status);
+    expect(response.text, path).toContain(message);
+  };
   const json = async <T>(...argv: string[]): Promise<T> => JSON.parse((await cli.run(...argv)).out) as T;
   /** References in the inventory table, in their order. */
   const tableRefs = (page: string) =>
@@ -282,12 +288,8 @@ describe('governance dashboard', () => {
 
     const lower = await get(`/apps/${reference.toLowerCase()}`);
     expect(lower.status).toBe(200);
-    const unknown = await get('/apps/APP-9999');
-    expect(unknown.status).toBe(404);
-    expect(unknown.text).toContain('There is no app APP-9999 in the inventory.');
-    const nonsense = await get('/apps/%3Cb%3E');
-    expect(nonsense.status).toBe(404);
-    expect(nonsense.text).toContain('&quot;&lt;b&gt;&quot; is not an app reference');
+    await expectRefused('/apps/APP-9999', 404, 'There is no app APP-9999 in the inventory.');
+    await expectRefused('/apps/%3Cb%3E', 404, '&quot;&lt;b&gt;&quot; is not an app reference');
   });
 
   it('the review queues show each review per team, its age against the SLA, and the late ones as the SLA check sees them', async () => {
@@ -350,12 +352,12 @@ describe('governance dashboard', () => {
   });
 
   it('an unknown tier or sort is a clear 400 page; the stylesheet is served', async () => {
-    const tier = await get('/inventory?tier=urgent');
-    expect(tier.status).toBe(400);
-    expect(tier.text).toContain('Tier &quot;urgent&quot; is unknown: choose low, medium, high, critical.');
-    const sort = await get('/inventory.csv?sort=colour');
-    expect(sort.status).toBe(400);
-    expect(sort.text).toContain('Sort &quot;colour&quot; is unknown');
+    await expectRefused(
+      '/inventory?tier=urgent',
+      400,
+      'Tier &quot;urgent&quot; is unknown: choose low, medium, high, critical.',
+    );
+    await expectRefused('/inventory.csv?sort=colour', 400, 'Sort &quot;colour&quot; is unknown');
     expect((await get('/inventory?page=0')).status).toBe(400);
     const css = await get('/static/dashboard.css');
     expect(css.status).toBe(200);

@@ -10,8 +10,8 @@ import type { AppRecord } from '../store/dashboard.ts';
 import type { Store } from '../store/store.ts';
 import type { AppRow, AuditRow } from '../store/types.ts';
 import type { Html, PageContext } from './html.ts';
-import { count, date, dateTime, empty, href, html, page, tierBadge } from './html.ts';
-import { teamName } from './review-queue.ts';
+import { count, dataTable, date, dateTime, empty, href, html, page, tierBadge } from './html.ts';
+import { teamName, teamNames } from './review-queue.ts';
 
 // One app: who owns it and who backs them up, its profile version by version side by side (changed
 // values marked), every assessment with its reasons and the rules' sources, each team's decision, the
@@ -81,43 +81,28 @@ function versionsTable(record: AppRecord, policy: Policy): Html {
   const labels: string[] = [];
   for (const column of [...columns].reverse())
     for (const label of column.values.keys()) if (!labels.includes(label)) labels.push(label);
-  const header = columns.map(
-    (column) =>
-      html`<th scope="col">
-        Version ${column.version.version}<br /><span class="muted"
-          >${date(column.version.createdAt)} by ${column.version.createdBy}</span
-        >
-      </th>`,
-  );
-  const rows = labels.map(
-    (label) =>
-      html`<tr>
-        <th scope="row">${label}</th>
-        ${columns.map((column, index) => {
-          if (!column.readable) return html`<td class="muted">profile could not be read</td>`;
-          const value = column.values.get(label) ?? '–';
-          const previous = index > 0 ? (columns[index - 1]!.values.get(label) ?? '–') : value;
-          return value !== previous
-            ? html`<td class="changed"><span class="sr-only">changed: </span>${value}</td>`
-            : html`<td>${value}</td>`;
-        })}
-      </tr>`,
-  );
+  const header = columns.map((column) => ({
+    label: html`Version ${column.version.version}<br /><span class="muted"
+        >${date(column.version.createdAt)} by ${column.version.createdBy}</span
+      >`,
+  }));
+  const rows = labels.map((label) => [
+    label,
+    ...columns.map((column, index) => {
+      if (!column.readable) return { content: 'profile could not be read', class: 'muted' };
+      const value = column.values.get(label) ?? '–';
+      const previous = index > 0 ? (columns[index - 1]!.values.get(label) ?? '–') : value;
+      return value !== previous
+        ? { content: html`<span class="sr-only">changed: </span>${value}`, class: 'changed' }
+        : value;
+    }),
+  ]);
   return html`<div class="scroll">
-    <table class="data versions">
-      <caption>
-        The profile of each version; values that changed from the version before are marked.
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          ${header}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${dataTable(['Field', ...header], rows, {
+      class: 'data versions',
+      caption: 'The profile of each version; values that changed from the version before are marked.',
+      rowHeader: true,
+    })}
   </div>`;
 }
 
@@ -130,31 +115,18 @@ function assessmentsSection(record: AppRecord, policy: Policy): Html {
       ? empty('The reasons of this assessment could not be read.')
       : reasons.data.length === 0
         ? empty('No policy rule applied.')
-        : html`<table class="data reasons">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Why</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${reasons.data.map(
-                (reason) =>
-                  html`<tr>
-                    <td>
-                      <strong>${reason.rule}</strong
-                      >${titles.get(reason.rule) ? html`<br /><span class="muted">${titles.get(reason.rule)!.title}</span>` : ''}
-                    </td>
-                    <td>${reason.tier ? tierBadge(reason.tier) : '–'}</td>
-                    <td>${reason.explanation ?? ''}</td>
-                    <td>${reason.source || titles.get(reason.rule)?.source || '–'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`;
-    const teams = assessment.teams.map((team) => teamName(policy, team)).join(', ');
+        : dataTable(
+            ['Rule', 'Tier', 'Why', 'Source'],
+            reasons.data.map((reason) => [
+              html`<strong>${reason.rule}</strong
+                >${titles.get(reason.rule) ? html`<br /><span class="muted">${titles.get(reason.rule)!.title}</span>` : ''}`,
+              reason.tier ? tierBadge(reason.tier) : '–',
+              reason.explanation ?? '',
+              reason.source || titles.get(reason.rule)?.source || '–',
+            ]),
+            { class: 'data reasons' },
+          );
+    const teams = teamNames(policy, assessment.teams);
     return html`<article class="assessment" id="assessment-${assessment.id}">
       <h3>${dateTime(assessment.createdAt)}: version ${assessment.appVersion}, ${tierBadge(assessment.tier)}</h3>
       <p>
@@ -168,61 +140,34 @@ function assessmentsSection(record: AppRecord, policy: Policy): Html {
 
 function decisionsSection(record: AppRecord, policy: Policy, waitingFor: string[] | undefined): Html {
   const waiting =
-    waitingFor && waitingFor.length > 0
-      ? html`<p>Waiting for: ${waitingFor.map((team) => teamName(policy, team)).join(', ')}.</p>`
-      : '';
+    waitingFor && waitingFor.length > 0 ? html`<p>Waiting for: ${teamNames(policy, waitingFor)}.</p>` : '';
   if (record.decisions.length === 0) return html`${waiting}${empty('No reviewer has decided on this app yet.')}`;
   return html`${waiting}
-    <table class="data">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Version</th>
-          <th scope="col">Team</th>
-          <th scope="col">Decision</th>
-          <th scope="col">Reviewer</th>
-          <th scope="col">Reason</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${record.decisions.map(
-          (decision) =>
-            html`<tr>
-              <td>${dateTime(decision.createdAt)}</td>
-              <td>${decision.appVersion}</td>
-              <td>${decision.team ? teamName(policy, decision.team) : '–'}</td>
-              <td class="decision-${decision.decision}">${DECISIONS[decision.decision] ?? decision.decision}</td>
-              <td>${decision.reviewerName ?? `${decision.reviewerPlatform}:${decision.reviewerId}`}</td>
-              <td>${decision.reason ?? ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+  ${dataTable(
+    ['When', 'Version', 'Team', 'Decision', 'Reviewer', 'Reason'],
+    record.decisions.map((decision) => [
+      dateTime(decision.createdAt),
+      decision.appVersion,
+      decision.team ? teamName(policy, decision.team) : '–',
+      { content: DECISIONS[decision.decision] ?? decision.decision, class: `decision-${decision.decision}` },
+      decision.reviewerName ?? `${decision.reviewerPlatform}:${decision.reviewerId}`,
+      decision.reason ?? '',
+    ]),
+  )}`;
 }
 
 function auditTable(rows: AuditRow[], emptyText: string): Html {
   if (rows.length === 0) return empty(emptyText);
-  return html`<table class="data audit">
-    <thead>
-      <tr>
-        <th scope="col">When</th>
-        <th scope="col">Who</th>
-        <th scope="col">What</th>
-        <th scope="col">Details</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows.map(
-        (row) =>
-          html`<tr>
-            <td>${dateTime(row.at)}</td>
-            <td>${row.actorName ?? `${row.actorPlatform}:${row.actorId}`}</td>
-            <td><code>${row.action}</code></td>
-            <td>${detailsOf(row.details)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return dataTable(
+    ['When', 'Who', 'What', 'Details'],
+    rows.map((row) => [
+      dateTime(row.at),
+      row.actorName ?? `${row.actorPlatform}:${row.actorId}`,
+      html`<code>${row.action}</code>`,
+      detailsOf(row.details),
+    ]),
+    { class: 'data audit' },
+  );
 }
 
 export async function appPage(ctx: PageContext, store: Store, policy: Policy, app: AppRow): Promise<string> {
@@ -304,27 +249,15 @@ export async function appPage(ctx: PageContext, store: Store, policy: Policy, ap
       ${
         record.recertifications.length > 0
           ? html`<h3>Recertification cycles</h3>
-              <table class="data">
-                <thead>
-                  <tr>
-                    <th scope="col">Due</th>
-                    <th scope="col">Asked</th>
-                    <th scope="col">Answered</th>
-                    <th scope="col">Answer</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${record.recertifications.map(
-                    (cycle) =>
-                      html`<tr>
-                        <td>${date(cycle.dueAt)}</td>
-                        <td>${date(cycle.askedAt)}</td>
-                        <td>${date(cycle.answeredAt)}</td>
-                        <td>${cycle.answer ?? 'no answer yet'}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
+              ${dataTable(
+                ['Due', 'Asked', 'Answered', 'Answer'],
+                record.recertifications.map((cycle) => [
+                  date(cycle.dueAt),
+                  date(cycle.askedAt),
+                  date(cycle.answeredAt),
+                  cycle.answer ?? 'no answer yet',
+                ]),
+              )}`
           : ''
       }
     </section>

@@ -1,5 +1,5 @@
 import type { Html } from './html.ts';
-import { count, date, empty, html } from './html.ts';
+import { count, dataTable, date, empty, html, num } from './html.ts';
 
 // Charts as inline SVG: no library, nothing fetched, no script. Colours come from classes in the
 // stylesheet; sizes are SVG attributes (the CSP forbids style attributes, not presentation attributes).
@@ -24,24 +24,24 @@ export function barList(bars: Bar[], options: { caption: string; emptyText: stri
     const width = max === 0 ? 0 : Math.max(bar.value > 0 ? 2 : 0, Math.round((bar.value / max) * BAR_WIDTH));
     const label = bar.link ? html`<a href="${bar.link}">${bar.label}</a>` : bar.label;
     const value = bar.link ? html`<a href="${bar.link}">${count(bar.value)}</a>` : count(bar.value);
-    return html`<tr>
-      <th scope="row">${label}</th>
-      <td class="num">${value}</td>
-      <td class="bar">
-        <svg width="${BAR_WIDTH}" height="12" viewBox="0 0 ${BAR_WIDTH} 12" aria-hidden="true" focusable="false">
+    return [
+      label,
+      { content: value, class: 'num' },
+      {
+        content: html`<svg
+          width="${BAR_WIDTH}"
+          height="12"
+          viewBox="0 0 ${BAR_WIDTH} 12"
+          aria-hidden="true"
+          focusable="false"
+        >
           <rect class="${`fill ${bar.tone ?? ''}`.trim()}" x="0" y="1" width="${width}" height="10" rx="2"></rect>
-        </svg>
-      </td>
-    </tr>`;
+        </svg>`,
+        class: 'bar',
+      },
+    ];
   });
-  return html`<table class="bars">
-    <caption>
-      ${options.caption}
-    </caption>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return dataTable([], rows, { class: 'bars', caption: options.caption, rowHeader: true });
 }
 
 export interface Series {
@@ -94,12 +94,10 @@ export function trendChart(periods: Date[], series: Series[], options: { caption
         ${one.name}
       </li>`,
   );
-  const rows = periods.map(
-    (period, index) =>
-      html`<tr>
-        <th scope="row">${date(period)}</th>
-        ${series.map((one) => html`<td class="num">${count(one.values[index] ?? 0)}</td>`)}
-      </tr>`,
+  const figures = dataTable(
+    ['Week of', ...series.map((one) => num(one.name))],
+    periods.map((period, index) => [date(period), ...series.map((one) => count(one.values[index] ?? 0))]),
+    { rowHeader: true },
   );
   return html`<figure class="trend">
       <svg
@@ -123,17 +121,7 @@ export function trendChart(periods: Date[], series: Series[], options: { caption
     </figure>
     <details>
       <summary>The figures</summary>
-      <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">Week of</th>
-            ${series.map((one) => html`<th scope="col" class="num">${one.name}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
+      ${figures}
     </details>`;
 }
 

@@ -6,9 +6,9 @@ import type { Store } from '../store/store.ts';
 import type { Bar } from './charts.ts';
 import { barList } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
-import { count, date, duration, empty, href, html, page, plural, tierBadge } from './html.ts';
+import { appLink, count, dataTable, date, duration, empty, href, html, num, page, plural, tierBadge } from './html.ts';
 import type { QueuedReview } from './review-queue.ts';
-import { businessDaysBetween, reviewQueue, teamName, teamsInOrder } from './review-queue.ts';
+import { businessDaysBetween, reviewQueue, teamName, teamNames, teamsInOrder } from './review-queue.ts';
 
 // Where governance fails: the rules that fire most (what makers keep building), why reviewers reject
 // or send apps back, reviews that stall (late, or sent back and never updated), and which teams and
@@ -53,34 +53,18 @@ function waitsTable(
         (b.decided?.medianHours ?? 0) - (a.decided?.medianHours ?? 0),
     );
   if (rows.length === 0) return empty('No review was asked for yet, so there is no wait to measure.');
-  return html`<table class="data">
-    <caption>
-      ${caption}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col"></th>
-        <th scope="col" class="num">Waiting now</th>
-        <th scope="col" class="num">Oldest waiting (business days)</th>
-        <th scope="col" class="num">Decided</th>
-        <th scope="col" class="num">Median wait</th>
-        <th scope="col" class="num">Longest wait</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows.map(
-        (row) =>
-          html`<tr>
-            <th scope="row">${label(row.key)}</th>
-            <td class="num">${count(row.waiting?.count ?? 0)}</td>
-            <td class="num">${row.waiting?.oldest ? count(businessDaysBetween(row.waiting.oldest, ctx.now)) : '–'}</td>
-            <td class="num">${count(row.decided?.decided ?? 0)}</td>
-            <td class="num">${row.decided ? duration(row.decided.medianHours) : '–'}</td>
-            <td class="num">${row.decided ? duration(row.decided.maxHours) : '–'}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return dataTable(
+    ['', ...['Waiting now', 'Oldest waiting (business days)', 'Decided', 'Median wait', 'Longest wait'].map(num)],
+    rows.map((row) => [
+      label(row.key),
+      count(row.waiting?.count ?? 0),
+      row.waiting?.oldest ? count(businessDaysBetween(row.waiting.oldest, ctx.now)) : '–',
+      count(row.decided?.decided ?? 0),
+      row.decided ? duration(row.decided.medianHours) : '–',
+      row.decided ? duration(row.decided.maxHours) : '–',
+    ]),
+    { caption, rowHeader: true },
+  );
 }
 
 export async function failuresPage(ctx: PageContext, store: Store, policy: Policy): Promise<string> {
@@ -114,93 +98,53 @@ export async function failuresPage(ctx: PageContext, store: Store, policy: Polic
   const decisionTable =
     decisionTeams.length === 0
       ? empty('No reviewer has decided on any app yet.')
-      : html`<table class="data">
-          <caption>
-            Decisions per team
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Team</th>
-              <th scope="col" class="num">Approved</th>
-              <th scope="col" class="num">Changes requested</th>
-              <th scope="col" class="num">Rejected</th>
-              <th scope="col" class="num">Not approved</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${decisionTeams.map((team) => {
-              const entry = teamDecisions.get(team) ?? {};
-              const approved = entry.approve ?? 0;
-              const changes = entry.changes ?? 0;
-              const rejected = entry.reject ?? 0;
-              const all = approved + changes + rejected;
-              return html`<tr>
-                <th scope="row">${teamName(policy, team)}</th>
-                <td class="num">${count(approved)}</td>
-                <td class="num">${count(changes)}</td>
-                <td class="num">${count(rejected)}</td>
-                <td class="num">${all === 0 ? '–' : `${Math.round(((changes + rejected) / all) * 100)}%`}</td>
-              </tr>`;
-            })}
-          </tbody>
-        </table>`;
+      : dataTable(
+          ['Team', ...['Approved', 'Changes requested', 'Rejected', 'Not approved'].map(num)],
+          decisionTeams.map((team) => {
+            const entry = teamDecisions.get(team) ?? {};
+            const approved = entry.approve ?? 0;
+            const changes = entry.changes ?? 0;
+            const rejected = entry.reject ?? 0;
+            const all = approved + changes + rejected;
+            return [
+              teamName(policy, team),
+              count(approved),
+              count(changes),
+              count(rejected),
+              all === 0 ? '–' : `${Math.round(((changes + rejected) / all) * 100)}%`,
+            ];
+          }),
+          { caption: 'Decisions per team', rowHeader: true },
+        );
 
   const reasonTable =
     reasons.length === 0
       ? empty('No app was rejected or sent back for changes with a reason yet.')
-      : html`<table class="data">
-          <caption>
-            Reasons given, most frequent first (the same words counted together)
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Decision</th>
-              <th scope="col" class="num">Times</th>
-              <th scope="col">Teams</th>
-              <th scope="col">Last</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${reasons.map(
-              (row) =>
-                html`<tr>
-                  <td>${row.reason}</td>
-                  <td>${KIND[row.decision] ?? row.decision}</td>
-                  <td class="num">${count(row.count)}</td>
-                  <td>${row.teams.map((team) => teamName(policy, team)).join(', ')}</td>
-                  <td>${date(row.lastAt)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`;
+      : dataTable(
+          ['Reason', 'Decision', num('Times'), 'Teams', 'Last'],
+          reasons.map((row) => [
+            row.reason,
+            KIND[row.decision] ?? row.decision,
+            count(row.count),
+            teamNames(policy, row.teams),
+            date(row.lastAt),
+          ]),
+          { caption: 'Reasons given, most frequent first (the same words counted together)' },
+        );
   const recentTable =
     declined.length === 0
       ? ''
       : html`<h3>Latest rejections and requests for changes</h3>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">App</th>
-                <th scope="col">Team</th>
-                <th scope="col">Decision</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${declined.map((row) => {
-                const reference = formatReference(row.refNumber);
-                return html`<tr>
-                  <td>${date(row.createdAt)}</td>
-                  <td><a href="${href(ctx, `/apps/${reference}`)}">${reference}</a> ${row.name}</td>
-                  <td>${row.team ? teamName(policy, row.team) : '–'}</td>
-                  <td>${KIND[row.decision] ?? row.decision}</td>
-                  <td>${row.reason ?? ''}</td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>`;
+          ${dataTable(
+            ['When', 'App', 'Team', 'Decision', 'Reason'],
+            declined.map((row) => [
+              date(row.createdAt),
+              html`${appLink(ctx, formatReference(row.refNumber))} ${row.name}`,
+              row.team ? teamName(policy, row.team) : '–',
+              KIND[row.decision] ?? row.decision,
+              row.reason ?? '',
+            ]),
+          )}`;
 
   const late = queue.filter((review) => review.overdue).slice(0, SHOWN);
   const lateCount = queue.filter((review) => review.overdue).length;
@@ -211,10 +155,9 @@ export async function failuresPage(ctx: PageContext, store: Store, policy: Polic
             ${late.map(
               (review) =>
                 html`<li>
-                  <a href="${href(ctx, `/apps/${review.reference}`)}">${review.reference}</a> ${review.name}
-                  ${tierBadge(review.tier)}: ${plural(review.ageDays, 'business day')} (SLA
-                  ${review.slaBusinessDays ?? '–'}), waiting for
-                  ${review.waitingFor.map((team) => teamName(policy, team)).join(', ') || 'no team named'}${review.pastTwice ? html` <span class="flag">leads told</span>` : ''}
+                  ${appLink(ctx, review.reference)} ${review.name} ${tierBadge(review.tier)}:
+                  ${plural(review.ageDays, 'business day')} (SLA ${review.slaBusinessDays ?? '–'}), waiting for
+                  ${teamNames(policy, review.waitingFor) || 'no team named'}${review.pastTwice ? html` <span class="flag">leads told</span>` : ''}
                 </li>`,
             )}
           </ul>
@@ -224,10 +167,9 @@ export async function failuresPage(ctx: PageContext, store: Store, policy: Polic
       ? empty('No app is waiting for its maker after a request for changes.')
       : html`<ul class="compact">
           ${stalledChanges.map((row) => {
-            const reference = formatReference(row.refNumber);
             return html`<li>
-              <a href="${href(ctx, `/apps/${reference}`)}">${reference}</a> ${row.name} ${tierBadge(row.tier)}: sent
-              back ${date(row.requestedAt)} by
+              ${appLink(ctx, formatReference(row.refNumber))} ${row.name} ${tierBadge(row.tier)}: sent back
+              ${date(row.requestedAt)} by
               ${row.team ? teamName(policy, row.team) : 'a reviewer'}${row.reason ? html`: <q>${row.reason}</q>` : ''}
             </li>`;
           })}

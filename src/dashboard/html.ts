@@ -113,6 +113,94 @@ export function page(ctx: PageContext, options: { title: string; section?: Secti
   </html> `}`;
 }
 
+/** A column of a data table (a plain string is a header label alone). */
+interface Column {
+  /** The header: text, or markup (a sort link). */
+  label: Html | string;
+  /** For the header and every cell under it: `num` right-aligns figures. */
+  class?: string;
+  /** The order a sortable column's rows are in (aria-sort). */
+  sort?: 'ascending' | 'descending' | undefined;
+}
+
+/** A cell's content, or its content with a class of its own (added to its column's). */
+type Cell = Interpolated | { content: Interpolated; class: string };
+
+/** A row's cells, or its cells with a class for the row. */
+type Row = readonly Cell[] | { cells: readonly Cell[]; class?: string | undefined };
+
+/** `name="value"` for each attribute with a value, space-separated. */
+function attributes(values: Record<string, string | undefined>): Html {
+  const present = Object.entries(values).filter(([, value]) => value);
+  return html`${present.map(([name, value], index) => html`${index > 0 ? ' ' : ''}${name}="${value}"`)}`;
+}
+
+function classes(...names: Array<string | undefined>): string | undefined {
+  return names.filter(Boolean).join(' ') || undefined;
+}
+
+function isClassed(cell: Cell): cell is { content: Interpolated; class: string } {
+  return typeof cell === 'object' && cell !== null && !(cell instanceof Html) && !Array.isArray(cell);
+}
+
+/**
+ * A table: a header cell per column (none when there are no columns), then a row per entry of `rows`.
+ * With `rowHeader`, each row's first cell heads its row.
+ */
+export function dataTable(
+  headers: ReadonlyArray<string | Column>,
+  rows: readonly Row[],
+  options: { class?: string; caption?: Html | string; rowHeader?: boolean } = {},
+): Html {
+  const columns = headers.map((column) => (typeof column === 'string' ? { label: column } : column));
+  const head =
+    columns.length === 0
+      ? ''
+      : html`<thead>
+          <tr>
+            ${columns.map((column) => {
+              const header = attributes({ scope: 'col', 'aria-sort': column.sort, class: column.class });
+              return html`<th ${header}>${column.label}</th>`;
+            })}
+          </tr>
+        </thead>`;
+  const body = rows.map((row) => {
+    const { cells, class: rowClass } = 'cells' in row ? row : { cells: row, class: undefined };
+    return html`<tr ${attributes({ class: rowClass })}>
+      ${cells.map((cell, index) => {
+        const { content, class: cellClass } = isClassed(cell) ? cell : { content: cell, class: undefined };
+        const cellClasses = classes(columns[index]?.class, cellClass);
+        return index === 0 && options.rowHeader
+          ? html`<th ${attributes({ scope: 'row', class: cellClasses })}>${content}</th>`
+          : html`<td ${attributes({ class: cellClasses })}>${content}</td>`;
+      })}
+    </tr>`;
+  });
+  return html`<table class="${options.class ?? 'data'}">
+    ${
+      options.caption === undefined
+        ? ''
+        : html`<caption>
+            ${options.caption}
+          </caption>`
+    }
+    ${head}
+    <tbody>
+      ${body}
+    </tbody>
+  </table>`;
+}
+
+/** A column of figures: header and cells right-aligned. */
+export function num(label: string): Column {
+  return { label, class: 'num' };
+}
+
+/** The link to an app's page, its reference as the label unless another is given. */
+export function appLink(ctx: Pick<PageContext, 'base'>, reference: string, label: Html | string = reference): Html {
+  return html`<a href="${href(ctx, `/apps/${reference}`)}">${label}</a>`;
+}
+
 /** What is missing, said plainly, where a table or chart would be. */
 export function empty(text: string): Html {
   return html`<p class="empty">${text}</p>`;

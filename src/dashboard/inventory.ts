@@ -7,7 +7,7 @@ import type { InventoryItem, InventorySort } from '../store/dashboard.ts';
 import type { Store } from '../store/store.ts';
 import { APP_STATUSES } from '../store/types.ts';
 import type { Html, PageContext } from './html.ts';
-import { count, date, empty, href, html, page, tierBadge } from './html.ts';
+import { appLink, count, dataTable, date, empty, href, html, page, tierBadge } from './html.ts';
 import type { InventoryParams } from './inventory-query.ts';
 import { PAGE_SIZE, filterParams } from './inventory-query.ts';
 
@@ -100,14 +100,16 @@ function filterForm(ctx: PageContext, params: InventoryParams): Html {
   </form>`;
 }
 
-function headerCell(ctx: PageContext, params: InventoryParams, column: (typeof COLUMNS)[number]): Html {
+/** A column's header: a link sorting by it (the other way when it is the sort already). */
+function sortHeader(ctx: PageContext, params: InventoryParams, column: (typeof COLUMNS)[number]) {
   const active = params.sort === column.sort;
   const dir = active && params.dir === 'asc' ? 'desc' : 'asc';
   const link = href(ctx, '/inventory', { ...filterParams(params.filter), sort: column.sort, dir });
   const arrow = active ? (params.dir === 'asc' ? ' ▲' : ' ▼') : '';
-  return html`<th scope="col" ${active ? html` aria-sort="${params.dir === 'asc' ? 'ascending' : 'descending'}"` : ''}>
-    <a href="${link}">${column.label}${arrow}</a>
-  </th>`;
+  return {
+    label: html`<a href="${link}">${column.label}${arrow}</a>`,
+    sort: active ? (params.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+  } as const;
 }
 
 function pager(ctx: PageContext, params: InventoryParams, total: number): Html {
@@ -155,35 +157,27 @@ export async function inventoryPage(ctx: PageContext, store: Store, params: Inve
       `Page ${count(params.page)} is past the last page: ${count(total)} apps match, ${count(PAGE_SIZE)} a page.`,
     );
   else
-    table = html`<table class="data inventory">
-      <caption>
-        Apps ${count(offset + 1)}–${count(offset + rows.length)} of ${count(total)}
-      </caption>
-      <thead>
-        <tr>
-          ${COLUMNS.map((column) => headerCell(ctx, params, column))}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map((row) => {
-          const reference = formatReference(row.refNumber);
-          return html`<tr>
-            <td><a href="${href(ctx, `/apps/${reference}`)}">${reference}</a></td>
-            <td>
-              <a href="${href(ctx, `/apps/${reference}`)}">${row.name}</a
-              >${row.orphanedAt && row.status !== 'retired' ? html` <span class="flag">orphaned</span>` : ''}
-            </td>
-            <td>${tierBadge(row.tier)}</td>
-            <td>${statusLabel(row.status)}</td>
-            <td>${row.platform ?? '–'}</td>
-            <td>${row.department ?? '–'}</td>
-            <td>${ownerOf(row)}</td>
-            <td>${date(row.createdAt)}</td>
-            <td>${date(row.updatedAt)}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`;
+    table = dataTable(
+      COLUMNS.map((column) => sortHeader(ctx, params, column)),
+      rows.map((row) => {
+        const reference = formatReference(row.refNumber);
+        return [
+          appLink(ctx, reference),
+          html`${appLink(ctx, reference, row.name)}${row.orphanedAt && row.status !== 'retired' ? html` <span class="flag">orphaned</span>` : ''}`,
+          tierBadge(row.tier),
+          statusLabel(row.status),
+          row.platform ?? '–',
+          row.department ?? '–',
+          ownerOf(row),
+          date(row.createdAt),
+          date(row.updatedAt),
+        ];
+      }),
+      {
+        class: 'data inventory',
+        caption: html`Apps ${count(offset + 1)}–${count(offset + rows.length)} of ${count(total)}`,
+      },
+    );
   const body = html`${filterForm(ctx, params)}
     <p class="summary">${count(total)} ${total === 1 ? 'app' : 'apps'}${described ? html`, ${described}` : ''}.</p>
     ${total > 0 ? exports : ''} ${table} ${pager(ctx, params, total)}`;

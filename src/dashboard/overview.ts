@@ -8,7 +8,7 @@ import { APP_STATUSES } from '../store/types.ts';
 import type { Bar } from './charts.ts';
 import { barList, trendChart } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
-import { count, date, empty, href, html, page, plural, tierBadge } from './html.ts';
+import { appLink, count, dataTable, date, empty, href, html, num, page, plural, tierBadge } from './html.ts';
 import { reviewQueue, teamName, teamsInOrder } from './review-queue.ts';
 
 // The overview: the register by tier, status, platform and department (each number opens the inventory
@@ -129,8 +129,8 @@ export async function overviewPage(ctx: PageContext, store: Store, policy: Polic
           ${recertifications.slice(0, 10).map(
             (row) =>
               html`<li>
-                <a href="${href(ctx, `/apps/${formatReference(row.refNumber)}`)}">${formatReference(row.refNumber)}</a>
-                ${row.name} ${tierBadge(row.tier)} <span class="muted">asked ${date(row.askedAt)}</span>
+                ${appLink(ctx, formatReference(row.refNumber))} ${row.name} ${tierBadge(row.tier)}
+                <span class="muted">asked ${date(row.askedAt)}</span>
               </li>`,
           )}
         </ul>
@@ -156,27 +156,16 @@ export async function overviewPage(ctx: PageContext, store: Store, policy: Polic
             ${percent(coverageTotal.registered, coverageTotal.discovered)} of the apps the platforms' inventories list
             are registered (${count(coverageTotal.registered)} of ${count(coverageTotal.discovered)}).
           </p>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col" class="num">Discovered</th>
-                <th scope="col" class="num">Registered</th>
-                <th scope="col" class="num">Coverage</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${coverage.map(
-                (row) =>
-                  html`<tr>
-                    <th scope="row">${row.source}</th>
-                    <td class="num">${count(row.discovered)}</td>
-                    <td class="num">${count(row.registered)}</td>
-                    <td class="num">${percent(row.registered, row.discovered)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable(
+            ['Source', num('Discovered'), num('Registered'), num('Coverage')],
+            coverage.map((row) => [
+              row.source,
+              count(row.discovered),
+              count(row.registered),
+              percent(row.registered, row.discovered),
+            ]),
+            { rowHeader: true },
+          )}
         </section>`;
 
   const weeks = Array.from({ length: WEEKS }, (_, index) => weekStart(ctx.now, WEEKS - 1 - index));

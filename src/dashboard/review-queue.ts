@@ -116,3 +116,8 @@ export function teamName(policy: Policy, team: string): string {
   if (team === LEADS) return policy.leads.name;
   return policy.teams[team]?.name ?? team;
 }
+
+/** Teams by name, comma-separated ("" for none). */
+export function teamNames(policy: Policy, teams: readonly string[]): string {
+  return teams.map((team) => teamName(policy, team)).join(', ');
+}

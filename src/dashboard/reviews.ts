@@ -4,9 +4,9 @@ import { TIERS } from '../policy/schema.ts';
 import type { Store } from '../store/store.ts';
 import { slaMeter } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
-import { count, date, empty, href, html, page, plural, tierBadge } from './html.ts';
+import { appLink, count, dataTable, date, empty, html, num, page, plural, tierBadge } from './html.ts';
 import type { QueuedReview } from './review-queue.ts';
-import { reviewQueue, teamName, teamsInOrder } from './review-queue.ts';
+import { reviewQueue, teamName, teamNames, teamsInOrder } from './review-queue.ts';
 
 // The review queues: per team, each review still waiting for that team, its age in business days
 // against its tier's SLA, when it falls due and whether the leads have been told (twice the SLA).
@@ -29,39 +29,34 @@ function state(review: QueuedReview): Html {
 }
 
 function reviewRows(ctx: PageContext, policy: Policy, reviews: QueuedReview[], showTeams: boolean): Html {
-  return html`<table class="data queue">
-    <thead>
-      <tr>
-        <th scope="col">App</th>
-        <th scope="col">Tier</th>
-        <th scope="col">Status</th>
-        <th scope="col">Submitted</th>
-        <th scope="col" class="num">Age (business days)</th>
-        <th scope="col">Against the SLA</th>
-        <th scope="col">Due</th>
-        <th scope="col">State</th>
-        ${showTeams ? html`<th scope="col">Waiting for</th>` : ''}
-      </tr>
-    </thead>
-    <tbody>
-      ${reviews.map(
-        (review) =>
-          html`<tr class="${review.pastTwice ? 'row-late-twice' : review.overdue ? 'row-late' : ''}">
-            <td><a href="${href(ctx, `/apps/${review.reference}`)}">${review.reference}</a> ${review.name}</td>
-            <td>${tierBadge(review.tier)}</td>
-            <td>${statusLabel(review.status)}</td>
-            <td>${date(review.submittedAt)}</td>
-            <td class="num">
-              ${count(review.ageDays)}${review.slaBusinessDays !== null ? html` <span class="muted">/ ${review.slaBusinessDays}</span>` : ''}
-            </td>
-            <td>${review.slaBusinessDays !== null ? slaMeter(review.ageDays, review.slaBusinessDays) : '–'}</td>
-            <td>${date(review.dueAt)}</td>
-            <td>${state(review)}</td>
-            ${showTeams ? html`<td>${review.waitingFor.map((team) => teamName(policy, team)).join(', ') || 'no team named'}</td>` : ''}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return dataTable(
+    [
+      'App',
+      'Tier',
+      'Status',
+      'Submitted',
+      num('Age (business days)'),
+      'Against the SLA',
+      'Due',
+      'State',
+      ...(showTeams ? ['Waiting for'] : []),
+    ],
+    reviews.map((review) => ({
+      class: review.pastTwice ? 'row-late-twice' : review.overdue ? 'row-late' : undefined,
+      cells: [
+        html`${appLink(ctx, review.reference)} ${review.name}`,
+        tierBadge(review.tier),
+        statusLabel(review.status),
+        date(review.submittedAt),
+        html`${count(review.ageDays)}${review.slaBusinessDays !== null ? html` <span class="muted">/ ${review.slaBusinessDays}</span>` : ''}`,
+        review.slaBusinessDays !== null ? slaMeter(review.ageDays, review.slaBusinessDays) : '–',
+        date(review.dueAt),
+        state(review),
+        ...(showTeams ? [teamNames(policy, review.waitingFor) || 'no team named'] : []),
+      ],
+    })),
+    { class: 'data queue' },
+  );
 }
 
 export async function reviewsPage(ctx: PageContext, store: Store, policy: Policy): Promise<string> {
@@ -83,31 +78,20 @@ export async function reviewsPage(ctx: PageContext, store: Store, policy: Policy
     const days = policy.tiers[tier].reviewSla?.businessDays;
     return html`<li>${tierBadge(tier)} ${days ? plural(days, 'business day') : 'no SLA'}</li>`;
   });
-  const summary = html`<table class="data">
-    <caption>
-      Waiting per team
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Team</th>
-        <th scope="col" class="num">Waiting</th>
-        <th scope="col" class="num">Late</th>
-        <th scope="col">Oldest submitted</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${teams.map((team) => {
-        const reviews = byTeam.get(team) ?? [];
-        const lateCount = reviews.filter((review) => review.overdue).length;
-        return html`<tr>
-          <th scope="row">${reviews.length > 0 ? html`<a href="#team-${team}">${nameOf(team)}</a>` : nameOf(team)}</th>
-          <td class="num">${count(reviews.length)}</td>
-          <td class="num">${lateCount > 0 ? html`<strong>${count(lateCount)}</strong>` : '0'}</td>
-          <td>${date(reviews[0]?.submittedAt)}</td>
-        </tr>`;
-      })}
-    </tbody>
-  </table>`;
+  const summary = dataTable(
+    ['Team', num('Waiting'), num('Late'), 'Oldest submitted'],
+    teams.map((team) => {
+      const reviews = byTeam.get(team) ?? [];
+      const lateCount = reviews.filter((review) => review.overdue).length;
+      return [
+        reviews.length > 0 ? html`<a href="#team-${team}">${nameOf(team)}</a>` : nameOf(team),
+        count(reviews.length),
+        lateCount > 0 ? html`<strong>${count(lateCount)}</strong>` : '0',
+        date(reviews[0]?.submittedAt),
+      ];
+    }),
+    { caption: 'Waiting per team', rowHeader: true },
+  );
 
   const sections = teams
     .filter((team) => (byTeam.get(team) ?? []).length > 0)

@@ -61,6 +61,7 @@ export async function startTestProvider(options: {
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
+    ttl: { IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600 },
     async findAccount(_ctx, id) {
       const account = options.accounts[id];
       if (!account) return undefined;
