@@ -104,6 +104,8 @@ async function seed(db: Database, count: number, now: Date): Promise<void> {
       status: shape.status,
       currentVersion: 1,
       tier: shape.tier,
+      platform,
+      department,
       createdAt,
       updatedAt: createdAt,
       orphanedAt: i % 101 === 0 ? new Date(createdAt.getTime() + 30 * DAY) : null,

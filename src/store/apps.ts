@@ -49,11 +49,18 @@ export interface AppRepository {
   /** Every app in reference order; `status` keeps those with one of the statuses, `active` leaves out retired ones. */
   list(filter?: { status?: AppStatus[]; active?: boolean }): Promise<AppRow[]>;
   create(app: NewApp): Promise<AppRow>;
-  /** Makes `version` the current one, with the name, status and tier it was assessed with. */
+  /**
+   * Makes `version` the current one, with the name, status and tier it was assessed with. Add its profile
+   * (addVersion) after: that sets the app's platform and department.
+   */
   moveToVersion(id: string, change: { name: string; version: number; status: AppStatus; tier: string }): Promise<void>;
   setStatus(id: string, status: AppStatus): Promise<void>;
   /** A new assessment of the same version changed its tier (a policy change), and with it the status. */
   reclassify(id: string, change: { tier: string; status: AppStatus }): Promise<void>;
+  /**
+   * Keeps a version's profile. When it is the app's current version (added after create or moveToVersion),
+   * the app's platform and department columns take the profile's, so they always match the current profile.
+   */
   addVersion(version: { appId: string; version: number; profile: AppProfile; createdBy: string }): Promise<void>;
   /** The profile of the app's current version, parsed. */
   currentProfile(app: Pick<AppRow, 'id' | 'currentVersion'>): Promise<AppProfile>;
@@ -175,6 +182,11 @@ export function appRepository(db: Client): AppRepository {
           profile: toJson(version.profile),
           createdBy: version.createdBy,
         },
+      });
+      // Here rather than in create and moveToVersion: this is where the profile arrives, whoever adds it.
+      await db.app.updateMany({
+        where: { id: version.appId, currentVersion: version.version },
+        data: { platform: version.profile.platform, department: version.profile.department },
       });
     },
     async currentProfile(app) {

@@ -2,8 +2,8 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { AppStatus, AuditRow, Client, DecisionRow } from './types.ts';
 
 // What the governance dashboard reads: counts and pages computed by the database (GROUP BY, LIMIT and
-// OFFSET), never every app loaded to count them. Platform and department live in the profile of the
-// app's current version (AppVersion.profile), so inventory queries join that one version per app.
+// OFFSET), never every app loaded to count them. Platform and department are the app's own columns (copies
+// of its current version's profile); only a search of descriptions joins that version's profile.
 // Every value reaches SQL as a parameter; only whitelisted fragments (sort columns) are spliced in.
 
 export interface InventoryFilter {
@@ -205,12 +205,9 @@ export interface DashboardRepository {
 }
 
 const CURRENT_VERSION = Prisma.sql`JOIN "AppVersion" v ON v."appId" = a."id" AND v."version" = a."currentVersion"`;
-const PLATFORM = Prisma.sql`(v."profile"->>'platform')`;
-const DEPARTMENT = Prisma.sql`(v."profile"->>'department')`;
+const PLATFORM = Prisma.sql`a."platform"`;
+const DEPARTMENT = Prisma.sql`a."department"`;
 const TIER_RANK = Prisma.sql`CASE a."tier" WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 END`;
-
-/** Sorts that read the profile (the current version's platform or department). */
-const PROFILE_SORTS: ReadonlySet<InventorySort> = new Set(['platform', 'department']);
 
 const SORT_COLUMNS: Record<InventorySort, Prisma.Sql> = {
   reference: Prisma.sql`a."refNumber"`,
@@ -265,11 +262,8 @@ export function dashboardRepository(db: Client): DashboardRepository {
       const where = whereOf(filter);
       const direction = Prisma.raw(dir === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
       const order = Prisma.sql`ORDER BY ${SORT_COLUMNS[sort]} ${direction}, a."refNumber" ${direction}`;
-      // The profile is read only where the filter or the order needs it: the page itself joins its own
-      // versions alone, so the unfiltered inventory in reference order reads fifty profiles, not all.
-      const needsProfile =
-        PROFILE_SORTS.has(sort) || Boolean(filter.q || filter.platforms?.length || filter.department);
-      const from = needsProfile ? Prisma.sql`"App" a ${CURRENT_VERSION}` : Prisma.sql`"App" a`;
+      // Only a search reads the profiles (their descriptions).
+      const from = filter.q ? Prisma.sql`"App" a ${CURRENT_VERSION}` : Prisma.sql`"App" a`;
       const limit = page ? Prisma.sql`LIMIT ${page.limit} OFFSET ${page.offset}` : Prisma.empty;
       // A filtered set is counted in the same pass (count(*) OVER ()); all apps are counted apart, which
       // leaves the page free to stop after its fifty rows.
@@ -284,7 +278,7 @@ export function dashboardRepository(db: Client): DashboardRepository {
             ${PLATFORM} AS "platform", ${DEPARTMENT} AS "department",
             a."ownerPlatform", a."ownerUserId", a."ownerName", a."ownerEmail", a."currentVersion" AS "version",
             a."orphanedAt", a."createdAt", a."updatedAt"
-          FROM chosen JOIN "App" a ON a."id" = chosen."id" ${CURRENT_VERSION}
+          FROM chosen JOIN "App" a ON a."id" = chosen."id"
           ORDER BY chosen."position"`,
         page && !filtered
           ? db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM ${from}`
@@ -299,39 +293,36 @@ export function dashboardRepository(db: Client): DashboardRepository {
       return { total: all?.total ?? 0, rows };
     },
     breakdown: () =>
+      // Grouped by the status itself, cast to text once per group rather than once per app.
       db.$queryRaw<BreakdownRow[]>`
-        SELECT a."tier", a."status"::text AS "status", ${PLATFORM} AS "platform", ${DEPARTMENT} AS "department",
-          count(*)::int AS "count"
-        FROM "App" a ${CURRENT_VERSION}
-        GROUP BY 1, 2, 3, 4`,
+        SELECT g."tier", g."status"::text AS "status", g."platform", g."department", g."count"::int AS "count"
+        FROM (
+          SELECT a."tier", a."status", ${PLATFORM} AS "platform", ${DEPARTMENT} AS "department", count(*) AS "count"
+          FROM "App" a
+          GROUP BY 1, 2, 3, 4
+        ) g`,
     async pendingReviews() {
       const [apps, decisions] = await Promise.all([
+        // Per waiting app, one look at its escalations (OutboxMessage appId, kind) and one at its assessments
+        // (Assessment appId, createdAt): the newest, and over all of them (the window, computed before the
+        // LIMIT) the first of the current version.
         db.$queryRaw<Array<Omit<PendingReviewRow, 'decisions'>>>`
-          WITH pending AS (
-            SELECT a."id", a."refNumber", a."name", a."tier", a."status"::text AS "status",
-              a."currentVersion" AS "version", a."updatedAt",
-              (SELECT v."profile"->>'platform' FROM "AppVersion" v
-                WHERE v."appId" = a."id" AND v."version" = a."currentVersion") AS "platform"
-            FROM "App" a
-            WHERE a."status" IN ('submitted', 'in_review')
-          ), sent AS (
-            SELECT o."appId", array_agg(DISTINCT o."payload"->>'team') AS teams
-            FROM "OutboxMessage" o JOIN pending p ON p."id" = o."appId"
-            WHERE o."kind" = 'escalation' AND o."payload"->>'appVersion' = p."version"::text
-            GROUP BY o."appId"
-          )
-          SELECT p.*,
-            (SELECT min(s."createdAt") FROM "Assessment" s
-              WHERE s."appId" = p."id" AND s."appVersion" = p."version") AS "submittedAt",
-            coalesce(sent.teams, ARRAY[]::text[]) AS "sentTeams",
+          SELECT a."id", a."refNumber", a."name", a."tier", a."status"::text AS "status",
+            a."currentVersion" AS "version", a."updatedAt", a."platform", latest."submittedAt",
+            (SELECT coalesce(array_agg(DISTINCT o."payload"->>'team'), ARRAY[]::text[])
+              FROM "OutboxMessage" o
+              WHERE o."appId" = a."id" AND o."kind" = 'escalation'
+                AND o."payload"->>'appVersion' = a."currentVersion"::text) AS "sentTeams",
             coalesce(latest."teams", ARRAY[]::text[]) AS "assessedTeams",
             latest."tier" AS "assessedTier"
-          FROM pending p
-          LEFT JOIN sent ON sent."appId" = p."id"
+          FROM "App" a
           LEFT JOIN LATERAL (
-            SELECT s."teams", s."tier" FROM "Assessment" s WHERE s."appId" = p."id" ORDER BY s."createdAt" DESC LIMIT 1
+            SELECT s."teams", s."tier",
+              min(s."createdAt") FILTER (WHERE s."appVersion" = a."currentVersion") OVER () AS "submittedAt"
+            FROM "Assessment" s WHERE s."appId" = a."id" ORDER BY s."createdAt" DESC LIMIT 1
           ) latest ON true
-          ORDER BY p."refNumber"`,
+          WHERE a."status" IN ('submitted', 'in_review')
+          ORDER BY a."refNumber"`,
         db.$queryRaw<DecisionRow[]>`
           SELECT d.* FROM "ReviewDecision" d
           JOIN "App" a ON a."id" = d."appId" AND a."currentVersion" = d."appVersion"
@@ -368,10 +359,12 @@ export function dashboardRepository(db: Client): DashboardRepository {
       return { registrations, escalations };
     },
     ruleCounts: (limit) =>
+      // The few retired apps are left out by id (a hashed NOT IN), which spares hashing every other app.
       db.$queryRaw<Array<{ rule: string; apps: number }>>`
         WITH latest AS (
           SELECT DISTINCT ON (s."appId") s."reasons"
-          FROM "Assessment" s JOIN "App" a ON a."id" = s."appId" AND a."status" <> 'retired'
+          FROM "Assessment" s
+          WHERE s."appId" NOT IN (SELECT r."id" FROM "App" r WHERE r."status" = 'retired')
           ORDER BY s."appId", s."createdAt" DESC
         )
         SELECT r->>'rule' AS "rule", count(*)::int AS "apps"
@@ -381,11 +374,16 @@ export function dashboardRepository(db: Client): DashboardRepository {
         WHERE r->>'rule' IS NOT NULL
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
     declined: (limit) =>
+      // The newest decisions first, then their apps: `limit` look-ups rather than a hash of every app.
       db.$queryRaw<DeclinedDecision[]>`
         SELECT d."decision", d."team", d."reason", d."createdAt", a."refNumber", a."name"
-        FROM "ReviewDecision" d JOIN "App" a ON a."id" = d."appId"
-        WHERE d."decision" IN ('reject', 'changes')
-        ORDER BY d."createdAt" DESC, d."id" LIMIT ${limit}`,
+        FROM (
+          SELECT * FROM "ReviewDecision"
+          WHERE "decision" IN ('reject', 'changes')
+          ORDER BY "createdAt" DESC, "id" LIMIT ${limit}
+        ) d
+        JOIN "App" a ON a."id" = d."appId"
+        ORDER BY d."createdAt" DESC, d."id"`,
     declineReasons: (limit) =>
       db.$queryRaw<ReasonCount[]>`
         SELECT d."decision", min(btrim(d."reason")) AS "reason", count(*)::int AS "count",
@@ -398,16 +396,27 @@ export function dashboardRepository(db: Client): DashboardRepository {
       db.$queryRaw<Array<{ team: string | null; decision: string; count: number }>>`
         SELECT "team", "decision", count(*)::int AS "count" FROM "ReviewDecision" GROUP BY 1, 2`,
     async waits() {
-      // One pass over the decisions, grouped twice (by team, by platform).
+      // One pass over the decisions, grouped twice (by team, by platform). Only versions with a decision
+      // are timed; the platform is the decided version's: the app's column when that is the current one.
       const rows = await db.$queryRaw<Array<WaitStats & { byPlatform: boolean }>>`
         WITH submitted AS (
-          SELECT "appId", "appVersion", min("createdAt") AS at FROM "Assessment" GROUP BY "appId", "appVersion"
+          SELECT s."appId", s."appVersion", min(s."createdAt") AS at FROM "Assessment" s
+          WHERE EXISTS (
+            SELECT 1 FROM "ReviewDecision" d WHERE d."appId" = s."appId" AND d."appVersion" = s."appVersion"
+          )
+          GROUP BY s."appId", s."appVersion"
         ), waits AS (
-          SELECT coalesce(d."team", 'unknown') AS team, coalesce(v."profile"->>'platform', 'unknown') AS platform,
+          SELECT coalesce(d."team", 'unknown') AS team,
+            coalesce(
+              CASE WHEN d."appVersion" = a."currentVersion" THEN a."platform"
+                ELSE (SELECT v."profile"->>'platform' FROM "AppVersion" v
+                  WHERE v."appId" = d."appId" AND v."version" = d."appVersion") END,
+              'unknown'
+            ) AS platform,
             EXTRACT(EPOCH FROM (d."createdAt" - s.at)) / 3600.0 AS hours
           FROM "ReviewDecision" d
           JOIN submitted s ON s."appId" = d."appId" AND s."appVersion" = d."appVersion"
-          JOIN "AppVersion" v ON v."appId" = d."appId" AND v."version" = d."appVersion"
+          JOIN "App" a ON a."id" = d."appId"
         )
         SELECT coalesce(team, platform) AS key, GROUPING(team) = 1 AS "byPlatform", count(*)::int AS decided,
           (percentile_cont(0.5) WITHIN GROUP (ORDER BY hours))::float8 AS "medianHours",
