@@ -17,8 +17,12 @@ import { partialProfile } from '../src/profile/draft.ts';
 import { openTestDatabase, testLabels } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 import { testPolicy } from './support/policy.ts';
-import { riskProfile } from './support/risk-profile.ts';
 import { createTestSteward } from './support/steward.ts';
+import { registerProfile } from '../src/apps/register.ts';
+import { assessProfile } from '../src/assessment/assess.ts';
+import type { AppProfile } from '../src/profile/schema.ts';
+import { riskProfile } from './support/risk-profile.ts';
+
 import type { TestSteward } from './support/steward.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'custom-questions');
@@ -526,5 +530,42 @@ describe("the Slack registration form with the policy's questions", () => {
     );
     expect(form.input.answers).toEqual({ writesToSap: true, region: 'apac', monthlyRecords: 2000 });
     expect(form.errors['answers.monthlyRecords']).toBeUndefined();
+  });
+});
+
+describe('a whole profile registered at once (the Slack form, classify, an API)', () => {
+  it("refuses answers that do not fit the policy's questions, naming each, and registers nothing", async () => {
+    const database = await openTestDatabase('pglite');
+    try {
+      const policy = questionsPolicy();
+      const deps = {
+        store: database.db.store,
+        policy,
+        deliveryPlatforms: ['console'],
+        assess: (profile: AppProfile) => assessProfile(profile, { policy }),
+      };
+      const owner = { platform: 'slack', userId: 'UFORM1' };
+      const outcome = await registerProfile(deps, owner, {
+        ...riskProfile({ name: 'Form app' }),
+        answers: { region: 'mars', writesToSap: 'yes', aiVendors: ['openai', 'skynet'], shoeSize: 42 },
+      });
+      expect(outcome).toEqual({
+        ok: false,
+        errors: {
+          'answers.region': 'Expected one of eu, us, apac, global.',
+          'answers.writesToSap': 'Expected yes or no.',
+          'answers.aiVendors': 'Expected some of openai, azure-openai, anthropic, google, none.',
+          'answers.shoeSize': 'The policy has no question "shoeSize".',
+        },
+      });
+      expect(await database.db.store.apps.list()).toEqual([]);
+      const fitting = await registerProfile(deps, owner, {
+        ...riskProfile({ name: 'Form app' }),
+        answers: { region: 'eu' },
+      });
+      expect(fitting.ok).toBe(true);
+    } finally {
+      await database.cleanup();
+    }
   });
 });

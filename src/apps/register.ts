@@ -53,6 +53,9 @@ export async function registerProfile(
   const errors = fieldErrors(input);
   if (errors) return { ok: false, errors };
   const profile: AppProfile = { ...AppProfileSchema.parse(input), owner };
+  // Answers to the policy's own questions must fit those questions, as the chat and the CSV import see to.
+  const answerErrors = answerProblems(profile.answers, deps.policy);
+  if (Object.keys(answerErrors).length > 0) return { ok: false, errors: answerErrors };
   const backupProblem = backupOwnerProblem(profile, owner, deps.policy, options);
   if (backupProblem) return { ok: false, errors: { backupOwner: backupProblem } };
   const assessment = await deps.assess(profile);
@@ -96,4 +99,28 @@ function backupOwnerProblem(
   if (backup || !options.requireBackupOwner) return undefined;
   const tier = tierNeedingBackupOwner(profile, policy);
   return tier ? `${backupOwnerReason(tier, policy)} Choose who that is.` : undefined;
+}
+
+/** Each answer that does not fit the policy's question of that id, keyed `answers.<id>` as forms show it. */
+function answerProblems(answers: AppProfile['answers'], policy: Policy): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const [id, value] of Object.entries(answers ?? {})) {
+    const question = policy.intake.questions.find((candidate) => candidate.id === id);
+    const key = `answers.${id}`;
+    if (!question) {
+      problems[key] = `The policy has no question "${id}".`;
+      continue;
+    }
+    const options = (question.options ?? []).map((option) => option.value);
+    const expected: Record<typeof question.type, [boolean, string]> = {
+      yesno: [typeof value === 'boolean', 'yes or no'],
+      number: [typeof value === 'number' && value >= 0, 'a number, 0 or more'],
+      text: [typeof value === 'string' && value.trim() !== '', 'some text'],
+      choice: [typeof value === 'string' && options.includes(value), `one of ${options.join(', ')}`],
+      multi: [Array.isArray(value) && value.every((one) => options.includes(one)), `some of ${options.join(', ')}`],
+    };
+    const [fits, wanted] = expected[question.type];
+    if (!fits) problems[key] = `Expected ${wanted}.`;
+  }
+  return problems;
 }
