@@ -1,3 +1,4 @@
+import { teamNames } from '../policy/schema.ts';
 import type { AppRow } from '../store/types.ts';
 import type { Reply, ReplyField } from '../chat/reply.ts';
 import { profileToDraft } from '../profile/draft.ts';
@@ -53,10 +54,6 @@ function typeOf(value: unknown): AnswerQuestion['type'] {
   if (typeof value === 'boolean') return 'yesno';
   if (typeof value === 'number') return 'number';
   return Array.isArray(value) ? 'multi' : 'text';
-}
-
-export function teamNames(policy: Policy, teams: string[]): string {
-  return teams.map((team) => policy.teams[team]?.name ?? team).join(', ');
 }
 
 export function reasonLines(assessment: Assessment): string[] {

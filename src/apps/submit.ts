@@ -1,3 +1,4 @@
+import { teamNames } from '../policy/schema.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AppProfile, Owner } from '../profile/schema.ts';
 import { decidersLine } from '../policy/reviewers.ts';
@@ -8,7 +9,7 @@ import type { Actor } from '../store/audit.ts';
 import { reviewActionValue } from '../review/decide.ts';
 import type { Store } from '../store/store.ts';
 import type { Assessment, AssessmentResult } from '../assessment/assess.ts';
-import { assessedByLabel, profileFields, reasonLines, teamNames } from './present.ts';
+import { assessedByLabel, profileFields, reasonLines } from './present.ts';
 
 // Files a registration (or a new version of an app) with its assessment and escalations, in one transaction.
 

@@ -1,7 +1,8 @@
+import { teamNames } from '../policy/schema.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { AppProfile } from '../profile/schema.ts';
-import { assessedByLabel, reasonLines, statusLabel, teamNames } from './present.ts';
+import { assessedByLabel, reasonLines, statusLabel } from './present.ts';
 import type { AssessmentResult } from '../assessment/assess.ts';
 import type { SubmitResult } from './submit.ts';
 

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { AppRow, AuditRow } from '../store/types.ts';
 import type { Html, PageContext } from './html.ts';
 import { count, dataTable, date, dateTime, empty, href, html, page, tierBadge } from './html.ts';
-import { teamName, teamNames } from './review-queue.ts';
+import { teamName, teamNames } from '../policy/schema.ts';
 
 // One app: who owns it and who backs them up, its profile version by version side by side (changed
 // values marked), every assessment with its reasons and the rules' sources, each team's decision, the

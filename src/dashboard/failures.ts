@@ -8,7 +8,8 @@ import { barList } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
 import { appLink, count, dataTable, date, duration, empty, href, html, num, page, plural, tierBadge } from './html.ts';
 import type { QueuedReview } from './review-queue.ts';
-import { businessDaysBetween, reviewQueue, teamName, teamNames, teamsInOrder } from './review-queue.ts';
+import { businessDaysBetween, reviewQueue, teamsInOrder } from './review-queue.ts';
+import { teamName, teamNames } from '../policy/schema.ts';
 
 // Where governance fails: the rules that fire most (what makers keep building), why reviewers reject
 // or send apps back, reviews that stall (late, or sent back and never updated), and which teams and

@@ -9,7 +9,8 @@ import type { Bar } from './charts.ts';
 import { barList, trendChart } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
 import { appLink, count, dataTable, date, empty, href, html, num, page, plural, tierBadge } from './html.ts';
-import { reviewQueue, teamName, teamsInOrder } from './review-queue.ts';
+import { reviewQueue, teamsInOrder } from './review-queue.ts';
+import { teamName } from '../policy/schema.ts';
 
 // The overview: the register by tier, status, platform and department (each number opens the inventory
 // filtered to it), reviews waiting and late, what needs the leads (orphans, overdue recertifications),

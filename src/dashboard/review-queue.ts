@@ -1,7 +1,7 @@
 import type { Policy, Tier } from '../policy/schema.ts';
 import { LEADS, TIERS } from '../policy/schema.ts';
 import { addBusinessDays } from '../review/sla.ts';
-import { reviewStanding } from '../review/standing.ts';
+import { reviewStanding, teamsAskedFor } from '../review/standing.ts';
 import { formatReference } from '../store/apps.ts';
 import type { PendingReviewRow } from '../store/dashboard.ts';
 import type { Store } from '../store/store.ts';
@@ -62,10 +62,7 @@ function tierOf(value: string | null): Tier | undefined {
 /** The teams the version went to, as escalatedTeamsOf says: the messages sent, else what the assessment asked for. */
 function escalatedTeams(row: PendingReviewRow, policy: Policy): string[] {
   if (row.sentTeams.length > 0) return row.sentTeams;
-  const assessed = tierOf(row.assessedTier);
-  const settings = assessed ? policy.tiers[assessed] : undefined;
-  if (!settings?.escalate) return [];
-  return [...row.assessedTeams, ...(settings.notifyLeads ? [LEADS] : [])];
+  return row.assessedTier ? teamsAskedFor({ tier: row.assessedTier, teams: row.assessedTeams }, policy) : [];
 }
 
 function queued(row: PendingReviewRow, policy: Policy, now: Date): QueuedReview | undefined {
@@ -110,14 +107,4 @@ export function teamsInOrder(policy: Policy, named: Iterable<string>): string[] 
   const known = [...Object.keys(policy.teams), LEADS];
   const others = [...new Set(named)].filter((team) => !known.includes(team)).sort();
   return [...known, ...others];
-}
-
-export function teamName(policy: Policy, team: string): string {
-  if (team === LEADS) return policy.leads.name;
-  return policy.teams[team]?.name ?? team;
-}
-
-/** Teams by name, comma-separated ("" for none). */
-export function teamNames(policy: Policy, teams: readonly string[]): string {
-  return teams.map((team) => teamName(policy, team)).join(', ');
 }

@@ -6,7 +6,8 @@ import { slaMeter } from './charts.ts';
 import type { Html, PageContext } from './html.ts';
 import { appLink, count, dataTable, date, empty, html, num, page, plural, tierBadge } from './html.ts';
 import type { QueuedReview } from './review-queue.ts';
-import { reviewQueue, teamName, teamNames, teamsInOrder } from './review-queue.ts';
+import { reviewQueue, teamsInOrder } from './review-queue.ts';
+import { teamName, teamNames } from '../policy/schema.ts';
 
 // The review queues: per team, each review still waiting for that team, its age in business days
 // against its tier's SLA, when it falls due and whether the leads have been told (twice the SLA).
@@ -63,8 +64,11 @@ export async function reviewsPage(ctx: PageContext, store: Store, policy: Policy
   const queue = await reviewQueue(store, policy, ctx.now);
   const byTeam = new Map<string, QueuedReview[]>();
   for (const review of queue)
-    for (const team of review.waitingFor.length > 0 ? review.waitingFor : [NO_TEAM])
-      byTeam.set(team, [...(byTeam.get(team) ?? []), review]);
+    for (const team of review.waitingFor.length > 0 ? review.waitingFor : [NO_TEAM]) {
+      const list = byTeam.get(team);
+      if (list) list.push(review);
+      else byTeam.set(team, [review]);
+    }
   const teams = teamsInOrder(
     policy,
     [...byTeam.keys()].filter((team) => team !== NO_TEAM),

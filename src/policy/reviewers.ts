@@ -1,4 +1,4 @@
-import { LEADS, teamIds, type Policy, type Reviewers } from './schema.ts';
+import { LEADS, teamIds, type Policy, type Reviewers, teamName } from './schema.ts';
 
 // Who can decide on an escalation, as the policy names them. The shipped policy names nobody (an admin
 // fills in their organisation's people), and until then every review button is refused: the start,
@@ -14,10 +14,6 @@ function reviewersOf(policy: Policy, team: string): Reviewers | undefined {
 function reviewersPath(team: string, platform?: ReviewPlatform): string {
   const base = team === LEADS ? 'leads.reviewers' : `teams.${team}.reviewers`;
   return platform ? `${base}.${platform}` : base;
-}
-
-function teamName(policy: Policy, team: string): string {
-  return team === LEADS ? policy.leads.name : (policy.teams[team]?.name ?? team);
 }
 
 /** Teams that can be sent an escalation (the leads when a tier tells them) but name no reviewer anywhere. */

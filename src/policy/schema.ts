@@ -440,6 +440,16 @@ export type Rule = z.output<typeof RuleSchema>;
 export type Reviewers = z.output<typeof ReviewersSchema>;
 export type ImpliedFacts = z.output<typeof ImpliedFactsSchema>;
 
+/** A team's name as people read it; `leads` is the governance leads; an unknown id stays as it is. */
+export function teamName(policy: Policy, team: string): string {
+  return team === LEADS ? policy.leads.name : (policy.teams[team]?.name ?? team);
+}
+
+/** Teams by name, comma-separated ("" for none). */
+export function teamNames(policy: Policy, teams: readonly string[]): string {
+  return teams.map((team) => teamName(policy, team)).join(', ');
+}
+
 /** Team ids in policy order: the order teams are listed and sorted in everywhere. */
 export function teamIds(policy: Policy): TeamId[] {
   return Object.keys(policy.teams);

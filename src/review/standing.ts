@@ -32,7 +32,11 @@ export async function escalatedTeamsOf(
   const sent = (await store.outbox.escalationsOf(app.id, version)).map((row) => row.payload.team);
   if (sent.length > 0) return [...new Set(sent)];
   const assessment = await store.assessments.latest(app.id);
-  if (!assessment) return [];
+  return assessment ? teamsAskedFor(assessment, policy) : [];
+}
+
+/** The teams (and the leads) an assessment asks to review, as the policy's tier for it says. */
+export function teamsAskedFor(assessment: { tier: string; teams: readonly string[] }, policy: Policy): string[] {
   const settings = policy.tiers[assessment.tier as Tier];
   if (!settings?.escalate) return [];
   return [...assessment.teams, ...(settings.notifyLeads ? [LEADS] : [])];
