@@ -100,6 +100,12 @@ function dashboardProblems(config: Config): string[] {
     for (const key of OIDC_SETTINGS)
       if (!config[key])
         problems.push(`${key}: required for the dashboard's sign-in (set with ${OIDC_SETTINGS.join(', ')})`);
+  // The session cookie is Secure: a browser keeps it only over https, or on this machine.
+  if (config.PUBLIC_URL && URL.canParse(config.PUBLIC_URL)) {
+    const url = new URL(config.PUBLIC_URL);
+    if (url.protocol !== 'https:' && !isLoopback(url.hostname))
+      problems.push('PUBLIC_URL: must be https:// (the sign-in cookie is Secure); plain http only on this machine');
+  }
   if (config.DASHBOARD_DEV_LOGIN && !isLoopback(config.HOST))
     problems.push(`DASHBOARD_DEV_LOGIN: only for development, on a loopback HOST (127.0.0.1), not ${config.HOST}`);
   return problems;

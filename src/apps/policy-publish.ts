@@ -4,7 +4,7 @@ import type { Reply } from '../chat/reply.ts';
 import type { Assessment } from '../assessment/assess.ts';
 import { readinessProblems, policyDestinations } from '../policy/readiness.ts';
 import type { DestinationCheck } from '../policy/readiness.ts';
-import { LEADS, TIER_ORDER } from '../policy/schema.ts';
+import { TIER_ORDER, teamName, teamNames } from '../policy/schema.ts';
 import type { Policy } from '../policy/schema.ts';
 import { reviewDigestReply } from '../review/digest.ts';
 import type { Actor } from '../store/audit.ts';
@@ -12,7 +12,6 @@ import type { Store } from '../store/store.ts';
 import type { AppStatus } from '../store/types.ts';
 import { assessInventory } from './policy-diff.ts';
 import type { AppUnderDraft, PolicyDiff } from './policy-diff.ts';
-import { teamNames } from './present.ts';
 import { submitApp } from './submit.ts';
 
 // `steward policy publish` and `rollback`: the draft becomes the policy in force (kept in the database,
@@ -131,8 +130,6 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
       );
 
     const { apps, diff } = await assessInventory(tx, current.policy, draft, request.deliveryPlatforms);
-    let raised = 0;
-    let lowered = 0;
     const reviews = new Map<string, ChannelDigest>();
     const owners = new Map<string, OwnerDigest>();
     for (const entry of apps) {
@@ -143,7 +140,6 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
       const { change } = entry;
       let line: string;
       if (change.reviewAgain) {
-        raised += TIER_ORDER[change.to] > TIER_ORDER[change.from] ? 1 : 0;
         const result = await submitApp(tx, {
           owner: {
             platform: entry.app.ownerPlatform,
@@ -159,9 +155,7 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
           reviewRequests: 'digest',
         });
         // The tier's next steps speak of "the reviewers named below": name them.
-        const asked = [...new Set(result.escalatedTo.map((delivery) => delivery.team))]
-          .map((team) => (team === LEADS ? draft.leads.name : teamNames(draft, [team])))
-          .join(', ');
+        const asked = teamNames(draft, [...new Set(result.escalatedTo.map((delivery) => delivery.team))]);
         line = ownerLine(
           entry,
           draft,
@@ -178,8 +172,6 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
           reviews.set(key, channel);
         }
       } else {
-        raised += TIER_ORDER[change.to] > TIER_ORDER[change.from] ? 1 : 0;
-        lowered += TIER_ORDER[change.to] < TIER_ORDER[change.from] ? 1 : 0;
         const status = statusAfterLowering(entry.app.status as AppStatus, draft.tiers[change.to].initialStatus);
         await tx.assessments.record(entry.app.id, entry.app.currentVersion, entry.assessment);
         await tx.apps.reclassify(entry.app.id, { tier: change.to, status });
@@ -211,6 +203,8 @@ export async function publishPolicy(store: Store, request: PublishRequest): Prom
       owners.set(key, owner);
     }
 
+    const raised = diff.changes.filter((change) => TIER_ORDER[change.to] > TIER_ORDER[change.from]).length;
+    const lowered = diff.changes.filter((change) => TIER_ORDER[change.to] < TIER_ORDER[change.from]).length;
     const published = await tx.policies.publish(
       {
         version: draft.version,
@@ -332,8 +326,7 @@ function reviewDigest(channel: ChannelDigest, policy: Policy, why: string): Revi
   const teams = new Set(channel.items.map((item) => item.team));
   const items = channel.items.map(({ entry, version, team }) => {
     const change = entry.change!;
-    const forTeam =
-      teams.size > 1 ? ` (${team === LEADS ? policy.leads.name : (policy.teams[team]?.name ?? team)})` : '';
+    const forTeam = teams.size > 1 ? ` (${teamName(policy, team)})` : '';
     const maker = entry.app.ownerName ?? `${entry.app.ownerPlatform}:${entry.app.ownerUserId}`;
     const reasons = entry.assessment.reasons.map((reason) => `${reason.rule}: ${reason.explanation}`).join(' ');
     return {

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Policy } from '../policy/schema.ts';
 import type { Store } from '../store/store.ts';
+import { DASHBOARD_CSS } from './stylesheet.ts';
 import { appPage, notFoundPage, parseAppReference } from './app-page.ts';
 import { failuresPage } from './failures.ts';
 import type { PageContext } from './html.ts';
@@ -11,7 +12,6 @@ import { inventoryExport, inventoryPage } from './inventory.ts';
 import { BadDashboardQuery, parseInventoryQuery } from './inventory-query.ts';
 import { overviewPage } from './overview.ts';
 import { reviewsPage } from './reviews.ts';
-import { DASHBOARD_CSS } from './stylesheet.ts';
 
 // The read-only governance dashboard as an Express router. Whoever mounts it (at /admin, behind
 // sign-in) puts the signed-in person in res.locals.viewer and sets the security headers; every link
@@ -47,6 +47,11 @@ function send(res: Response, status: number, type: string, body: string, started
       'Server-Timing': `render;dur=${(performance.now() - started).toFixed(1)}`,
     })
     .send(body);
+}
+
+/** The one stylesheet; the host serves it before sign-in too, since the sign-in pages use it. */
+export function serveStylesheet(_req: Request, res: Response): void {
+  res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }).send(DASHBOARD_CSS);
 }
 
 export function dashboardRouter(deps: DashboardDeps): express.Router {
@@ -103,9 +108,7 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
     '/failures',
     pageRoute(async (ctx, policy) => ({ html: await failuresPage(ctx, deps.store, policy) })),
   );
-  router.get('/static/dashboard.css', (_req, res) => {
-    res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }).send(DASHBOARD_CSS);
-  });
+  router.get('/static/dashboard.css', serveStylesheet);
 
   // A query string the dashboard cannot read is the person's mistake: say what is wrong, as a page.
   // Anything else goes on to the host's error handler, which logs it.

@@ -16,6 +16,13 @@ export interface DashboardIdentity {
 
 export type DashboardAccess = { allowed: true; as: 'admin' | 'reviewer' } | { allowed: false };
 
+/** Every Entra id (user or group) the policy lists as a reviewer, lower-cased. */
+export function reviewerIds(policy: Policy): string[] {
+  return [...Object.values(policy.teams), policy.leads].flatMap((team) =>
+    team.reviewers.teams.map((id) => id.toLowerCase()),
+  );
+}
+
 export function dashboardAccess(policy: Policy, identity: DashboardIdentity): DashboardAccess {
   const email = identity.email?.trim().toLowerCase();
   if (email && policy.dashboard.admins.includes(email)) return { allowed: true, as: 'admin' };

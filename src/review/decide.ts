@@ -1,6 +1,6 @@
 import type { Reply } from '../chat/reply.ts';
 import type { Policy, Tier } from '../policy/schema.ts';
-import { LEADS } from '../policy/schema.ts';
+import { teamName } from '../policy/schema.ts';
 import { isReviewer } from '../policy/routing.ts';
 import { formatReference } from '../store/apps.ts';
 import type { Actor } from '../store/audit.ts';
@@ -222,10 +222,17 @@ export async function decide(store: Store, policy: Policy, request: DecisionRequ
         };
       }),
     );
-    // A digest listing this app (a policy change's) shows the decision on its line, and loses its buttons.
-    await tx.outbox.enqueue(
-      await digestUpdates(tx, app.id, request.appVersion, `decision:${app.id}:v${request.appVersion}:${request.team}`),
-    );
+    // A version reviewed through a digest (a policy change's) has no escalation of its own: the digest
+    // shows the decision on the app's line, and loses its buttons.
+    if (escalations.length === 0)
+      await tx.outbox.enqueue(
+        await digestUpdates(
+          tx,
+          app.id,
+          request.appVersion,
+          `decision:${app.id}:v${request.appVersion}:${request.team}`,
+        ),
+      );
     return {
       kind: 'decided' as const,
       reference,
@@ -244,10 +251,6 @@ function decisionLineOf(row: DecisionRow, nameOf: (team: string) => string): str
     row.team ? nameOf(row.team) : 'reviewers',
     row.reason ?? '',
   );
-}
-
-function teamName(policy: Policy, team: string): string {
-  return team === LEADS ? policy.leads.name : (policy.teams[team]?.name ?? team);
 }
 
 function listOf(names: string[]): string {

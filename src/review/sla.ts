@@ -158,16 +158,22 @@ export async function sendSlaReminders(
 
 /**
  * Reviews asked for in a digest (a policy change) have no escalation of their own: the digest's channel
- * gets one reminder listing its late apps still waiting for that team, with their buttons. A reminder is
- * sent again only when more of its apps are late.
+ * gets one reminder listing its late apps still waiting for that team, with their buttons. Each app is
+ * reminded of once: a later reminder lists only apps that became late since.
  */
 async function remindDigests(store: Store, overdue: OverdueReview[]): Promise<number> {
   const late = new Map<string, { digest: PostedDigest; items: PostedDigest['payload']['items'] }>();
+  const itemKey = (where: PostedDigest, item: PostedDigest['payload']['items'][number]) =>
+    `${where.platform} ${where.destination} ${item.appId}:${item.appVersion}:${item.team}`;
+  const reminded = new Set<string>();
   for (const review of overdue) {
     if ((await store.outbox.escalationsOf(review.appId, review.version)).length > 0) continue;
     for (const digest of await store.outbox.digestsListing(review.appId, review.version)) {
-      // The first digest listing the app is the policy change's; reminders list it too, and are not reminded.
-      if (digest.payload.reminder) continue;
+      // The first digest listing the app is the policy change's; a reminder listing it says it was reminded.
+      if (digest.payload.reminder) {
+        for (const item of digest.payload.items) reminded.add(itemKey(digest, item));
+        continue;
+      }
       const items = digest.payload.items.filter(
         (item) =>
           item.appId === review.appId && item.appVersion === review.version && review.waitingFor.includes(item.team),
@@ -179,9 +185,16 @@ async function remindDigests(store: Store, overdue: OverdueReview[]): Promise<nu
     }
   }
   let sent = 0;
-  for (const { digest, items } of late.values()) {
+  for (const { digest, items: all } of late.values()) {
+    const items = all.filter((item) => !reminded.has(itemKey(digest, item)));
+    if (items.length === 0) continue;
     const key = createHash('sha256')
-      .update(items.map((item) => `${item.appId}:${item.appVersion}:${item.team}`).join(' '))
+      .update(
+        items
+          .map((item) => `${item.appId}:${item.appVersion}:${item.team}`)
+          .sort()
+          .join(' '),
+      )
       .digest('hex')
       .slice(0, 16);
     const count = items.length;

@@ -120,6 +120,11 @@ export class ActivePolicy {
     return this.checking;
   }
 
+  /** Whether `policy` would load here: its handbook and vocabulary, read from this instance's policy folder. */
+  loadsHere(policy: Policy): void {
+    loadPolicyResources(policy, this.options.policyFile);
+  }
+
   /** This process just published `number`: use it without asking the database. */
   adopt(policy: Policy, source: string, number: number): void {
     this.current = bindPolicy(policy, source, number, this.options);

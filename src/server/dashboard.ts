@@ -3,11 +3,10 @@ import express from 'express';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { DashboardSetting } from '../config.ts';
-import { dashboardRouter } from '../dashboard/router.ts';
+import { dashboardRouter, serveStylesheet } from '../dashboard/router.ts';
 import { html, page } from '../dashboard/html.ts';
-import { DASHBOARD_CSS } from '../dashboard/stylesheet.ts';
 import type { Html } from '../dashboard/html.ts';
-import { dashboardAccess } from '../policy/dashboard-access.ts';
+import { dashboardAccess, reviewerIds } from '../policy/dashboard-access.ts';
 import type { Services } from '../runtime/services.ts';
 import { identityOf, LoginTransactionSchema, OidcSignIn, SignedInSchema, SignInError } from './oidc.ts';
 import type { SignedIn } from './oidc.ts';
@@ -51,6 +50,7 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
   const log = services.logger.child({ component: 'dashboard' });
   // The development sign-in without SESSION_SECRET signs with a key of this process (sessions end with it).
   const secret = setting.sessionSecret ?? randomBytes(32).toString('hex');
+  const publicUrl = setting.kind === 'oidc' ? setting.publicUrl : undefined;
   const oidc =
     setting.kind === 'oidc'
       ? new OidcSignIn({
@@ -70,15 +70,16 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
   const signIn = (res: Response, person: SignedIn, returnTo: string) => {
     res.append(
       'Set-Cookie',
-      cookie(SESSION_COOKIE, signValue(secret, person, SESSION_MS), { path: DASHBOARD_PATH, maxAgeMs: SESSION_MS }),
+      cookie(SESSION_COOKIE, signValue(secret, 'session', person, SESSION_MS), {
+        path: DASHBOARD_PATH,
+        maxAgeMs: SESSION_MS,
+      }),
     );
     res.redirect(303, safeReturn(returnTo));
   };
 
   // The stylesheet styles the sign-in pages too, before anyone is signed in.
-  router.get('/static/dashboard.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(DASHBOARD_CSS);
-  });
+  router.get('/static/dashboard.css', serveStylesheet);
 
   router.get('/login', async (req, res) => {
     const returnTo = safeReturn(req.query.returnTo);
@@ -100,7 +101,10 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
       const { url, transaction } = await oidc.start(returnTo);
       res.append(
         'Set-Cookie',
-        cookie(LOGIN_COOKIE, signValue(secret, transaction, LOGIN_MS), { path: DASHBOARD_PATH, maxAgeMs: LOGIN_MS }),
+        cookie(LOGIN_COOKIE, signValue(secret, 'login', transaction, LOGIN_MS), {
+          path: DASHBOARD_PATH,
+          maxAgeMs: LOGIN_MS,
+        }),
       );
       res.redirect(303, url.href);
     } catch (error) {
@@ -120,6 +124,7 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
     router.get('/callback', async (req, res) => {
       const transaction = readSignedValue(
         secret,
+        'login',
         cookiesOf(req.headers.cookie).get(LOGIN_COOKIE),
         LoginTransactionSchema,
       );
@@ -134,8 +139,13 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
         return;
       }
       try {
-        const callback = new URL(req.originalUrl, setting.kind === 'oidc' ? setting.publicUrl : undefined);
-        const person = await oidc.finish(callback, transaction);
+        const callback = new URL(req.originalUrl, publicUrl);
+        const signedIn = await oidc.finish(callback, transaction);
+        // Entra may list hundreds of groups: only those the policy names matter, and the cookie stays small.
+        const named = new Set(reviewerIds(services.policy));
+        const groups = signedIn.groups?.filter((group) => named.has(group.toLowerCase()));
+        const { groups: _all, ...rest } = signedIn;
+        const person = groups && groups.length > 0 ? { ...rest, groups } : rest;
         log.info({ sub: person.sub }, 'signed in to the dashboard');
         signIn(res, person, transaction.returnTo);
       } catch (error) {
@@ -188,7 +198,12 @@ export function mountDashboard(app: Express, services: Services, setting: Dashbo
   });
 
   const requireViewer: RequestHandler = async (req: Request, res, next) => {
-    const person = readSignedValue(secret, cookiesOf(req.headers.cookie).get(SESSION_COOKIE), SignedInSchema);
+    const person = readSignedValue(
+      secret,
+      'session',
+      cookiesOf(req.headers.cookie).get(SESSION_COOKIE),
+      SignedInSchema,
+    );
     if (!person) {
       res.redirect(303, `${DASHBOARD_PATH}/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
       return;

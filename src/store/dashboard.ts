@@ -330,7 +330,11 @@ export function dashboardRepository(db: Client): DashboardRepository {
           ORDER BY d."createdAt", d."id"`,
       ]);
       const byApp = new Map<string, DecisionRow[]>();
-      for (const decision of decisions) byApp.set(decision.appId, [...(byApp.get(decision.appId) ?? []), decision]);
+      for (const decision of decisions) {
+        const list = byApp.get(decision.appId);
+        if (list) list.push(decision);
+        else byApp.set(decision.appId, [decision]);
+      }
       return apps.map((app) => ({ ...app, decisions: byApp.get(app.id) ?? [] }));
     },
     orphanedCount: () => db.app.count({ where: { orphanedAt: { not: null }, NOT: { status: 'retired' } } }),

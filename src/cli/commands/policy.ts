@@ -5,7 +5,7 @@ import { loadVocabulary, resolveVocabularyPath } from '../../intake/understand/v
 import { diffPolicy } from '../../apps/policy-diff.ts';
 import type { PolicyDiff } from '../../apps/policy-diff.ts';
 import { PolicyNotReadyError, PublishRefusedError, publishPolicy } from '../../apps/policy-publish.ts';
-import { loadPolicyResources, publishedSourceName } from '../../runtime/active-policy.ts';
+import { publishedSourceName } from '../../runtime/active-policy.ts';
 import type { Policy } from '../../policy/schema.ts';
 import { flag, positional } from '../options.ts';
 import type { CommandContext } from '../registry.ts';
@@ -135,7 +135,7 @@ async function runPublish(args: string[], ctx: CommandContext): Promise<number> 
   // The draft must work here as it will at every start: its handbook and vocabulary load.
   const services = await ctx.services();
   try {
-    loadPolicyResources(read.draft, policyPath({ STEWARD_POLICY: services.config.STEWARD_POLICY }, ctx.io.cwd));
+    services.activePolicy.loadsHere(read.draft);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     ctx.io.stderr(error.message);
